@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import { ContractValidationError, toFieldIssues } from './validation-error';
+
+export const METRIC_EVENT_SCHEMA = 'tideline.metric/1' as const;
+
+const name = z.string().min(1).max(LIMITS.maxNameLength);
+
+/**
+ * One measurement of one series. `ts` is epoch milliseconds; time always travels with the data.
+ * The series identity is (metric, host, tags): see {@link seriesKey}.
+ */
+export const metricEventSchema = z
+  .object({
+    schema: z.literal(METRIC_EVENT_SCHEMA),
+    metric: name,
+    host: name,
+    value: z.number(),
+    ts: z.number().int().nonnegative(),
+    tags: z
+      .record(name, name)
+      .refine((tags) => Object.keys(tags).length <= LIMITS.maxTags, `must have at most ${LIMITS.maxTags} tags`)
+      .default({}),
+    unit: z.string().max(32).optional(),
+    source: z.enum(['collector', 'sdk', 'telegraf', 'replay', 'other']).optional(),
+  })
+  .strict();
+
+export type MetricEvent = z.infer<typeof metricEventSchema>;
+
+/** Validates an unknown value as a metric event; throws {@link ContractValidationError} naming the failing field. */
+export function parseMetricEvent(input: unknown): MetricEvent {
+  const result = metricEventSchema.safeParse(input);
+  if (!result.success) throw new ContractValidationError(METRIC_EVENT_SCHEMA, toFieldIssues(result.error));
+  return result.data;
+}
