@@ -1,1 +1,4 @@
 export * from './point-scorer';
+export * from './normal-tail';
+export * from './tideline-detector';
+export * from './create-tideline-detector';
