@@ -1,1 +1,6 @@
-export {};
+export * from './defaults';
+export * from './sections';
+export * from './apps';
+export * from './config-error';
+export * from './env-mapping';
+export * from './load-config';

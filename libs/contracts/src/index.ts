@@ -6,3 +6,4 @@ export * from './metric-event.schema';
 export * from './alert-event.schema';
 export * from './baseline-update.schema';
 export * from './influx-measurements';
+export * from './event-codec';

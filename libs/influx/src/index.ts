@@ -1,1 +1,4 @@
-export {};
+export * from './influx-errors';
+export * from './line-protocol';
+export * from './influx-client';
+export * from './batch-writer';

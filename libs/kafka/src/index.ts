@@ -1,1 +1,7 @@
-export {};
+export * from './kafka-client';
+export * from './ensure-topics';
+export * from './kafka-record';
+export * from './idempotent-producer';
+export * from './dead-letter';
+export * from './partition-checkpoint';
+export * from './batch-consumer';

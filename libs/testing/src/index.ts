@@ -1,1 +1,5 @@
-export {};
+export * from './expect-eventually';
+export * from './unique-names';
+export * from './stack-env';
+export * from './fixtures';
+export * from './kafka-test-helpers';

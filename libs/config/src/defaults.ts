@@ -1,0 +1,38 @@
+import { DEFAULT_INFLUX_DATABASE } from '@tideline/contracts';
+
+/** The apps that load a config. `cli` is the `tideline` command. */
+export const APP_NAMES = ['collector', 'baseline', 'anomaly', 'reporter', 'cli'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+export type ServiceName = Exclude<AppName, 'cli'>;
+
+/** Default HTTP port of each service (`/health`, `/metrics`). */
+export const DEFAULT_HTTP_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
+  collector: 8710,
+  baseline: 8711,
+  anomaly: 8712,
+  reporter: 8713,
+});
+
+/** Every default in one place: the local development stack's addresses and the shared settings. */
+export const DEFAULTS = Object.freeze({
+  kafka: Object.freeze({
+    brokers: Object.freeze(['127.0.0.1:19092']) as readonly string[],
+    clientId: 'tideline',
+    /** Partitions of the topics Tideline creates (a series stays on one partition: keyed by series). */
+    partitions: 3,
+    replicationFactor: 1,
+    /** Retention of the event topics (7 days); compacted topics keep the latest value per key forever. */
+    retentionMs: 7 * 24 * 60 * 60 * 1000,
+  }),
+  influx: Object.freeze({
+    url: 'http://127.0.0.1:18086',
+    database: DEFAULT_INFLUX_DATABASE,
+    /** InfluxDB duration literal; `INF` keeps data forever. */
+    retention: '30d',
+    timeoutMs: 10_000,
+  }),
+  log: Object.freeze({ level: 'info' as const }),
+  /** Config file path variable and the command-line flag that overrides it. */
+  configEnvVar: 'TIDELINE_CONFIG',
+  configFlag: '--config',
+});

@@ -1,0 +1,5 @@
+export * from './kafka.section';
+export * from './influx.section';
+export * from './http.section';
+export * from './log.section';
+export * from './services.section';

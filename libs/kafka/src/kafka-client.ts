@@ -1,0 +1,29 @@
+import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions as KafkaRetryOptions } from 'kafkajs';
+import type { KafkaSection } from '@tideline/config';
+
+export interface CreateKafkaOptions {
+  /** Overrides `section.clientId`, e.g. `tideline-collector`. */
+  readonly clientId?: string;
+  /** kafkajs log level; default WARN. */
+  readonly logLevel?: KafkaLogLevel;
+  /** kafkajs' own retry for broker requests. */
+  readonly retry?: KafkaRetryOptions;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+}
+
+/** A kafkajs client from the `kafka` config section. */
+export function createKafka(
+  section: Pick<KafkaSection, 'brokers' | 'clientId'>,
+  options: CreateKafkaOptions = {},
+): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId ?? section.clientId,
+    brokers: [...section.brokers],
+    logLevel: options.logLevel ?? KafkaLogLevel.WARN,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    ...(options.retry ? { retry: options.retry } : {}),
+  };
+  return new Kafka(config);
+}

@@ -1,0 +1,2 @@
+export * from './tideline-error';
+export * from './retry';
