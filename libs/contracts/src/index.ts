@@ -7,3 +7,4 @@ export * from './alert-event.schema';
 export * from './baseline-update.schema';
 export * from './influx-measurements';
 export * from './event-codec';
+export * from './line-protocol';
