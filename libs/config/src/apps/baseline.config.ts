@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { DEFAULT_HTTP_PORTS } from '../defaults';
-import { httpSectionSchema, influxSectionSchema, kafkaSectionSchema, logSectionSchema } from '../sections';
+import {
+  baselineSectionSchema,
+  httpSectionSchema,
+  influxSectionSchema,
+  kafkaSectionSchema,
+  logSectionSchema,
+} from '../sections';
 import { defineAppConfig } from './define-app-config';
 
 /** The baseline service's config. Add an app-specific section as one more line (see ../sections). */
@@ -9,6 +15,7 @@ export const baselineConfigSchema = defineAppConfig({
   influx: influxSectionSchema,
   http: httpSectionSchema(DEFAULT_HTTP_PORTS.baseline),
   log: logSectionSchema,
+  baseline: baselineSectionSchema,
 });
 
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;

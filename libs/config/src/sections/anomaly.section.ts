@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { TOPICS } from '@tideline/contracts';
+
+const topicName = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name')
+  .describe('a Kafka topic name (letters, digits, . _ -)');
+
+const score = z.number().min(0).max(1).describe('a number 0-1');
+
+/** When a series' scores open and close an incident (see the anomaly service's alert-lifecycle policy). */
+export const alertLifecycleSectionSchema = z
+  .object({
+    /** A score at or above this opens an incident. */
+    enterScore: score.default(0.9999),
+    /** Hysteresis: an open incident stays open while scores stay at or above this. */
+    exitScore: score.default(0.99),
+    /** Points (and event time) an incident must last before it fires. */
+    minFiringPoints: z.number().int().min(1).default(1).describe('an integer >= 1'),
+    minFiringMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
+    /** Normal points (and event time) before a firing incident resolves. */
+    resolvePoints: z.number().int().min(1).default(3).describe('an integer >= 1'),
+    resolveMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
+    /** An incident whose peak score reaches this is critical, otherwise warning. */
+    criticalScore: score.default(0.999999),
+  })
+  .strict()
+  .refine((p) => p.exitScore <= p.enterScore, { message: 'exitScore must not exceed enterScore', path: ['exitScore'] });
+
+export const WEBHOOK_FORMATS = ['generic', 'slack', 'alertmanager'] as const;
+
+/** One webhook the forwarder posts alerts to. */
+export const webhookSchema = z
+  .object({
+    name: z.string().min(1).describe('a short name for logs and metrics'),
+    url: z.url({ protocol: /^https?$/ }).describe('an http(s) URL'),
+    format: z.enum(WEBHOOK_FORMATS).default('generic').describe(`one of ${WEBHOOK_FORMATS.join(', ')}`),
+    /** HMAC-SHA256 key; prefer `secretEnv` so the secret stays out of the file. */
+    secret: z.string().min(1).optional().describe('a non-empty HMAC key'),
+    /** Name of an environment variable holding the HMAC key. */
+    secretEnv: z.string().min(1).optional().describe('an environment variable name'),
+    minSeverity: z.enum(['info', 'warning', 'critical']).default('info').describe('info, warning or critical'),
+    timeoutMs: z.number().int().min(100).max(120_000).default(5000).describe('an integer number of milliseconds 100-120000'),
+    /** Retries of a failed delivery (5xx, 429, network), with jittered exponential backoff. */
+    maxRetries: z.number().int().min(0).max(100).default(8).describe('an integer 0-100'),
+  })
+  .strict();
+
+/** The anomaly service: topics, lifecycle policy, and the webhook forwarder. */
+export const anomalySectionSchema = z
+  .object({
+    topics: z
+      .object({
+        metrics: topicName.default(TOPICS.metrics),
+        modelCheckpoints: topicName.default(TOPICS.modelCheckpoints),
+        alertState: topicName.default(TOPICS.alertState),
+        alerts: topicName.default(TOPICS.alerts),
+      })
+      .strict()
+      .prefault({}),
+    consumerGroup: z.string().min(1).default('tideline-anomaly').describe('a non-empty consumer group id'),
+    partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('an integer 1-64'),
+    lifecycle: alertLifecycleSectionSchema.prefault({}),
+    /** Write every point's anomaly score to InfluxDB (`anomaly_scores`). */
+    writeScores: z.boolean().default(true).describe('true or false'),
+    /**
+     * Dead-letter bad metric records too. Off by default: the baseline service, which reads the same topic, owns its
+     * dead-letter topic, so each bad record is dead-lettered once; the anomaly service counts what it skips.
+     */
+    deadLetter: z.boolean().default(false).describe('true or false'),
+    webhooks: z.array(webhookSchema).default([]),
+    webhookConsumerGroup: z.string().min(1).default('tideline-webhooks').describe('a non-empty consumer group id'),
+  })
+  .strict();
+
+export type AnomalySection = z.infer<typeof anomalySectionSchema>;
+export type AlertLifecycleSection = z.infer<typeof alertLifecycleSectionSchema>;
+export type WebhookSection = z.infer<typeof webhookSchema>;
