@@ -5,6 +5,7 @@ export * from './series-key';
 export * from './metric-event.schema';
 export * from './alert-event.schema';
 export * from './baseline-update.schema';
+export * from './model-checkpoint.schema';
 export * from './influx-measurements';
 export * from './event-codec';
 export * from './line-protocol';
