@@ -5,3 +5,4 @@ export * from './log.section';
 export * from './services.section';
 export * from './baseline.section';
 export * from './anomaly.section';
+export * from './collector.section';
