@@ -9,3 +9,4 @@ export * from './model-checkpoint.schema';
 export * from './influx-measurements';
 export * from './event-codec';
 export * from './line-protocol';
+export * from './metric-record.decoder';

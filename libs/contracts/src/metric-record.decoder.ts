@@ -1,0 +1,101 @@
+import { checkTimestamp, decodeMetricEvent, type DecodeFailure, type DecodeFailureReason } from './event-codec';
+import { LIMITS } from './limits';
+import { parseLineProtocol, type LineProtocolPrecision } from './line-protocol';
+import type { MetricEvent } from './metric-event.schema';
+
+/**
+ * Why a record of the metrics topic was (wholly or partly) rejected: the JSON codec's reasons, plus
+ * `line_protocol_invalid` for line protocol that does not parse. A line-protocol value that overflows or a timestamp
+ * outside the window keeps its precise reason (`value_not_finite`, `timestamp_out_of_range`).
+ */
+export type MetricRecordFailureReason = DecodeFailureReason | 'line_protocol_invalid';
+
+export interface MetricRecordFailure {
+  readonly reason: MetricRecordFailureReason;
+  readonly message: string;
+}
+
+/**
+ * What one record of the metrics topic holds. A JSON record is one event or a failure. A line-protocol record (a
+ * Telegraf batch) yields the events of its good lines; if any line is bad, `failure` describes the first bad one and
+ * the record belongs on the dead-letter topic (with its original bytes) even though its good lines are processed.
+ */
+export interface MetricRecordDecoding {
+  readonly format: 'json' | 'line-protocol';
+  readonly events: MetricEvent[];
+  readonly failure?: MetricRecordFailure;
+}
+
+export interface MetricRecordDecodeOptions {
+  /** The processing clock, epoch ms: timestamps must lie within the window of {@link checkTimestamp}. */
+  readonly nowMs: number;
+  /** The Kafka record's timestamp (epoch ms): the time of line-protocol lines that carry none. */
+  readonly recordTimestampMs?: number;
+  /** Unit of line-protocol timestamps; default `ns` (Telegraf). */
+  readonly precision?: LineProtocolPrecision;
+}
+
+const OPEN_BRACE = 0x7b;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes one record of the metrics topic, which carries JSON metric events (collector, SDK, replay) or InfluxDB line
+ * protocol (Telegraf's Kafka output with `data_format = "influx"`). The format is told by the first non-blank byte:
+ * `{` is JSON, anything else line protocol. Never throws.
+ *
+ * @example
+ * decodeMetricRecord(Buffer.from('cpu,host=a usage=1 1700000000000000000'), { nowMs: 1700000000000 }).events[0].metric
+ * // 'cpu.usage'
+ */
+export function decodeMetricRecord(bytes: Uint8Array, options: MetricRecordDecodeOptions): MetricRecordDecoding {
+  if (looksLikeJson(bytes)) {
+    const result = decodeMetricEvent(bytes, { nowMs: options.nowMs });
+    return result.ok ? { format: 'json', events: [result.value] } : { format: 'json', events: [], failure: fromDecodeFailure(result.error) };
+  }
+  if (bytes.byteLength > LIMITS.maxEventBytes) {
+    const message = `record is ${bytes.byteLength} bytes; at most ${LIMITS.maxEventBytes} bytes is allowed`;
+    return { format: 'line-protocol', events: [], failure: { reason: 'oversized', message } };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { format: 'line-protocol', events: [], failure: { reason: 'line_protocol_invalid', message: 'not UTF-8 text' } };
+  }
+  const parsed = parseLineProtocol(text, {
+    precision: options.precision ?? 'ns',
+    ...(options.recordTimestampMs === undefined ? {} : { defaultTimestampMs: options.recordTimestampMs }),
+  });
+  let failure: MetricRecordFailure | undefined;
+  const firstError = parsed.errors[0];
+  if (firstError !== undefined) {
+    const reason: MetricRecordFailureReason =
+      firstError.reason === 'value_not_finite' || firstError.reason === 'timestamp_out_of_range' ? firstError.reason : 'line_protocol_invalid';
+    const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more bad lines)` : '';
+    failure = { reason, message: `${firstError.message}${more}` };
+  }
+  const events: MetricEvent[] = [];
+  for (const event of parsed.events) {
+    const outOfRange = checkTimestamp(event.ts, options.nowMs);
+    if (outOfRange === undefined) events.push(event);
+    else failure ??= fromDecodeFailure(outOfRange);
+  }
+  // A record of string-only lines (Telegraf's `system uptime_format="..."`) is valid and simply holds no measurement.
+  if (events.length === 0 && failure === undefined && parsed.skippedStringFields === 0) {
+    failure = { reason: 'line_protocol_invalid', message: 'no line in the record' };
+  }
+  return failure === undefined ? { format: 'line-protocol', events } : { format: 'line-protocol', events, failure };
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === OPEN_BRACE;
+  }
+  return false;
+}
+
+function fromDecodeFailure(error: DecodeFailure): MetricRecordFailure {
+  return { reason: error.reason, message: error.message };
+}
