@@ -38,7 +38,7 @@ export type AlertState = z.infer<typeof alertStateSchema>;
 export type Severity = z.infer<typeof severitySchema>;
 
 export function parseAlertEvent(input: unknown): AlertEvent {
-  const result = alertEventSchema.safeParse(input);
+  const result = alertEventSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ContractValidationError(ALERT_EVENT_SCHEMA, toFieldIssues(result.error));
   return result.data;
 }

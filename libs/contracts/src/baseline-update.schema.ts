@@ -20,7 +20,7 @@ export const baselineUpdateSchema = z
 export type BaselineUpdate = z.infer<typeof baselineUpdateSchema>;
 
 export function parseBaselineUpdate(input: unknown): BaselineUpdate {
-  const result = baselineUpdateSchema.safeParse(input);
+  const result = baselineUpdateSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ContractValidationError(BASELINE_UPDATE_SCHEMA, toFieldIssues(result.error));
   return result.data;
 }

@@ -1,5 +1,5 @@
-import { parseAlertEvent, type AlertEvent } from './alert-event.schema';
-import { parseBaselineUpdate, type BaselineUpdate } from './baseline-update.schema';
+import { ALERT_EVENT_SCHEMA, parseAlertEvent, type AlertEvent } from './alert-event.schema';
+import { BASELINE_UPDATE_SCHEMA, parseBaselineUpdate, type BaselineUpdate } from './baseline-update.schema';
 import { LIMITS } from './limits';
 import { METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from './metric-event.schema';
 import { ContractValidationError } from './validation-error';
@@ -49,36 +49,115 @@ export interface DecodeOptions {
   readonly nowMs?: number;
 }
 
-/** Encodes an event as UTF-8 JSON bytes (the wire format of every Tideline topic). */
-export function encodeEvent(_event: MetricEvent | AlertEvent | BaselineUpdate): Uint8Array {
-  throw new Error('not implemented');
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Validates an event against its schema (by its `schema` field) and encodes it as UTF-8 JSON bytes, the wire format
+ * of every Tideline topic. Throws {@link ContractValidationError} rather than produce a record consumers would
+ * dead-letter (JSON would silently turn NaN into null).
+ */
+export function encodeEvent(event: MetricEvent | AlertEvent | BaselineUpdate): Uint8Array {
+  const valid =
+    event.schema === METRIC_EVENT_SCHEMA
+      ? parseMetricEvent(event)
+      : event.schema === ALERT_EVENT_SCHEMA
+        ? parseAlertEvent(event)
+        : event.schema === BASELINE_UPDATE_SCHEMA
+          ? parseBaselineUpdate(event)
+          : undefined;
+  if (valid === undefined) {
+    const schema = (event as { schema?: unknown }).schema;
+    throw new ContractValidationError(String(schema), [
+      { field: 'schema', code: 'unsupported_schema', reason: `is ${JSON.stringify(schema)}, not a known event schema` },
+    ]);
+  }
+  return encoder.encode(JSON.stringify(valid));
 }
 
-/** Decodes and validates a metric event from wire bytes (or a string); never throws. */
-export function decodeMetricEvent(
-  _bytes: Uint8Array | string,
-  _options: DecodeOptions = {},
-): DecodeResult<MetricEvent> {
-  void METRIC_EVENT_SCHEMA;
-  void LIMITS;
-  void parseMetricEvent;
-  void ContractValidationError;
-  throw new Error('not implemented');
+/**
+ * Decodes and validates a metric event from wire bytes (or a string); never throws. Checks, in order: size
+ * ({@link LIMITS.maxEventBytes}), UTF-8 JSON, schema version, fields, and (when `nowMs` is given) the timestamp
+ * window. The failure's `reason` is what the dead-letter record carries.
+ */
+export function decodeMetricEvent(bytes: Uint8Array | string, options: DecodeOptions = {}): DecodeResult<MetricEvent> {
+  const decoded = decodeWith(bytes, METRIC_EVENT_SCHEMA, parseMetricEvent);
+  if (!decoded.ok || options.nowMs === undefined) return decoded;
+  const outOfRange = checkTimestamp(decoded.value.ts, options.nowMs);
+  return outOfRange ? { ok: false, error: outOfRange } : decoded;
 }
 
 /** Decodes and validates an alert event; never throws. */
-export function decodeAlertEvent(_bytes: Uint8Array | string): DecodeResult<AlertEvent> {
-  void parseAlertEvent;
-  throw new Error('not implemented');
+export function decodeAlertEvent(bytes: Uint8Array | string): DecodeResult<AlertEvent> {
+  return decodeWith(bytes, ALERT_EVENT_SCHEMA, parseAlertEvent);
 }
 
 /** Decodes and validates a baseline update; never throws. */
-export function decodeBaselineUpdate(_bytes: Uint8Array | string): DecodeResult<BaselineUpdate> {
-  void parseBaselineUpdate;
-  throw new Error('not implemented');
+export function decodeBaselineUpdate(bytes: Uint8Array | string): DecodeResult<BaselineUpdate> {
+  return decodeWith(bytes, BASELINE_UPDATE_SCHEMA, parseBaselineUpdate);
 }
 
-/** Checks `ts` against the processing clock (see {@link DecodeOptions.nowMs}); undefined when in range. */
-export function checkTimestamp(_ts: number, _nowMs: number): DecodeFailure | undefined {
-  throw new Error('not implemented');
+/**
+ * Checks `ts` against the processing clock: it must lie within
+ * [`nowMs - LIMITS.maxPastAgeMs`, `nowMs + LIMITS.maxFutureSkewMs`]. Undefined when in range.
+ */
+export function checkTimestamp(ts: number, nowMs: number): DecodeFailure | undefined {
+  if (ts > nowMs + LIMITS.maxFutureSkewMs) {
+    return {
+      reason: 'timestamp_out_of_range',
+      field: 'ts',
+      message: `field "ts" is ${ts - nowMs} ms in the future; at most ${LIMITS.maxFutureSkewMs} ms is allowed`,
+    };
+  }
+  if (ts < nowMs - LIMITS.maxPastAgeMs) {
+    return {
+      reason: 'timestamp_out_of_range',
+      field: 'ts',
+      message: `field "ts" is ${nowMs - ts} ms in the past; at most ${LIMITS.maxPastAgeMs} ms is allowed`,
+    };
+  }
+  return undefined;
+}
+
+function byteLength(input: Uint8Array | string): number {
+  if (typeof input !== 'string') return input.byteLength;
+  // a UTF-16 code unit encodes to at most 3 UTF-8 bytes: only measure exactly when it could matter
+  return input.length * 3 <= LIMITS.maxEventBytes ? input.length : encoder.encode(input).byteLength;
+}
+
+function decodeWith<T>(bytes: Uint8Array | string, schema: string, parse: (input: unknown) => T): DecodeResult<T> {
+  const size = byteLength(bytes);
+  if (size > LIMITS.maxEventBytes) {
+    return {
+      ok: false,
+      error: {
+        reason: 'oversized',
+        message: `event is ${size} bytes; at most ${LIMITS.maxEventBytes} bytes is allowed`,
+      },
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof bytes === 'string' ? bytes : decoder.decode(bytes));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: { reason: 'invalid_json', message: `not UTF-8 JSON: ${detail}` } };
+  }
+  try {
+    return { ok: true, value: parse(json) };
+  } catch (error) {
+    if (!(error instanceof ContractValidationError)) throw error;
+    const message = `${schema}: ${error.issues.map((issue) => `field "${issue.field}" ${issue.reason}`).join('; ')}`;
+    const [reason, field] = reasonFor(error);
+    return { ok: false, error: { reason, field, message } };
+  }
+}
+
+function reasonFor(error: ContractValidationError): [DecodeFailureReason, string] {
+  // a wrong schema version explains every other mismatch: report it first
+  const schema = error.issues.find((issue) => issue.code === 'unsupported_schema');
+  if (schema) return ['unsupported_schema', schema.field];
+  const value = error.issues.find((issue) => issue.code === 'not_finite' && issue.field === 'value');
+  if (value) return ['value_not_finite', value.field];
+  return ['schema_violation', error.field];
 }

@@ -19,7 +19,10 @@ export const metricEventSchema = z
     ts: z.number().int().nonnegative(),
     tags: z
       .record(name, name)
-      .refine((tags) => Object.keys(tags).length <= LIMITS.maxTags, `must have at most ${LIMITS.maxTags} tags`)
+      .refine((tags) => Object.keys(tags).length <= LIMITS.maxTags, {
+        message: `must have at most ${LIMITS.maxTags} tags`,
+        params: { code: 'too_many' },
+      })
       .default({}),
     unit: z.string().max(32).optional(),
     source: z.enum(['collector', 'sdk', 'telegraf', 'replay', 'other']).optional(),
@@ -30,7 +33,7 @@ export type MetricEvent = z.infer<typeof metricEventSchema>;
 
 /** Validates an unknown value as a metric event; throws {@link ContractValidationError} naming the failing field. */
 export function parseMetricEvent(input: unknown): MetricEvent {
-  const result = metricEventSchema.safeParse(input);
+  const result = metricEventSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ContractValidationError(METRIC_EVENT_SCHEMA, toFieldIssues(result.error));
   return result.data;
 }
