@@ -69,9 +69,13 @@ export function scaledSigmoid(y: number): number {
  * Computes, for every row of a file, the window it belongs to and the unit value of a detection there
  * (SCORING.md §4.5). The "most recent closed window" is tracked over all rows, probationary ones included.
  * A window of width 1 followed by a detection would divide by zero (w′ − 1 = 0); that detection is valued −1 (a
- * full false positive), a case NAB's own data never reaches.
+ * full false positive), a case NAB's own data never reaches. `probation` defaults to NAB's rule.
  */
-export function rowUnits(rowCount: number, windows: readonly WindowSpan[]): RowUnits {
+export function rowUnits(
+  rowCount: number,
+  windows: readonly WindowSpan[],
+  probation = probationaryPeriod(rowCount),
+): RowUnits {
   const windowOf = new Int32Array(rowCount).fill(-1);
   const unit = new Float64Array(rowCount);
   let previous = -1;
@@ -102,7 +106,6 @@ export function rowUnits(rowCount: number, windows: readonly WindowSpan[]): RowU
       unit[i] = width > 1 ? scaledSigmoid((i - lastClosed.end) / (width - 1)) : -1;
     }
   }
-  const probation = probationaryPeriod(rowCount);
   return { probation, windowOf, unit, scorable: windows.map((w) => w.end >= probation) };
 }
 
