@@ -5,3 +5,4 @@ export * from './idempotent-producer';
 export * from './dead-letter';
 export * from './partition-checkpoint';
 export * from './batch-consumer';
+export * from './compacted-table';

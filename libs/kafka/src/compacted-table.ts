@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+
+export interface CompactedTableOptions<V> {
+  /** A compacted topic keyed by entity (series id): its latest record per key is the entity's current value. */
+  readonly topic: string;
+  /** Turns a record's value into `V`; a throw counts the record as invalid (see `onInvalid`) and skips it. */
+  readonly decode: (key: string, value: Buffer) => V;
+  /**
+   * Whether `incoming` may replace `current` (default: always). Lets an instance's own write-through
+   * ({@link CompactedTable.set}) win over an older record of the same key that the tail delivers afterwards, e.g.
+   * compare a version or event time carried in the value.
+   */
+  readonly isNewer?: (current: V, incoming: V) => boolean;
+  /** Prefix of the throwaway consumer group (the table never commits offsets: it always reads from the start). */
+  readonly groupIdPrefix?: string;
+  readonly onInvalid?: (info: { key: string; offset: string; partition: number; error: unknown }) => void;
+}
+
+export interface CompactedTableStats {
+  readonly entries: number;
+  readonly applied: number;
+  readonly invalid: number;
+  readonly caughtUp: boolean;
+}
+
+/**
+ * A compacted topic materialised in memory, like Kafka Streams' global table: {@link start} reads it from the beginning
+ * and resolves once everything written before the call is loaded; afterwards it keeps tailing, so writes by other
+ * instances (another owner of a partition before a rebalance) arrive too. A null value (tombstone) deletes the key.
+ * Records without a key are ignored. Reads are synchronous map lookups.
+ */
+export class CompactedTable<V> {
+  private readonly entries = new Map<string, V>();
+  private consumer: Consumer | undefined;
+  private applied = 0;
+  private invalid = 0;
+  private caughtUp = false;
+
+  constructor(
+    readonly kafka: Kafka,
+    readonly options: CompactedTableOptions<V>,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  /** Write-through of a value this instance has just produced (so a lookup sees it before the tail delivers it). */
+  set(key: string, value: V): void {
+    this.entries.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  stats(): CompactedTableStats {
+    return { entries: this.entries.size, applied: this.applied, invalid: this.invalid, caughtUp: this.caughtUp };
+  }
+
+  /** Loads the topic up to its current end, then keeps tailing it. The topic must exist. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      const offsets = await admin.fetchTopicOffsets(this.options.topic);
+      ends = new Map(
+        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    const groupId = `${this.options.groupIdPrefix ?? 'tideline-table'}-${this.options.topic}-${randomBytes(4).toString('hex')}`;
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    let resolveCaughtUp!: () => void;
+    const caughtUp = new Promise<void>((resolve) => (resolveCaughtUp = resolve));
+    const checkCaughtUp = (): void => {
+      if (ends.size === 0 && !this.caughtUp) {
+        this.caughtUp = true;
+        resolveCaughtUp();
+      }
+    };
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (message.key !== null) this.apply(message.key.toString('utf8'), message.value, batch.partition, message.offset);
+        }
+        const end = ends.get(batch.partition);
+        if (end !== undefined && batch.messages.length > 0 && BigInt(batch.lastOffset()) + 1n >= end) {
+          ends.delete(batch.partition);
+          checkCaughtUp();
+        }
+      },
+    });
+    checkCaughtUp();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`table ${this.options.topic} not loaded within ${timeoutMs} ms (partitions ${[...ends.keys()].join(',')} behind)`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([caughtUp, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    if (consumer) await consumer.disconnect();
+  }
+
+  private apply(key: string, value: Buffer | null, partition: number, offset: string): void {
+    if (value === null) {
+      this.entries.delete(key);
+      this.applied++;
+      return;
+    }
+    let decoded: V;
+    try {
+      decoded = this.options.decode(key, value);
+    } catch (error) {
+      this.invalid++;
+      this.options.onInvalid?.({ key, offset, partition, error });
+      return;
+    }
+    const current = this.entries.get(key);
+    if (current !== undefined && this.options.isNewer && !this.options.isNewer(current, decoded)) return;
+    this.entries.set(key, decoded);
+    this.applied++;
+  }
+}
