@@ -1,0 +1,76 @@
+/**
+ * Robust exponentially smoothed level and scale: a Huber-type filter in the spirit of Gelper, Fried & Croux (2010),
+ * *Robust forecasting with exponential and Holt–Winters smoothing*, J. Forecasting 29(3).
+ *
+ * The residual `r = x − level` is clipped to `±clip·σ̂` before it is learned, so one spike moves the level by at most
+ * `alpha·clip·σ̂`; `σ̂ = 1.2533·MAE` (mean absolute residual, the normal-consistent MAD-like spread), itself learned
+ * from the clipped residual. A genuine level shift is still followed (at `alpha·clip·σ̂` per point) and can be
+ * adopted at once with {@link RobustLevel.reset}.
+ *
+ * Layout in `buf` at `offset`: `[count, level, mae]`. Complexity: O(1) per update, 24 bytes.
+ *
+ * @example
+ * ```ts
+ * const r = new RobustLevel(0.1, 0.05, 3);
+ * for (let i = 0; i < 50; i++) r.update(10 + (i % 2));
+ * r.update(1000); // a spike barely moves the level
+ * r.level < 12; // true
+ * ```
+ */
+export class RobustLevel {
+  static readonly SIZE = 3;
+
+  constructor(
+    readonly alpha: number,
+    readonly scaleAlpha: number,
+    readonly clip: number,
+    readonly buf: Float64Array = new Float64Array(RobustLevel.SIZE),
+    readonly offset = 0,
+  ) {}
+
+  get count(): number {
+    return this.buf[this.offset]!;
+  }
+  get level(): number {
+    return this.buf[this.offset + 1]!;
+  }
+  /** Mean absolute one-step residual. */
+  get mae(): number {
+    return this.buf[this.offset + 2]!;
+  }
+  /** Normal-consistent spread: 1.2533 × MAE (√(π/2)). */
+  get sigma(): number {
+    return 1.2533141373155003 * this.buf[this.offset + 2]!;
+  }
+
+  /** Learns `x`; returns the (unclipped) residual `x − level` seen before learning. */
+  update(x: number): number {
+    const b = this.buf;
+    const o = this.offset;
+    const n = b[o]! + 1;
+    b[o] = n;
+    if (n === 1) {
+      b[o + 1] = x;
+      return 0;
+    }
+    const level = b[o + 1]!;
+    const mae = b[o + 2]!;
+    const r = x - level;
+    const ar = r < 0 ? -r : r;
+    const lim = this.clip * 1.2533141373155003 * mae;
+    const warm = n <= 2 / this.scaleAlpha;
+    // During warm-up the spread is not known yet: learn unclipped, with 1/n weights.
+    const a = warm ? Math.max(this.alpha, 1 / n) : this.alpha;
+    const sa = warm ? Math.max(this.scaleAlpha, 1 / (n - 1)) : this.scaleAlpha;
+    const rc = warm || ar <= lim ? r : r > 0 ? lim : -lim;
+    const arc = warm || ar <= lim ? ar : lim;
+    b[o + 1] = level + a * rc;
+    b[o + 2] = mae + sa * (arc - mae);
+    return r;
+  }
+
+  /** Adopts `level` (e.g. after a confirmed level shift), keeping the spread. */
+  reset(level: number): void {
+    this.buf[this.offset + 1] = level;
+  }
+}
