@@ -4,3 +4,4 @@ export * from './apps';
 export * from './config-error';
 export * from './env-mapping';
 export * from './load-config';
+export * from './schema-introspection';

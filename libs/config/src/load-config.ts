@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { APP_CONFIG_SCHEMAS, type AppConfig } from './apps';
-import type { AppName } from './defaults';
+import { ConfigError, type ConfigSource } from './config-error';
+import { DEFAULTS, type AppName } from './defaults';
+import { ENV_MAPPING, genericEnvKeyPath, genericEnvVariable } from './env-mapping';
+import { allowedValues, arrayElement, baseType, objectKeys, schemaAt } from './schema-introspection';
 
 export interface LoadConfigOptions {
   /** Default `process.env`. */
@@ -20,11 +25,197 @@ export function loadConfig<A extends AppName>(app: A, options: LoadConfigOptions
 }
 
 /** {@link loadConfig} for any schema built with `defineAppConfig` (tests, tools). */
-export function loadConfigWith<S extends z.ZodObject>(_schema: S, _options: LoadConfigOptions = {}): z.infer<S> {
-  throw new Error('not implemented');
+export function loadConfigWith<S extends z.ZodObject>(schema: S, options: LoadConfigOptions = {}): z.infer<S> {
+  const env = options.env ?? process.env;
+  const sources = new Map<string, ConfigSource>();
+  const raw = readConfigFile(options.configPath, options.argv ?? process.argv, env, sources);
+  applyEnv(schema, raw, env, sources);
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  throw toConfigError(schema, result.error, sources);
 }
 
-/** {@link loadConfig}, but a bad config prints the error to stderr and exits the process with status 78 (EX_CONFIG). */
+/** Exit status for a bad config: EX_CONFIG from sysexits.h. */
+export const CONFIG_ERROR_EXIT_CODE = 78;
+
+/**
+ * {@link loadConfig}, but a bad config prints the error (naming the key and what it allows) to stderr and exits the
+ * process with status {@link CONFIG_ERROR_EXIT_CODE}. For app entry points.
+ */
 export function loadConfigOrExit<A extends AppName>(app: A, options: LoadConfigOptions = {}): AppConfig<A> {
-  return loadConfig(app, options);
+  try {
+    return loadConfig(app, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`tideline ${app}: invalid configuration: ${error.message}\n`);
+    process.exit(CONFIG_ERROR_EXIT_CODE);
+  }
+}
+
+/** The config file named by `--config` or `TIDELINE_CONFIG`, if any. */
+export function configFilePath(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): { path: string; via: string } | undefined {
+  const flag = DEFAULTS.configFlag;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === flag && argv[i + 1] !== undefined) return { path: argv[i + 1] as string, via: flag };
+    if (arg.startsWith(`${flag}=`)) return { path: arg.slice(flag.length + 1), via: flag };
+  }
+  const fromEnv = env[DEFAULTS.configEnvVar];
+  return fromEnv ? { path: fromEnv, via: `env ${DEFAULTS.configEnvVar}` } : undefined;
+}
+
+type Raw = Record<string, unknown>;
+
+function readConfigFile(
+  explicit: string | undefined,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  sources: Map<string, ConfigSource>,
+): Raw {
+  const located = explicit !== undefined ? { path: explicit, via: 'configPath' } : configFilePath(argv, env);
+  if (!located) return {};
+  const what = `config file ${located.path} (from ${located.via})`;
+  let text: string;
+  try {
+    text = readFileSync(located.path, 'utf8');
+  } catch (error) {
+    const detail = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(`${what} cannot be read: ${detail}`, 'config', undefined, 'a readable YAML file');
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError(`${what} is not valid YAML: ${detail}`, 'config', undefined, 'a YAML mapping');
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`${what} must be a YAML mapping of sections`, 'config', undefined, 'a YAML mapping');
+  }
+  recordSources(parsed as Raw, [], { kind: 'file', path: located.path }, sources);
+  return parsed as Raw;
+}
+
+function recordSources(value: unknown, path: string[], source: ConfigSource, sources: Map<string, ConfigSource>): void {
+  sources.set(path.join('.'), source);
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) recordSources(child, [...path, key], source, sources);
+  }
+}
+
+function applyEnv(
+  schema: z.ZodObject,
+  raw: Raw,
+  env: Readonly<Record<string, string | undefined>>,
+  sources: Map<string, ConfigSource>,
+): void {
+  const sections = new Set(objectKeys(schema));
+  const assignments: [string, string[]][] = [];
+  // generic variables first, so that the well-known names win when both are set
+  for (const variable of Object.keys(env).sort()) {
+    const path = genericEnvKeyPath(variable);
+    if (path) assignments.push([variable, path]);
+  }
+  for (const [variable, key] of Object.entries(ENV_MAPPING)) assignments.push([variable, key.split('.')]);
+  for (const [variable, path] of assignments) {
+    const value = env[variable];
+    // an empty variable counts as unset (compose files often declare `VAR=` to mean "no value")
+    if (value === undefined || value.trim() === '') continue;
+    // one environment serves every app: a section this app does not have is not an error
+    if (!sections.has(path[0] as string)) continue;
+    setPath(raw, path, coerce(schemaAt(schema, path), value));
+    sources.set(path.join('.'), { kind: 'env', variable });
+  }
+}
+
+/** Env values are strings: turn them into what the schema expects when they look right; otherwise leave the string for the schema to reject. */
+function coerce(node: z.core.$ZodType | undefined, value: string): unknown {
+  if (!node) return value;
+  switch (baseType(node)) {
+    case 'number':
+      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : value;
+    case 'boolean': {
+      const lower = value.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(lower)) return true;
+      if (['false', '0', 'no', 'off'].includes(lower)) return false;
+      return value;
+    }
+    case 'array': {
+      const element = arrayElement(node);
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+        .map((item) => coerce(element, item));
+    }
+    default:
+      return value;
+  }
+}
+
+function setPath(target: Raw, path: readonly string[], value: unknown): void {
+  let current = target;
+  for (const segment of path.slice(0, -1)) {
+    const next = current[segment];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) current[segment] = {};
+    current = current[segment] as Raw;
+  }
+  current[path[path.length - 1] as string] = value;
+}
+
+function envVariableFor(path: readonly string[]): string {
+  const key = path.join('.');
+  const known = Object.entries(ENV_MAPPING).find(([, mapped]) => mapped === key);
+  return known ? known[0] : genericEnvVariable(path);
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function toConfigError(schema: z.ZodObject, error: z.ZodError, sources: Map<string, ConfigSource>): ConfigError {
+  const issue = error.issues[0] as z.core.$ZodIssue;
+  let path = issue.path.map(String);
+  let problem: string;
+  let allowed: string | undefined;
+  if (issue.code === 'unrecognized_keys') {
+    const parentKeys = objectKeys(schemaAt(schema, path) ?? schema);
+    path = [...path, issue.keys[0] as string];
+    problem = 'is not a known key';
+    allowed = parentKeys.length > 0 ? `keys ${parentKeys.join(', ')}` : undefined;
+  } else {
+    const input = (issue as { input?: unknown }).input;
+    const node = schemaAt(schema, issue.path as (string | number)[]);
+    // an array element's path ends in its index: describe the list, not the element
+    const described = node ?? schemaAt(schema, issue.path.slice(0, -1) as (string | number)[]);
+    allowed = described ? allowedValues(described) : undefined;
+    problem =
+      input === undefined || input === null
+        ? 'is required'
+        : `is invalid: got ${describeValue(input)} (${issue.message})`;
+  }
+  const key = path.filter((segment) => !/^\d+$/.test(segment)).join('.');
+  const source = findSource(path, sources);
+  const where =
+    source?.kind === 'env'
+      ? ` (env ${source.variable})`
+      : source?.kind === 'file'
+        ? ` (in ${source.path})`
+        : ` (set it in the config file, or env ${envVariableFor(key.split('.'))})`;
+  const message = `${key}${where} ${problem}${allowed ? `; allowed: ${allowed}` : ''}`;
+  return new ConfigError(message, key, source, allowed);
+}
+
+function findSource(path: readonly string[], sources: Map<string, ConfigSource>): ConfigSource | undefined {
+  for (let length = path.length; length > 0; length--) {
+    const source = sources.get(path.slice(0, length).join('.'));
+    if (source) return source;
+  }
+  return undefined;
 }
