@@ -6,3 +6,4 @@ export * from './services.section';
 export * from './baseline.section';
 export * from './anomaly.section';
 export * from './collector.section';
+export * from './reporter.section';
