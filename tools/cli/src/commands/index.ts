@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
+import { registerEvalCommand } from './eval.command';
+import { registerNabScoreCommand } from './nab-score.command';
 
 /** A command module adds its subcommand(s) to the program. Add one line here per command file. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerEvalCommand,
+  registerNabScoreCommand,
+];
