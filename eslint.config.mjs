@@ -5,9 +5,27 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
 const NODE_IO_MODULES = [
-  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https',
-  'child_process', 'node:child_process', 'dgram', 'node:dgram', 'os', 'node:os', 'kafkajs', 'influx',
-  '@nestjs/*', 'systeminformation', 'nodemailer',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'child_process',
+  'node:child_process',
+  'dgram',
+  'node:dgram',
+  'os',
+  'node:os',
+  'kafkajs',
+  'influx',
+  '@nestjs/*',
+  'systeminformation',
+  'nodemailer',
 ];
 
 export default tseslint.config(
@@ -37,17 +55,49 @@ export default tseslint.config(
     },
   },
   {
+    // Tests of any project may use the test helpers (libs/testing); production code of a lib may not.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: ['@tideline/testing'],
+          depConstraints: [
+            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
+            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
+            { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
+            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // libs/stats and libs/contracts are pure: no Node I/O, no clients, no clock.
     files: ['libs/stats/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: NODE_IO_MODULES.map((m) => ({ group: [m], message: 'pure libraries may not import I/O' })) }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: NODE_IO_MODULES.map((m) => ({ group: [m], message: 'pure libraries may not import I/O' })) },
+      ],
       'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'time arrives with the data' }],
     },
   },
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+      },
+    },
   },
 );

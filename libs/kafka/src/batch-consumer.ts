@@ -1,7 +1,15 @@
-import type { Kafka } from 'kafkajs';
-import type { RetryPolicy } from '@tideline/retry';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import {
+  TidelineError,
+  abortableSleep,
+  isRetriable,
+  resolveRetryPolicy,
+  retryDelayMs,
+  type RetryPolicy,
+} from '@tideline/retry';
 import type { DeadLetterPublisher } from './dead-letter';
 import type { ConsumedRecord } from './kafka-record';
+import { PartitionCheckpoint } from './partition-checkpoint';
 
 /** The records of one topic-partition fetched together, in offset order. */
 export interface ConsumedBatch {
@@ -17,8 +25,8 @@ export interface ConsumedBatch {
 export interface BatchContext {
   /**
    * Sends a record to `<topic>.dlq` with the reason (and detail) and counts it handled once the dead-letter write is
-   * acknowledged. The batch is not committed before every dead-letter write it started has been acknowledged, so
-   * the returned promise need not be awaited in the hot loop.
+   * acknowledged. Calls made in the same tick go out in one request. The batch is not committed before every
+   * dead-letter write it started has been acknowledged, so the returned promise need not be awaited in the hot loop.
    */
   deadLetter(record: ConsumedRecord, reason: string, detail?: string): Promise<void>;
   /**
@@ -36,9 +44,9 @@ export interface BatchContext {
 
 /**
  * Processes a whole batch (the hot path). Returning normally means every record is handled: the consumer commits
- * past the batch. Throwing a `retriable` error retries the records not yet handled (the same `batch` object shape,
- * fewer records) with the consumer's retry policy; any other error (or retries exhausted) commits only what was
- * handled and stops the consumer, so nothing unhandled is ever committed.
+ * past the batch. Throwing a `retriable` error retries the records not yet handled (the same `batch` shape, fewer
+ * records) with the consumer's retry policy; any other error (or retries exhausted) commits only what was handled
+ * and stops the consumer (`onCrash`), so nothing unhandled is ever committed.
  */
 export type BatchHandler = (batch: ConsumedBatch, context: BatchContext) => Promise<void>;
 
@@ -60,7 +68,10 @@ export interface BatchConsumerOptions {
   readonly deadLetter?: DeadLetterPublisher;
   /** Partitions handled in parallel; order is kept within a partition. Default 1. */
   readonly partitionsConsumedConcurrently?: number;
-  /** Retries of a batch whose handler threw a retriable error; default up to 5 retries, 100 ms .. 30 s. */
+  /**
+   * Retries of a batch whose handler threw a retriable error. Default: without limit (the partition waits for its
+   * dependency rather than skip records), 200 ms doubling to 30 s, ±20 % jitter.
+   */
   readonly retry?: Partial<RetryPolicy>;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
@@ -79,6 +90,124 @@ export interface BatchConsumerStats {
   readonly retries: number;
   /** `topic/partition` → last committed offset (next to read). */
   readonly committed: Readonly<Record<string, string>>;
+  /** The consumer stopped on an error (see `onCrash`). */
+  readonly crashed: boolean;
+}
+
+/** Default retry of a failing batch: keep the partition waiting (never skip), at most 30 s between attempts. */
+export const DEFAULT_BATCH_RETRY_POLICY: Partial<RetryPolicy> = Object.freeze({
+  initialDelayMs: 200,
+  maxDelayMs: 30_000,
+  factor: 2,
+  jitter: 0.2,
+  maxRetries: Infinity,
+});
+
+/** A batch handler failed with an error that retrying cannot fix (or retries ran out); the consumer stops. */
+export class BatchHandlerError extends TidelineError {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly committedOffset: string,
+    cause: unknown,
+  ) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(`batch handler failed on ${topic}/${partition}; committed up to offset ${committedOffset}: ${detail}`, {
+      retriable: false,
+      code: 'batch_handler_failed',
+      cause,
+    });
+  }
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function toRecord(topic: string, partition: number, message: KafkaMessage): ConsumedRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers ?? {},
+    timestamp: message.timestamp,
+  };
+}
+
+/** Collects dead-letter requests made in the same tick into one publish. */
+class DeadLetterQueue {
+  private queue: { record: ConsumedRecord; reason: string; detail?: string; done: Deferred<void> }[] = [];
+  private scheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly publisher: DeadLetterPublisher,
+    private readonly onPublished: (record: ConsumedRecord, reason: string) => void,
+  ) {}
+
+  enqueue(record: ConsumedRecord, reason: string, detail?: string): Promise<void> {
+    const done = deferred<void>();
+    this.queue.push({ record, reason, ...(detail !== undefined ? { detail } : {}), done });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    // callers may not await: the settle step reports failures
+    done.promise.catch(() => undefined);
+    return done.promise;
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const items = this.queue;
+    this.queue = [];
+    if (items.length === 0) return;
+    const publish = this.publisher
+      .publish(
+        items.map(({ record, reason, detail }) => ({ record, reason, ...(detail !== undefined ? { detail } : {}) })),
+      )
+      .then(
+        () => {
+          for (const item of items) {
+            this.onPublished(item.record, item.reason);
+            item.done.resolve();
+          }
+        },
+        (error: unknown) => {
+          for (const item of items) item.done.reject(error);
+          throw error;
+        },
+      );
+    const tracked = publish.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    tracked.catch(() => undefined);
+  }
+
+  /** Waits for every requested dead-letter write; rejects with the first failure. */
+  async settle(): Promise<void> {
+    let firstError: unknown;
+    while (this.queue.length > 0 || this.scheduled || this.inFlight.size > 0) {
+      if (this.queue.length > 0 && !this.scheduled) this.flush();
+      if (this.scheduled) await new Promise<void>((resolve) => setImmediate(resolve));
+      const results = await Promise.allSettled([...this.inFlight]);
+      for (const result of results) if (result.status === 'rejected') firstError ??= result.reason;
+    }
+    if (firstError !== undefined) throw firstError;
+  }
 }
 
 /**
@@ -86,27 +215,191 @@ export interface BatchConsumerStats {
  * Delivery is at-least-once: after a crash or rebalance, records after the last commit are delivered again.
  */
 export class BatchConsumer {
+  private consumer: Consumer | undefined;
+  private readonly abort = new AbortController();
+  private readonly policy: RetryPolicy;
+  private readonly assigned = deferred<void>();
+  private counters = { batches: 0, records: 0, deadLettered: 0, commits: 0, handlerErrors: 0, retries: 0 };
+  private readonly committed: Record<string, string> = {};
+  private crashed = false;
+
   constructor(
     readonly kafka: Kafka,
     readonly options: BatchConsumerOptions,
-  ) {}
+  ) {
+    this.policy = resolveRetryPolicy({ ...DEFAULT_BATCH_RETRY_POLICY, ...options.retry });
+    this.assigned.promise.catch(() => undefined);
+  }
 
   /** Connects, subscribes, and starts handling batches; resolves once the consumer is running. */
-  async start(_handler: BatchHandler): Promise<void> {
-    throw new Error('not implemented');
+  async start(handler: BatchHandler): Promise<void> {
+    if (this.consumer) throw new TidelineError('BatchConsumer already started');
+    const { options } = this;
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      ...(options.sessionTimeoutMs !== undefined ? { sessionTimeout: options.sessionTimeoutMs } : {}),
+      ...(options.heartbeatIntervalMs !== undefined ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const assignment = event.payload.memberAssignment;
+      if (options.topics.some((topic) => (assignment[topic]?.length ?? 0) > 0)) this.assigned.resolve();
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (event.payload.restart) return;
+      this.crashed = true;
+      this.assigned.reject(event.payload.error);
+      options.hooks?.onCrash?.(event.payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.handleBatch(handler, payload),
+    });
   }
 
-  /** Stops fetching, waits for the batch in flight, commits what is handled, disconnects. */
+  /** Stops fetching, lets the batch in flight finish or stop early, commits what is handled, disconnects. */
   async stop(): Promise<void> {
-    throw new Error('not implemented');
+    this.abort.abort(new TidelineError('consumer stopping', { code: 'consumer_stopping' }));
+    const consumer = this.consumer;
+    if (!consumer) return;
+    await consumer.disconnect();
   }
 
-  /** Resolves once the group has assigned partitions to this member (useful before producing in tests). */
-  async waitForAssignment(_timeoutMs?: number): Promise<void> {
-    throw new Error('not implemented');
+  /** Resolves once the group has assigned partitions of the subscribed topics to this member. */
+  async waitForAssignment(timeoutMs = 30_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new TidelineError(`no partitions assigned to group ${this.options.groupId} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.assigned.promise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   stats(): BatchConsumerStats {
-    throw new Error('not implemented');
+    return { ...this.counters, committed: { ...this.committed }, crashed: this.crashed };
+  }
+
+  private async handleBatch(handler: BatchHandler, payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition } = batch;
+    const hooks = this.options.hooks;
+    if (batch.messages.length === 0) return;
+    const started = performance.now();
+    const records = batch.messages.map((message) => toRecord(topic, partition, message));
+    // the batch may end in control records (transactions): once all is handled, commit past them too
+    const endOffset = BigInt(batch.lastOffset()) + 1n;
+    const firstOffset = BigInt(records[0]?.offset ?? '0');
+    const checkpoint = new PartitionCheckpoint(
+      records.map((record) => BigInt(record.offset)),
+      endOffset,
+    );
+    const isActive = () => payload.isRunning() && !payload.isStale() && !this.abort.signal.aborted;
+    const deadLetters = this.options.deadLetter
+      ? new DeadLetterQueue(this.options.deadLetter, (record, reason) => {
+          checkpoint.markHandled(BigInt(record.offset));
+          this.counters.deadLettered++;
+          hooks?.onDeadLetter?.({ topic, partition, offset: record.offset, reason });
+        })
+      : undefined;
+    const context: BatchContext = {
+      deadLetter: (record, reason, detail) => {
+        if (!deadLetters) {
+          return Promise.reject(new TidelineError('no dead-letter publisher configured for this consumer'));
+        }
+        return deadLetters.enqueue(record, reason, detail);
+      },
+      markHandled: (...handled) => {
+        for (const record of handled) checkpoint.markHandled(BigInt(record.offset));
+      },
+      heartbeat: () => payload.heartbeat(),
+      isActive,
+      signal: this.abort.signal,
+    };
+    const batchOf = (subset: readonly ConsumedRecord[]): ConsumedBatch => ({
+      topic,
+      partition,
+      records: subset,
+      firstOffset: subset[0]?.offset ?? batch.firstOffset() ?? '0',
+      lastOffset: subset[subset.length - 1]?.offset ?? batch.lastOffset(),
+      highWatermark: batch.highWatermark,
+    });
+
+    let pending: readonly ConsumedRecord[] = records;
+    for (let attempt = 0; ; attempt++) {
+      let failure: unknown;
+      try {
+        await handler(batchOf(pending), context);
+      } catch (error) {
+        failure = error;
+      }
+      try {
+        await deadLetters?.settle();
+      } catch (error) {
+        // a dead-letter write that failed leaves its record unhandled: retry like any broker error
+        failure ??= error;
+      }
+      if (failure === undefined) {
+        // returning normally means every record of this attempt is handled
+        for (const record of pending) checkpoint.markHandled(BigInt(record.offset));
+        break;
+      }
+      this.counters.handlerErrors++;
+      await this.commit(payload, topic, partition, checkpoint, firstOffset);
+      const willRetry = isRetriable(failure) && attempt < this.policy.maxRetries && isActive();
+      hooks?.onHandlerError?.({ topic, partition, error: failure, willRetry });
+      if (!isActive()) return; // stopping or revoked: what was handled is committed, the rest is redelivered
+      if (!willRetry) {
+        throw new BatchHandlerError(topic, partition, checkpoint.committable().toString(), failure);
+      }
+      this.counters.retries++;
+      try {
+        await abortableSleep(retryDelayMs(this.policy, attempt), this.abort.signal);
+        await payload.heartbeat();
+      } catch {
+        if (!isActive()) return;
+      }
+      pending = records.filter((record) => !checkpoint.isHandled(BigInt(record.offset)));
+      if (pending.length === 0) break;
+    }
+    await this.commit(payload, topic, partition, checkpoint, firstOffset);
+    this.counters.batches++;
+    this.counters.records += records.length;
+    hooks?.onBatchHandled?.({ topic, partition, records: records.length, durationMs: performance.now() - started });
+  }
+
+  private async commit(
+    payload: EachBatchPayload,
+    topic: string,
+    partition: number,
+    checkpoint: PartitionCheckpoint,
+    firstOffset: bigint,
+  ): Promise<void> {
+    const offset = checkpoint.committable();
+    if (offset === firstOffset) return; // nothing handled yet
+    const key = `${topic}/${partition}`;
+    const previous = this.committed[key];
+    if (previous !== undefined && BigInt(previous) >= offset) return;
+    // resolveOffset takes the last handled offset; kafkajs then commits offset + 1
+    payload.resolveOffset((offset - 1n).toString());
+    await payload.commitOffsetsIfNecessary({
+      topics: [{ topic, partitions: [{ partition, offset: offset.toString() }] }],
+    });
+    this.committed[key] = offset.toString();
+    this.counters.commits++;
+    this.options.hooks?.onCommit?.({ topic, partition, offset: offset.toString() });
   }
 }

@@ -97,7 +97,8 @@ export class CompactedTable<V> {
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
-          if (message.key !== null) this.apply(message.key.toString('utf8'), message.value, batch.partition, message.offset);
+          if (message.key !== null)
+            this.apply(message.key.toString('utf8'), message.value, batch.partition, message.offset);
         }
         const end = ends.get(batch.partition);
         if (end !== undefined && batch.messages.length > 0 && BigInt(batch.lastOffset()) + 1n >= end) {
@@ -110,7 +111,12 @@ export class CompactedTable<V> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`table ${this.options.topic} not loaded within ${timeoutMs} ms (partitions ${[...ends.keys()].join(',')} behind)`)),
+        () =>
+          reject(
+            new Error(
+              `table ${this.options.topic} not loaded within ${timeoutMs} ms (partitions ${[...ends.keys()].join(',')} behind)`,
+            ),
+          ),
         timeoutMs,
       );
     });

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka, ITopicConfig } from 'kafkajs';
 import { TOPICS, deadLetterTopic } from '@tideline/contracts';
 import type { KafkaSection } from '@tideline/config';
 
@@ -8,7 +8,7 @@ export interface TopicSpec {
   readonly partitions?: number;
   /** Default 1. */
   readonly replicationFactor?: number;
-  /** `retention.ms`; omit to use the broker default. Ignored by compacted topics unless set explicitly. */
+  /** `retention.ms`; omit to use the broker default. */
   readonly retentionMs?: number;
   /** `cleanup.policy=compact`: keep the latest record per key. */
   readonly compact?: boolean;
@@ -23,19 +23,80 @@ export interface EnsureTopicsResult {
   readonly existing: readonly string[];
 }
 
-/**
- * Creates the topics that do not exist yet, and leaves existing ones alone (idempotent: safe on every start, and
- * safe when two processes race). Partition counts and configs of existing topics are not changed.
- */
-export async function ensureTopics(_kafka: Kafka, _specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
-  throw new Error('not implemented');
+function expand(specs: readonly TopicSpec[]): TopicSpec[] {
+  const all: TopicSpec[] = [];
+  for (const spec of specs) {
+    all.push(spec);
+    if (spec.withDeadLetter) {
+      all.push({
+        topic: deadLetterTopic(spec.topic),
+        partitions: spec.partitions,
+        replicationFactor: spec.replicationFactor,
+        retentionMs: spec.retentionMs,
+      });
+    }
+  }
+  return all;
 }
 
-/** Tideline's own topics from {@link TOPICS}, sized by the `kafka` config section, each with its dead-letter topic. */
+function toTopicConfig(spec: TopicSpec): ITopicConfig {
+  const configEntries: { name: string; value: string }[] = [
+    { name: 'cleanup.policy', value: spec.compact ? 'compact' : 'delete' },
+  ];
+  if (spec.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
+  for (const [name, value] of Object.entries(spec.config ?? {})) configEntries.push({ name, value });
+  return {
+    topic: spec.topic,
+    numPartitions: spec.partitions ?? 1,
+    replicationFactor: spec.replicationFactor ?? 1,
+    configEntries,
+  };
+}
+
+/**
+ * Creates the topics that do not exist yet, and leaves existing ones alone (idempotent: safe on every start, and
+ * safe when two processes race). Partition counts and configs of existing topics are not changed. Resolves once the
+ * new topics have leaders.
+ */
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+  const wanted = expand(specs);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const before = new Set(await admin.listTopics());
+    const missing = wanted.filter((spec) => !before.has(spec.topic));
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
+      } catch (error) {
+        // another process created some of them first: fine, as long as they exist now
+        const now = new Set(await admin.listTopics());
+        if (!missing.every((spec) => now.has(spec.topic))) throw error;
+      }
+    }
+    const missingNames = new Set(missing.map((spec) => spec.topic));
+    return {
+      created: wanted.filter((spec) => missingNames.has(spec.topic)).map((spec) => spec.topic),
+      existing: wanted.filter((spec) => !missingNames.has(spec.topic)).map((spec) => spec.topic),
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Tideline's own topics from {@link TOPICS}, sized by the `kafka` config section, each with its dead-letter topic.
+ * Event topics are deleted after `retentionMs`; the checkpoint and alert-state topics are compacted (latest per key).
+ */
 export function tidelineTopicSpecs(
-  _section: Pick<KafkaSection, 'partitions' | 'replicationFactor' | 'retentionMs'>,
+  section: Pick<KafkaSection, 'partitions' | 'replicationFactor' | 'retentionMs'>,
 ): TopicSpec[] {
-  void TOPICS;
-  void deadLetterTopic;
-  throw new Error('not implemented');
+  const base = { partitions: section.partitions, replicationFactor: section.replicationFactor, withDeadLetter: true };
+  return [
+    { ...base, topic: TOPICS.metrics, retentionMs: section.retentionMs },
+    { ...base, topic: TOPICS.baselines, retentionMs: section.retentionMs },
+    { ...base, topic: TOPICS.alerts, retentionMs: section.retentionMs },
+    { ...base, topic: TOPICS.modelCheckpoints, compact: true },
+    { ...base, topic: TOPICS.alertState, compact: true },
+  ];
 }

@@ -1,8 +1,8 @@
-import type { Kafka, RecordMetadata } from 'kafkajs';
-import type { OutgoingRecord } from './kafka-record';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { toBuffer, type OutgoingRecord } from './kafka-record';
 
 export interface IdempotentProducerOptions {
-  /** kafkajs `maxInFlightRequests`; idempotence keeps order for up to 5. Default 1. */
+  /** kafkajs `maxInFlightRequests`; default 1 (strict order even across retries). */
   readonly maxInFlightRequests?: number;
   /** Compression of batches; default none. */
   readonly compression?: 'none' | 'gzip';
@@ -16,37 +16,86 @@ export interface ProducerStats {
   readonly errors: number;
 }
 
+function toMessage(record: OutgoingRecord): Message {
+  const message: Message = {
+    key: record.key === null ? null : toBuffer(record.key),
+    value: record.value === null ? null : toBuffer(record.value),
+  };
+  if (record.headers) message.headers = { ...record.headers };
+  if (record.partition !== undefined) message.partition = record.partition;
+  if (record.timestamp !== undefined) message.timestamp = record.timestamp;
+  return message;
+}
+
 /**
  * A producer with `idempotent: true` and `acks: -1` (all in-sync replicas): a retried send never duplicates or
- * reorders records within a partition. One instance per process is enough; it is safe for concurrent `send`s.
+ * reorders records within a partition. Keys are partitioned with the Java client's murmur2 partitioner, so a key
+ * lands on the same partition whichever client wrote it. One instance per process is enough; concurrent `send`s are
+ * safe. kafkajs retries an idempotent send for as long as the broker is unreachable; `disconnect` ends that.
  */
 export class IdempotentProducer {
+  private readonly producer: Producer;
+  private counters = { sends: 0, records: 0, errors: 0 };
+  private connected: Promise<void> | undefined;
+
   constructor(
     readonly kafka: Kafka,
     readonly options: IdempotentProducerOptions = {},
-  ) {}
-
-  async connect(): Promise<void> {
-    throw new Error('not implemented');
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: options.maxInFlightRequests ?? 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
   }
 
-  /** Sends records to one topic in one request per broker; resolves when all are acknowledged by all ISRs. */
-  async send(_topic: string, _records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
-    throw new Error('not implemented');
+  /** Connects once; later calls return the same promise. */
+  connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
   }
 
-  /** Sends records to several topics at once. */
+  /** Sends records to one topic; resolves when all are acknowledged by all in-sync replicas. */
+  async send(topic: string, records: readonly OutgoingRecord[]): Promise<RecordMetadata[]> {
+    return this.sendBatch([{ topic, records }]);
+  }
+
+  /** Sends records to several topics in one request per broker. */
   async sendBatch(
-    _batches: readonly { readonly topic: string; readonly records: readonly OutgoingRecord[] }[],
+    batches: readonly { readonly topic: string; readonly records: readonly OutgoingRecord[] }[],
   ): Promise<RecordMetadata[]> {
-    throw new Error('not implemented');
+    const topicMessages = batches
+      .filter((batch) => batch.records.length > 0)
+      .map((batch) => ({ topic: batch.topic, messages: batch.records.map(toMessage) }));
+    if (topicMessages.length === 0) return [];
+    await this.connect();
+    const count = topicMessages.reduce((sum, batch) => sum + batch.messages.length, 0);
+    try {
+      const metadata = await this.producer.sendBatch({
+        topicMessages,
+        acks: -1,
+        timeout: this.options.timeoutMs ?? 30_000,
+        compression: this.options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+      this.counters.sends++;
+      this.counters.records += count;
+      return metadata;
+    } catch (error) {
+      this.counters.errors++;
+      throw error;
+    }
   }
 
   stats(): ProducerStats {
-    throw new Error('not implemented');
+    return { ...this.counters };
   }
 
   async disconnect(): Promise<void> {
-    throw new Error('not implemented');
+    this.connected = undefined;
+    await this.producer.disconnect();
   }
 }

@@ -36,6 +36,7 @@ export function headerString(headers: IHeaders | undefined, name: string): strin
 
 /** A Buffer view of bytes without copying. */
 export function toBuffer(bytes: RecordBytes): Buffer {
-  if (typeof bytes === 'string' || Buffer.isBuffer(bytes)) return Buffer.from(bytes as never);
+  if (Buffer.isBuffer(bytes)) return bytes;
+  if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
