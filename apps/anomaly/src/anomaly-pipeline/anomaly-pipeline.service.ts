@@ -1,0 +1,215 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { AnomalyConfig } from '@tideline/config';
+import {
+  decodeMetricRecord,
+  encodeEvent,
+  parseModelCheckpoint,
+  seriesKey,
+  type ModelCheckpoint,
+} from '@tideline/contracts';
+import { BatchWriter, InfluxClient } from '@tideline/influx';
+import {
+  BatchConsumer,
+  CompactedTable,
+  DeadLetterPublisher,
+  IdempotentProducer,
+  ensureTopics,
+  type BatchContext,
+  type ConsumedBatch,
+  type ConsumedRecord,
+} from '@tideline/kafka';
+import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
+import { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
+import {
+  decodeLifecycleState,
+  encodeLifecycleState,
+  type AlertLifecycleState,
+} from '../alert-lifecycle/alert-lifecycle.state';
+import { PartitionContinuity } from '../scoring/partition-continuity';
+import { ScoringProcessor, emptyScoringOutput } from '../scoring/scoring.processor';
+import { SeriesStore } from '../scoring/series.store';
+import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
+import { AnomalyMetrics } from './anomaly.metrics';
+
+/**
+ * The hot path: consumes the metrics topic in batches (its own consumer group, so it sees every event independently
+ * of the baseline service), scores each event against its series' model, advances the series' alert lifecycle and
+ * publishes `firing`/`resolved` alerts, persisting each lifecycle change to the compacted alert-state topic in the
+ * same produce call, before the batch's offsets are committed.
+ *
+ * Why score here rather than join the baseline service's band updates: a join of two topics races (the band for a
+ * point may arrive after the point), would put a second hop (and the baseline's InfluxDB writes) on the alert
+ * latency path, and makes replay results depend on the relative speed of two services. Each series' model starts
+ * from the baseline service's latest checkpoint (so a restart does not relearn) and then learns from the same stream.
+ */
+@Injectable()
+export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('anomaly');
+  private readonly metrics: AnomalyMetrics;
+  private readonly producer: IdempotentProducer;
+  private readonly deadLetter: DeadLetterPublisher | undefined;
+  private readonly consumer: BatchConsumer;
+  private readonly checkpoints: CompactedTable<ModelCheckpoint>;
+  private readonly lifecycles: CompactedTable<AlertLifecycleState>;
+  private readonly writer: BatchWriter;
+  private readonly store: SeriesStore;
+  private readonly processor: ScoringProcessor;
+  private readonly continuity = new PartitionContinuity();
+  private crashed: unknown;
+  private started = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
+    kafka: Kafka,
+    influx: InfluxClient,
+    registry: Registry,
+    health: HealthChecks,
+  ) {
+    const section = config.anomaly;
+    this.metrics = new AnomalyMetrics(registry);
+    this.producer = new IdempotentProducer(kafka, { maxInFlightRequests: 1 });
+    this.deadLetter = section.deadLetter ? new DeadLetterPublisher(this.producer) : undefined;
+    this.checkpoints = new CompactedTable(kafka, {
+      topic: section.topics.modelCheckpoints,
+      groupIdPrefix: 'tideline-anomaly-checkpoints',
+      decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
+      isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
+    });
+    this.lifecycles = new CompactedTable(kafka, {
+      topic: section.topics.alertState,
+      groupIdPrefix: 'tideline-anomaly-alert-state',
+      decode: (_key, value) => decodeLifecycleState(value),
+      isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
+    });
+    this.store = new SeriesStore(createSeriesModelFactory(), {
+      checkpoints: this.checkpoints,
+      lifecycles: this.lifecycles,
+    });
+    const policy: AlertLifecyclePolicy = section.lifecycle;
+    this.processor = new ScoringProcessor({ policy, writeScores: section.writeScores });
+    this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
+    this.consumer = new BatchConsumer(kafka, {
+      groupId: section.consumerGroup,
+      topics: [section.topics.metrics],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: section.partitionsConsumedConcurrently,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxWaitTimeMs: 100,
+      ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
+      hooks: {
+        onCrash: (error) => {
+          this.crashed = error;
+          this.logger.error(`the metrics consumer stopped: ${error instanceof Error ? error.message : String(error)}`);
+        },
+        onHandlerError: ({ partition, error, willRetry }) =>
+          this.logger.warn(
+            `batch of partition ${partition} failed (${willRetry ? 'retrying' : 'giving up'}): ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      },
+    });
+    health.register({
+      name: 'anomaly-pipeline',
+      check: async () => {
+        if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
+        if (!this.started) throw new Error('starting (loading checkpoints and alert state)');
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { topics } = this.config.anomaly;
+    const { partitions, replicationFactor, retentionMs } = this.config.kafka;
+    await ensureTopics(this.consumer.kafka, [
+      { topic: topics.metrics, partitions, replicationFactor, retentionMs, withDeadLetter: true },
+      { topic: topics.modelCheckpoints, partitions, replicationFactor, compact: true },
+      { topic: topics.alertState, partitions, replicationFactor, compact: true },
+      { topic: topics.alerts, partitions, replicationFactor, retentionMs },
+    ]);
+    await this.writer.client.ensureDatabase();
+    await this.producer.connect();
+    // State first: scoring must not start before every persisted lifecycle is known, or a restart could fire again.
+    await Promise.all([this.checkpoints.start(), this.lifecycles.start()]);
+    this.logger.log(
+      `loaded ${this.checkpoints.size} model checkpoints and ${this.lifecycles.size} alert lifecycles; consuming ${topics.metrics} as ${this.config.anomaly.consumerGroup}`,
+    );
+    await this.consumer.start((batch, context) => this.handle(batch, context));
+    this.started = true;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.consumer.stop().catch(() => undefined);
+    await Promise.all([this.checkpoints.stop(), this.lifecycles.stop()]).catch(() => undefined);
+    await this.writer.close(5000).catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  private async handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    const started = performance.now();
+    const partition = batch.partition;
+    // A batch that does not continue the last one (restart, redelivery, partition back from another instance):
+    // the working state of its series may be ahead of what is persisted, so reload it.
+    if (!this.continuity.continues(partition, batch.firstOffset)) this.store.dropPartition(partition);
+    try {
+      const nowMs = Date.now();
+      const out = emptyScoringOutput();
+      let events = 0;
+      for (const record of batch.records) {
+        if (record.value === null) {
+          this.reject(context, record, 'schema_violation', 'the record has no value');
+          continue;
+        }
+        const decoded = decodeMetricRecord(record.value, { nowMs, recordTimestampMs: Number(record.timestamp) });
+        if (decoded.failure !== undefined)
+          this.reject(context, record, decoded.failure.reason, decoded.failure.message);
+        for (const event of decoded.events) {
+          const entry = this.store.entry(partition, seriesKey(event), event);
+          this.processor.process(entry, event, out);
+          events++;
+        }
+      }
+      const states = this.store.takeDirty(out.changed);
+      if (out.alerts.length > 0 || states.length > 0) {
+        const { topics } = this.config.anomaly;
+        await this.producer.sendBatch([
+          {
+            topic: topics.alerts,
+            records: out.alerts.map((alert) => ({ key: alert.series, value: encodeEvent(alert) })),
+          },
+          {
+            topic: topics.alertState,
+            records: states.map((state) => ({ key: state.series, value: encodeLifecycleState(state) })),
+          },
+        ]);
+        for (const state of states) this.lifecycles.set(state.series, state);
+        for (const alert of out.alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
+        this.metrics.statesPersisted.inc(states.length);
+      }
+      if (out.scoreLines.length > 0) this.writer.writeLines(out.scoreLines);
+      this.continuity.advance(partition, batch.lastOffset);
+      this.metrics.events.inc(events);
+      this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+      this.updateGauges();
+    } catch (error) {
+      // Nothing of this batch is persisted: forget the working state so the retry starts from what is.
+      this.store.dropPartition(partition);
+      this.continuity.forget(partition);
+      throw error;
+    }
+  }
+
+  private reject(context: BatchContext, record: ConsumedRecord, reason: string, detail: string): void {
+    this.metrics.rejected.inc({ reason });
+    if (this.deadLetter !== undefined) void context.deadLetter(record, reason, detail);
+  }
+
+  private updateGauges(): void {
+    const stats = this.store.stats();
+    this.metrics.series.set(stats.series);
+    this.metrics.modelsRestored.set(stats.restoredModels);
+    this.metrics.openIncidents.set(this.store.openIncidents());
+    const writer = this.writer.stats();
+    this.metrics.scoresDropped.set(writer.dropped + writer.rejected);
+  }
+}

@@ -1,0 +1,79 @@
+import type { AlertEvent, MetricEvent } from '@tideline/contracts';
+import { buildAlertEvent } from '../alert-lifecycle/alert-event.builder';
+import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
+import { advanceLifecycle, type LifecyclePoint } from '../alert-lifecycle/alert-lifecycle.processor';
+import { emptyAssessment } from '../series-model/series-model';
+import type { SeriesEntry } from './series.store';
+
+/** What scoring a batch produced: InfluxDB lines of the scores, alert events, and the entries whose lifecycle changed. */
+export interface ScoringOutput {
+  readonly scoreLines: string[];
+  readonly alerts: AlertEvent[];
+  readonly changed: Set<SeriesEntry>;
+}
+
+export function emptyScoringOutput(): ScoringOutput {
+  return { scoreLines: [], alerts: [], changed: new Set() };
+}
+
+export interface ScoringOptions {
+  readonly policy: AlertLifecyclePolicy;
+  /** Emit a score line per point (`anomaly_scores`). */
+  readonly writeScores: boolean;
+}
+
+/**
+ * Scores one event against its series' model, then lets the model learn it and the alert lifecycle advance; appends
+ * what came out to `out`. The state it touches is the series' entry (model and lifecycle): nothing else, no I/O, no
+ * clock, so the same entries and events always give the same output. No allocation per point except the score line
+ * and, rarely, an alert.
+ */
+export class ScoringProcessor {
+  private readonly assessment = emptyAssessment();
+  /** Reused for every point: a {@link LifecyclePoint} the processor rewrites in place. */
+  private readonly point: { -readonly [K in keyof LifecyclePoint]: LifecyclePoint[K] } = {
+    ts: 0,
+    score: 0,
+    ready: false,
+    detector: '',
+  };
+
+  constructor(private readonly options: ScoringOptions) {}
+
+  process(entry: SeriesEntry, event: MetricEvent, out: ScoringOutput): void {
+    const a = this.assessment;
+    entry.model.assess(event.ts, event.value, a);
+    if (this.options.writeScores) {
+      out.scoreLines.push(`${entry.scoreLinePrefix}score=${a.score},value=${event.value} ${event.ts}`);
+    }
+    const point = this.point;
+    point.ts = event.ts;
+    point.score = a.score;
+    point.ready = a.ready;
+    point.detector = entry.model.detector;
+    const step = advanceLifecycle(entry.lifecycle, point, this.options.policy);
+    if (step === 'unchanged') return;
+    entry.dirty = true;
+    out.changed.add(entry);
+    if (step === 'phase_changed') return;
+    const state = entry.lifecycle;
+    out.alerts.push(
+      buildAlertEvent({
+        series: entry.series,
+        host: entry.host,
+        metric: entry.metric,
+        tags: entry.tags,
+        state: step === 'fired' ? 'firing' : 'resolved',
+        incident: state.incident!,
+        ts: event.ts,
+        value: event.value,
+        score: a.score,
+        expected: a.expected,
+        lower: a.lower,
+        upper: a.upper,
+        ...(step === 'resolved' ? { resolvedAt: state.since } : {}),
+        criticalScore: this.options.policy.criticalScore,
+      }),
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import type { AlertEvent } from '@tideline/contracts';
+
+export type WebhookFormat = 'generic' | 'slack' | 'alertmanager';
+
+/** The body posted for one alert, in the receiver's format. */
+export function webhookPayload(format: WebhookFormat, alert: AlertEvent, receiver: string): unknown {
+  switch (format) {
+    case 'generic':
+      return genericPayload(alert);
+    case 'slack':
+      return slackPayload(alert);
+    case 'alertmanager':
+      return alertmanagerPayload(alert, receiver);
+  }
+}
+
+/** The alert event itself (contracts' `tideline.alert/1` schema), wrapped so the body can grow without breaking. */
+export function genericPayload(alert: AlertEvent): { type: 'tideline.alert'; alert: AlertEvent } {
+  return { type: 'tideline.alert', alert };
+}
+
+/** One-line summary used by the Slack format and the `tideline alerts` command. */
+export function alertSummary(alert: AlertEvent): string {
+  const what = alert.state === 'firing' ? `${alert.severity.toUpperCase()} anomaly` : 'RESOLVED';
+  const band = `expected ${fmt(alert.expected)} (band ${fmt(alert.lower)} .. ${fmt(alert.upper)})`;
+  return `${what}: ${alert.metric} on ${alert.host} = ${fmt(alert.value)}, ${band}, score ${alert.score.toFixed(4)}`;
+}
+
+/**
+ * A Slack incoming-webhook message (`text` plus Block Kit blocks; also accepted by Mattermost and Rocket.Chat, which
+ * read `text`).
+ */
+export function slackPayload(alert: AlertEvent): unknown {
+  const emoji =
+    alert.state === 'resolved'
+      ? ':white_check_mark:'
+      : alert.severity === 'critical'
+        ? ':rotating_light:'
+        : ':warning:';
+  const text = `${emoji} ${alertSummary(alert)}`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${text}*` } },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text:
+              `series \`${alert.series}\` · detector ${alert.detector} · started ${new Date(alert.startedAt).toISOString()}` +
+              (alert.resolvedAt === undefined ? '' : ` · resolved ${new Date(alert.resolvedAt).toISOString()}`) +
+              ` · id ${alert.id}`,
+          },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: `InfluxQL: \`${alert.influxql}\`` } },
+    ],
+  };
+}
+
+/** Alertmanager's "zero time", which its webhook payload uses for `endsAt` of an alert still firing. */
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+/**
+ * The body Alertmanager posts to webhook receivers (`version: "4"`), with one alert, so receivers written for
+ * Alertmanager (chat bridges, paging integrations) take Tideline's alerts as they are.
+ */
+export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknown {
+  const labels: Record<string, string> = {
+    alertname: 'TidelineAnomaly',
+    severity: alert.severity,
+    series: alert.series,
+    host: alert.host,
+    metric: alert.metric,
+    detector: alert.detector,
+  };
+  for (const [key, value] of Object.entries(alert.tags)) labels[`tag_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`] = value;
+  const annotations = {
+    summary: alertSummary(alert),
+    value: String(alert.value),
+    expected: String(alert.expected),
+    lower: String(alert.lower),
+    upper: String(alert.upper),
+    score: String(alert.score),
+    influxql: alert.influxql,
+  };
+  return {
+    version: '4',
+    groupKey: `{}:{series="${alert.series}"}`,
+    truncatedAlerts: 0,
+    status: alert.state,
+    receiver,
+    groupLabels: { series: alert.series },
+    commonLabels: labels,
+    commonAnnotations: annotations,
+    externalURL: '',
+    alerts: [
+      {
+        status: alert.state,
+        labels,
+        annotations,
+        startsAt: new Date(alert.startedAt).toISOString(),
+        endsAt: alert.state === 'resolved' ? new Date(alert.resolvedAt ?? alert.updatedAt).toISOString() : ZERO_TIME,
+        generatorURL: '',
+        fingerprint: alert.id.slice(0, 16),
+      },
+    ],
+  };
+}
+
+function fmt(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+}
