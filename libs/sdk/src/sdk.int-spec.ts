@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseMetricEvent, seriesKey, type MetricEvent } from '@tideline/contracts';
+import { expectEventually, stackFromEnv, uniqueGroup, uniqueTopic } from '@tideline/testing';
 import { startTidelineMetrics, tidelineExpress, timeAsync, type TidelineMetrics } from './index';
 
-// libs may not import libs/testing (module boundaries), so this file reads the stack from the environment itself
-// and waits on conditions with a small polling loop, like libs/testing's expectEventually.
-const brokers = (process.env['KAFKA_BROKERS'] ?? '127.0.0.1:19092').split(',').map((broker) => broker.trim());
+const { kafkaBrokers: brokers } = stackFromEnv();
 
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Waits until `fn` returns something. */
+function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
+  return expectEventually(
+    () => {
+      const value = fn();
+      if (value === undefined) throw new Error(`no ${what} yet`);
+      return value;
+    },
+    { timeoutMs: 30_000, message: what },
+  );
 }
 
 describe('SDK against a real Kafka: an instrumented Express app', { timeout: 120_000 }, () => {
-  const topic = `test.sdk-express.${randomBytes(4).toString('hex')}`;
+  const topic = uniqueTopic('sdk-express');
   const kafka = new Kafka({ clientId: 'sdk-int-spec', brokers, logLevel: logLevel.NOTHING });
   const received: { key: string; event: MetricEvent }[] = [];
-  const consumer = kafka.consumer({ groupId: `test-sdk-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({ groupId: uniqueGroup('sdk-express'), maxWaitTimeInMs: 200 });
   let tideline: TidelineMetrics;
   let server: ReturnType<ReturnType<typeof express>['listen']>;
   let baseUrl: string;
