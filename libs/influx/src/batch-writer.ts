@@ -1,9 +1,12 @@
-import type { RetryPolicy } from '@tideline/retry';
+import { RetriesExhaustedError, retry, type RetryPolicy } from '@tideline/retry';
 import type { InfluxClient, WriteOptions } from './influx-client';
-import type { Point } from './line-protocol';
+import { toLineProtocol, type Point } from './line-protocol';
 
 /** What to do with new points when the buffer is full (the server has been down for a while). */
 export type DropPolicy = 'drop-oldest' | 'drop-newest';
+
+/** Why points were dropped. */
+export type DropReason = 'buffer_full' | 'retries_exhausted' | 'closed';
 
 export interface BatchWriterOptions extends WriteOptions {
   /** Flush when this many points are buffered. Default 5000. */
@@ -14,7 +17,10 @@ export interface BatchWriterOptions extends WriteOptions {
   readonly maxBufferedPoints?: number;
   /** Default `drop-oldest`: the newest data is the most useful for a monitor. */
   readonly dropPolicy?: DropPolicy;
-  /** Backoff between attempts of a failed batch. Retriable failures retry without limit by default (`maxRetries: Infinity`). */
+  /**
+   * Backoff between attempts of a failed batch. Default: retriable failures retry without limit
+   * (`maxRetries: Infinity`), 100 ms doubling to 5 s, ±20 % jitter.
+   */
   readonly retry?: Partial<RetryPolicy>;
   readonly hooks?: BatchWriterHooks;
 }
@@ -22,8 +28,8 @@ export interface BatchWriterOptions extends WriteOptions {
 export interface BatchWriterHooks {
   onFlush?(info: { points: number; durationMs: number; attempts: number }): void;
   onRetry?(info: { points: number; retry: number; delayMs: number; error: unknown }): void;
-  /** Points dropped because the buffer was full. */
-  onDrop?(info: { points: number; reason: 'buffer_full' }): void;
+  /** Points dropped: buffer full, retries exhausted (finite policy only), or still pending at `close`. */
+  onDrop?(info: { points: number; reason: DropReason }): void;
   /** A batch InfluxDB refused (4xx: bad line protocol, field type conflict, no such database); not retried. */
   onRejected?(info: { points: number; error: unknown }): void;
 }
@@ -33,7 +39,7 @@ export interface BatchWriterStats {
   readonly accepted: number;
   /** Points InfluxDB acknowledged. */
   readonly written: number;
-  /** Points dropped because the buffer was full. */
+  /** Points dropped (buffer full, retries exhausted, or pending at close). */
   readonly dropped: number;
   /** Points in batches InfluxDB refused. */
   readonly rejected: number;
@@ -44,38 +50,211 @@ export interface BatchWriterStats {
   readonly lastError?: string;
 }
 
+export const DEFAULT_WRITE_RETRY_POLICY: Partial<RetryPolicy> = Object.freeze({
+  initialDelayMs: 100,
+  maxDelayMs: 5000,
+  factor: 2,
+  jitter: 0.2,
+  maxRetries: Infinity,
+});
+
 /**
  * Buffers points and writes them in batches (by size or time), retrying each batch with jittered exponential backoff
  * while InfluxDB is unreachable. Buffering is bounded: when full, points are dropped per the drop policy and counted,
  * never silently. Batches are written one at a time, in order.
+ *
+ * Every accepted point ends in exactly one of `written`, `dropped` or `rejected`:
+ * `accepted = written + dropped + rejected + pending`.
  */
 export class BatchWriter {
+  private readonly maxBatchPoints: number;
+  private readonly maxBufferedPoints: number;
+  private readonly dropPolicy: DropPolicy;
+  private readonly retryPolicy: Partial<RetryPolicy>;
+  private readonly timer: NodeJS.Timeout;
+  private readonly abort = new AbortController();
+
+  /** Lines waiting; `pendingFirstSeq` is the sequence number of `pending[0]` (sequence numbers are contiguous). */
+  private pending: string[] = [];
+  private pendingFirstSeq = 0;
+  private nextSeq = 0;
+  /** The batch being written, and the sequence number of its first line. */
+  private inFlight: { lines: string[]; firstSeq: number } | undefined;
+  private running = false;
+  private closed = false;
+  private waiters: { seq: number; resolve: () => void }[] = [];
+  private counters = { accepted: 0, written: 0, dropped: 0, rejected: 0, flushes: 0, retries: 0 };
+  private lastError: string | undefined;
+
   constructor(
     readonly client: InfluxClient,
     readonly options: BatchWriterOptions = {},
-  ) {}
+  ) {
+    this.maxBatchPoints = options.maxBatchPoints ?? 5000;
+    this.maxBufferedPoints = Math.max(options.maxBufferedPoints ?? 200_000, this.maxBatchPoints);
+    this.dropPolicy = options.dropPolicy ?? 'drop-oldest';
+    this.retryPolicy = { ...DEFAULT_WRITE_RETRY_POLICY, ...options.retry };
+    this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 1000);
+    this.timer.unref();
+  }
 
-  /** Buffers points; never blocks and never throws for a down server. A flush starts when a batch is full. */
-  write(_points: Point | readonly Point[]): void {
-    throw new Error('not implemented');
+  /**
+   * Buffers points; never blocks and never throws for a down server. A flush starts when a batch is full.
+   * Throws a non-retriable `InfluxError` (`invalid_point`) for a point InfluxDB would refuse, buffering none of them.
+   */
+  write(points: Point | readonly Point[]): void {
+    const list = Array.isArray(points) ? (points as readonly Point[]) : [points as Point];
+    this.writeLines(list.map(toLineProtocol));
   }
 
   /** Buffers pre-serialised line-protocol lines (precision ms). */
-  writeLines(_lines: string | readonly string[]): void {
-    throw new Error('not implemented');
+  writeLines(lines: string | readonly string[]): void {
+    const list = typeof lines === 'string' ? [lines] : lines;
+    if (list.length === 0) return;
+    this.counters.accepted += list.length;
+    if (this.closed) {
+      this.drop(list.length, 'closed');
+      return;
+    }
+    let incoming = list;
+    const room = this.maxBufferedPoints - this.pending.length - (this.inFlight?.lines.length ?? 0);
+    if (incoming.length > room) {
+      const excess = incoming.length - room;
+      if (this.dropPolicy === 'drop-newest') {
+        incoming = incoming.slice(0, Math.max(0, room));
+        this.drop(excess, 'buffer_full');
+      } else {
+        // drop the oldest waiting lines (never the batch in flight); if that is not enough, the oldest incoming ones
+        const fromPending = Math.min(excess, this.pending.length);
+        this.pending.splice(0, fromPending);
+        this.pendingFirstSeq += fromPending;
+        const fromIncoming = excess - fromPending;
+        if (fromIncoming > 0) incoming = incoming.slice(fromIncoming);
+        this.drop(excess, 'buffer_full');
+      }
+    }
+    for (const line of incoming) this.pending.push(line);
+    this.nextSeq += incoming.length;
+    this.notify();
+    if (this.pending.length >= this.maxBatchPoints) this.kick();
   }
 
   /** Resolves once everything buffered before the call is written (or dropped/rejected and counted). */
-  async flush(): Promise<void> {
-    throw new Error('not implemented');
+  flush(): Promise<void> {
+    const target = this.nextSeq;
+    if (this.firstUnfinishedSeq() >= target) return Promise.resolve();
+    const done = new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
+    this.kick();
+    return done;
   }
 
-  /** Flushes with a deadline, then stops the timer; points still pending after `timeoutMs` are counted as dropped. */
-  async close(_timeoutMs?: number): Promise<void> {
-    throw new Error('not implemented');
+  /**
+   * Flushes for at most `timeoutMs` (default 10 s), then stops: points still pending are counted as dropped
+   * (`closed`), and later writes are dropped and counted too.
+   */
+  async close(timeoutMs = 10_000): Promise<void> {
+    clearInterval(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([this.flush(), deadline]);
+    clearTimeout(timer);
+    this.closed = true;
+    this.abort.abort(new Error('batch writer closed'));
+    const left = this.pending.length + (this.inFlight?.lines.length ?? 0);
+    this.pendingFirstSeq += this.pending.length;
+    this.pending = [];
+    if (this.inFlight) this.inFlight = undefined;
+    if (left > 0) this.drop(left, 'closed');
+    this.notify();
   }
 
   stats(): BatchWriterStats {
-    throw new Error('not implemented');
+    return {
+      ...this.counters,
+      pending: this.pending.length + (this.inFlight?.lines.length ?? 0),
+      ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  private firstUnfinishedSeq(): number {
+    if (this.inFlight) return this.inFlight.firstSeq;
+    if (this.pending.length > 0) return this.pendingFirstSeq;
+    return this.nextSeq;
+  }
+
+  private notify(): void {
+    const finishedBelow = this.firstUnfinishedSeq();
+    const ready = this.waiters.filter((waiter) => waiter.seq <= finishedBelow);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((waiter) => waiter.seq > finishedBelow);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  private drop(points: number, reason: DropReason): void {
+    this.counters.dropped += points;
+    this.options.hooks?.onDrop?.({ points, reason });
+  }
+
+  /** Starts the write loop unless it runs (it writes partial batches too: timer, flush, full batch). */
+  private kick(): void {
+    if (this.running || this.closed || this.pending.length === 0) return;
+    this.running = true;
+    void this.loop().finally(() => {
+      this.running = false;
+      // lines that arrived while the last batch was in flight wait for the timer unless a batch is full
+      if (this.pending.length >= this.maxBatchPoints || this.waiters.length > 0) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.pending.length > 0 && !this.closed) {
+      const lines = this.pending.splice(0, this.maxBatchPoints);
+      const batch = { lines, firstSeq: this.pendingFirstSeq };
+      this.pendingFirstSeq += lines.length;
+      this.inFlight = batch;
+      await this.writeBatch(batch.lines);
+      if (this.inFlight === batch) this.inFlight = undefined;
+      this.notify();
+    }
+  }
+
+  private async writeBatch(lines: string[]): Promise<void> {
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      await retry(
+        async () => {
+          attempts++;
+          await this.client.writeLines(lines, {
+            ...(this.options.database !== undefined ? { database: this.options.database } : {}),
+            ...(this.options.retentionPolicy !== undefined ? { retentionPolicy: this.options.retentionPolicy } : {}),
+            signal: this.abort.signal,
+          });
+        },
+        {
+          policy: this.retryPolicy,
+          signal: this.abort.signal,
+          onRetry: ({ retry: n, delayMs, error }) => {
+            this.counters.retries++;
+            this.lastError = error instanceof Error ? error.message : String(error);
+            this.options.hooks?.onRetry?.({ points: lines.length, retry: n, delayMs, error });
+          },
+        },
+      );
+      // written after close() had already counted the batch as dropped: it landed after all
+      if (this.closed) this.counters.dropped -= lines.length;
+      this.counters.written += lines.length;
+      this.counters.flushes++;
+      this.options.hooks?.onFlush?.({ points: lines.length, durationMs: performance.now() - started, attempts });
+    } catch (error) {
+      if (this.closed) return; // close() counts what was in flight as dropped
+      this.lastError = error instanceof Error ? error.message : String(error);
+      if (error instanceof RetriesExhaustedError) {
+        this.drop(lines.length, 'retries_exhausted');
+      } else {
+        this.counters.rejected += lines.length;
+        this.options.hooks?.onRejected?.({ points: lines.length, error });
+      }
+    }
   }
 }

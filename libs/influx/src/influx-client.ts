@@ -1,5 +1,6 @@
 import type { InfluxSection } from '@tideline/config';
-import type { Point } from './line-protocol';
+import { InfluxError } from './influx-errors';
+import { toLineProtocol, type Point } from './line-protocol';
 
 export type InfluxConnection = Pick<InfluxSection, 'url' | 'database'> &
   Partial<Pick<InfluxSection, 'username' | 'password' | 'token' | 'timeoutMs'>>;
@@ -32,6 +33,8 @@ export interface QueryOptions {
 export interface WriteOptions {
   readonly database?: string;
   readonly retentionPolicy?: string;
+  /** Aborts the request (e.g. on shutdown). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RetentionPolicySpec {
@@ -50,15 +53,34 @@ export interface PingResult {
   readonly latencyMs: number;
 }
 
+interface RawResponse {
+  results?: { statement_id?: number; series?: InfluxSeries[]; error?: string }[];
+  error?: string;
+}
+
 /**
  * A thin client of the InfluxDB v1 HTTP API (`/ping`, `/write`, `/query`), with `fetch`. Throws {@link InfluxError}
- * (retriable when the server is unreachable or answers 5xx). It does not retry: {@link BatchWriter} does.
+ * (retriable when the server is unreachable, times out or answers 5xx/429; otherwise not, with InfluxDB's own
+ * message in `influxMessage`). It does not retry: {@link BatchWriter} does. Precision is always ms.
  */
 export class InfluxClient {
+  private readonly baseUrl: string;
+  private readonly headers: Record<string, string>;
+  private readonly fetchImpl: typeof fetch;
+
   constructor(
     readonly connection: InfluxConnection,
     readonly options: { readonly fetch?: typeof fetch } = {},
-  ) {}
+  ) {
+    this.baseUrl = connection.url.replace(/\/+$/, '');
+    this.headers = {};
+    if (connection.token) this.headers['authorization'] = `Token ${connection.token}`;
+    else if (connection.username !== undefined) {
+      const credentials = Buffer.from(`${connection.username}:${connection.password ?? ''}`).toString('base64');
+      this.headers['authorization'] = `Basic ${credentials}`;
+    }
+    this.fetchImpl = options.fetch ?? fetch;
+  }
 
   get database(): string {
     return this.connection.database;
@@ -66,47 +88,164 @@ export class InfluxClient {
 
   /** `GET /ping`: resolves with the server version, throws a retriable InfluxError when it does not answer. */
   async ping(): Promise<PingResult> {
-    throw new Error('not implemented');
+    const started = performance.now();
+    const response = await this.request('GET', '/ping', new URLSearchParams());
+    if (response.status !== 204 && response.status !== 200) throw await this.errorFrom(response, 'ping');
+    await response.body?.cancel();
+    return {
+      version: response.headers.get('x-influxdb-version') ?? 'unknown',
+      latencyMs: performance.now() - started,
+    };
   }
 
   /** Writes line-protocol lines (precision ms) in one request. */
-  async writeLines(_lines: readonly string[], _options: WriteOptions = {}): Promise<void> {
-    throw new Error('not implemented');
+  async writeLines(lines: readonly string[], options: WriteOptions = {}): Promise<void> {
+    if (lines.length === 0) return;
+    const params = new URLSearchParams({ db: options.database ?? this.database, precision: 'ms' });
+    if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
+    const body = lines.join('\n');
+    const response = await this.request('POST', '/write', params, body, 'text/plain; charset=utf-8', options.signal);
+    if (response.status !== 204 && response.status !== 200) {
+      throw await this.errorFrom(response, `write of ${lines.length} points`);
+    }
+    await response.body?.cancel();
   }
 
   /** Writes points (precision ms) in one request. */
-  async writePoints(_points: readonly Point[], _options: WriteOptions = {}): Promise<void> {
-    throw new Error('not implemented');
+  async writePoints(points: readonly Point[], options: WriteOptions = {}): Promise<void> {
+    await this.writeLines(points.map(toLineProtocol), options);
   }
 
   /** Runs one InfluxQL read statement and returns its rows (tags + columns, `time` in epoch ms). */
-  async query<Row extends InfluxRow = InfluxRow>(_influxql: string, _options: QueryOptions = {}): Promise<Row[]> {
-    throw new Error('not implemented');
+  async query<Row extends InfluxRow = InfluxRow>(influxql: string, options: QueryOptions = {}): Promise<Row[]> {
+    const [first] = await this.queryRaw(influxql, options);
+    return (first?.series ?? []).flatMap((series) => seriesRows<Row>(series));
   }
 
   /** Runs one or more `;`-separated statements and returns every statement's series (GROUP BY keeps them apart). */
-  async queryRaw(_influxql: string, _options: QueryOptions = {}): Promise<StatementResult[]> {
-    throw new Error('not implemented');
+  async queryRaw(influxql: string, options: QueryOptions = {}): Promise<StatementResult[]> {
+    return this.runQuery('GET', influxql, options);
   }
 
   /** Runs a statement that changes state (CREATE/DROP/ALTER…) with POST. */
-  async execute(_influxql: string, _options: QueryOptions = {}): Promise<void> {
-    throw new Error('not implemented');
+  async execute(influxql: string, options: QueryOptions = {}): Promise<void> {
+    await this.runQuery('POST', influxql, options);
   }
 
   /** `CREATE DATABASE` (idempotent) and, when given, a retention policy made the default. */
-  async ensureDatabase(_database?: string, _retention?: RetentionPolicySpec): Promise<void> {
-    throw new Error('not implemented');
+  async ensureDatabase(database: string = this.database, retention?: RetentionPolicySpec): Promise<void> {
+    await this.execute(`CREATE DATABASE ${quoteIdentifier(database)}`, { database });
+    if (retention) await this.ensureRetentionPolicy(database, retention);
   }
 
   /** Creates the retention policy, or alters it to match when it exists (idempotent). */
-  async ensureRetentionPolicy(_database: string, _policy: RetentionPolicySpec): Promise<void> {
-    throw new Error('not implemented');
+  async ensureRetentionPolicy(database: string, policy: RetentionPolicySpec): Promise<void> {
+    const existing = await this.query<{ name: string }>(`SHOW RETENTION POLICIES ON ${quoteIdentifier(database)}`, {
+      database,
+    });
+    const verb = existing.some((row) => row.name === policy.name) ? 'ALTER' : 'CREATE';
+    let statement =
+      `${verb} RETENTION POLICY ${quoteIdentifier(policy.name)} ON ${quoteIdentifier(database)} ` +
+      `DURATION ${policy.duration} REPLICATION ${policy.replication ?? 1}`;
+    if (policy.shardDuration) statement += ` SHARD DURATION ${policy.shardDuration}`;
+    if (policy.isDefault ?? true) statement += ' DEFAULT';
+    await this.execute(statement, { database });
   }
 
-  async dropDatabase(_database: string): Promise<void> {
-    throw new Error('not implemented');
+  async dropDatabase(database: string): Promise<void> {
+    await this.execute(`DROP DATABASE ${quoteIdentifier(database)}`, { database });
   }
+
+  private async runQuery(method: 'GET' | 'POST', influxql: string, options: QueryOptions): Promise<StatementResult[]> {
+    const params = new URLSearchParams({ db: options.database ?? this.database, epoch: 'ms' });
+    if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
+    if (options.params) params.set('params', JSON.stringify(options.params));
+    let response: Response;
+    if (method === 'GET') {
+      params.set('q', influxql);
+      response = await this.request('GET', '/query', params);
+    } else {
+      const body = new URLSearchParams({ q: influxql });
+      response = await this.request('POST', '/query', params, body.toString(), 'application/x-www-form-urlencoded');
+    }
+    if (response.status !== 200) throw await this.errorFrom(response, 'query');
+    const json = (await response.json()) as RawResponse;
+    const results = json.results ?? [];
+    const failed = results.find((result) => result.error !== undefined);
+    if (failed?.error !== undefined) {
+      throw new InfluxError(`InfluxDB refused the query: ${failed.error}`, {
+        retriable: false,
+        code: 'influx_query_error',
+        status: response.status,
+        influxMessage: failed.error,
+      });
+    }
+    return results.map((result, i) => ({ statementId: result.statement_id ?? i, series: result.series ?? [] }));
+  }
+
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    params: URLSearchParams,
+    body?: string,
+    contentType?: string,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const url = `${this.baseUrl}${path}${params.size > 0 ? `?${params}` : ''}`;
+    const headers = { ...this.headers, ...(contentType ? { 'content-type': contentType } : {}) };
+    const timeoutMs = this.connection.timeoutMs ?? 10_000;
+    try {
+      return await this.fetchImpl(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = timedOut ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? String(error));
+      throw new InfluxError(`InfluxDB at ${this.baseUrl} is unreachable (${method} ${path}): ${detail}`, {
+        retriable: true,
+        code: timedOut ? 'influx_timeout' : 'influx_unavailable',
+        cause: error,
+      });
+    }
+  }
+
+  private async errorFrom(response: Response, what: string): Promise<InfluxError> {
+    const text = await response.text().catch(() => '');
+    let influxMessage = text.trim();
+    try {
+      const parsed = JSON.parse(text) as { error?: unknown };
+      if (typeof parsed.error === 'string') influxMessage = parsed.error;
+    } catch {
+      // not JSON (a proxy's page, "404 page not found"): keep the text
+    }
+    const retriable = response.status >= 500 || response.status === 429;
+    const code =
+      response.status === 404 && /database not found/.test(influxMessage)
+        ? 'influx_database_not_found'
+        : retriable
+          ? 'influx_unavailable'
+          : 'influx_request_refused';
+    return new InfluxError(`InfluxDB refused the ${what} (HTTP ${response.status}): ${influxMessage}`, {
+      retriable,
+      code,
+      status: response.status,
+      influxMessage,
+    });
+  }
+}
+
+/** The rows of one series: tags plus columns. */
+function seriesRows<Row>(series: InfluxSeries): Row[] {
+  const { columns, values, tags } = series;
+  return values.map((value) => {
+    const row: Record<string, unknown> = { ...tags };
+    columns.forEach((column, i) => (row[column] = value[i]));
+    return row as Row;
+  });
 }
 
 /** InfluxQL identifier quoting: `"my db"`. */

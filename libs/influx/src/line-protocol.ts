@@ -1,3 +1,5 @@
+import { InfluxError } from './influx-errors';
+
 /** A field value: numbers are floats, `bigint` is written as an integer (`42i`). */
 export type FieldValue = number | bigint | string | boolean;
 
@@ -10,10 +12,74 @@ export interface Point {
   readonly timestampMs?: number;
 }
 
+// InfluxDB 1.x line protocol escaping (https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/):
+// measurement: comma and space; tag keys, tag values, field keys: comma, equals sign and space; string field values:
+// double quote and backslash. A line break cannot be escaped in names, so it is written as the two characters `\n`
+// (InfluxDB keeps a backslash before any other character literally; Telegraf does the same).
+const MEASUREMENT_SPECIAL = /[, \n\r]/g;
+const KEY_SPECIAL = /[,= \n\r]/g;
+
+function escapeWith(pattern: RegExp) {
+  return (text: string): string => text.replace(pattern, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\${c}`));
+}
+
+export const escapeMeasurement = escapeWith(MEASUREMENT_SPECIAL);
+export const escapeKey = escapeWith(KEY_SPECIAL);
+
+export function escapeStringField(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function invalid(message: string): InfluxError {
+  return new InfluxError(message, { retriable: false, code: 'invalid_point' });
+}
+
+function formatField(key: string, value: FieldValue): string {
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw invalid(`field "${key}" must be a finite number, got ${value}`);
+      return String(value);
+    case 'bigint':
+      return `${value}i`;
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return escapeStringField(value);
+    default:
+      throw invalid(`field "${key}" has unsupported type ${typeof value}`);
+  }
+}
+
 /**
  * Serialises a point to InfluxDB line protocol with ms timestamps, escaping as the spec requires. Tags are sorted
- * (InfluxDB's recommendation), empty tag values are dropped (InfluxDB rejects them), non-finite numbers throw.
+ * (InfluxDB's recommendation), empty tag values are dropped (InfluxDB rejects them). Throws a non-retriable
+ * {@link InfluxError} (`invalid_point`) for a point InfluxDB would refuse: no fields, a non-finite number, an empty
+ * measurement, or a timestamp that is not an integer.
  */
-export function toLineProtocol(_point: Point): string {
-  throw new Error('not implemented');
+export function toLineProtocol(point: Point): string {
+  if (!point.measurement) throw invalid('measurement must not be empty');
+  let line = escapeMeasurement(point.measurement);
+  const tags = point.tags ?? {};
+  for (const key of Object.keys(tags).sort()) {
+    const value = tags[key];
+    if (value === undefined || value === '' || key === '') continue;
+    line += `,${escapeKey(key)}=${escapeKey(value)}`;
+  }
+  let separator = ' ';
+  let fields = 0;
+  for (const [key, value] of Object.entries(point.fields)) {
+    if (value === undefined) continue;
+    if (key === '') throw invalid('field keys must not be empty');
+    line += `${separator}${escapeKey(key)}=${formatField(key, value)}`;
+    separator = ',';
+    fields++;
+  }
+  if (fields === 0) throw invalid(`point of "${point.measurement}" has no fields`);
+  if (point.timestampMs !== undefined) {
+    if (!Number.isSafeInteger(point.timestampMs)) {
+      throw invalid(`timestamp must be an integer number of ms, got ${point.timestampMs}`);
+    }
+    line += ` ${point.timestampMs}`;
+  }
+  return line;
 }

@@ -1,0 +1,183 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectEventually } from '@tideline/testing';
+import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer';
+import { InfluxClient, type WriteOptions } from './influx-client';
+import { InfluxError } from './influx-errors';
+
+/** An InfluxClient double: records batches; can be "down" (retriable) or refuse (not retriable). */
+class FakeClient extends InfluxClient {
+  batches: string[][] = [];
+  attempts = 0;
+  down = false;
+  refuseNext = 0;
+  constructor() {
+    super({ url: 'http://fake:8086', database: 'db' });
+  }
+  override async writeLines(lines: readonly string[], _options: WriteOptions = {}): Promise<void> {
+    this.attempts++;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.down) throw new InfluxError('connection refused', { retriable: true, code: 'influx_unavailable' });
+    if (this.refuseNext > 0) {
+      this.refuseNext--;
+      throw new InfluxError('partial write: field type conflict', { retriable: false, code: 'influx_request_refused' });
+    }
+    this.batches.push([...lines]);
+  }
+  written(): string[] {
+    return this.batches.flat();
+  }
+}
+
+const fast: BatchWriterOptions['retry'] = { initialDelayMs: 1, maxDelayMs: 5 };
+const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `m v=${from + i}`);
+
+function assertBalanced(stats: BatchWriterStats): void {
+  assert.equal(stats.accepted, stats.written + stats.dropped + stats.rejected + stats.pending, JSON.stringify(stats));
+}
+
+describe('BatchWriter', () => {
+  it('writes full batches at once and the rest on flush, in order', async () => {
+    const client = new FakeClient();
+    const writer = new BatchWriter(client, { maxBatchPoints: 3, flushIntervalMs: 60_000 });
+    writer.writeLines(lines(0, 7));
+    await writer.flush();
+    assert.deepEqual(
+      client.batches.map((b) => b.length),
+      [3, 3, 1],
+    );
+    assert.deepEqual(client.written(), lines(0, 7));
+    assert.equal(writer.stats().written, 7);
+    await writer.close();
+  });
+
+  it('flushes a partial batch on its own after flushIntervalMs', async () => {
+    const client = new FakeClient();
+    const writer = new BatchWriter(client, { maxBatchPoints: 100, flushIntervalMs: 20 });
+    writer.write({ measurement: 'm', fields: { v: 1 }, timestampMs: 5 });
+    await expectEventually(() => assert.deepEqual(client.written(), ['m v=1 5']), { timeoutMs: 2000, intervalMs: 5 });
+    await writer.close();
+  });
+
+  it('retries while the server is down and loses nothing once it is back', async () => {
+    const client = new FakeClient();
+    let retries = 0;
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 10,
+      retry: fast,
+      hooks: { onRetry: () => retries++ },
+    });
+    client.down = true;
+    writer.writeLines(lines(0, 25));
+    const flushed = writer.flush();
+    await expectEventually(() => assert.ok(retries >= 3), { timeoutMs: 2000, intervalMs: 2 });
+    assert.equal(client.written().length, 0);
+    client.down = false;
+    await flushed;
+    assert.deepEqual(client.written(), lines(0, 25));
+    const stats = writer.stats();
+    assert.equal(stats.written, 25);
+    assert.equal(stats.dropped, 0);
+    assert.ok(stats.retries >= 3);
+    assert.match(stats.lastError ?? '', /connection refused/);
+    assertBalanced(stats);
+    await writer.close();
+  });
+
+  it('counts a refused batch as rejected, reports it, and goes on with the next batches', async () => {
+    const client = new FakeClient();
+    const rejected: number[] = [];
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 2,
+      hooks: { onRejected: (i) => rejected.push(i.points) },
+    });
+    client.refuseNext = 1;
+    writer.writeLines(lines(0, 5));
+    await writer.flush();
+    assert.deepEqual(rejected, [2]);
+    assert.deepEqual(client.written(), lines(2, 5));
+    assert.equal(writer.stats().rejected, 2);
+    assert.equal(client.attempts, 3, 'a refused batch is not retried');
+    assertBalanced(writer.stats());
+    await writer.close();
+  });
+
+  it('drop-oldest: a full buffer drops the oldest waiting points, counts them, never the batch in flight', async () => {
+    const client = new FakeClient();
+    const drops: number[] = [];
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 4,
+      maxBufferedPoints: 10,
+      retry: fast,
+      hooks: { onDrop: (info) => drops.push(info.points) },
+    });
+    client.down = true;
+    writer.writeLines(lines(0, 4)); // a full batch: goes in flight and keeps failing
+    await expectEventually(() => assert.ok(client.attempts >= 1), { timeoutMs: 2000, intervalMs: 2 });
+    writer.writeLines(lines(4, 10)); // buffer now 4 in flight + 6 waiting = 10
+    writer.writeLines(lines(10, 13)); // 3 over: drops v=4..6
+    assert.deepEqual(drops, [3]);
+    assertBalanced(writer.stats());
+    client.down = false;
+    await writer.flush();
+    assert.deepEqual(client.written(), [...lines(0, 4), ...lines(7, 13)]);
+    assert.equal(writer.stats().dropped, 3);
+    assertBalanced(writer.stats());
+    await writer.close();
+  });
+
+  it('drop-newest: a full buffer refuses the newest points and counts them', async () => {
+    const client = new FakeClient();
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 4,
+      maxBufferedPoints: 10,
+      dropPolicy: 'drop-newest',
+      retry: fast,
+    });
+    client.down = true;
+    writer.writeLines(lines(0, 4));
+    await expectEventually(() => assert.ok(client.attempts >= 1), { timeoutMs: 2000, intervalMs: 2 });
+    writer.writeLines(lines(4, 13));
+    client.down = false;
+    await writer.flush();
+    assert.deepEqual(client.written(), lines(0, 10));
+    assert.equal(writer.stats().dropped, 3);
+    assertBalanced(writer.stats());
+    await writer.close();
+  });
+
+  it('close() counts what it could not write as dropped, and drops later writes', async () => {
+    const client = new FakeClient();
+    const reasons: string[] = [];
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 5,
+      retry: fast,
+      hooks: { onDrop: (i) => reasons.push(i.reason) },
+    });
+    client.down = true;
+    writer.writeLines(lines(0, 8));
+    await writer.close(50);
+    writer.writeLines(lines(8, 9));
+    const stats = writer.stats();
+    assert.equal(stats.written, 0);
+    assert.equal(stats.dropped, 9);
+    assert.equal(stats.pending, 0);
+    assert.deepEqual(reasons, ['closed', 'closed']);
+    assertBalanced(stats);
+  });
+
+  it('refuses an invalid point synchronously and buffers nothing of that call', async () => {
+    const client = new FakeClient();
+    const writer = new BatchWriter(client);
+    assert.throws(
+      () =>
+        writer.write([
+          { measurement: 'm', fields: { v: 1 } },
+          { measurement: 'm', fields: { v: Number.NaN } },
+        ]),
+      /finite number/,
+    );
+    assert.equal(writer.stats().accepted, 0);
+    await writer.close();
+  });
+});
