@@ -27,7 +27,6 @@ export class CollectionService implements OnApplicationBootstrap, OnModuleDestro
     const section = config.collector;
     const host = section.host ?? hostname();
     const sink = new MetricsTopicSink(kafka, metricsTopicSpec(config));
-    let metrics: CollectionMetrics | undefined;
     this.publisher = new BufferedPublisher(sink, {
       maxBufferedRecords: section.buffer.maxEvents,
       maxBatchRecords: section.buffer.maxBatchEvents,
@@ -43,10 +42,10 @@ export class CollectionService implements OnApplicationBootstrap, OnModuleDestro
       onDropped: (count) =>
         this.logger.warn(`buffer full (${section.buffer.maxEvents}): dropped the ${count} oldest events`),
     });
-    metrics = new CollectionMetrics(registry, () => this.publisher.stats());
+    const metrics = new CollectionMetrics(registry, () => this.publisher.stats());
     const reader = new HostReader({
       onSourceError: (source, error) => {
-        metrics?.sourceError(source);
+        metrics.sourceError(source);
         this.logger.debug(`reading ${source} failed: ${describe(error)}`);
       },
     });
@@ -55,9 +54,9 @@ export class CollectionService implements OnApplicationBootstrap, OnModuleDestro
       reader,
       publisher: this.publisher,
       context: { host, tags: section.tags, accepts: compileMetricFilter(section.metrics) },
-      onTick: (report) => metrics?.tick(report),
+      onTick: (report) => metrics.tick(report),
       onTickError: (error) => {
-        metrics?.tickError();
+        metrics.tickError();
         this.logger.error(`collection tick failed: ${describe(error)}`);
       },
     });
