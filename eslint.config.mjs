@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    // Tests of any project may use the test helpers (libs/testing); production code of a lib may not.
+    // Tests of any project may use the test utilities (libs/testing); production code of a lib may not.
     files: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [

@@ -2,4 +2,4 @@ export * from './expect-eventually';
 export * from './unique-names';
 export * from './stack-env';
 export * from './fixtures';
-export * from './kafka-test-helpers';
+export * from './read-topic';

@@ -1,0 +1,261 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
+import { BatchWriter } from './batch-writer';
+import { InfluxClient } from './influx-client';
+import { InfluxError } from './influx-errors';
+import type { Point } from './line-protocol';
+
+const stack = stackFromEnv();
+const shared = new InfluxClient({ url: stack.influxUrl, database: '_internal' });
+const databases: string[] = [];
+
+async function freshDatabase(client: InfluxClient, prefix: string): Promise<string> {
+  const database = uniqueDatabase(prefix);
+  databases.push(database);
+  await client.ensureDatabase(database);
+  return database;
+}
+
+after(async () => {
+  await Promise.allSettled(databases.map((database) => shared.dropDatabase(database)));
+});
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function points(count: number, from = 0): Point[] {
+  return Array.from({ length: count }, (_, i) => ({
+    measurement: 'points',
+    tags: { series: `cpu|host=h${(from + i) % 2}`, host: `h${(from + i) % 2}`, metric: 'cpu' },
+    fields: { value: (from + i) * 0.5 },
+    timestampMs: T0 + (from + i) * 1000,
+  }));
+}
+
+describe('InfluxClient (shared InfluxDB)', () => {
+  it('answers ping with the server version', async () => {
+    const pong = await shared.ping();
+    assert.match(pong.version, /^\d+\.\d+/);
+  });
+
+  it('writes a batch and reads it back with InfluxQL as typed rows, times in epoch ms', async () => {
+    const database = await freshDatabase(shared, 'roundtrip');
+    const client = new InfluxClient({ url: stack.influxUrl, database });
+    await client.writePoints(points(10));
+    const rows = await client.query<{ time: number; value: number; host: string }>(
+      'SELECT "value", "host" FROM "points" ORDER BY time ASC',
+    );
+    assert.equal(rows.length, 10);
+    assert.deepEqual(rows[3], { time: T0 + 3000, value: 1.5, host: 'h1' });
+    const grouped = await client.query<{ host: string; count: number }>(
+      'SELECT count("value") FROM "points" GROUP BY "host"',
+    );
+    assert.deepEqual(
+      grouped.map((row) => [row.host, row.count]),
+      [
+        ['h0', 5],
+        ['h1', 5],
+      ],
+    );
+    const bound = await client.query<{ value: number }>(
+      'SELECT "value" FROM "points" WHERE "host" = $host AND time >= $t',
+      {
+        params: { host: 'h0', t: new Date(T0 + 4000).toISOString() },
+      },
+    );
+    assert.deepEqual(
+      bound.map((row) => row.value),
+      [2, 3, 4],
+    );
+  });
+
+  it("surfaces InfluxDB's own message for a query it cannot parse", async () => {
+    await assert.rejects(shared.query('SELECT * FROM'), (error: unknown) => {
+      assert.ok(error instanceof InfluxError);
+      assert.equal(error.retriable, false);
+      assert.equal(error.status, 400);
+      assert.match(error.influxMessage ?? '', /^error parsing query: found EOF, expected identifier/);
+      assert.ok(error.message.includes(error.influxMessage ?? '?'));
+      return true;
+    });
+  });
+
+  it('surfaces a statement error (unknown database) and a refused write, neither retriable', async () => {
+    const missing = uniqueDatabase('missing');
+    await assert.rejects(shared.query('SELECT * FROM "points"', { database: missing }), (error: unknown) => {
+      assert.ok(error instanceof InfluxError);
+      assert.equal(error.influxMessage, `database not found: ${missing}`);
+      assert.equal(error.retriable, false);
+      return true;
+    });
+    await assert.rejects(shared.writeLines(['m v=1'], { database: missing }), (error: unknown) => {
+      assert.ok(error instanceof InfluxError);
+      assert.equal(error.code, 'influx_database_not_found');
+      assert.equal(error.retriable, false);
+      return true;
+    });
+    const database = await freshDatabase(shared, 'badline');
+    await assert.rejects(shared.writeLines(['m v='], { database }), (error: unknown) => {
+      assert.ok(error instanceof InfluxError);
+      assert.equal(error.status, 400);
+      assert.match(error.influxMessage ?? '', /unable to parse 'm v=': missing field value/);
+      return true;
+    });
+  });
+
+  it('ensureDatabase sets up a default retention policy, idempotently, and alters it to match', async () => {
+    const database = uniqueDatabase('rp');
+    databases.push(database);
+    await shared.ensureDatabase(database, { name: 'tideline_rp', duration: '30d' });
+    await shared.ensureDatabase(database, { name: 'tideline_rp', duration: '30d' });
+    type Rp = { name: string; duration: string; default: boolean };
+    let policies = await shared.query<Rp>(`SHOW RETENTION POLICIES ON "${database}"`);
+    const created = policies.find((p) => p.name === 'tideline_rp');
+    assert.equal(created?.duration, '720h0m0s');
+    assert.equal(created?.default, true);
+    assert.equal(policies.filter((p) => p.default).length, 1, 'exactly one default policy');
+    await shared.ensureRetentionPolicy(database, { name: 'tideline_rp', duration: '7d' });
+    policies = await shared.query<Rp>(`SHOW RETENTION POLICIES ON "${database}"`);
+    assert.equal(policies.find((p) => p.name === 'tideline_rp')?.duration, '168h0m0s');
+  });
+
+  it('BatchWriter writes everything it accepted to the shared server', async () => {
+    const database = await freshDatabase(shared, 'writer');
+    const client = new InfluxClient({ url: stack.influxUrl, database });
+    const writer = new BatchWriter(client, { maxBatchPoints: 100, flushIntervalMs: 50 });
+    writer.write(points(1000));
+    await writer.flush();
+    const [row] = await client.query<{ count: number }>('SELECT count("value") FROM "points"');
+    assert.equal(row?.count, 1000);
+    assert.deepEqual(
+      { ...writer.stats(), lastError: undefined },
+      {
+        accepted: 1000,
+        written: 1000,
+        dropped: 0,
+        rejected: 0,
+        pending: 0,
+        flushes: 10,
+        retries: 0,
+        lastError: undefined,
+      },
+    );
+    await writer.close();
+  });
+});
+
+/** A private influxd of this test's own, on free loopback ports, that the test may stop and start. */
+class PrivateInfluxd {
+  private child: ChildProcess | undefined;
+  readonly dir = mkdtempSync(join(tmpdir(), 'tideline-influxd-'));
+  url = '';
+
+  async start(): Promise<void> {
+    if (!this.url) {
+      const [http, rpc] = [await freePort(), await freePort()];
+      this.url = `http://127.0.0.1:${http}`;
+      const config = [
+        'reporting-disabled = true',
+        `bind-address = "127.0.0.1:${rpc}"`,
+        '[meta]',
+        `  dir = "${join(this.dir, 'meta')}"`,
+        '[data]',
+        `  dir = "${join(this.dir, 'data')}"`,
+        `  wal-dir = "${join(this.dir, 'wal')}"`,
+        '  query-log-enabled = false',
+        '[http]',
+        '  enabled = true',
+        `  bind-address = "127.0.0.1:${http}"`,
+        '  auth-enabled = false',
+        '  log-enabled = false',
+        '[logging]',
+        '  level = "warn"',
+        '  suppress-logo = true',
+      ].join('\n');
+      writeFileSync(join(this.dir, 'influxdb.conf'), config);
+    }
+    const log = openSync(join(this.dir, 'influxd.log'), 'a');
+    this.child = spawn('influxd', ['run', '-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', log, log] });
+    closeSync(log);
+    const probe = new InfluxClient({ url: this.url, database: 'x', timeoutMs: 500 });
+    await expectEventually(() => probe.ping(), {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+      message: `influxd at ${this.url}`,
+    });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    this.child = undefined;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe('BatchWriter against a server that goes down (private influxd)', () => {
+  const influxd = new PrivateInfluxd();
+  before(() => influxd.start());
+  after(() => influxd.destroy());
+
+  it('retries writes issued while the server is stopped and lands every one of them once it is back', async () => {
+    const client = new InfluxClient({ url: influxd.url, database: 'outage', timeoutMs: 2000 });
+    await client.ensureDatabase();
+    let retries = 0;
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 50,
+      flushIntervalMs: 50,
+      retry: { initialDelayMs: 50, maxDelayMs: 500 },
+      hooks: { onRetry: () => retries++ },
+    });
+    writer.write(points(100, 0));
+    await writer.flush();
+    assert.equal(writer.stats().written, 100);
+
+    await influxd.stop();
+    for (let burst = 0; burst < 3; burst++) writer.write(points(100, 100 + burst * 100));
+    await expectEventually(() => assert.ok(retries >= 3, `retried ${retries} times`), { timeoutMs: 20_000 });
+    const during = writer.stats();
+    assert.equal(during.written, 100, 'nothing lands while the server is down');
+    assert.equal(during.pending, 300);
+    assert.match(during.lastError ?? '', /unreachable/);
+
+    await influxd.start();
+    await writer.flush();
+    const [row] = await client.query<{ count: number }>('SELECT count("value") FROM "points"');
+    assert.equal(row?.count, 400, 'every point written while the server was down has landed');
+    const stats = writer.stats();
+    assert.deepEqual(
+      [stats.accepted, stats.written, stats.dropped, stats.rejected, stats.pending],
+      [400, 400, 0, 0, 0],
+    );
+    await writer.close();
+  });
+});
