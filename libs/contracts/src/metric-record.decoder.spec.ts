@@ -6,7 +6,9 @@ import { decodeMetricRecord } from './metric-record.decoder';
 const NOW = Date.UTC(2026, 0, 1);
 const bytes = (text: string) => new TextEncoder().encode(text);
 const json = (fields: Record<string, unknown>) =>
-  bytes(JSON.stringify({ schema: 'tideline.metric/1', metric: 'cpu.total', host: 'web-1', value: 1, ts: NOW, ...fields }));
+  bytes(
+    JSON.stringify({ schema: 'tideline.metric/1', metric: 'cpu.total', host: 'web-1', value: 1, ts: NOW, ...fields }),
+  );
 
 describe('decodeMetricRecord', () => {
   it('decodes a JSON metric event', () => {
@@ -17,7 +19,9 @@ describe('decodeMetricRecord', () => {
   });
 
   it('decodes line protocol into one event per numeric field, nanosecond timestamps by default', () => {
-    const result = decodeMetricRecord(bytes(`cpu,host=web-1,cpu=cpu0 usage_idle=97.5,usage_user=1.5 ${NOW}000000\n`), { nowMs: NOW });
+    const result = decodeMetricRecord(bytes(`cpu,host=web-1,cpu=cpu0 usage_idle=97.5,usage_user=1.5 ${NOW}000000\n`), {
+      nowMs: NOW,
+    });
     assert.equal(result.format, 'line-protocol');
     assert.equal(result.failure, undefined);
     assert.deepEqual(
@@ -37,11 +41,28 @@ describe('decodeMetricRecord', () => {
   const failures: [string, Uint8Array, string][] = [
     ['invalid_json', bytes('{"schema": "tideline.metric/1", '), 'truncated JSON'],
     ['schema_violation', json({ host: undefined }), 'a JSON event without host'],
-    ['value_not_finite', bytes(new TextDecoder().decode(json({ value: 1 })).replace('"value":1', '"value":1e999')), 'a JSON value of 1e999'],
+    [
+      'value_not_finite',
+      bytes(new TextDecoder().decode(json({ value: 1 })).replace('"value":1', '"value":1e999')),
+      'a JSON value of 1e999',
+    ],
     ['timestamp_out_of_range', json({ ts: NOW + LIMITS.maxFutureSkewMs + 1000 }), 'a JSON timestamp in the future'],
-    ['oversized', json({ tags: { big: 'x'.repeat(200), ...Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`k${i}`, 'v'.repeat(200)])) } }), 'a JSON record over the size limit'],
+    [
+      'oversized',
+      json({
+        tags: {
+          big: 'x'.repeat(200),
+          ...Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`k${i}`, 'v'.repeat(200)])),
+        },
+      }),
+      'a JSON record over the size limit',
+    ],
     ['line_protocol_invalid', bytes('cpu,host=a usage=abc 1'), 'line protocol with a bad field value'],
-    ['timestamp_out_of_range', bytes(`cpu,host=a usage=1 ${NOW - LIMITS.maxPastAgeMs - 1000}000000`), 'line protocol far in the past'],
+    [
+      'timestamp_out_of_range',
+      bytes(`cpu,host=a usage=1 ${NOW - LIMITS.maxPastAgeMs - 1000}000000`),
+      'line protocol far in the past',
+    ],
   ];
   for (const [reason, input, what] of failures) {
     it(`rejects ${what} with reason "${reason}"`, () => {
@@ -52,7 +73,9 @@ describe('decodeMetricRecord', () => {
   }
 
   it('keeps the good lines of a partly bad line-protocol record and reports the bad one', () => {
-    const result = decodeMetricRecord(bytes(`cpu,host=a usage=1 ${NOW}000000\ncpu,host=a usage=zz ${NOW}000000`), { nowMs: NOW });
+    const result = decodeMetricRecord(bytes(`cpu,host=a usage=1 ${NOW}000000\ncpu,host=a usage=zz ${NOW}000000`), {
+      nowMs: NOW,
+    });
     assert.equal(result.events.length, 1);
     assert.equal(result.failure?.reason, 'line_protocol_invalid');
   });

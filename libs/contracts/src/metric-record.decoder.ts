@@ -50,7 +50,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export function decodeMetricRecord(bytes: Uint8Array, options: MetricRecordDecodeOptions): MetricRecordDecoding {
   if (looksLikeJson(bytes)) {
     const result = decodeMetricEvent(bytes, { nowMs: options.nowMs });
-    return result.ok ? { format: 'json', events: [result.value] } : { format: 'json', events: [], failure: fromDecodeFailure(result.error) };
+    return result.ok
+      ? { format: 'json', events: [result.value] }
+      : { format: 'json', events: [], failure: fromDecodeFailure(result.error) };
   }
   if (bytes.byteLength > LIMITS.maxEventBytes) {
     const message = `record is ${bytes.byteLength} bytes; at most ${LIMITS.maxEventBytes} bytes is allowed`;
@@ -60,7 +62,11 @@ export function decodeMetricRecord(bytes: Uint8Array, options: MetricRecordDecod
   try {
     text = utf8.decode(bytes);
   } catch {
-    return { format: 'line-protocol', events: [], failure: { reason: 'line_protocol_invalid', message: 'not UTF-8 text' } };
+    return {
+      format: 'line-protocol',
+      events: [],
+      failure: { reason: 'line_protocol_invalid', message: 'not UTF-8 text' },
+    };
   }
   const parsed = parseLineProtocol(text, {
     precision: options.precision ?? 'ns',
@@ -70,7 +76,9 @@ export function decodeMetricRecord(bytes: Uint8Array, options: MetricRecordDecod
   const firstError = parsed.errors[0];
   if (firstError !== undefined) {
     const reason: MetricRecordFailureReason =
-      firstError.reason === 'value_not_finite' || firstError.reason === 'timestamp_out_of_range' ? firstError.reason : 'line_protocol_invalid';
+      firstError.reason === 'value_not_finite' || firstError.reason === 'timestamp_out_of_range'
+        ? firstError.reason
+        : 'line_protocol_invalid';
     const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more bad lines)` : '';
     failure = { reason, message: `${firstError.message}${more}` };
   }

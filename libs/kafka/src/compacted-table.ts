@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
+import { retry } from '@tideline/retry';
 
 export interface CompactedTableOptions<V> {
   /** A compacted topic keyed by entity (series id): its latest record per key is the entity's current value. */
@@ -73,7 +74,10 @@ export class CompactedTable<V> {
     await admin.connect();
     let ends: Map<number, bigint>;
     try {
-      const offsets = await admin.fetchTopicOffsets(this.options.topic);
+      // right after the topic is created its partitions may not have a leader yet (a retriable error)
+      const offsets = await retry(() => admin.fetchTopicOffsets(this.options.topic), {
+        policy: { maxRetries: 10, initialDelayMs: 200, maxDelayMs: 2000 },
+      });
       ends = new Map(
         offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
       );

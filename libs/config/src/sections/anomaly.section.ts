@@ -34,13 +34,22 @@ export const webhookSchema = z
   .object({
     name: z.string().min(1).describe('a short name for logs and metrics'),
     url: z.url({ protocol: /^https?$/ }).describe('an http(s) URL'),
-    format: z.enum(WEBHOOK_FORMATS).default('generic').describe(`one of ${WEBHOOK_FORMATS.join(', ')}`),
+    format: z
+      .enum(WEBHOOK_FORMATS)
+      .default('generic')
+      .describe(`one of ${WEBHOOK_FORMATS.join(', ')}`),
     /** HMAC-SHA256 key; prefer `secretEnv` so the secret stays out of the file. */
     secret: z.string().min(1).optional().describe('a non-empty HMAC key'),
     /** Name of an environment variable holding the HMAC key. */
     secretEnv: z.string().min(1).optional().describe('an environment variable name'),
     minSeverity: z.enum(['info', 'warning', 'critical']).default('info').describe('info, warning or critical'),
-    timeoutMs: z.number().int().min(100).max(120_000).default(5000).describe('an integer number of milliseconds 100-120000'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(120_000)
+      .default(5000)
+      .describe('an integer number of milliseconds 100-120000'),
     /** Retries of a failed delivery (5xx, 429, network), with jittered exponential backoff. */
     maxRetries: z.number().int().min(0).max(100).default(8).describe('an integer 0-100'),
   })

@@ -1,0 +1,55 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The baseline service's counters on `/metrics`. */
+export class BaselineMetrics {
+  readonly events: Counter;
+  readonly deadLettered: Counter<'reason'>;
+  readonly checkpoints: Counter;
+  readonly baselineUpdates: Counter;
+  readonly batchSeconds: Histogram;
+  readonly series: Gauge;
+  readonly modelsRestored: Gauge;
+  readonly influxDropped: Gauge;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.events = new Counter({
+      name: 'tideline_baseline_events_learned_total',
+      help: 'Metric events fed to the series models.',
+      registers,
+    });
+    this.deadLettered = new Counter({
+      name: 'tideline_baseline_records_dead_lettered_total',
+      help: 'Records of the metrics topic that could not be decoded, by reason (sent to the dead-letter topic when baseline.deadLetter is on).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.checkpoints = new Counter({
+      name: 'tideline_baseline_checkpoints_total',
+      help: 'Model checkpoints written.',
+      registers,
+    });
+    this.baselineUpdates = new Counter({
+      name: 'tideline_baseline_updates_total',
+      help: 'Baseline updates published.',
+      registers,
+    });
+    this.batchSeconds = new Histogram({
+      name: 'tideline_baseline_batch_seconds',
+      help: 'Time to learn one batch, write it to InfluxDB and checkpoint it.',
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.series = new Gauge({ name: 'tideline_baseline_series', help: 'Series models in memory.', registers });
+    this.modelsRestored = new Gauge({
+      name: 'tideline_baseline_models_restored',
+      help: 'Series models restored from a checkpoint since start.',
+      registers,
+    });
+    this.influxDropped = new Gauge({
+      name: 'tideline_baseline_influx_points_dropped',
+      help: 'Points dropped or rejected by the InfluxDB writer since start.',
+      registers,
+    });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * What a series model says about one point. The point is scored against what the model learned *before* it
+ * (streaming contract of libs/stats), so `expected`/`lower`/`upper` are the band the point was judged against.
+ * One instance is reused for every point of a batch: the hot path allocates nothing per point.
+ */
+export interface PointAssessment {
+  /** Anomaly score in [0, 1]; 0 while the model warms up. */
+  score: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** False while the model is warming up: its band is not yet trusted and the score is 0. */
+  ready: boolean;
+  /**
+   * False when the point was not learned because the model has already seen a point at or after its timestamp
+   * (a redelivered record, or a record the restored checkpoint already contains): learning it again would count it
+   * twice. It is still scored.
+   */
+  learned: boolean;
+}
+
+export function emptyAssessment(): PointAssessment {
+  return { score: 0, expected: 0, lower: 0, upper: 0, ready: false, learned: false };
+}
+
+/**
+ * The baseline service's view of one series' model: the adapter between the service and libs/stats, so the processors
+ * do not change when the detection core grows.
+ */
+export interface SeriesModel {
+  /** Detector name reported on alerts and in InfluxDB. */
+  readonly detector: string;
+  /** Points learned so far. */
+  readonly observations: number;
+  /** Timestamp (epoch ms) of the latest learned point; -Infinity before the first. */
+  readonly lastTs: number;
+  /** Scores the point, writes the verdict into `out`, then learns the point if `ts > lastTs`. */
+  assess(ts: number, value: number, out: PointAssessment): void;
+  /** Versioned bytes that {@link SeriesModelFactory.restore} turns back into an equal model. */
+  snapshot(): Uint8Array;
+}
+
+export interface SeriesModelFactory {
+  /** Name of the model family; a checkpoint of another family is not restored. */
+  readonly kind: string;
+  create(): SeriesModel;
+  /** Throws {@link ModelRestoreError} when the bytes are not a snapshot this build can read. */
+  restore(bytes: Uint8Array): SeriesModel;
+}
+
+export class ModelRestoreError extends Error {
+  readonly retriable = false;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelRestoreError';
+  }
+}
