@@ -2,102 +2,230 @@ import type { PointScorer } from './point-scorer';
 import { RobustLevel } from './robust-level';
 import { SeasonalProfile } from './seasonal-profile';
 import { Cusum } from './cusum';
+import { TailNormaliser } from './tail-normaliser';
+import { RunningMoments } from './running-moments';
+import { SegmentTrend, type TrendFit } from './segment-trend';
+import { LogBucketSketch } from './log-bucket-sketch';
+import { normalQuantile } from './normal-quantile';
 
-/** Options of {@link TidelineDetector}. */
+/**
+ * Tunables of {@link TidelineDetector}. The defaults are the one configuration used for every series (and for the
+ * NAB evaluation); they are exposed for experiments and tests, not for per-series tuning.
+ */
 export interface TidelineDetectorOptions {
+  /** Per-point smoothing of the fast (local) levels. */
   localAlpha?: number;
+  /** Per-point smoothing of the slow baseline level. */
   slowAlpha?: number;
+  /** Per-point smoothing of the spreads (mean absolute residuals). */
   scaleAlpha?: number;
+  /** Huber clip, in σ, of what one point may teach the levels. */
   clip?: number;
+  /** Smoothing of the seasonal bins (per visit). */
   seasonAlpha?: number;
+  /** Smoothing of the one-step error trackers that decide whether seasonality is present. */
   maeAlpha?: number;
+  /** A seasonal predictor is used only when its mean absolute error is below this fraction of the simpler one's. */
   seasonMargin?: number;
-  cusumK?: number;
-  cusumH?: number;
-  cusumW?: number;
-  qEta?: number;
-  qTail?: number;
-  squash?: number;
-  fire?: number;
-  suppressPoints?: number;
-  suppressFactor?: number;
-  warmUpPoints?: number;
+  /** Bins of the daily profile (the weekly one has 168, hourly). */
   dailyBins?: number;
-  mode?: number;
-  qInit?: number;
+  /** CUSUM reference value k, in σ. */
+  cusumK?: number;
+  /** CUSUM value that counts as 4σ of evidence. */
+  cusumH?: number;
+  /** Smoothing of the sustained-deviation (drift) statistic. */
+  driftAlpha?: number;
+  /** Learning rate of the per-series tail quantile (log space). */
+  tailEta?: number;
+  /** Tail probability of that quantile. */
+  tailProbability?: number;
+  /** Half-life, in points, of the recent maximum that a deviation must beat. */
+  maxHalfLife?: number;
+  /** Normalised surprise at which an alert fires. */
+  fire?: number;
+  /** Points after an alert during which lesser alerts are suppressed. */
+  suppressPoints?: number;
+  /** Factor applied to scores that are not alerts (keeps them below every alert). */
+  quietFactor?: number;
+  /** An alert during suppression needs this multiple of the last alert's surprise. */
+  escalate?: number;
+  /** A deviation still this large (drift statistic) when suppression ends is adopted as the new level. */
+  adoptDrift?: number;
+  /** Points before any score is produced. */
+  warmUpPoints?: number;
 }
+
+/** Which detector explains a score. */
+export type AnomalyDetectorName = 'none' | 'spike' | 'dip' | 'seasonal_deviation' | 'level_shift' | 'drift';
+
+/** Explanation of the last scored point (one object per detector, reused: copy it to keep it). */
+export interface AnomalyExplanation {
+  timestampMs: number;
+  value: number;
+  score: number;
+  /** True when this point raised an alert (the score is then above every non-alert score). */
+  alert: boolean;
+  expected: number;
+  lower: number;
+  upper: number;
+  detector: AnomalyDetectorName;
+  /** Deviation in units of the series' own usual surprise (1 = as surprising as this series usually gets). */
+  severity: number;
+  seasonality: 'none' | 'daily' | 'weekly';
+}
+
+/** Expected value and band at a confidence. */
+export interface ExpectedBand {
+  expected: number;
+  lower: number;
+  upper: number;
+}
+
+/** Versioned plain-object snapshot of a {@link TidelineDetector}. */
+export interface TidelineDetectorSnapshot {
+  kind: 'tideline-detector';
+  version: 1;
+  options: Required<TidelineDetectorOptions>;
+  state: number[];
+}
+
+const DEFAULTS: Required<TidelineDetectorOptions> = {
+  localAlpha: 0.1,
+  slowAlpha: 0.005,
+  scaleAlpha: 0.02,
+  clip: 3,
+  seasonAlpha: 0.1,
+  maeAlpha: 0.01,
+  seasonMargin: 0.9,
+  dailyBins: 96,
+  cusumK: 0.5,
+  cusumH: 10,
+  driftAlpha: 0.1,
+  tailEta: 0.05,
+  tailProbability: 0.002,
+  maxHalfLife: 3000,
+  fire: 1,
+  suppressPoints: 100,
+  quietFactor: 0.3,
+  escalate: 1.5,
+  adoptDrift: 3,
+  warmUpPoints: 30,
+};
+const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 const WEEKLY_BINS = 168;
 const SQRT_HALF_PI = 1.2533141373155003;
+const SKETCH_BUCKETS = 64;
+const STATE_VERSION = 1;
 
-// Header layout.
+// Header of the state array.
 const N = 0;
 const LAST_T = 1;
 const FIRST_T = 2;
 const SUPPRESS = 3;
-const MAE0 = 4; // one-step MAE of the three predictors: none / daily / weekly
+const MAE0 = 4; // one-step mean absolute error: no seasonality / daily / weekly
 const MAE1 = 5;
 const MAE2 = 6;
-const QU = 7;
-const HEADER = 8;
+const MAE_SLOW = 7;
+const DRIFT = 8;
+const FIRE_R = 9;
+const K = 10; // active seasonality 0/1/2
+const LAST_PRED = 11;
+const LAST_SIGMA = 12;
+const LAST_R1 = 13;
+const LAST_R2 = 14;
+const LAST_Z = 15;
+const LAST_X = 16;
+const LAST_SCORE = 17;
+const LAST_ALERT = 18;
+const LAST_CUSUM_WINS = 19;
+const HEADER = 20;
 const L0 = HEADER;
 const L1 = L0 + RobustLevel.SIZE;
 const L2 = L1 + RobustLevel.SIZE;
 const SLOW = L2 + RobustLevel.SIZE;
 const CUSUM = SLOW + RobustLevel.SIZE;
-const DAILY = CUSUM + Cusum.SIZE;
+const NORM1 = CUSUM + Cusum.SIZE;
+const NORM2 = NORM1 + TailNormaliser.SIZE;
+const LIFE = NORM2 + TailNormaliser.SIZE;
+const TREND = LIFE + RunningMoments.SIZE;
+const SKETCH = TREND + SegmentTrend.SIZE;
+const DAILY = SKETCH + 5 + 2 * SKETCH_BUCKETS;
 
 /**
- * Streaming per-series anomaly detector.
+ * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
+ * *before* it, then learned. All state is one `Float64Array` (≈ 5.6 KiB with the defaults; see {@link stateBytes}),
+ * so snapshots are exact copies and restore continues bit-identically.
  *
- * Complexity: O(1) time per point; state is one `Float64Array`.
+ * Baseline: three robust exponentially smoothed levels (Gelper, Fried & Croux 2010) — one on the raw values, one on
+ * values minus a daily profile, one minus a weekly profile (time-indexed additive Holt–Winters seasonal bins,
+ * Winters 1960) — and the one whose one-step errors are clearly smallest is used, so seasonality is used only when
+ * the series has it. A slow level gives the long-run baseline; a discounted least-squares line over the current
+ * fill segment gives the trend (sawtooth-aware); a fixed-size log-bucket sketch gives p50/p95/p99.
+ *
+ * Detectors, scored before learning: (1) deviation of the point from the (seasonal) one-step prediction — spikes,
+ * dips, seasonal deviations — together with a two-sided CUSUM of those residuals (Page 1954) for abrupt level shifts;
+ * (2) a smoothed deviation from the slow seasonal baseline for slow drifts, leaks and contextual anomalies. Each
+ * statistic is divided by what is usual for *this* series (a tracked tail quantile, and the recent maximum, see
+ * {@link TailNormaliser}) — the per-series normalisation that the anomaly likelihood of Ahmad et al. (2017)
+ * provides, so noisy series do not page more than quiet ones. An alert fires when the normalised surprise reaches
+ * `fire`; lesser alerts are then suppressed for `suppressPoints` points (NAB's best detectors likewise report the
+ * start of an anomaly once), and a deviation that persists is adopted as the new level.
+ *
+ * Score: `r/(r + 1)` for alerts (r = normalised surprise, so ≥ 0.5 at the default fire level) and `quietFactor`
+ * times that otherwise; always in [0, 1].
+ *
+ * Complexity: O(1) time per point, no allocation on the scoring path.
  *
  * @example
  * ```ts
  * const d = new TidelineDetector();
- * for (let i = 0; i < 100; i++) d.scoreAndLearn(i * 60_000, 10 + (i % 3));
- * d.scoreAndLearn(100 * 60_000, 1000); // close to 1
+ * for (let i = 0; i < 500; i++) d.scoreAndLearn(i * 60_000, 10 + Math.sin(i));
+ * d.scoreAndLearn(500 * 60_000, 100) > 0.5; // true: an alert
+ * d.explain().detector; // 'spike'
  * ```
  */
 export class TidelineDetector implements PointScorer {
+  /** The whole learned state (flat; do not modify). */
   readonly state: Float64Array;
-  readonly dbg = new Float64Array(10);
+  readonly options: Readonly<Required<TidelineDetectorOptions>>;
   private readonly l0: RobustLevel;
   private readonly l1: RobustLevel;
   private readonly l2: RobustLevel;
   private readonly slow: RobustLevel;
   private readonly cusum: Cusum;
+  private readonly norm1: TailNormaliser;
+  private readonly norm2: TailNormaliser;
+  private readonly life: RunningMoments;
+  private readonly segment: SegmentTrend;
+  private readonly sketch: LogBucketSketch;
   private readonly daily: SeasonalProfile;
   private readonly weekly: SeasonalProfile;
-  private readonly o: Required<TidelineDetectorOptions>;
+  private readonly explanation: AnomalyExplanation = {
+    timestampMs: NaN,
+    value: NaN,
+    score: 0,
+    alert: false,
+    expected: NaN,
+    lower: NaN,
+    upper: NaN,
+    detector: 'none',
+    severity: 0,
+    seasonality: 'none',
+  };
 
   constructor(options: TidelineDetectorOptions = {}) {
-    this.o = {
-      localAlpha: 0.1,
-      slowAlpha: 0.005,
-      scaleAlpha: 0.02,
-      clip: 3,
-      seasonAlpha: 0.1,
-      maeAlpha: 0.01,
-      seasonMargin: 0.9,
-      cusumK: 0.5,
-      cusumH: 10,
-      cusumW: 1,
-      qEta: 0.05,
-      qTail: 0.005,
-      squash: 1,
-      fire: 0.6,
-      suppressPoints: 100,
-      suppressFactor: 0.3,
-      warmUpPoints: 30,
-      dailyBins: 96,
-      mode: 0,
-      qInit: 4,
-      ...options,
-    };
-    const o = this.o;
+    const o: Required<TidelineDetectorOptions> = { ...DEFAULTS };
+    for (const key of OPTION_KEYS) {
+      const v = options[key];
+      if (v !== undefined) {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`option ${key} must be a finite number`);
+        o[key] = v;
+      }
+    }
+    this.options = Object.freeze(o);
     const weeklyAt = DAILY + 2 * o.dailyBins;
     const s = (this.state = new Float64Array(weeklyAt + 2 * WEEKLY_BINS));
     this.l0 = new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, s, L0);
@@ -105,22 +233,49 @@ export class TidelineDetector implements PointScorer {
     this.l2 = new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, s, L2);
     this.slow = new RobustLevel(o.slowAlpha, o.scaleAlpha, o.clip, s, SLOW);
     this.cusum = new Cusum(o.cusumK, s, CUSUM);
+    this.norm1 = new TailNormaliser(4, o.tailEta, o.tailProbability, 1, o.maxHalfLife, s, NORM1);
+    this.norm2 = new TailNormaliser(2, o.tailEta, o.tailProbability, 1, o.maxHalfLife, s, NORM2);
+    this.life = new RunningMoments(s, LIFE);
+    this.segment = new SegmentTrend(0.999, 0.5, s, TREND);
+    this.sketch = new LogBucketSketch(0.02, SKETCH_BUCKETS, 2000, s, SKETCH);
     this.daily = new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, s, DAILY);
     this.weekly = new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, s, weeklyAt);
   }
 
+  /** Bytes of learned state per series (the `Float64Array`; the object wrappers are shared-shape and small). */
+  get stateBytes(): number {
+    return this.state.byteLength;
+  }
+
+  /** Points learned so far. */
+  get count(): number {
+    return this.state[N]!;
+  }
+
+  /** The seasonality currently in use. */
+  get seasonality(): 'none' | 'daily' | 'weekly' {
+    const k = this.state[K]!;
+    return k === 0 ? 'none' : k === 1 ? 'daily' : 'weekly';
+  }
+
   scoreAndLearn(t: number, x: number): number {
     const s = this.state;
-    const o = this.o;
+    const o = this.options;
+    if (!Number.isFinite(x) || !Number.isFinite(t)) return 0;
     const n = s[N]!;
     s[N] = n + 1;
     if (n === 0) {
       s[FIRST_T] = t;
       s[LAST_T] = t;
+      s[LAST_X] = x;
+      s[LAST_PRED] = x;
       this.l0.update(x);
       this.l1.update(x);
       this.l2.update(x);
       this.slow.update(x);
+      this.life.update(x);
+      this.segment.update(t, x);
+      this.sketch.update(x);
       return 0;
     }
     s[LAST_T] = t;
@@ -130,7 +285,7 @@ export class TidelineDetector implements PointScorer {
     const p0 = this.l0.level;
     const p1 = this.l1.level + dv;
     const p2 = this.l2.level + wv;
-    // Seasonality is used only when its one-step errors clearly beat the non-seasonal predictor's.
+    // Seasonality is used only when its one-step errors clearly beat the simpler predictor's.
     let k = 0;
     let pred = p0;
     let mae = s[MAE0]!;
@@ -144,52 +299,220 @@ export class TidelineDetector implements PointScorer {
     if (span > 2 * WEEK && s[MAE2]! < o.seasonMargin * mae) {
       k = 2;
       pred = p2;
-      mae = s[MAE2]!;
       sigma = this.l2.sigma;
     }
-    const floor = 1e-9 + 1e-4 * Math.abs(this.slow.level);
+    s[K] = k;
+    const slowLevel = this.slow.level;
+    const floor = 1e-9 + 1e-4 * Math.abs(slowLevel);
+    // Detector 1: this point against the one-step prediction, plus CUSUM of those residuals.
     const z = (x - pred) / (sigma + floor);
-    const zc = z > 4 ? 4 : z < -4 ? -4 : z;
-    const cs = this.cusum.update(zc);
+    const cs = this.cusum.update(z > 4 ? 4 : z < -4 ? -4 : z);
     const az = z < 0 ? -z : z;
-    let u = az;
-    const uc = (cs / o.cusumH) * 4 * o.cusumW;
-    if (uc > u) u = uc;
+    const uc = (cs / o.cusumH) * 4;
+    const u1 = uc > az ? uc : az;
+    // Detector 2: smoothed deviation from the slow (seasonal) baseline.
+    const seasonK = k === 0 ? 0 : k === 1 ? dv : wv;
+    const eSlow = x - slowLevel - seasonK;
+    const maeSlow = s[MAE_SLOW]!;
+    const zs = eSlow / (SQRT_HALF_PI * maeSlow + floor);
+    const drift = s[DRIFT]! + o.driftAlpha * ((zs > 4 ? 4 : zs < -4 ? -4 : zs) - s[DRIFT]!);
+    s[DRIFT] = drift;
+    const u2 = drift < 0 ? -drift : drift;
 
-    const q = s[QU]!;
-    const r = q > 0 ? u / q : 0;
-    let score = r / (r + o.squash);
-    if (n >= o.warmUpPoints) s[QU] = q * Math.exp(o.qEta * ((u > q ? 1 : 0) - o.qTail));
-    else s[QU] = o.qInit;
-    this.dbg[0] = z;
-    this.dbg[1] = cs;
-    this.dbg[2] = k;
-    this.dbg[3] = pred;
-    this.dbg[4] = sigma;
-    this.dbg[5] = u;
-    this.dbg[6] = q;
-
-    if (n < o.warmUpPoints) score = 0;
-    if (s[SUPPRESS]! > 0) {
-      s[SUPPRESS] = s[SUPPRESS]! - 1;
-      score *= o.suppressFactor;
-    } else if (score >= o.fire) {
-      s[SUPPRESS] = o.suppressPoints;
+    const warm = n < o.warmUpPoints;
+    if (n === o.warmUpPoints) {
+      this.norm1.reset();
+      this.norm2.reset();
     }
+    const r1 = this.norm1.update(u1);
+    const r2 = this.norm2.update(u2);
+    const r = r1 > r2 ? r1 : r2;
+    let score = warm ? 0 : r / (r + 1);
+
+    let suppress = s[SUPPRESS]!;
+    if (suppress > 0) {
+      suppress -= 1;
+      if (suppress === 0 && (drift > o.adoptDrift || drift < -o.adoptDrift)) {
+        // Still far from the slow baseline when the alert's quiet period ends: a genuine level shift.
+        this.slow.reset(k === 0 ? this.l0.level : k === 1 ? this.l1.level : this.l2.level);
+        s[DRIFT] = 0;
+      }
+    }
+    let alert = false;
+    if (!warm && r >= o.fire && (suppress <= 0 || r > o.escalate * s[FIRE_R]!)) {
+      suppress = o.suppressPoints;
+      s[FIRE_R] = r;
+      alert = true;
+    } else {
+      score *= o.quietFactor;
+    }
+    s[SUPPRESS] = suppress;
+    s[LAST_PRED] = pred;
+    s[LAST_SIGMA] = sigma + floor;
+    s[LAST_R1] = r1;
+    s[LAST_R2] = r2;
+    s[LAST_Z] = z;
+    s[LAST_X] = x;
+    s[LAST_SCORE] = score;
+    s[LAST_ALERT] = alert ? 1 : 0;
+    s[LAST_CUSUM_WINS] = uc > az ? 1 : 0;
 
     // Learn.
     const ma = o.maeAlpha > 1 / n ? o.maeAlpha : 1 / n;
     s[MAE0] = s[MAE0]! + ma * (Math.abs(x - p0) - s[MAE0]!);
     s[MAE1] = s[MAE1]! + ma * (Math.abs(x - p1) - s[MAE1]!);
     s[MAE2] = s[MAE2]! + ma * (Math.abs(x - p2) - s[MAE2]!);
+    const sa = ma > 0.002 ? ma : 0.002;
+    s[MAE_SLOW] = maeSlow + sa * ((eSlow < 0 ? -eSlow : eSlow) - maeSlow);
     this.l0.update(x);
     this.l1.update(x - dv);
     this.l2.update(x - wv);
-    const base = this.slow.level;
     this.slow.update(x);
-    this.daily.update(t, x - base);
-    this.weekly.update(t, x - base);
+    this.daily.update(t, x - slowLevel);
+    this.weekly.update(t, x - slowLevel);
     if (cs > 2 * o.cusumH) this.cusum.reset();
+    this.life.update(x);
+    this.segment.update(t, x - seasonK);
+    this.sketch.update(x);
     return score;
+  }
+
+  /** Why the last point scored what it did. Returns the same object each call: copy it to keep it. */
+  explain(confidence = 0.99): AnomalyExplanation {
+    const s = this.state;
+    const e = this.explanation;
+    const zq = normalQuantile(0.5 + confidence / 2);
+    const pred = s[LAST_PRED]!;
+    const sigma = s[LAST_SIGMA]!;
+    const r1 = s[LAST_R1]!;
+    const r2 = s[LAST_R2]!;
+    e.timestampMs = s[LAST_T]!;
+    e.value = s[LAST_X]!;
+    e.score = s[LAST_SCORE]!;
+    e.alert = s[LAST_ALERT]! === 1;
+    e.expected = pred;
+    e.lower = pred - zq * sigma;
+    e.upper = pred + zq * sigma;
+    e.severity = r1 > r2 ? r1 : r2;
+    e.seasonality = this.seasonality;
+    if (e.severity < 0.5 || s[N]! < 2) e.detector = 'none';
+    else if (r2 > r1) e.detector = 'drift';
+    else if (s[LAST_CUSUM_WINS]! === 1) e.detector = 'level_shift';
+    else if (s[K]! !== 0) e.detector = 'seasonal_deviation';
+    else e.detector = s[LAST_Z]! >= 0 ? 'spike' : 'dip';
+    return e;
+  }
+
+  /**
+   * What is expected at time `t` (at or after the last point), with a two-sided band at `confidence`: the current
+   * level plus the seasonal profile at `t`, with a spread that widens from the one-step error towards the slow
+   * baseline's error as `t` moves away from the last point.
+   */
+  expected(t: number, confidence = 0.95): ExpectedBand {
+    const out = { expected: NaN, lower: NaN, upper: NaN };
+    this.predictInto(t, confidence, out);
+    return out;
+  }
+
+  /** Allocation-free form of {@link expected}, used by forecasts. */
+  predictInto(t: number, confidence: number, out: ExpectedBand): void {
+    const s = this.state;
+    const o = this.options;
+    if (s[N]! === 0) {
+      out.expected = out.lower = out.upper = NaN;
+      return;
+    }
+    const k = s[K]!;
+    const stepMs = this.typicalStepMs();
+    const h = stepMs > 0 ? Math.max(0, (t - s[LAST_T]!) / stepMs) : 0;
+    const phi = Math.pow(1 - o.localAlpha, h);
+    const local = k === 0 ? this.l0.level : k === 1 ? this.l1.level : this.l2.level;
+    const season = k === 0 ? 0 : k === 1 ? this.daily.value(t) : this.weekly.value(t);
+    const slowLevel = this.slow.level;
+    let mean = slowLevel + (local - slowLevel) * phi + season;
+    const sigma1 = k === 0 ? this.l0.sigma : k === 1 ? this.l1.sigma : this.l2.sigma;
+    const sigmaSlow = SQRT_HALF_PI * s[MAE_SLOW]!;
+    let variance = sigma1 * sigma1 * phi + sigmaSlow * sigmaSlow * (1 - phi);
+    // A significant trend of the current segment continues (damped to at most one segment's worth of time).
+    const fit = this.segment.fit();
+    if (fit.points >= 10 && Math.abs(fit.slope) > 2 * fit.slopeStdError) {
+      const dt = t - s[LAST_T]!;
+      mean += fit.slope * dt;
+      variance += fit.slopeStdError * fit.slopeStdError * dt * dt;
+    }
+    const zq = normalQuantile(0.5 + confidence / 2);
+    const sd = Math.sqrt(variance);
+    out.expected = mean;
+    out.lower = mean - zq * sd;
+    out.upper = mean + zq * sd;
+  }
+
+  /** Median spacing of the points so far (from the span and count), in milliseconds. */
+  typicalStepMs(): number {
+    const s = this.state;
+    const n = s[N]!;
+    return n > 1 ? (s[LAST_T]! - s[FIRST_T]!) / (n - 1) : 0;
+  }
+
+  /** p50, p95 and p99 of recent values (decaying sketch, relative accuracy 2%). */
+  quantiles(): { p50: number; p95: number; p99: number } {
+    return { p50: this.sketch.quantile(0.5), p95: this.sketch.quantile(0.95), p99: this.sketch.quantile(0.99) };
+  }
+
+  /** Line through the current fill segment (deseasonalised), with its uncertainty. */
+  trend(): TrendFit {
+    return this.segment.fit();
+  }
+
+  /** Lifetime count, mean and variance of the values (mergeable). */
+  lifetime(): RunningMoments {
+    return RunningMoments.restore(this.life.snapshot());
+  }
+
+  snapshot(): TidelineDetectorSnapshot {
+    return { kind: 'tideline-detector', version: STATE_VERSION, options: { ...this.options }, state: Array.from(this.state) };
+  }
+
+  static restore(snapshot: TidelineDetectorSnapshot): TidelineDetector {
+    if (snapshot.kind !== 'tideline-detector' || snapshot.version !== STATE_VERSION) {
+      throw new RangeError(`unsupported detector snapshot ${String(snapshot.kind)} v${String(snapshot.version)}`);
+    }
+    const d = new TidelineDetector(snapshot.options);
+    if (snapshot.state.length !== d.state.length) throw new RangeError('snapshot state has the wrong length');
+    d.state.set(snapshot.state);
+    return d;
+  }
+
+  /**
+   * Compact binary form: Float64 little-endian `[version, optionCount, …options, stateLength, …state]`.
+   * 8 bytes per number; with the defaults ≈ 5.8 KB.
+   */
+  toBytes(): Uint8Array {
+    const head = 2 + OPTION_KEYS.length + 1;
+    const out = new Float64Array(head + this.state.length);
+    out[0] = STATE_VERSION;
+    out[1] = OPTION_KEYS.length;
+    OPTION_KEYS.forEach((key, i) => (out[2 + i] = this.options[key]));
+    out[head - 1] = this.state.length;
+    out.set(this.state, head);
+    return new Uint8Array(out.buffer);
+  }
+
+  static fromBytes(bytes: Uint8Array): TidelineDetector {
+    if (bytes.byteLength % 8 !== 0) throw new RangeError('detector bytes must be a whole number of float64');
+    const copy = new Uint8Array(bytes); // aligned copy
+    const f = new Float64Array(copy.buffer, 0, copy.byteLength / 8);
+    if (f[0] !== STATE_VERSION) throw new RangeError(`unsupported detector bytes version ${String(f[0])}`);
+    const nOpt = f[1]!;
+    if (nOpt !== OPTION_KEYS.length) throw new RangeError('detector bytes have an unknown option layout');
+    const options: TidelineDetectorOptions = {};
+    OPTION_KEYS.forEach((key, i) => (options[key] = f[2 + i]!));
+    const d = new TidelineDetector(options);
+    const head = 2 + nOpt + 1;
+    if (f[head - 1] !== d.state.length || f.length !== head + d.state.length) {
+      throw new RangeError('detector bytes have the wrong state length');
+    }
+    d.state.set(f.subarray(head));
+    return d;
   }
 }

@@ -1,0 +1,138 @@
+/**
+ * A fixed-size, exponentially decaying quantile sketch with relative-error guarantees: values are counted in
+ * logarithmic buckets `(γ^(i−1), γ^i]`, `γ = (1 + α)/(1 − α)`, so any quantile is returned within a relative error
+ * `α` of a value of the right rank (Masson, Rim & Lee 2019, *DDSketch: a fast and fully-mergeable quantile sketch
+ * with relative-error guarantees*, VLDB 12(12)). Unlike the general DDSketch it has a **fixed** number of buckets per
+ * sign, kept in a caller-provided `Float64Array`: when the range would overflow, the lowest buckets are collapsed
+ * into the lowest kept one (DDSketch's "collapsing lowest" store), so high quantiles (p95, p99), the ones a baseline
+ * needs, keep their accuracy. Counts decay exponentially (half-life in points) so the sketch follows the recent
+ * distribution; the decay is applied lazily by growing the weight of new points (O(1) per update, renormalised
+ * rarely).
+ *
+ * Layout in `buf` at `offset`: `[posLow, negLow, zeroCount, weight, total, pos buckets…, neg buckets…]`.
+ * Size: `8·(5 + 2·buckets)` bytes (1,064 bytes for 64 buckets per sign). Complexity: update O(1) amortised
+ * (one `Math.log`), quantile O(buckets).
+ *
+ * @example
+ * ```ts
+ * const sk = new LogBucketSketch(0.02, 64, 1e9);
+ * for (let i = 1; i <= 1000; i++) sk.update(i);
+ * sk.quantile(0.5); // ≈ 500 (within 2%)
+ * sk.quantile(0.99); // ≈ 990 (within 2%)
+ * ```
+ */
+export class LogBucketSketch {
+  readonly size: number;
+  private readonly logGamma: number;
+  private readonly growth: number;
+
+  constructor(
+    /** Relative accuracy α. */
+    readonly relativeAccuracy: number,
+    /** Buckets per sign. */
+    readonly buckets: number,
+    /** Half-life of counts, in points (Infinity: no decay). */
+    readonly halfLife: number,
+    readonly buf: Float64Array = new Float64Array(5 + 2 * buckets),
+    readonly offset = 0,
+  ) {
+    this.size = 5 + 2 * buckets;
+    this.logGamma = Math.log((1 + relativeAccuracy) / (1 - relativeAccuracy));
+    this.growth = Number.isFinite(halfLife) ? Math.pow(2, 1 / halfLife) : 1;
+    if (buf[offset + 3] === 0) {
+      buf[offset] = NaN;
+      buf[offset + 1] = NaN;
+      buf[offset + 3] = 1;
+    }
+  }
+
+  /** Decayed number of values summarised. */
+  get count(): number {
+    const b = this.buf;
+    return b[this.offset + 4]! / b[this.offset + 3]!;
+  }
+
+  update(x: number): void {
+    const b = this.buf;
+    const o = this.offset;
+    let w = b[o + 3]!;
+    if (w > 1e150) {
+      this.rescale(1 / w);
+      w = 1;
+    }
+    if (x > 1e-300) this.add(0, x, w);
+    else if (x < -1e-300) this.add(1, -x, w);
+    else b[o + 2] = b[o + 2]! + w;
+    b[o + 4] = b[o + 4]! + w;
+    b[o + 3] = w * this.growth;
+  }
+
+  private add(sign: 0 | 1, ax: number, w: number): void {
+    const b = this.buf;
+    const o = this.offset;
+    const k = this.buckets;
+    const base = o + 5 + sign * k;
+    const idx = Math.ceil(Math.log(ax) / this.logGamma);
+    let low = b[o + sign]!;
+    if (low !== low) {
+      // First value of this sign: centre the window so it can grow both ways.
+      low = idx - (k >> 1);
+      b[o + sign] = low;
+    }
+    let pos = idx - low;
+    if (pos >= k) {
+      // Shift the window up, collapsing the lowest buckets into the new lowest one.
+      const shift = pos - k + 1;
+      const m = shift < k ? shift : k;
+      let carry = 0;
+      for (let i = 0; i < m; i++) carry += b[base + i]!;
+      for (let i = 0; i < k - shift; i++) b[base + i] = b[base + i + shift]!;
+      for (let i = k - shift > 0 ? k - shift : 0; i < k; i++) b[base + i] = 0;
+      b[base] = b[base]! + carry;
+      low += shift;
+      b[o + sign] = low;
+      pos = k - 1;
+    } else if (pos < 0) {
+      pos = 0; // below the window: collapse into the lowest bucket
+    }
+    b[base + pos] = b[base + pos]! + w;
+  }
+
+  private rescale(f: number): void {
+    const b = this.buf;
+    const o = this.offset;
+    for (let i = 2 + o; i < o + this.size; i++) if (i !== o + 3) b[i] = b[i]! * f;
+  }
+
+  /** The value at quantile `q` in [0, 1] (NaN when empty). */
+  quantile(q: number): number {
+    const b = this.buf;
+    const o = this.offset;
+    const k = this.buckets;
+    const total = b[o + 4]!;
+    if (!(total > 0)) return NaN;
+    const rank = q * total;
+    const g = this.logGamma;
+    let acc = 0;
+    // Negative values, most negative first.
+    const nb = o + 5 + k;
+    for (let i = k - 1; i >= 0; i--) {
+      acc += b[nb + i]!;
+      if (acc > rank) return -this.value(b[o + 1]! + i, g);
+    }
+    acc += b[o + 2]!;
+    if (acc > rank) return 0;
+    const pb = o + 5;
+    for (let i = 0; i < k; i++) {
+      acc += b[pb + i]!;
+      if (acc > rank) return this.value(b[o]! + i, g);
+    }
+    for (let i = k - 1; i >= 0; i--) if (b[pb + i]! > 0) return this.value(b[o]! + i, g);
+    return 0;
+  }
+
+  /** Representative value of bucket `i`: 2γ^i/(γ + 1), within α of every value in it. */
+  private value(i: number, g: number): number {
+    return (2 * Math.exp(i * g)) / (Math.exp(g) + 1);
+  }
+}

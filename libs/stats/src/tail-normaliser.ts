@@ -1,0 +1,75 @@
+/**
+ * Per-series normaliser of a non-negative anomaly statistic `u` (e.g. |z|): divides it by what is *usual for this
+ * series*, so a noisy or spiky series must deviate more than a quiet one to look equally anomalous.
+ *
+ * Two references, whichever is larger:
+ * - a high quantile `q` of `u` (level `1 − tail`), tracked by multiplicative stochastic approximation
+ *   (`ln q += eta·(1{u > q} − tail)`; Robbins–Monro quantile estimation as used for streaming quantiles by
+ *   Ma, Muthukrishnan & Sandler 2013, *Frugal streaming for estimating quantiles*, here in log space so that the step
+ *   is relative and the estimate scale-free);
+ * - `kappa ×` a decaying maximum `M` of `u` (half-life `halfLife` updates): a deviation is only news if it is larger
+ *   than the recent ones, so recurring spikes (cron jobs, backups) stop alerting after a few occurrences.
+ *
+ * Layout in `buf` at `offset`: `[q, M]`. Complexity: O(1) per update (one `Math.exp`), 16 bytes.
+ *
+ * @example
+ * ```ts
+ * const t = new TailNormaliser(4, 0.05, 0.005, 0.5, 1000);
+ * t.update(2); // 2 / 4 = 0.5: ordinary
+ * t.update(40); // ≈ 10: far beyond what this series does
+ * t.update(40); // ≈ 2: the same again is much less surprising
+ * ```
+ */
+export class TailNormaliser {
+  static readonly SIZE = 2;
+  private readonly decay: number;
+
+  constructor(
+    readonly initial: number,
+    readonly eta: number,
+    readonly tail: number,
+    readonly kappa: number,
+    readonly halfLife: number,
+    readonly buf: Float64Array = new Float64Array(TailNormaliser.SIZE),
+    readonly offset = 0,
+  ) {
+    this.decay = Math.pow(0.5, 1 / halfLife);
+    this.buf[offset] = initial;
+  }
+
+  get quantile(): number {
+    return this.buf[this.offset]!;
+  }
+  get recentMax(): number {
+    return this.buf[this.offset + 1]!;
+  }
+
+  /** Returns `u / max(q, kappa·M)` computed before learning `u`, then learns it. */
+  update(u: number): number {
+    const b = this.buf;
+    const o = this.offset;
+    const q = b[o]!;
+    const m = b[o + 1]!;
+    const km = this.kappa * m;
+    const ref = q > km ? q : km;
+    const r = ref > 0 ? u / ref : 0;
+    b[o] = q * Math.exp(this.eta * ((u > q ? 1 : 0) - this.tail));
+    const md = m * this.decay;
+    b[o + 1] = u > md ? u : md;
+    return r;
+  }
+
+  /** Learns nothing, returns the normalised value only. */
+  peek(u: number): number {
+    const q = this.buf[this.offset]!;
+    const km = this.kappa * this.buf[this.offset + 1]!;
+    const ref = q > km ? q : km;
+    return ref > 0 ? u / ref : 0;
+  }
+
+  /** Restarts from the initial reference (used at the end of warm-up). */
+  reset(): void {
+    this.buf[this.offset] = this.initial;
+    this.buf[this.offset + 1] = 0;
+  }
+}
