@@ -3,6 +3,7 @@ import { registerAlertsCommand } from './alerts.command';
 import { registerEvalCommand } from './eval.command';
 import { registerNabScoreCommand } from './nab-score.command';
 import { registerReplayCommand } from './replay.command';
+import { registerBenchCommand } from './bench.command';
 
 /** A command module adds its subcommand(s) to the program. Add one line here per command file. */
 export type RegisterCommand = (program: Command) => void;
@@ -12,4 +13,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerNabScoreCommand,
   registerReplayCommand,
   registerAlertsCommand,
+  registerBenchCommand,
 ];
