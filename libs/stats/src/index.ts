@@ -13,3 +13,7 @@ export * from './segment-trend';
 export * from './log-bucket-sketch';
 export * from './tideline-detector';
 export * from './create-tideline-detector';
+export * from './resolve-sensitivity';
+export * from './alert-state-machine';
+export * from './forecast';
+export * from './time-until-limit';
