@@ -1,6 +1,7 @@
 import type { Kafka, ITopicConfig } from 'kafkajs';
 import { TOPICS, deadLetterTopic } from '@tideline/contracts';
 import type { KafkaSection } from '@tideline/config';
+import { TidelineError, retry } from '@tideline/retry';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -66,13 +67,24 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const before = new Set(await admin.listTopics());
     const missing = wanted.filter((spec) => !before.has(spec.topic));
     if (missing.length > 0) {
-      try {
-        await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: true });
-      } catch (error) {
-        // another process created some of them first: fine, as long as they exist now
-        const now = new Set(await admin.listTopics());
-        if (!missing.every((spec) => now.has(spec.topic))) throw error;
-      }
+      // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a moment
+      // after creating a topic: wait for the leaders ourselves. A topic another process created first is fine
+      // (kafkajs resolves false when every topic already existed).
+      await admin.createTopics({ topics: missing.map(toTopicConfig), waitForLeaders: false });
+      await retry(
+        async () => {
+          const metadata = await admin.fetchTopicMetadata({ topics: missing.map((spec) => spec.topic) });
+          const leaderless = metadata.topics.filter(
+            (topic) => topic.partitions.length === 0 || topic.partitions.some((partition) => partition.leader < 0),
+          );
+          if (leaderless.length > 0) {
+            throw new TidelineError(`topics without leaders yet: ${leaderless.map((t) => t.name).join(', ')}`, {
+              retriable: true,
+            });
+          }
+        },
+        { policy: { initialDelayMs: 50, maxDelayMs: 1000, maxRetries: Infinity, deadlineMs: 30_000 } },
+      );
     }
     const missingNames = new Set(missing.map((spec) => spec.topic));
     return {
