@@ -17,3 +17,4 @@ export * from './resolve-sensitivity';
 export * from './alert-state-machine';
 export * from './forecast';
 export * from './time-until-limit';
+export * from './windowed-gaussian';
