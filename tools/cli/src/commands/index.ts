@@ -4,6 +4,7 @@ import { registerEvalCommand } from './eval.command';
 import { registerNabScoreCommand } from './nab-score.command';
 import { registerReplayCommand } from './replay.command';
 import { registerBenchCommand } from './bench.command';
+import { registerBenchCollectorCommand } from './bench-collector.command';
 
 /** A command module adds its subcommand(s) to the program. Add one line here per command file. */
 export type RegisterCommand = (program: Command) => void;
@@ -14,4 +15,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerReplayCommand,
   registerAlertsCommand,
   registerBenchCommand,
+  registerBenchCollectorCommand,
 ];
