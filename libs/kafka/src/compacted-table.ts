@@ -68,8 +68,12 @@ export class CompactedTable<V> {
     return { entries: this.entries.size, applied: this.applied, invalid: this.invalid, caughtUp: this.caughtUp };
   }
 
-  /** Loads the topic up to its current end, then keeps tailing it. The topic must exist. */
+  /**
+   * Loads the topic up to its current end, then keeps tailing it. The topic must exist. After a failed start, call
+   * {@link stop} before starting again (entries already loaded are kept).
+   */
   async start(timeoutMs = 60_000): Promise<void> {
+    this.caughtUp = false;
     const admin = this.kafka.admin();
     await admin.connect();
     let ends: Map<number, bigint>;
@@ -92,7 +96,7 @@ export class CompactedTable<V> {
     let resolveCaughtUp!: () => void;
     const caughtUp = new Promise<void>((resolve) => (resolveCaughtUp = resolve));
     const checkCaughtUp = (): void => {
-      if (ends.size === 0 && !this.caughtUp) {
+      if (ends.size === 0) {
         this.caughtUp = true;
         resolveCaughtUp();
       }

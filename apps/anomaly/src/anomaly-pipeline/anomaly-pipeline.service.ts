@@ -18,6 +18,7 @@ import {
   type ConsumedBatch,
   type ConsumedRecord,
 } from '@tideline/kafka';
+import { retry } from '@tideline/retry';
 import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -50,7 +51,10 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private readonly metrics: AnomalyMetrics;
   private readonly producer: IdempotentProducer;
   private readonly deadLetter: DeadLetterPublisher | undefined;
-  private readonly consumer: BatchConsumer;
+  private consumer: BatchConsumer | undefined;
+  private readonly abort = new AbortController();
+  private startup: Promise<void> | undefined;
+  private startError: unknown;
   private readonly checkpoints: CompactedTable<ModelCheckpoint>;
   private readonly lifecycles: CompactedTable<AlertLifecycleState>;
   private readonly writer: BatchWriter;
@@ -62,7 +66,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     influx: InfluxClient,
     registry: Registry,
     health: HealthChecks,
@@ -90,7 +94,74 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     const policy: AlertLifecyclePolicy = section.lifecycle;
     this.processor = new ScoringProcessor({ policy, writeScores: section.writeScores });
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
-    this.consumer = new BatchConsumer(kafka, {
+    health.register({
+      name: 'anomaly-pipeline',
+      check: async () => {
+        if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
+        if (!this.started)
+          throw new Error(
+            `${this.startError === undefined ? '' : `${String(this.startError)}; `}` +
+              'starting (loading checkpoints and alert state)',
+          );
+      },
+    });
+  }
+
+  /**
+   * Starts in the background, retrying with backoff until Kafka and InfluxDB answer: the HTTP server (and `/health`,
+   * which says why it is not ready) is up meanwhile.
+   */
+  onApplicationBootstrap(): void {
+    this.startup = retry(
+      async () => {
+        try {
+          await this.start();
+        } catch (error) {
+          this.startError = error instanceof Error ? error.message : error;
+          await this.stopParts();
+          throw error;
+        }
+      },
+      {
+        policy: { maxRetries: Number.POSITIVE_INFINITY, initialDelayMs: 1000, maxDelayMs: 15_000 },
+        shouldRetry: () => !this.abort.signal.aborted,
+        signal: this.abort.signal,
+        onRetry: ({ retry: n, delayMs, error }) =>
+          this.logger.warn(
+            `start failed (attempt ${n}), retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      },
+    ).catch((error: unknown) => {
+      if (!this.abort.signal.aborted) this.crashed = error;
+    });
+  }
+
+  private async start(): Promise<void> {
+    const { topics } = this.config.anomaly;
+    const { partitions, replicationFactor, retentionMs } = this.config.kafka;
+    await ensureTopics(this.kafka, [
+      { topic: topics.metrics, partitions, replicationFactor, retentionMs, withDeadLetter: true },
+      { topic: topics.modelCheckpoints, partitions, replicationFactor, compact: true },
+      { topic: topics.alertState, partitions, replicationFactor, compact: true },
+      { topic: topics.alerts, partitions, replicationFactor, retentionMs },
+    ]);
+    await this.writer.client.ensureDatabase();
+    await this.producer.connect();
+    // State first: scoring must not start before every persisted lifecycle is known, or a restart could fire again.
+    await Promise.all([this.checkpoints.start(), this.lifecycles.start()]);
+    this.logger.log(
+      `loaded ${this.checkpoints.size} model checkpoints and ${this.lifecycles.size} alert lifecycles; consuming ${topics.metrics} as ${this.config.anomaly.consumerGroup}`,
+    );
+    const consumer = this.createConsumer();
+    this.consumer = consumer;
+    await consumer.start((batch, context) => this.handle(batch, context));
+    this.started = true;
+    this.startError = undefined;
+  }
+
+  private createConsumer(): BatchConsumer {
+    const section = this.config.anomaly;
+    return new BatchConsumer(this.kafka, {
       groupId: section.consumerGroup,
       topics: [section.topics.metrics],
       fromBeginning: true,
@@ -109,39 +180,20 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
           ),
       },
     });
-    health.register({
-      name: 'anomaly-pipeline',
-      check: async () => {
-        if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
-        if (!this.started) throw new Error('starting (loading checkpoints and alert state)');
-      },
-    });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    const { topics } = this.config.anomaly;
-    const { partitions, replicationFactor, retentionMs } = this.config.kafka;
-    await ensureTopics(this.consumer.kafka, [
-      { topic: topics.metrics, partitions, replicationFactor, retentionMs, withDeadLetter: true },
-      { topic: topics.modelCheckpoints, partitions, replicationFactor, compact: true },
-      { topic: topics.alertState, partitions, replicationFactor, compact: true },
-      { topic: topics.alerts, partitions, replicationFactor, retentionMs },
-    ]);
-    await this.writer.client.ensureDatabase();
-    await this.producer.connect();
-    // State first: scoring must not start before every persisted lifecycle is known, or a restart could fire again.
-    await Promise.all([this.checkpoints.start(), this.lifecycles.start()]);
-    this.logger.log(
-      `loaded ${this.checkpoints.size} model checkpoints and ${this.lifecycles.size} alert lifecycles; consuming ${topics.metrics} as ${this.config.anomaly.consumerGroup}`,
-    );
-    await this.consumer.start((batch, context) => this.handle(batch, context));
-    this.started = true;
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.consumer.stop().catch(() => undefined);
-    await Promise.all([this.checkpoints.stop(), this.lifecycles.stop()]).catch(() => undefined);
+    this.abort.abort();
+    // a start step in flight (kafkajs retrying an unreachable broker) is not waited for long: shutdown stays prompt
+    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.stopParts();
     await this.writer.close(5000).catch(() => undefined);
+  }
+
+  private async stopParts(): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    this.consumer = undefined;
+    await Promise.all([this.checkpoints.stop(), this.lifecycles.stop()]).catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 

@@ -8,6 +8,7 @@ import {
   type BatchContext,
   type ConsumedBatch,
 } from '@tideline/kafka';
+import { retry } from '@tideline/retry';
 import { SERVICE_CONFIG } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Counter, Registry } from 'prom-client';
@@ -27,6 +28,8 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
   private readonly delivered: Counter<'webhook' | 'outcome'>;
   private producer: IdempotentProducer | undefined;
   private consumer: BatchConsumer | undefined;
+  private readonly abort = new AbortController();
+  private startup: Promise<void> | undefined;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
@@ -50,8 +53,21 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
     );
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts in the background (retrying until Kafka answers), so the service's HTTP server is not held up. */
+  onApplicationBootstrap(): void {
     if (this.senders.length === 0) return;
+    this.startup = retry(() => this.start(), {
+      policy: { maxRetries: Number.POSITIVE_INFINITY, initialDelayMs: 1000, maxDelayMs: 15_000 },
+      shouldRetry: () => !this.abort.signal.aborted,
+      signal: this.abort.signal,
+      onRetry: ({ error }) =>
+        this.logger.warn(`start failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
+    }).catch(() => undefined);
+  }
+
+  private async start(): Promise<void> {
+    await this.consumer?.stop().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
     this.producer = new IdempotentProducer(this.kafka);
     await this.producer.connect();
     this.consumer = new BatchConsumer(this.kafka, {
@@ -68,6 +84,8 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.abort.abort();
+    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await this.consumer?.stop().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
   }

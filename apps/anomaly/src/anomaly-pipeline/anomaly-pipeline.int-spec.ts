@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LIMITS, METRIC_EVENT_SCHEMA, seriesKey, type AlertEvent } from '@tideline/contracts';
+import { InfluxClient } from '@tideline/influx';
+import { createKafka, parseDeadLetter } from '@tideline/kafka';
+import type { ServiceProcess } from '@tideline/service/testing';
+import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import {
+  collectTopic,
+  metricValue,
+  pipelineEnv,
+  pipelineNames,
+  runCli,
+  spikeSeries,
+  startPipelineService,
+  writeNabCsv,
+  type TopicCollector,
+} from '../testing/pipeline-harness';
+
+const stack = stackFromEnv();
+const MINUTE = 60_000;
+
+function alertsOf(collector: TopicCollector, series: string): AlertEvent[] {
+  return collector.messages
+    .map((m) => JSON.parse(m.value!.toString('utf8')) as AlertEvent)
+    .filter((alert) => alert.series === series);
+}
+
+describe('metrics to alerts, end to end (baseline and anomaly services as processes)', () => {
+  const names = pipelineNames('e2e');
+  const env = pipelineEnv(names, stack);
+  let kafka: Kafka;
+  let producer: Producer;
+  let baseline: ServiceProcess;
+  let anomaly: ServiceProcess;
+  let alerts: TopicCollector;
+  const influx = new InfluxClient({ url: stack.influxUrl, database: names.database });
+
+  before(async () => {
+    kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'test-e2e' });
+    [baseline, anomaly] = await Promise.all([
+      startPipelineService('baseline', env),
+      startPipelineService('anomaly', env),
+    ]);
+    producer = kafka.producer();
+    await producer.connect();
+    alerts = await collectTopic(kafka, names.alerts);
+  });
+
+  after(async () => {
+    await alerts?.stop();
+    await producer?.disconnect();
+    await Promise.all([baseline?.stop(10_000), anomaly?.stop(10_000)]);
+    await influx.dropDatabase(names.database).catch(() => undefined);
+  });
+
+  it('replays a series with a known spike: exactly one firing alert, later one resolved, and the band is queryable with InfluxQL', async () => {
+    const points = spikeSeries({
+      points: 2000,
+      spikeAt: 1500,
+      spikeLength: 5,
+      spikeValue: 90,
+      startMs: Date.UTC(2026, 0, 1),
+    });
+    const csv = writeNabCsv('spiky_cpu', points);
+    const replay = await runCli(['replay', csv, '--topic', names.metrics, '--speed', 'max'], env);
+    assert.equal(replay.code, 0, replay.stderr);
+    assert.match(replay.stdout, /replayed 2000 events of spiky_cpu/);
+    const series = seriesKey({ metric: 'spiky_cpu', host: 'replay', tags: {} });
+
+    // every event scored and learned, so "exactly one" below cannot be followed by a late second alert
+    await expectEventually(
+      async () => {
+        assert.equal(await metricValue(anomaly.url, 'tideline_anomaly_events_scored_total'), 2000);
+        assert.equal(await metricValue(baseline.url, 'tideline_baseline_events_learned_total'), 2000);
+      },
+      { timeoutMs: 60_000, message: 'the services did not process the replay' },
+    );
+    const seen = await expectEventually(
+      () => {
+        const found = alertsOf(alerts, series);
+        assert.deepEqual(
+          found.map((a) => a.state),
+          ['firing', 'resolved'],
+        );
+        return found;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const [firing, resolved] = seen as [AlertEvent, AlertEvent];
+    assert.equal(firing.id, resolved.id);
+    assert.equal(firing.value, 90, 'it fires on the first spike point');
+    assert.ok(
+      firing.value > firing.upper,
+      `the value ${firing.value} is above the band [${firing.lower}, ${firing.upper}]`,
+    );
+    assert.ok(firing.lower < firing.expected && firing.expected < firing.upper);
+    assert.ok(Math.abs(firing.expected - 50) < 1, `expected ${firing.expected} near the level 50`);
+    assert.equal(firing.startedAt, firing.updatedAt);
+    assert.equal(resolved.startedAt, firing.startedAt);
+    assert.equal(
+      resolved.resolvedAt,
+      firing.startedAt + 5 * 5 * MINUTE,
+      'resolved from the first point after the spike',
+    );
+
+    // the band, with plain InfluxQL
+    const band = await influx.query<{ expected: number; lower: number; upper: number }>(
+      `SELECT "expected", "lower", "upper" FROM "baseline" WHERE "series" = '${series}'`,
+    );
+    assert.ok(band.length >= 1900, `${band.length} band points`);
+    assert.ok(band.every((row) => row.lower <= row.expected && row.expected <= row.upper));
+    // and the alert's own query shows the spike with its band and score
+    const rows = await influx.queryRaw(firing.influxql);
+    const measurements = rows[0]!.series.map((s) => s.name).sort();
+    assert.deepEqual(measurements, ['anomaly_scores', 'baseline', 'points']);
+    const spike = await influx.query<{ value: number }>(
+      `SELECT "value" FROM "points" WHERE "series" = '${series}' AND time = ${firing.startedAt}ms`,
+    );
+    assert.equal(spike[0]?.value, 90);
+  });
+
+  it('scores InfluxDB line protocol (Telegraf) like JSON events', async () => {
+    const start = Date.now() - 500 * MINUTE;
+    const points = spikeSeries({
+      points: 400,
+      spikeAt: 300,
+      spikeLength: 3,
+      spikeValue: 80,
+      startMs: start,
+      stepMs: MINUTE,
+    });
+    const json = points.map((p) => ({
+      key: 'host=json-1',
+      value: JSON.stringify({
+        schema: METRIC_EVENT_SCHEMA,
+        metric: 'disk.used',
+        host: 'json-1',
+        value: p.value,
+        ts: p.ts,
+        tags: { mount: '/' },
+      }),
+    }));
+    // Telegraf sends nanosecond timestamps and batches several lines per record
+    const lines = points.map((p) => `disk,host=lp-1,mount=/ used=${p.value} ${p.ts}000000`);
+    const lineRecords = [];
+    for (let i = 0; i < lines.length; i += 50)
+      lineRecords.push({ key: 'host=lp-1', value: lines.slice(i, i + 50).join('\n') });
+    await producer.send({ topic: names.metrics, messages: json });
+    await producer.send({ topic: names.metrics, messages: lineRecords });
+
+    const jsonSeries = seriesKey({ metric: 'disk.used', host: 'json-1', tags: { mount: '/' } });
+    const lpSeries = seriesKey({ metric: 'disk.used', host: 'lp-1', tags: { mount: '/' } });
+    const [fromJson, fromLines] = await expectEventually(
+      () => {
+        const a = alertsOf(alerts, jsonSeries);
+        const b = alertsOf(alerts, lpSeries);
+        assert.deepEqual(
+          a.map((x) => x.state),
+          ['firing', 'resolved'],
+        );
+        assert.deepEqual(
+          b.map((x) => x.state),
+          ['firing', 'resolved'],
+        );
+        return [a, b];
+      },
+      { timeoutMs: 60_000 },
+    );
+    const strip = (a: AlertEvent) => ({ ...a, id: '', series: '', host: '', influxql: '' });
+    assert.deepEqual(fromLines.map(strip), fromJson.map(strip), 'same values, band, score and times');
+    assert.equal(fromLines[0]!.tags['mount'], '/');
+  });
+
+  it('dead-letters each kind of bad input with its reason and the original bytes, and keeps consuming', async () => {
+    const now = Date.now();
+    const good = (overrides: Record<string, unknown>) =>
+      JSON.stringify({ schema: METRIC_EVENT_SCHEMA, metric: 'bad.input', host: 'h', value: 1, ts: now, ...overrides });
+    const bad: Record<string, string> = {
+      invalid_json: '{"schema": "tideline.metric/1", "metric": ',
+      line_protocol_invalid: 'cpu,host=h usage=not-a-number 1',
+      schema_violation: good({ host: 42 }),
+      value_not_finite: good({ value: 1 }).replace('"value":1', '"value":1e999'),
+      timestamp_out_of_range: good({ ts: now + LIMITS.maxFutureSkewMs + 60_000 }),
+      oversized: good({ unit: undefined, tags: { padding: 'x'.repeat(200) } }).padEnd(LIMITS.maxEventBytes + 10, ' '),
+    };
+    const rejectedBefore = await metricValue(anomaly.url, 'tideline_anomaly_records_rejected_total');
+    await producer.send({ topic: names.metrics, messages: Object.values(bad).map((value) => ({ key: 'bad', value })) });
+    await producer.send({ topic: names.metrics, messages: [{ key: 'good', value: good({ metric: 'after.bad' }) }] });
+
+    const dead = await readTopic(kafka, `${names.metrics}.dlq`, { count: 6, timeoutMs: 60_000 });
+    const byReason = new Map(dead.map((m) => [parseDeadLetter(m)!.reason, parseDeadLetter(m)!] as const));
+    assert.deepEqual([...byReason.keys()].sort(), Object.keys(bad).sort());
+    for (const [reason, value] of Object.entries(bad)) {
+      const letter = byReason.get(reason)!;
+      assert.equal(letter.value?.toString('utf8'), value, `${reason}: the original bytes`);
+      assert.equal(letter.sourceTopic, names.metrics);
+      assert.ok(letter.detail && letter.detail.length > 0, `${reason}: a detail`);
+    }
+    await expectEventually(async () => {
+      assert.equal((await metricValue(anomaly.url, 'tideline_anomaly_records_rejected_total')) - rejectedBefore, 6);
+      assert.equal(
+        await metricValue(baseline.url, 'tideline_baseline_records_dead_lettered_total', { reason: 'oversized' }),
+        1,
+      );
+      const after = await influx.query(`SELECT "value" FROM "points" WHERE "metric" = 'after.bad'`);
+      assert.equal(after.length, 1, 'the good record after the bad ones is processed');
+    });
+    for (const service of [baseline, anomaly]) assert.equal((await fetch(`${service.url}/health`)).status, 200);
+  });
+});
