@@ -1,4 +1,5 @@
-import type { Forecaster } from './forecast-eval';
+import { TidelineDetector, type ExpectedBand } from '@tideline/stats';
+import type { ForecastBands, Forecaster } from './forecast-eval';
 import { SeasonalNaiveForecaster } from './seasonal-naive-forecaster';
 
 export interface ForecasterSpec {
@@ -7,7 +8,35 @@ export interface ForecasterSpec {
   readonly create: () => Forecaster;
 }
 
+/**
+ * Tideline's projection: the detector's baseline learns every point (`scoreAndLearn`), and each target time is
+ * forecast with `predictInto` (the expected value and band behind `forecast()` in libs/stats), at the actual future
+ * timestamps so that irregular series are compared point by point.
+ */
+class TidelineForecaster implements Forecaster {
+  private readonly detector = new TidelineDetector();
+  private readonly band: ExpectedBand = { expected: 0, lower: 0, upper: 0 };
+
+  learn(timestampMs: number, value: number): void {
+    this.detector.scoreAndLearn(timestampMs, value);
+  }
+
+  forecast(targetsMs: ArrayLike<number>, coverage: number, out: ForecastBands): void {
+    for (let k = 0; k < targetsMs.length; k++) {
+      this.detector.predictInto(targetsMs[k]!, coverage, this.band);
+      out.mean[k] = this.band.expected;
+      out.lower[k] = this.band.lower;
+      out.upper[k] = this.band.upper;
+    }
+  }
+}
+
 export const FORECASTERS: readonly ForecasterSpec[] = [
+  {
+    name: 'tideline',
+    description: "Tideline's baseline projection (TidelineDetector.predictInto, as used by forecast())",
+    create: () => new TidelineForecaster(),
+  },
   {
     name: 'seasonal-naive',
     description: 'value one day earlier, with empirical quantiles of past one-day-lag errors as the interval',
