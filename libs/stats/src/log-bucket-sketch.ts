@@ -9,8 +9,8 @@
  * distribution; the decay is applied lazily by growing the weight of new points (O(1) per update, renormalised
  * rarely).
  *
- * Layout in `buf` at `offset`: `[posLow, negLow, zeroCount, weight, total, pos buckets…, neg buckets…]`.
- * Size: `8·(5 + 2·buckets)` bytes (1,064 bytes for 64 buckets per sign). Complexity: update O(1) amortised
+ * Layout in `buf` at `offset`: `[posLow, negLow, zeroCount, weight, total, posUsed, negUsed, pos buckets…, neg buckets…]`.
+ * Size: `8·(7 + 2·buckets)` bytes (2,104 bytes for 128 buckets per sign). Complexity: update O(1) amortised
  * (one `Math.log`), quantile O(buckets).
  *
  * @example
@@ -33,17 +33,13 @@ export class LogBucketSketch {
     readonly buckets: number,
     /** Half-life of counts, in points (Infinity: no decay). */
     readonly halfLife: number,
-    readonly buf: Float64Array = new Float64Array(5 + 2 * buckets),
+    readonly buf: Float64Array = new Float64Array(7 + 2 * buckets),
     readonly offset = 0,
   ) {
-    this.size = 5 + 2 * buckets;
+    this.size = 7 + 2 * buckets;
     this.logGamma = Math.log((1 + relativeAccuracy) / (1 - relativeAccuracy));
     this.growth = Number.isFinite(halfLife) ? Math.pow(2, 1 / halfLife) : 1;
-    if (buf[offset + 3] === 0) {
-      buf[offset] = NaN;
-      buf[offset + 1] = NaN;
-      buf[offset + 3] = 1;
-    }
+    if (buf[offset + 3] === 0) buf[offset + 3] = 1;
   }
 
   /** Decayed number of values summarised. */
@@ -71,13 +67,14 @@ export class LogBucketSketch {
     const b = this.buf;
     const o = this.offset;
     const k = this.buckets;
-    const base = o + 5 + sign * k;
+    const base = o + 7 + sign * k;
     const idx = Math.ceil(Math.log(ax) / this.logGamma);
     let low = b[o + sign]!;
-    if (low !== low) {
+    if (b[o + 5 + sign] === 0) {
       // First value of this sign: centre the window so it can grow both ways.
       low = idx - (k >> 1);
       b[o + sign] = low;
+      b[o + 5 + sign] = 1;
     }
     let pos = idx - low;
     if (pos >= k) {
@@ -101,7 +98,7 @@ export class LogBucketSketch {
   private rescale(f: number): void {
     const b = this.buf;
     const o = this.offset;
-    for (let i = 2 + o; i < o + this.size; i++) if (i !== o + 3) b[i] = b[i]! * f;
+    for (let i = o + 2; i < o + this.size; i++) if (i !== o + 3 && i !== o + 5 && i !== o + 6) b[i] = b[i]! * f;
   }
 
   /** The value at quantile `q` in [0, 1] (NaN when empty). */
@@ -115,14 +112,14 @@ export class LogBucketSketch {
     const g = this.logGamma;
     let acc = 0;
     // Negative values, most negative first.
-    const nb = o + 5 + k;
+    const nb = o + 7 + k;
     for (let i = k - 1; i >= 0; i--) {
       acc += b[nb + i]!;
       if (acc > rank) return -this.value(b[o + 1]! + i, g);
     }
     acc += b[o + 2]!;
     if (acc > rank) return 0;
-    const pb = o + 5;
+    const pb = o + 7;
     for (let i = 0; i < k; i++) {
       acc += b[pb + i]!;
       if (acc > rank) return this.value(b[o]! + i, g);

@@ -86,7 +86,8 @@ export interface TidelineDetectorSnapshot {
   kind: 'tideline-detector';
   version: 1;
   options: Required<TidelineDetectorOptions>;
-  state: number[];
+  /** The state array as base64 of little-endian float64 (exact, including NaN and −0, and JSON-safe). */
+  state: string;
 }
 
 const DEFAULTS: Required<TidelineDetectorOptions> = {
@@ -117,7 +118,7 @@ const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 const WEEKLY_BINS = 168;
 const SQRT_HALF_PI = 1.2533141373155003;
-const SKETCH_BUCKETS = 64;
+const SKETCH_BUCKETS = 128;
 const STATE_VERSION = 1;
 
 // Header of the state array.
@@ -152,7 +153,7 @@ const NORM2 = NORM1 + TailNormaliser.SIZE;
 const LIFE = NORM2 + TailNormaliser.SIZE;
 const TREND = LIFE + RunningMoments.SIZE;
 const SKETCH = TREND + SegmentTrend.SIZE;
-const DAILY = SKETCH + 5 + 2 * SKETCH_BUCKETS;
+const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
 
 /**
  * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
@@ -237,7 +238,7 @@ export class TidelineDetector implements PointScorer {
     this.norm2 = new TailNormaliser(2, o.tailEta, o.tailProbability, 1, o.maxHalfLife, s, NORM2);
     this.life = new RunningMoments(s, LIFE);
     this.segment = new SegmentTrend(0.999, 0.5, s, TREND);
-    this.sketch = new LogBucketSketch(0.02, SKETCH_BUCKETS, 2000, s, SKETCH);
+    this.sketch = new LogBucketSketch(0.03, SKETCH_BUCKETS, 2000, s, SKETCH);
     this.daily = new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, s, DAILY);
     this.weekly = new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, s, weeklyAt);
   }
@@ -367,12 +368,12 @@ export class TidelineDetector implements PointScorer {
     this.l0.update(x);
     this.l1.update(x - dv);
     this.l2.update(x - wv);
-    this.slow.update(x);
+    this.slow.update(x - seasonK);
     this.daily.update(t, x - slowLevel);
     this.weekly.update(t, x - slowLevel);
     if (cs > 2 * o.cusumH) this.cusum.reset();
     this.life.update(x);
-    this.segment.update(t, x - seasonK);
+    this.segment.update(t, x);
     this.sketch.update(x);
     return score;
   }
@@ -454,12 +455,12 @@ export class TidelineDetector implements PointScorer {
     return n > 1 ? (s[LAST_T]! - s[FIRST_T]!) / (n - 1) : 0;
   }
 
-  /** p50, p95 and p99 of recent values (decaying sketch, relative accuracy 2%). */
+  /** p50, p95 and p99 of recent values (decaying sketch, relative accuracy 3%). */
   quantiles(): { p50: number; p95: number; p99: number } {
     return { p50: this.sketch.quantile(0.5), p95: this.sketch.quantile(0.95), p99: this.sketch.quantile(0.99) };
   }
 
-  /** Line through the current fill segment (deseasonalised), with its uncertainty. */
+  /** Line through the current fill segment, with its uncertainty. */
   trend(): TrendFit {
     return this.segment.fit();
   }
@@ -470,7 +471,7 @@ export class TidelineDetector implements PointScorer {
   }
 
   snapshot(): TidelineDetectorSnapshot {
-    return { kind: 'tideline-detector', version: STATE_VERSION, options: { ...this.options }, state: Array.from(this.state) };
+    return { kind: 'tideline-detector', version: STATE_VERSION, options: { ...this.options }, state: toBase64(encodeLe(this.state)) };
   }
 
   static restore(snapshot: TidelineDetectorSnapshot): TidelineDetector {
@@ -478,14 +479,15 @@ export class TidelineDetector implements PointScorer {
       throw new RangeError(`unsupported detector snapshot ${String(snapshot.kind)} v${String(snapshot.version)}`);
     }
     const d = new TidelineDetector(snapshot.options);
-    if (snapshot.state.length !== d.state.length) throw new RangeError('snapshot state has the wrong length');
-    d.state.set(snapshot.state);
+    const state = decodeLe(fromBase64(snapshot.state));
+    if (state.length !== d.state.length) throw new RangeError('snapshot state has the wrong length');
+    d.state.set(state);
     return d;
   }
 
   /**
-   * Compact binary form: Float64 little-endian `[version, optionCount, …options, stateLength, …state]`.
-   * 8 bytes per number; with the defaults ≈ 5.8 KB.
+   * Compact binary form: little-endian float64 `[version, optionCount, …options, stateLength, …state]`.
+   * 8 bytes per number; with the defaults see {@link stateBytes} plus 200 bytes.
    */
   toBytes(): Uint8Array {
     const head = 2 + OPTION_KEYS.length + 1;
@@ -495,13 +497,12 @@ export class TidelineDetector implements PointScorer {
     OPTION_KEYS.forEach((key, i) => (out[2 + i] = this.options[key]));
     out[head - 1] = this.state.length;
     out.set(this.state, head);
-    return new Uint8Array(out.buffer);
+    return encodeLe(out);
   }
 
   static fromBytes(bytes: Uint8Array): TidelineDetector {
     if (bytes.byteLength % 8 !== 0) throw new RangeError('detector bytes must be a whole number of float64');
-    const copy = new Uint8Array(bytes); // aligned copy
-    const f = new Float64Array(copy.buffer, 0, copy.byteLength / 8);
+    const f = decodeLe(bytes);
     if (f[0] !== STATE_VERSION) throw new RangeError(`unsupported detector bytes version ${String(f[0])}`);
     const nOpt = f[1]!;
     if (nOpt !== OPTION_KEYS.length) throw new RangeError('detector bytes have an unknown option layout');
@@ -515,4 +516,31 @@ export class TidelineDetector implements PointScorer {
     d.state.set(f.subarray(head));
     return d;
   }
+}
+
+function encodeLe(values: Float64Array): Uint8Array {
+  const out = new Uint8Array(values.length * 8);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i]!, true);
+  return out;
+}
+
+function decodeLe(bytes: Uint8Array): Float64Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.byteLength >> 3);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x2000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  return btoa(bin);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }

@@ -1,0 +1,133 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { TidelineDetector } from './tideline-detector';
+import { createTidelineDetector } from './create-tideline-detector';
+
+const MIN5 = 300_000;
+
+/** Deterministic pseudo-random numbers (mulberry32), so tests need no fixtures. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
+}
+
+describe('TidelineDetector', () => {
+  it('raises an alert on a spike in a noisy series and explains it as a spike', () => {
+    const r = rng(1);
+    const d = new TidelineDetector();
+    for (let i = 0; i < 2000; i++) d.scoreAndLearn(i * MIN5, 100 + 5 * gaussian(r));
+    const score = d.scoreAndLearn(2000 * MIN5, 180);
+    assert.ok(score >= 0.5, `score ${score}`);
+    const e = d.explain();
+    assert.equal(e.alert, true);
+    assert.equal(e.detector, 'spike');
+    assert.ok(e.expected > 95 && e.expected < 105);
+    assert.ok(e.upper < 180);
+  });
+
+  it('does not alert on a flat or a purely periodic series', () => {
+    for (const f of [() => 42, (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288)]) {
+      const d = new TidelineDetector();
+      let alerts = 0;
+      for (let i = 0; i < 288 * 10; i++) {
+        d.scoreAndLearn(i * MIN5, f(i));
+        if (i > 600 && d.explain().alert) alerts++;
+      }
+      assert.equal(alerts, 0);
+    }
+  });
+
+  it('detects daily seasonality and uses it for the expected value', () => {
+    const r = rng(3);
+    const d = new TidelineDetector();
+    const f = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288);
+    for (let i = 0; i < 288 * 7; i++) d.scoreAndLearn(i * MIN5, f(i) + gaussian(r));
+    assert.equal(d.seasonality, 'daily');
+    const t = 288 * 7 + 72; // a peak, 6 hours ahead
+    const band = d.expected(t * MIN5, 0.95);
+    assert.ok(Math.abs(band.expected - f(t)) < 3, `expected ${band.expected} vs ${f(t)}`);
+  });
+
+  it('alerts on a level shift, then adopts the new level and goes quiet', () => {
+    const r = rng(5);
+    const d = new TidelineDetector();
+    let i = 0;
+    for (; i < 1500; i++) d.scoreAndLearn(i * MIN5, 10 + gaussian(r));
+    let firstAlert = -1;
+    let alerts = 0;
+    for (; i < 4500; i++) {
+      d.scoreAndLearn(i * MIN5, 20 + gaussian(r));
+      if (d.explain().alert) {
+        alerts++;
+        if (firstAlert < 0) firstAlert = i;
+      }
+    }
+    assert.ok(firstAlert >= 1500 && firstAlert < 1510, `first alert at ${firstAlert}`);
+    assert.ok(alerts <= 3, `alerts ${alerts}`);
+    assert.ok(Math.abs(d.expected(4500 * MIN5).expected - 20) < 1);
+  });
+
+  it('produces scores in [0, 1] for any input (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3_600_000 }), fc.double({ noNaN: false })), { maxLength: 400 }),
+        (points) => {
+          const d = createTidelineDetector();
+          let t = 1_700_000_000_000;
+          for (const [dt, x] of points) {
+            t += dt;
+            const s = d.scoreAndLearn(t, x);
+            assert.ok(s >= 0 && s <= 1, `score ${s}`);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('snapshot/restore and bytes continue bit-identically (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 100 }),
+        (before, after) => {
+          const a = new TidelineDetector();
+          before.forEach((x, i) => a.scoreAndLearn(i * MIN5, x));
+          const b = TidelineDetector.restore(JSON.parse(JSON.stringify(a.snapshot())));
+          const c = TidelineDetector.fromBytes(a.toBytes());
+          after.forEach((x, j) => {
+            const t = (before.length + j) * MIN5;
+            const sa = a.scoreAndLearn(t, x);
+            assert.ok(Object.is(b.scoreAndLearn(t, x), sa));
+            assert.ok(Object.is(c.scoreAndLearn(t, x), sa));
+          });
+          assert.deepEqual(Array.from(b.state), Array.from(a.state));
+          assert.deepEqual(Array.from(c.state), Array.from(a.state));
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps its state under 8 KiB per series', () => {
+    const d = new TidelineDetector();
+    assert.ok(d.stateBytes <= 8192, `${d.stateBytes} bytes`);
+    assert.ok(d.toBytes().byteLength <= 8192);
+  });
+
+  it('rejects snapshots of another version', () => {
+    const snap = new TidelineDetector().snapshot();
+    assert.throws(() => TidelineDetector.restore({ ...snap, version: 2 as 1 }), /unsupported/);
+  });
+});
