@@ -1,1 +1,4 @@
-export {};
+import { runService } from '@tideline/service';
+import { AppModule } from './app.module';
+
+runService({ app: 'baseline', module: AppModule });

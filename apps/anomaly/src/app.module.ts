@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { InfluxConnectionModule, KafkaConnectionModule } from '@tideline/service';
+import { AnomalyPipelineModule } from './anomaly-pipeline/anomaly-pipeline.module';
+import { WebhookForwardingModule } from './webhook-forwarding/webhook-forwarding.module';
+
+/**
+ * The anomaly service: scores metric events against their baselines and publishes alerts.
+ * /health, /metrics, config and shutdown come from @tideline/service; add each feature module to `imports`.
+ */
+@Module({
+  imports: [KafkaConnectionModule, InfluxConnectionModule, AnomalyPipelineModule, WebhookForwardingModule],
+})
+export class AppModule {}

@@ -1,0 +1,22 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import type { HealthReport } from './dependency-check';
+import { HealthChecks } from './health-checks';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly checks: HealthChecks) {}
+
+  /** Readiness: 200 when every dependency answers, else 503 with the same report naming what failed. */
+  @Get()
+  async ready(): Promise<HealthReport> {
+    const report = await this.checks.run();
+    if (report.status !== 'ok') throw new ServiceUnavailableException(report);
+    return report;
+  }
+
+  /** Liveness: the process serves HTTP. Never looks at dependencies, so an outage does not get the process restarted. */
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+}

@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A port nothing listens on right now (the OS picked it, then we let it go). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+export interface ServiceExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A service started as its own process (`node dist/main.js`), the way it runs in production. */
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Everything the process wrote so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process has exited; rejects if it has not within `timeoutMs`. */
+  exit(timeoutMs: number): Promise<ServiceExit>;
+  /** Sends a signal (default SIGTERM) and waits for the exit. */
+  stop(timeoutMs: number, signal?: NodeJS.Signals): Promise<ServiceExit>;
+  /** SIGKILL if still running: for test clean-up after a failure. */
+  kill(): void;
+}
+
+export interface StartServiceOptions {
+  /** Path of the compiled entry point, e.g. `apps/collector/dist/main.js`. */
+  readonly main: string;
+  /** Added to (and overriding) this process's environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Where the service will listen (`HTTP_PORT`), for `url`. */
+  readonly port: number;
+}
+
+export function startService(options: StartServiceOptions): ServiceProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // Set by `node --test` for its own children; the service is not one of them.
+  delete env['NODE_TEST_CONTEXT'];
+  const child = spawn(process.execPath, ['--enable-source-maps', options.main], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<ServiceExit>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+
+  const exit = async (timeoutMs: number): Promise<ServiceExit> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${options.main} did not exit within ${timeoutMs}ms; stderr:\n${stderr}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    child,
+    url: `http://127.0.0.1:${options.port}`,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exit,
+    stop: async (timeoutMs, signal = 'SIGTERM') => {
+      child.kill(signal);
+      return exit(timeoutMs);
+    },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
