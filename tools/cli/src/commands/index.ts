@@ -1,19 +1,27 @@
 import type { Command } from 'commander';
 import { registerAlertsCommand } from './alerts.command';
+import { registerBenchCommand } from './bench.command';
+import { registerBenchCollectorCommand } from './bench-collector.command';
+import { registerDownCommand } from './down.command';
 import { registerEvalCommand } from './eval.command';
 import { registerNabScoreCommand } from './nab-score.command';
 import { registerReplayCommand } from './replay.command';
-import { registerBenchCommand } from './bench.command';
-import { registerBenchCollectorCommand } from './bench-collector.command';
+import { registerStackCommand } from './stack.command';
+import { registerStatusCommand } from './status.command';
+import { registerUpCommand } from './up.command';
 
 /** A command module adds its subcommand(s) to the program. Add one line here per command file. */
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: readonly RegisterCommand[] = [
-  registerEvalCommand,
+  registerStackCommand,
+  registerUpCommand,
+  registerDownCommand,
+  registerStatusCommand,
   registerNabScoreCommand,
-  registerReplayCommand,
-  registerAlertsCommand,
+  registerEvalCommand,
   registerBenchCommand,
   registerBenchCollectorCommand,
+  registerReplayCommand,
+  registerAlertsCommand,
 ];

@@ -1,0 +1,105 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { consoleOutput, parseTimeoutSeconds, printUpResults } from '../stack/console-output';
+import { followFiles, tailFile } from '../stack/log-tail';
+import { formatDownResult, formatDuration, formatStatus, upJson, upSucceeded } from '../stack/report';
+import { findRepoRoot } from '../stack/repo-root';
+import {
+  bringDown,
+  bringUp,
+  DEFAULT_READY_TIMEOUT_MS,
+  selectComponents,
+  stackComponents,
+  statusOf,
+} from '../stack/stack';
+import { resolveStackSettings } from '../stack/stack-settings';
+import { appComponents } from '../services/app-services';
+import type { RegisterCommand } from './index';
+
+function settingsFromProcess() {
+  return resolveStackSettings(process.env, findRepoRoot(), process.cwd());
+}
+
+function timeoutOption(value: string): number {
+  try {
+    return parseTimeoutSeconds(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** `tideline stack up|down|status|logs`: the local Kafka and InfluxDB servers only. */
+export const registerStackCommand: RegisterCommand = (program: Command) => {
+  const stack = program
+    .command('stack')
+    .description('The local servers (Kafka, InfluxDB) under .tideline/ (or $TIDELINE_HOME), loopback only');
+
+  stack
+    .command('up')
+    .description('start Kafka and InfluxDB in the background and wait until both answer (idempotent)')
+    .option('--timeout <seconds>', 'how long to wait for readiness', timeoutOption, DEFAULT_READY_TIMEOUT_MS)
+    .option('--json', 'print the outcome as JSON on stdout (progress goes to stderr)')
+    .action(async (options: { timeout: number; json?: boolean }) => {
+      const out = consoleOutput(options.json === true);
+      const settings = settingsFromProcess();
+      const components = stackComponents(settings, process.env);
+      const started = Date.now();
+      out.info(`stack home: ${settings.paths.home}`);
+      const results = await bringUp(components, options.timeout, out);
+      printUpResults(results, components, out);
+      if (options.json) process.stdout.write(`${upJson(results)}\n`);
+      if (!upSucceeded(results)) {
+        process.exitCode = 1;
+        return;
+      }
+      out.info(`stack ready in ${formatDuration(Date.now() - started)}`);
+    });
+
+  stack
+    .command('down')
+    .description('stop the servers `stack up` started (SIGTERM, SIGKILL after 15 s); others are left alone')
+    .argument('[components...]', 'only these: kafka, influxdb')
+    .action(async (names: string[]) => {
+      const components = selectComponents(stackComponents(settingsFromProcess(), process.env), names);
+      for (const result of await bringDown(components)) process.stdout.write(`${formatDownResult(result)}\n`);
+    });
+
+  stack
+    .command('status')
+    .description('show each server; exits 0 only when all answer')
+    .option('--json', 'print the statuses as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const statuses = await statusOf(stackComponents(settingsFromProcess(), process.env));
+      if (options.json) process.stdout.write(`${JSON.stringify(statuses)}\n`);
+      else for (const status of statuses) formatStatus(status).forEach((line) => process.stdout.write(`${line}\n`));
+      if (!statuses.every((status) => status.healthy)) process.exitCode = 1;
+    });
+
+  stack
+    .command('logs')
+    .description('print (or follow) the log of a server or app')
+    .argument('[component]', 'kafka, influxdb, or an app (collector, baseline, anomaly, reporter); default: all')
+    .option('-f, --follow', 'keep printing what is appended, until Ctrl-C')
+    .option('-n, --lines <count>', 'how many lines to print first', (value) => Number.parseInt(value, 10), 50)
+    .action(async (name: string | undefined, options: { follow?: boolean; lines: number }) => {
+      const settings = settingsFromProcess();
+      const all = [...stackComponents(settings, process.env), ...appComponents(settings, process.env)];
+      const selected = selectComponents(all, name ? [name] : []);
+      const files = selected.map((component) => ({ label: component.name, file: component.logFile }));
+      for (const { label, file } of files) {
+        const lines = tailFile(file, options.lines);
+        if (files.length > 1 || lines.length === 0) {
+          process.stdout.write(`==> ${file}${lines.length === 0 ? ' (empty or missing)' : ''} <==\n`);
+        }
+        lines.forEach((line) => process.stdout.write(`${files.length > 1 ? `${label}| ` : ''}${line}\n`));
+      }
+      if (!options.follow) return;
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      process.once('SIGTERM', () => abort.abort());
+      await followFiles(
+        files,
+        (label, line) => process.stdout.write(`${files.length > 1 ? `${label}| ` : ''}${line}\n`),
+        abort.signal,
+      );
+    });
+};
