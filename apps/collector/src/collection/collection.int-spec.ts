@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { logLevel, type Kafka } from 'kafkajs';
 import { parseMetricEvent, seriesKey, type MetricEvent } from '@tideline/contracts';
 import { createKafka } from '@tideline/kafka';
-import { BufferedPublisher, type EncodedRecord } from '@tideline/sdk';
+import { BufferedPublisher, type EncodedRecord } from '@tideline/sdk/publishing';
 import { expectEventually, stackFromEnv, uniqueGroup, uniqueTopic } from '@tideline/testing';
 import { HostReader } from '../host-sampling/host-reader';
 import { HostCollector, type TickReport } from './host-collector';

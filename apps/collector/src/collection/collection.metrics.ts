@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { PublisherStats } from '@tideline/sdk';
+import type { PublisherStats } from '@tideline/sdk/publishing';
 import type { HostSource } from '../host-sampling/host-reader';
 import type { TickReport } from './host-collector';
 

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import type { CollectorConfig } from '@tideline/config';
 import { TOPICS } from '@tideline/contracts';
 import { tidelineTopicSpecs, type TopicSpec } from '@tideline/kafka';
-import { BufferedPublisher } from '@tideline/sdk';
+import { BufferedPublisher } from '@tideline/sdk/publishing';
 import { SERVICE_CONFIG } from '@tideline/service';
 import { HostReader } from '../host-sampling/host-reader';
 import { CollectionMetrics } from './collection.metrics';
@@ -72,7 +72,8 @@ export class CollectionService implements OnApplicationBootstrap, OnModuleDestro
 
   async onModuleDestroy(): Promise<void> {
     await this.collector.stop();
-    await this.publisher.close(5000);
+    // The service shell allows 10 s for the whole shutdown: a last flush gets 2 s of it.
+    await this.publisher.close(2000);
   }
 }
 

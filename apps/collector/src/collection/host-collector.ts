@@ -1,5 +1,5 @@
 import { ContractValidationError, parseMetricEvent, seriesKey, type MetricEvent } from '@tideline/contracts';
-import type { BufferedPublisher } from '@tideline/sdk';
+import type { BufferedPublisher } from '@tideline/sdk/publishing';
 import type { HostSample } from '../host-sampling/host-sample';
 import { hostSampleToEvents, type HostMetricsContext } from './host-metrics.mapper';
 

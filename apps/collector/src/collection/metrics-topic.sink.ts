@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { ensureTopics, IdempotentProducer, type TopicSpec } from '@tideline/kafka';
-import type { EncodedRecord, RecordSink } from '@tideline/sdk';
+import type { EncodedRecord, RecordSink } from '@tideline/sdk/publishing';
 
 /**
  * Sends the collector's records to the metrics topic with libs/kafka's idempotent producer (acks from all in-sync

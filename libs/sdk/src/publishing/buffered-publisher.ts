@@ -117,24 +117,20 @@ export class BufferedPublisher {
     };
   }
 
-  /** Stops retrying; makes one last attempt to send what is buffered (bounded by `timeoutMs`), then closes the sink. */
+  /**
+   * Stops retrying, makes one last attempt to send what is buffered and closes the sink, all within `timeoutMs` (a
+   * shutdown must not hang on an unreachable broker). What could not be sent is reported by `stats().buffered`.
+   */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.closed) return;
-    let timer: NodeJS.Timeout | undefined;
+    const deadline = performance.now() + timeoutMs;
     try {
-      await Promise.race([
-        this.flush(),
-        new Promise((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-          timer.unref();
-        }),
-      ]);
+      await withDeadline(this.flush(), deadline);
     } finally {
-      clearTimeout(timer);
       this.closed = true;
       this.cancelRetry?.();
       this.cancelRetry = undefined;
-      await this.sink.close?.();
+      await withDeadline(this.sink.close?.() ?? Promise.resolve(), Math.max(deadline, performance.now() + 500));
     }
   }
 
@@ -177,6 +173,22 @@ export class BufferedPublisher {
     if (count > 0) this.options.onDropped?.(count);
   }
 }
+
+/** Waits for `work` until the monotonic `deadline` at the latest. Used at shutdown only, so a failure is ignored. */
+async function withDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - performance.now()));
+    timer.unref();
+  });
+  try {
+    await Promise.race([work.then(noop, noop), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function noop(): void {}
 
 function defaultSchedule(fn: () => void, ms: number): () => void {
   const timer = setTimeout(fn, ms);
