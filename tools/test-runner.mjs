@@ -3,8 +3,16 @@
 //   node tools/test-runner.mjs int  [filter]   -> every dist/**/*.int-spec.js, against real Kafka and InfluxDB
 // Build first (npm run build): tests run from the compiled output so decorators and project references behave as
 // they do in production.
-import { spawnSync } from 'node:child_process';
-import { globSync } from 'node:fs';
+//
+// Integration tests never skip. Before they run, the stack harness (libs/testing/src/stack-harness.ts) finds their
+// servers: KAFKA_BROKERS + INFLUX_URL from the environment, else containers (testcontainers, when a container runtime
+// answers), else the native stack (`tideline stack up`). The test files get KAFKA_BROKERS and INFLUX_URL; afterwards
+// the harness stops exactly what it started, also when the tests fail or the run is interrupted.
+import { spawn } from 'node:child_process';
+import { existsSync, globSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const [kind = 'unit', filter] = process.argv.slice(2);
 if (kind !== 'unit' && kind !== 'int') {
@@ -22,5 +30,35 @@ if (files.length === 0) {
 const args = ['--enable-source-maps', '--test', '--test-reporter=spec'];
 // Integration tests share one broker and one InfluxDB on a 2-core machine: run files one at a time.
 if (kind === 'int') args.push('--test-concurrency=1', '--test-timeout=300000');
-const result = spawnSync(process.execPath, [...args, ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+
+let stack;
+if (kind === 'int') {
+  const harness = join(dirname(fileURLToPath(import.meta.url)), '..', 'libs', 'testing', 'dist', 'stack-harness.js');
+  if (!existsSync(harness)) {
+    console.error('libs/testing is not built (libs/testing/dist/stack-harness.js is missing): run `npm run build`');
+    process.exit(1);
+  }
+  const { startTestStack } = createRequire(import.meta.url)(harness);
+  try {
+    stack = await startTestStack();
+  } catch (error) {
+    console.error(`no servers for the integration tests: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+const env = stack ? { ...process.env, KAFKA_BROKERS: stack.kafkaBrokers, INFLUX_URL: stack.influxUrl } : process.env;
+const child = spawn(process.execPath, [...args, ...files], { stdio: 'inherit', env });
+// Ctrl-C reaches the test process too (same process group); wait for it to end, then stop the stack.
+const ignore = () => undefined;
+process.on('SIGINT', ignore);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+const status = await new Promise((resolve) => child.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+if (stack) {
+  try {
+    await stack.stop();
+  } catch (error) {
+    console.error(`stopping the test stack failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+process.exit(status);

@@ -3,3 +3,4 @@ export * from './unique-names';
 export * from './stack-env';
 export * from './fixtures';
 export * from './read-topic';
+export * from './stack-harness';

@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { StartedTestContainer } from 'testcontainers';
+
+/** Where the integration tests' servers are, how they were found, and how to stop what was started for them. */
+export interface TestStack {
+  /** `host:port`, the value of `KAFKA_BROKERS`. */
+  readonly kafkaBrokers: string;
+  /** The value of `INFLUX_URL`. */
+  readonly influxUrl: string;
+  readonly source: 'env' | 'containers' | 'native';
+  /** Stops exactly what {@link startTestStack} started (nothing for `env`, or for servers that were already up). */
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Progress lines (default: stderr). */
+  readonly log?: (line: string) => void;
+}
+
+/** The Kafka image the container route runs: the same Kafka version as the native stack. */
+export const KAFKA_IMAGE = 'apache/kafka:4.1.2';
+export const INFLUX_IMAGE = 'influxdb:1.8';
+
+/**
+ * Finds or starts real servers for the integration tests, in this order, and never skips:
+ * 1. `KAFKA_BROKERS` and `INFLUX_URL` are both set: use them;
+ * 2. testcontainers finds a container runtime: start `apache/kafka` and `influxdb:1.8` containers;
+ * 3. otherwise the native local stack, through the same command as `tideline stack up` (already running → reused).
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const kafkaBrokers = env['KAFKA_BROKERS']?.trim();
+  const influxUrl = env['INFLUX_URL']?.trim();
+  if (kafkaBrokers && influxUrl) {
+    log(`test stack: KAFKA_BROKERS=${kafkaBrokers} INFLUX_URL=${influxUrl} (from the environment)`);
+    return { kafkaBrokers, influxUrl, source: 'env', stop: async () => undefined };
+  }
+  const testcontainers = await containerRuntime();
+  if (testcontainers !== undefined) return startContainers(testcontainers, log);
+  log('test stack: no KAFKA_BROKERS/INFLUX_URL and no container runtime: using the native stack (tideline stack up)');
+  return startNativeStack(env, log);
+}
+
+type Testcontainers = typeof import('testcontainers');
+
+/** testcontainers, when a container runtime answers (rejects in about 1 ms without Docker). */
+async function containerRuntime(): Promise<Testcontainers | undefined> {
+  try {
+    const testcontainers = await import('testcontainers');
+    await testcontainers.getContainerRuntimeClient();
+    return testcontainers;
+  } catch {
+    return undefined;
+  }
+}
+
+async function startContainers(tc: Testcontainers, log: (line: string) => void): Promise<TestStack> {
+  log(`test stack: starting ${KAFKA_IMAGE} and ${INFLUX_IMAGE} with testcontainers`);
+  // Kafka advertises one address to clients; the container port is bound to the same host port so that the advertised
+  // address is right before the container starts.
+  const kafkaPort = await freePort();
+  const started: StartedTestContainer[] = [];
+  try {
+    const [kafka, influx] = await Promise.all([
+      new tc.GenericContainer(KAFKA_IMAGE)
+        .withExposedPorts({ container: kafkaPort, host: kafkaPort })
+        .withEnvironment({
+          KAFKA_NODE_ID: '1',
+          KAFKA_PROCESS_ROLES: 'broker,controller',
+          KAFKA_LISTENERS: `PLAINTEXT://0.0.0.0:${kafkaPort},CONTROLLER://0.0.0.0:9093`,
+          KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${kafkaPort}`,
+          KAFKA_CONTROLLER_LISTENER_NAMES: 'CONTROLLER',
+          KAFKA_LISTENER_SECURITY_PROTOCOL_MAP: 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+          KAFKA_INTER_BROKER_LISTENER_NAME: 'PLAINTEXT',
+          KAFKA_CONTROLLER_QUORUM_VOTERS: '1@localhost:9093',
+          KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS: '1',
+          KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR: '1',
+          KAFKA_TRANSACTION_STATE_LOG_MIN_ISR: '1',
+          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR: '1',
+          KAFKA_SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR: '1',
+          KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS: '0',
+          KAFKA_NUM_PARTITIONS: '1',
+          KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'true',
+        })
+        .withWaitStrategy(tc.Wait.forLogMessage('Kafka Server started'))
+        .withStartupTimeout(120_000)
+        .start()
+        .then((container) => (started.push(container), container)),
+      new tc.GenericContainer(INFLUX_IMAGE)
+        .withExposedPorts(8086)
+        .withEnvironment({ INFLUXDB_REPORTING_DISABLED: 'true', INFLUXDB_HTTP_LOG_ENABLED: 'false' })
+        .withWaitStrategy(tc.Wait.forHttp('/ping', 8086).forStatusCode(204))
+        .start()
+        .then((container) => (started.push(container), container)),
+    ]);
+    const stack: TestStack = {
+      kafkaBrokers: `${kafka.getHost() === 'localhost' ? '127.0.0.1' : kafka.getHost()}:${kafkaPort}`,
+      influxUrl: `http://${influx.getHost() === 'localhost' ? '127.0.0.1' : influx.getHost()}:${influx.getMappedPort(8086)}`,
+      source: 'containers',
+      stop: async () => {
+        await Promise.all(started.map((container) => container.stop()));
+      },
+    };
+    log(`test stack: KAFKA_BROKERS=${stack.kafkaBrokers} INFLUX_URL=${stack.influxUrl} (containers)`);
+    return stack;
+  } catch (error) {
+    await Promise.allSettled(started.map((container) => container.stop()));
+    throw error;
+  }
+}
+
+interface StackUpJson {
+  readonly ok: boolean;
+  readonly started: string[];
+}
+
+/** Runs `tideline stack up --json` (the very command users run) and stops only what that call started. */
+async function startNativeStack(
+  env: Readonly<Record<string, string | undefined>>,
+  log: (line: string) => void,
+): Promise<TestStack> {
+  const cli = tidelineBin();
+  const up = await runCli(cli, ['stack', 'up', '--json'], env);
+  const lastLine = up.stdout.trim().split('\n').at(-1) ?? '';
+  let result: StackUpJson | undefined;
+  try {
+    result = JSON.parse(lastLine) as StackUpJson;
+  } catch {
+    result = undefined;
+  }
+  if (up.code !== 0 || result === undefined || !result.ok) {
+    if (result !== undefined && result.started.length > 0) await runCli(cli, ['stack', 'down', ...result.started], env);
+    throw new Error(`\`tideline stack up\` failed (exit code ${up.code}); its output is above`);
+  }
+  const status = await runCli(cli, ['stack', 'status', '--json'], env);
+  const endpoints = JSON.parse(status.stdout) as { name: string; address: string }[];
+  const kafka = endpoints.find((entry) => entry.name === 'kafka');
+  const influx = endpoints.find((entry) => entry.name === 'influxdb');
+  if (kafka === undefined || influx === undefined)
+    throw new Error(`unexpected \`tideline stack status --json\`: ${status.stdout}`);
+  const started = result.started;
+  log(
+    `test stack: KAFKA_BROKERS=${kafka.address} INFLUX_URL=${influx.address} (native; started: ${started.join(', ') || 'nothing, already running'})`,
+  );
+  return {
+    kafkaBrokers: kafka.address,
+    influxUrl: influx.address,
+    source: 'native',
+    stop: async () => {
+      if (started.length === 0) return;
+      const down = await runCli(cli, ['stack', 'down', ...started], env);
+      process.stderr.write(down.stdout);
+    },
+  };
+}
+
+/** `tools/cli/bin/tideline.js` of this repository. */
+function tidelineBin(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'tools', 'cli', 'bin', 'tideline.js');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`tools/cli/bin/tideline.js not found above ${from}`);
+  }
+}
+
+function runCli(
+  cli: string,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout }));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
