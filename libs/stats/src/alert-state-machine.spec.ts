@@ -37,7 +37,11 @@ describe('stepAlert', () => {
   });
 
   it('fires on a static limit whatever the score, and names the reason', () => {
-    const r = stepAlert(INITIAL_ALERT_STATE, { timestampMs: 0, score: 0, value: 95 }, { sensitivity: 'low', upperLimit: 90 });
+    const r = stepAlert(
+      INITIAL_ALERT_STATE,
+      { timestampMs: 0, score: 0, value: 95 },
+      { sensitivity: 'low', upperLimit: 90 },
+    );
     assert.equal(r.transition, 'fired');
     assert.equal(r.reason, 'upper_limit');
   });

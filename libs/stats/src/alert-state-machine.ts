@@ -86,16 +86,33 @@ export function stepAlert(state: AlertState, input: AlertInput, policy: AlertPol
       if (t - since >= minDur) {
         return { state: { status: 'firing', sinceMs: t, firedAtMs: t, peakScore: peak }, transition: 'fired', reason };
       }
-      return { state: { status: 'pending', sinceMs: since, firedAtMs: NaN, peakScore: peak }, transition: 'none', reason };
+      return {
+        state: { status: 'pending', sinceMs: since, firedAtMs: NaN, peakScore: peak },
+        transition: 'none',
+        reason,
+      };
     }
     case 'firing':
     case 'clearing': {
       if (!calm) {
-        return { state: { status: 'firing', sinceMs: state.status === 'firing' ? state.sinceMs : t, firedAtMs: state.firedAtMs, peakScore: peak }, transition: 'none', reason };
+        return {
+          state: {
+            status: 'firing',
+            sinceMs: state.status === 'firing' ? state.sinceMs : t,
+            firedAtMs: state.firedAtMs,
+            peakScore: peak,
+          },
+          transition: 'none',
+          reason,
+        };
       }
       const since = state.status === 'clearing' ? state.sinceMs : t;
       if (t - since >= clearDur) return { state: INITIAL_ALERT_STATE, transition: 'cleared', reason };
-      return { state: { status: 'clearing', sinceMs: since, firedAtMs: state.firedAtMs, peakScore: state.peakScore }, transition: 'none', reason };
+      return {
+        state: { status: 'clearing', sinceMs: since, firedAtMs: state.firedAtMs, peakScore: state.peakScore },
+        transition: 'none',
+        reason,
+      };
     }
   }
 }

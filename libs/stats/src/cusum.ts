@@ -3,13 +3,14 @@
  * *Introduction to Statistical Quality Control*, §9.1): `S⁺ = max(0, S⁺ + z − k)`, `S⁻ = max(0, S⁻ − z − k)`.
  * `k` is half the shift (in σ) to detect quickly; a shift is signalled when `max(S⁺, S⁻) > h`.
  *
- * Layout in `buf` at `offset`: `[sPos, sNeg]`. Complexity: O(1) per update, 16 bytes.
+ * State is explicit (see `RobustLevel`). Layout at `offset`: `[sPos, sNeg]`. Complexity: O(1) per update, 16 bytes.
  *
  * @example
  * ```ts
  * const c = new Cusum(0.5);
- * for (let i = 0; i < 10; i++) c.update(2); // a sustained +2σ shift
- * c.positive; // 15
+ * const s = c.allocate();
+ * for (let i = 0; i < 10; i++) c.update(s, 2); // a sustained +2σ shift
+ * c.positive(s); // 15
  * ```
  */
 export class Cusum {
@@ -17,26 +18,22 @@ export class Cusum {
 
   constructor(
     readonly k: number,
-    readonly buf: Float64Array = new Float64Array(Cusum.SIZE),
     readonly offset = 0,
   ) {}
 
-  get positive(): number {
-    return this.buf[this.offset]!;
+  allocate(): Float64Array {
+    return new Float64Array(this.offset + Cusum.SIZE);
   }
-  get negative(): number {
-    return this.buf[this.offset + 1]!;
+
+  positive(s: Float64Array): number {
+    return s[this.offset]!;
   }
-  /** Signed statistic: S⁺ if it dominates, else −S⁻. */
-  get signed(): number {
-    const p = this.buf[this.offset]!;
-    const q = this.buf[this.offset + 1]!;
-    return p >= q ? p : -q;
+  negative(s: Float64Array): number {
+    return s[this.offset + 1]!;
   }
 
   /** Learns the standardised residual `z`; returns `max(S⁺, S⁻)`. */
-  update(z: number): number {
-    const b = this.buf;
+  update(b: Float64Array, z: number): number {
     const o = this.offset;
     const p = b[o]! + z - this.k;
     const q = b[o + 1]! - z - this.k;
@@ -47,8 +44,8 @@ export class Cusum {
     return pp > qq ? pp : qq;
   }
 
-  reset(): void {
-    this.buf[this.offset] = 0;
-    this.buf[this.offset + 1] = 0;
+  reset(s: Float64Array): void {
+    s[this.offset] = 0;
+    s[this.offset + 1] = 0;
   }
 }

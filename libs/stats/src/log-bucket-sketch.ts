@@ -9,16 +9,17 @@
  * distribution; the decay is applied lazily by growing the weight of new points (O(1) per update, renormalised
  * rarely).
  *
- * Layout in `buf` at `offset`: `[posLow, negLow, zeroCount, weight, total, posUsed, negUsed, pos buckets…, neg buckets…]`.
+ * State is explicit (see `RobustLevel`). Layout at `offset`: `[posLow, negLow, zeroCount, weight, total, posUsed, negUsed, pos buckets…, neg buckets…]`.
  * Size: `8·(7 + 2·buckets)` bytes (2,104 bytes for 128 buckets per sign). Complexity: update O(1) amortised
  * (one `Math.log`), quantile O(buckets).
  *
  * @example
  * ```ts
- * const sk = new LogBucketSketch(0.02, 64, 1e9);
- * for (let i = 1; i <= 1000; i++) sk.update(i);
- * sk.quantile(0.5); // ≈ 500 (within 2%)
- * sk.quantile(0.99); // ≈ 990 (within 2%)
+ * const sk = new LogBucketSketch(0.02, 64, Infinity);
+ * const s = sk.allocate();
+ * for (let i = 1; i <= 1000; i++) sk.update(s, i);
+ * sk.quantile(s, 0.5); // ≈ 500 (within 2%)
+ * sk.quantile(s, 0.99); // ≈ 990 (within 2%)
  * ```
  */
 export class LogBucketSketch {
@@ -33,38 +34,39 @@ export class LogBucketSketch {
     readonly buckets: number,
     /** Half-life of counts, in points (Infinity: no decay). */
     readonly halfLife: number,
-    readonly buf: Float64Array = new Float64Array(7 + 2 * buckets),
     readonly offset = 0,
   ) {
     this.size = 7 + 2 * buckets;
     this.logGamma = Math.log((1 + relativeAccuracy) / (1 - relativeAccuracy));
     this.growth = Number.isFinite(halfLife) ? Math.pow(2, 1 / halfLife) : 1;
-    if (buf[offset + 3] === 0) buf[offset + 3] = 1;
+  }
+
+  allocate(): Float64Array {
+    return new Float64Array(this.offset + this.size);
   }
 
   /** Decayed number of values summarised. */
-  get count(): number {
-    const b = this.buf;
-    return b[this.offset + 4]! / b[this.offset + 3]!;
+  count(b: Float64Array): number {
+    const w = b[this.offset + 3]!;
+    return w > 0 ? b[this.offset + 4]! / w : 0;
   }
 
-  update(x: number): void {
-    const b = this.buf;
+  update(b: Float64Array, x: number): void {
     const o = this.offset;
     let w = b[o + 3]!;
+    if (w === 0) w = 1;
     if (w > 1e150) {
-      this.rescale(1 / w);
+      this.rescale(b, 1 / w);
       w = 1;
     }
-    if (x > 1e-300) this.add(0, x, w);
-    else if (x < -1e-300) this.add(1, -x, w);
+    if (x > 1e-300) this.add(b, 0, x, w);
+    else if (x < -1e-300) this.add(b, 1, -x, w);
     else b[o + 2] = b[o + 2]! + w;
     b[o + 4] = b[o + 4]! + w;
     b[o + 3] = w * this.growth;
   }
 
-  private add(sign: 0 | 1, ax: number, w: number): void {
-    const b = this.buf;
+  private add(b: Float64Array, sign: 0 | 1, ax: number, w: number): void {
     const o = this.offset;
     const k = this.buckets;
     const base = o + 7 + sign * k;
@@ -95,15 +97,13 @@ export class LogBucketSketch {
     b[base + pos] = b[base + pos]! + w;
   }
 
-  private rescale(f: number): void {
-    const b = this.buf;
+  private rescale(b: Float64Array, f: number): void {
     const o = this.offset;
     for (let i = o + 2; i < o + this.size; i++) if (i !== o + 3 && i !== o + 5 && i !== o + 6) b[i] = b[i]! * f;
   }
 
   /** The value at quantile `q` in [0, 1] (NaN when empty). */
-  quantile(q: number): number {
-    const b = this.buf;
+  quantile(b: Float64Array, q: number): number {
     const o = this.offset;
     const k = this.buckets;
     const total = b[o + 4]!;

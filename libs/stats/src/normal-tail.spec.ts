@@ -31,7 +31,8 @@ describe('logNormalTail', () => {
     [30, -454.32124395634327],
   ];
   for (const [z, expected] of cases) {
-    it(`matches scipy norm.logsf(${z}) to 2e-7 absolute`, () => assert.ok(Math.abs(logNormalTail(z) - expected) < 2e-7));
+    it(`matches scipy norm.logsf(${z}) to 2e-7 absolute`, () =>
+      assert.ok(Math.abs(logNormalTail(z) - expected) < 2e-7));
   }
 });
 

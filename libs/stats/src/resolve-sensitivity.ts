@@ -40,7 +40,9 @@ export function resolveSensitivity(sensitivity: Sensitivity): SensitivityLevels 
   }
   const named = NAMED[sensitivity];
   if (named === undefined) {
-    throw new RangeError(`sensitivity must be 'low', 'medium', 'high' or a number in (0, 1], got ${String(sensitivity)}`);
+    throw new RangeError(
+      `sensitivity must be 'low', 'medium', 'high' or a number in (0, 1], got ${String(sensitivity)}`,
+    );
   }
   return { ...named };
 }

@@ -7,14 +7,17 @@
  * from the clipped residual. A genuine level shift is still followed (at `alpha·clip·σ̂` per point) and can be
  * adopted at once with {@link RobustLevel.reset}.
  *
- * Layout in `buf` at `offset`: `[count, level, mae]`. Complexity: O(1) per update, 24 bytes.
+ * State is explicit: the instance holds only parameters and an offset; the numbers live in a caller's
+ * `Float64Array` (`allocate()` makes one), so one configured instance serves every series and a series' whole state
+ * is one flat array. Layout at `offset`: `[count, level, mae]`. Complexity: O(1) per update, 24 bytes.
  *
  * @example
  * ```ts
  * const r = new RobustLevel(0.1, 0.05, 3);
- * for (let i = 0; i < 50; i++) r.update(10 + (i % 2));
- * r.update(1000); // a spike barely moves the level
- * r.level < 12; // true
+ * const s = r.allocate();
+ * for (let i = 0; i < 50; i++) r.update(s, 10 + (i % 2));
+ * r.update(s, 1000); // a spike barely moves the level
+ * r.level(s) < 12; // true
  * ```
  */
 export class RobustLevel {
@@ -24,28 +27,30 @@ export class RobustLevel {
     readonly alpha: number,
     readonly scaleAlpha: number,
     readonly clip: number,
-    readonly buf: Float64Array = new Float64Array(RobustLevel.SIZE),
     readonly offset = 0,
   ) {}
 
-  get count(): number {
-    return this.buf[this.offset]!;
+  allocate(): Float64Array {
+    return new Float64Array(this.offset + RobustLevel.SIZE);
   }
-  get level(): number {
-    return this.buf[this.offset + 1]!;
+
+  count(s: Float64Array): number {
+    return s[this.offset]!;
+  }
+  level(s: Float64Array): number {
+    return s[this.offset + 1]!;
   }
   /** Mean absolute one-step residual. */
-  get mae(): number {
-    return this.buf[this.offset + 2]!;
+  mae(s: Float64Array): number {
+    return s[this.offset + 2]!;
   }
   /** Normal-consistent spread: 1.2533 × MAE (√(π/2)). */
-  get sigma(): number {
-    return 1.2533141373155003 * this.buf[this.offset + 2]!;
+  sigma(s: Float64Array): number {
+    return 1.2533141373155003 * s[this.offset + 2]!;
   }
 
   /** Learns `x`; returns the (unclipped) residual `x − level` seen before learning. */
-  update(x: number): number {
-    const b = this.buf;
+  update(b: Float64Array, x: number): number {
     const o = this.offset;
     const n = b[o]! + 1;
     b[o] = n;
@@ -62,15 +67,14 @@ export class RobustLevel {
     // During warm-up the spread is not known yet: learn unclipped, with 1/n weights.
     const a = warm ? Math.max(this.alpha, 1 / n) : this.alpha;
     const sa = warm ? Math.max(this.scaleAlpha, 1 / (n - 1)) : this.scaleAlpha;
-    const rc = warm || ar <= lim ? r : r > 0 ? lim : -lim;
-    const arc = warm || ar <= lim ? ar : lim;
-    b[o + 1] = level + a * rc;
-    b[o + 2] = mae + sa * (arc - mae);
+    const inside = warm || ar <= lim;
+    b[o + 1] = level + a * (inside ? r : r > 0 ? lim : -lim);
+    b[o + 2] = mae + sa * ((inside ? ar : lim) - mae);
     return r;
   }
 
   /** Adopts `level` (e.g. after a confirmed level shift), keeping the spread. */
-  reset(level: number): void {
-    this.buf[this.offset + 1] = level;
+  reset(s: Float64Array, level: number): void {
+    s[this.offset + 1] = level;
   }
 }

@@ -28,10 +28,21 @@ export interface RunningMomentsSnapshot {
 export class RunningMoments {
   static readonly SIZE = 3;
 
+  /** `buf`/`offset`: where the three numbers live (a detector passes a slice of its own state). */
   constructor(
     readonly buf: Float64Array = new Float64Array(RunningMoments.SIZE),
     readonly offset = 0,
   ) {}
+
+  /** Learns `x` into the numbers at `offset` of any state array (the allocation-free form used by detectors). */
+  static updateAt(b: Float64Array, offset: number, x: number): void {
+    const n = b[offset]! + 1;
+    const d = x - b[offset + 1]!;
+    const mean = b[offset + 1]! + d / n;
+    b[offset] = n;
+    b[offset + 1] = mean;
+    b[offset + 2] = b[offset + 2]! + d * (x - mean);
+  }
 
   get count(): number {
     return this.buf[this.offset]!;
@@ -51,14 +62,7 @@ export class RunningMoments {
   }
 
   update(x: number): void {
-    const b = this.buf;
-    const o = this.offset;
-    const n = b[o]! + 1;
-    const d = x - b[o + 1]!;
-    const mean = b[o + 1]! + d / n;
-    b[o] = n;
-    b[o + 1] = mean;
-    b[o + 2] = b[o + 2]! + d * (x - mean);
+    RunningMoments.updateAt(this.buf, this.offset, x);
   }
 
   /** Adds the other accumulator's values to this one. */

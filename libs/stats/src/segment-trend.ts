@@ -22,16 +22,17 @@ export interface TrendFit {
  * sums form of Plackett 1950), on time centred at the segment start for numerical stability. Sums kept:
  * Σw, Σw·t, Σw·t², Σw·x, Σw·t·x, Σw·x².
  *
- * Layout in `buf` at `offset`: `[t0, lastT, Sw, St, Stt, Sx, Stx, Sxx, min, max]`. Complexity: O(1) per update,
- * 80 bytes.
+ * State is explicit (see `RobustLevel`). Layout at `offset`: `[t0, lastT, Sw, St, Stt, Sx, Stx, Sxx, min, max]`.
+ * Complexity: O(1) per update, 80 bytes.
  *
  * @example
  * ```ts
  * const tr = new SegmentTrend(0.999, 0.5);
- * for (let i = 0; i < 100; i++) tr.update(i * 60_000, 10 + i); // +1 per minute
- * tr.fit().slope * 60_000; // ≈ 1
- * tr.update(100 * 60_000, 5); // cleanup: new segment starts
- * tr.fit().points; // 1
+ * const s = tr.allocate();
+ * for (let i = 0; i < 100; i++) tr.update(s, i * 60_000, 10 + i); // +1 per minute
+ * tr.fit(s).slope * 60_000; // ≈ 1
+ * tr.update(s, 100 * 60_000, 5); // cleanup: new segment starts
+ * tr.fit(s).points; // 1
  * ```
  */
 export class SegmentTrend {
@@ -42,18 +43,21 @@ export class SegmentTrend {
     readonly forgetting: number,
     /** A drop larger than this fraction of the segment's range (and 4 residual σ) starts a new segment. */
     readonly resetFraction: number,
-    readonly buf: Float64Array = new Float64Array(SegmentTrend.SIZE),
     readonly offset = 0,
   ) {}
 
+  allocate(): Float64Array {
+    return new Float64Array(this.offset + SegmentTrend.SIZE);
+  }
+
   /** Learns `x` at time `t`; returns true when `x` started a new segment. */
-  update(t: number, x: number): boolean {
-    const b = this.buf;
+  update(b: Float64Array, t: number, x: number): boolean {
     const o = this.offset;
     let reset = b[o + 2]! === 0;
-    if (!reset && b[o + 2]! >= 5) {
-      const range = b[o + 9]! - b[o + 8]!;
-      this.compute(t);
+    const range = b[o + 9]! - b[o + 8]!;
+    // Cheap pre-check: only a value in the lower part of the segment's range can be a cleanup.
+    if (!reset && b[o + 2]! >= 5 && x < b[o + 9]! - this.resetFraction * range) {
+      this.compute(b, t);
       const drop = this.cLevel - x;
       if (range > 0 && drop > this.resetFraction * range && drop > 4 * this.cResid) reset = true;
     }
@@ -78,30 +82,29 @@ export class SegmentTrend {
   }
 
   /** The current line, evaluated at the last learned time. */
-  fit(): TrendFit {
-    return this.fitAt(this.buf[this.offset + 1]!);
+  fit(s: Float64Array): TrendFit {
+    return this.fitAt(s, s[this.offset + 1]!);
   }
 
   /** The current line evaluated at time `t`. */
-  fitAt(t: number): TrendFit {
-    this.compute(t);
+  fitAt(s: Float64Array, t: number): TrendFit {
+    this.compute(s, t);
     return {
       level: this.cLevel,
       slope: this.cSlope,
       slopeStdError: this.cSlopeSe,
       residualStd: this.cResid,
-      points: this.buf[this.offset + 2]!,
+      points: s[this.offset + 2]!,
     };
   }
 
-  // Results of the last compute(): scratch, not state (recomputed from the sums on demand).
+  // Results of the last compute(): scratch shared by every series using this instance, read right after compute().
   private cLevel = 0;
   private cSlope = 0;
   private cSlopeSe = Infinity;
   private cResid = 0;
 
-  private compute(t: number): void {
-    const b = this.buf;
+  private compute(b: Float64Array, t: number): void {
     const o = this.offset;
     const sw = b[o + 2]!;
     this.cLevel = 0;

@@ -10,19 +10,23 @@
  * - `kappa ×` a decaying maximum `M` of `u` (half-life `halfLife` updates): a deviation is only news if it is larger
  *   than the recent ones, so recurring spikes (cron jobs, backups) stop alerting after a few occurrences.
  *
- * Layout in `buf` at `offset`: `[q, M]`. Complexity: O(1) per update (one `Math.exp`), 16 bytes.
+ * State is explicit (see `RobustLevel`). Layout at `offset`: `[q, M]`. Complexity: O(1) per update, no
+ * transcendental functions (the multipliers are precomputed), 16 bytes.
  *
  * @example
  * ```ts
  * const t = new TailNormaliser(4, 0.05, 0.005, 0.5, 1000);
- * t.update(2); // 2 / 4 = 0.5: ordinary
- * t.update(40); // ≈ 10: far beyond what this series does
- * t.update(40); // ≈ 2: the same again is much less surprising
+ * const s = t.allocate();
+ * t.update(s, 2); // 2 / 4 = 0.5: ordinary
+ * t.update(s, 40); // ≈ 10: far beyond what this series does
+ * t.update(s, 40); // ≈ 2: the same again is much less surprising
  * ```
  */
 export class TailNormaliser {
   static readonly SIZE = 2;
   private readonly decay: number;
+  private readonly up: number;
+  private readonly down: number;
 
   constructor(
     readonly initial: number,
@@ -30,46 +34,42 @@ export class TailNormaliser {
     readonly tail: number,
     readonly kappa: number,
     readonly halfLife: number,
-    readonly buf: Float64Array = new Float64Array(TailNormaliser.SIZE),
     readonly offset = 0,
   ) {
     this.decay = Math.pow(0.5, 1 / halfLife);
-    this.buf[offset] = initial;
+    this.up = Math.exp(eta * (1 - tail));
+    this.down = Math.exp(-eta * tail);
   }
 
-  get quantile(): number {
-    return this.buf[this.offset]!;
+  allocate(): Float64Array {
+    const s = new Float64Array(this.offset + TailNormaliser.SIZE);
+    this.reset(s);
+    return s;
   }
-  get recentMax(): number {
-    return this.buf[this.offset + 1]!;
+
+  quantile(s: Float64Array): number {
+    return s[this.offset]!;
+  }
+  recentMax(s: Float64Array): number {
+    return s[this.offset + 1]!;
   }
 
   /** Returns `u / max(q, kappa·M)` computed before learning `u`, then learns it. */
-  update(u: number): number {
-    const b = this.buf;
+  update(b: Float64Array, u: number): number {
     const o = this.offset;
     const q = b[o]!;
     const m = b[o + 1]!;
     const km = this.kappa * m;
     const ref = q > km ? q : km;
-    const r = ref > 0 ? u / ref : 0;
-    b[o] = q * Math.exp(this.eta * ((u > q ? 1 : 0) - this.tail));
+    b[o] = u > q ? q * this.up : q * this.down;
     const md = m * this.decay;
     b[o + 1] = u > md ? u : md;
-    return r;
-  }
-
-  /** Learns nothing, returns the normalised value only. */
-  peek(u: number): number {
-    const q = this.buf[this.offset]!;
-    const km = this.kappa * this.buf[this.offset + 1]!;
-    const ref = q > km ? q : km;
     return ref > 0 ? u / ref : 0;
   }
 
   /** Restarts from the initial reference (used at the end of warm-up). */
-  reset(): void {
-    this.buf[this.offset] = this.initial;
-    this.buf[this.offset + 1] = 0;
+  reset(s: Float64Array): void {
+    s[this.offset] = this.initial;
+    s[this.offset + 1] = 0;
   }
 }

@@ -41,6 +41,8 @@ export interface TidelineDetectorOptions {
   tailProbability?: number;
   /** Half-life, in points, of the recent maximum that a deviation must beat. */
   maxHalfLife?: number;
+  /** A deviation must exceed this multiple of the recent maximum to count as news. */
+  maxMargin?: number;
   /** Normalised surprise at which an alert fires. */
   fire?: number;
   /** Points after an alert during which lesser alerts are suppressed. */
@@ -105,6 +107,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   tailEta: 0.05,
   tailProbability: 0.002,
   maxHalfLife: 3000,
+  maxMargin: 1,
   fire: 1,
   suppressPoints: 100,
   quietFactor: 0.3,
@@ -112,13 +115,14 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   adoptDrift: 3,
   warmUpPoints: 30,
 };
+const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 const WEEKLY_BINS = 168;
 const SQRT_HALF_PI = 1.2533141373155003;
-const SKETCH_BUCKETS = 128;
+const SKETCH_BUCKETS = 96;
 const STATE_VERSION = 1;
 
 // Header of the state array.
@@ -154,6 +158,47 @@ const LIFE = NORM2 + TailNormaliser.SIZE;
 const TREND = LIFE + RunningMoments.SIZE;
 const SKETCH = TREND + SegmentTrend.SIZE;
 const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
+
+/** The configured model parts of one configuration (parameters and offsets only: no per-series numbers). */
+interface Parts {
+  size: number;
+  l0: RobustLevel;
+  l1: RobustLevel;
+  l2: RobustLevel;
+  slow: RobustLevel;
+  cusum: Cusum;
+  norm1: TailNormaliser;
+  norm2: TailNormaliser;
+  segment: SegmentTrend;
+  sketch: LogBucketSketch;
+  daily: SeasonalProfile;
+  weekly: SeasonalProfile;
+}
+
+const PARTS = new WeakMap<object, Parts>();
+
+function partsFor(o: Required<TidelineDetectorOptions>): Parts {
+  let parts = PARTS.get(o);
+  if (parts === undefined) {
+    const weeklyAt = DAILY + 2 * o.dailyBins;
+    parts = {
+      size: weeklyAt + 2 * WEEKLY_BINS,
+      l0: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L0),
+      l1: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L1),
+      l2: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L2),
+      slow: new RobustLevel(o.slowAlpha, o.scaleAlpha, o.clip, SLOW),
+      cusum: new Cusum(o.cusumK, CUSUM),
+      norm1: new TailNormaliser(4, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM1),
+      norm2: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM2),
+      segment: new SegmentTrend(0.999, 0.5, TREND),
+      sketch: new LogBucketSketch(0.04, SKETCH_BUCKETS, 2000, SKETCH),
+      daily: new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, DAILY),
+      weekly: new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, weeklyAt),
+    };
+    PARTS.set(o, parts);
+  }
+  return parts;
+}
 
 /**
  * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
@@ -192,55 +237,40 @@ export class TidelineDetector implements PointScorer {
   /** The whole learned state (flat; do not modify). */
   readonly state: Float64Array;
   readonly options: Readonly<Required<TidelineDetectorOptions>>;
-  private readonly l0: RobustLevel;
-  private readonly l1: RobustLevel;
-  private readonly l2: RobustLevel;
-  private readonly slow: RobustLevel;
-  private readonly cusum: Cusum;
-  private readonly norm1: TailNormaliser;
-  private readonly norm2: TailNormaliser;
-  private readonly life: RunningMoments;
-  private readonly segment: SegmentTrend;
-  private readonly sketch: LogBucketSketch;
-  private readonly daily: SeasonalProfile;
-  private readonly weekly: SeasonalProfile;
-  private readonly explanation: AnomalyExplanation = {
-    timestampMs: NaN,
-    value: NaN,
-    score: 0,
-    alert: false,
-    expected: NaN,
-    lower: NaN,
-    upper: NaN,
-    detector: 'none',
-    severity: 0,
-    seasonality: 'none',
-  };
+  /** Configured model parts, shared by every series with the same options; the numbers live in `state`. */
+  private readonly p: Parts;
+  private explanation: AnomalyExplanation | null = null;
+
+  private static newExplanation(): AnomalyExplanation {
+    return {
+      timestampMs: NaN,
+      value: NaN,
+      score: 0,
+      alert: false,
+      expected: NaN,
+      lower: NaN,
+      upper: NaN,
+      detector: 'none',
+      severity: 0,
+      seasonality: 'none',
+    };
+  }
 
   constructor(options: TidelineDetectorOptions = {}) {
-    const o: Required<TidelineDetectorOptions> = { ...DEFAULTS };
+    let o: Required<TidelineDetectorOptions> = FROZEN_DEFAULTS;
     for (const key of OPTION_KEYS) {
       const v = options[key];
-      if (v !== undefined) {
+      if (v !== undefined && v !== DEFAULTS[key]) {
         if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`option ${key} must be a finite number`);
+        if (o === FROZEN_DEFAULTS) o = { ...DEFAULTS };
         o[key] = v;
       }
     }
-    this.options = Object.freeze(o);
-    const weeklyAt = DAILY + 2 * o.dailyBins;
-    const s = (this.state = new Float64Array(weeklyAt + 2 * WEEKLY_BINS));
-    this.l0 = new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, s, L0);
-    this.l1 = new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, s, L1);
-    this.l2 = new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, s, L2);
-    this.slow = new RobustLevel(o.slowAlpha, o.scaleAlpha, o.clip, s, SLOW);
-    this.cusum = new Cusum(o.cusumK, s, CUSUM);
-    this.norm1 = new TailNormaliser(4, o.tailEta, o.tailProbability, 1, o.maxHalfLife, s, NORM1);
-    this.norm2 = new TailNormaliser(2, o.tailEta, o.tailProbability, 1, o.maxHalfLife, s, NORM2);
-    this.life = new RunningMoments(s, LIFE);
-    this.segment = new SegmentTrend(0.999, 0.5, s, TREND);
-    this.sketch = new LogBucketSketch(0.03, SKETCH_BUCKETS, 2000, s, SKETCH);
-    this.daily = new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, s, DAILY);
-    this.weekly = new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, s, weeklyAt);
+    // Series with the default configuration share one options object (memory per series).
+    this.options = o === FROZEN_DEFAULTS ? o : Object.freeze(o);
+    const s = (this.state = new Float64Array(DAILY + 2 * o.dailyBins + 2 * WEEKLY_BINS));
+    this.p = partsFor(o);
+    if (this.p.size !== s.length) throw new Error('internal: state layout mismatch');
   }
 
   /** Bytes of learned state per series (the `Float64Array`; the object wrappers are shared-shape and small). */
@@ -262,6 +292,7 @@ export class TidelineDetector implements PointScorer {
   scoreAndLearn(t: number, x: number): number {
     const s = this.state;
     const o = this.options;
+    const p = this.p;
     if (!Number.isFinite(x) || !Number.isFinite(t)) return 0;
     const n = s[N]!;
     s[N] = n + 1;
@@ -270,44 +301,46 @@ export class TidelineDetector implements PointScorer {
       s[LAST_T] = t;
       s[LAST_X] = x;
       s[LAST_PRED] = x;
-      this.l0.update(x);
-      this.l1.update(x);
-      this.l2.update(x);
-      this.slow.update(x);
-      this.life.update(x);
-      this.segment.update(t, x);
-      this.sketch.update(x);
+      p.l0.update(s, x);
+      p.l1.update(s, x);
+      p.l2.update(s, x);
+      p.slow.update(s, x);
+      RunningMoments.updateAt(s, LIFE, x);
+      p.segment.update(s, t, x);
+      p.sketch.update(s, x);
       return 0;
     }
     s[LAST_T] = t;
     const span = t - s[FIRST_T]!;
-    const dv = this.daily.value(t);
-    const wv = this.weekly.value(t);
-    const p0 = this.l0.level;
-    const p1 = this.l1.level + dv;
-    const p2 = this.l2.level + wv;
+    const dPos = p.daily.position(t);
+    const wPos = p.weekly.position(t);
+    const dv = p.daily.valueAt(s, dPos);
+    const wv = p.weekly.valueAt(s, wPos);
+    const p0 = p.l0.level(s);
+    const p1 = p.l1.level(s) + dv;
+    const p2 = p.l2.level(s) + wv;
     // Seasonality is used only when its one-step errors clearly beat the simpler predictor's.
     let k = 0;
     let pred = p0;
     let mae = s[MAE0]!;
-    let sigma = this.l0.sigma;
+    let sigma = p.l0.sigma(s);
     if (span > 2 * DAY && s[MAE1]! < o.seasonMargin * mae) {
       k = 1;
       pred = p1;
       mae = s[MAE1]!;
-      sigma = this.l1.sigma;
+      sigma = p.l1.sigma(s);
     }
     if (span > 2 * WEEK && s[MAE2]! < o.seasonMargin * mae) {
       k = 2;
       pred = p2;
-      sigma = this.l2.sigma;
+      sigma = p.l2.sigma(s);
     }
     s[K] = k;
-    const slowLevel = this.slow.level;
+    const slowLevel = p.slow.level(s);
     const floor = 1e-9 + 1e-4 * Math.abs(slowLevel);
     // Detector 1: this point against the one-step prediction, plus CUSUM of those residuals.
     const z = (x - pred) / (sigma + floor);
-    const cs = this.cusum.update(z > 4 ? 4 : z < -4 ? -4 : z);
+    const cs = p.cusum.update(s, z > 4 ? 4 : z < -4 ? -4 : z);
     const az = z < 0 ? -z : z;
     const uc = (cs / o.cusumH) * 4;
     const u1 = uc > az ? uc : az;
@@ -322,11 +355,11 @@ export class TidelineDetector implements PointScorer {
 
     const warm = n < o.warmUpPoints;
     if (n === o.warmUpPoints) {
-      this.norm1.reset();
-      this.norm2.reset();
+      p.norm1.reset(s);
+      p.norm2.reset(s);
     }
-    const r1 = this.norm1.update(u1);
-    const r2 = this.norm2.update(u2);
+    const r1 = p.norm1.update(s, u1);
+    const r2 = p.norm2.update(s, u2);
     const r = r1 > r2 ? r1 : r2;
     let score = warm ? 0 : r / (r + 1);
 
@@ -335,7 +368,7 @@ export class TidelineDetector implements PointScorer {
       suppress -= 1;
       if (suppress === 0 && (drift > o.adoptDrift || drift < -o.adoptDrift)) {
         // Still far from the slow baseline when the alert's quiet period ends: a genuine level shift.
-        this.slow.reset(k === 0 ? this.l0.level : k === 1 ? this.l1.level : this.l2.level);
+        p.slow.reset(s, k === 0 ? p.l0.level(s) : k === 1 ? p.l1.level(s) : p.l2.level(s));
         s[DRIFT] = 0;
       }
     }
@@ -365,23 +398,23 @@ export class TidelineDetector implements PointScorer {
     s[MAE2] = s[MAE2]! + ma * (Math.abs(x - p2) - s[MAE2]!);
     const sa = ma > 0.002 ? ma : 0.002;
     s[MAE_SLOW] = maeSlow + sa * ((eSlow < 0 ? -eSlow : eSlow) - maeSlow);
-    this.l0.update(x);
-    this.l1.update(x - dv);
-    this.l2.update(x - wv);
-    this.slow.update(x - seasonK);
-    this.daily.update(t, x - slowLevel);
-    this.weekly.update(t, x - slowLevel);
-    if (cs > 2 * o.cusumH) this.cusum.reset();
-    this.life.update(x);
-    this.segment.update(t, x);
-    this.sketch.update(x);
+    p.l0.update(s, x);
+    p.l1.update(s, x - dv);
+    p.l2.update(s, x - wv);
+    p.slow.update(s, x - seasonK);
+    p.daily.updateAt(s, dPos, x - slowLevel);
+    p.weekly.updateAt(s, wPos, x - slowLevel);
+    if (cs > 2 * o.cusumH) p.cusum.reset(s);
+    RunningMoments.updateAt(s, LIFE, x);
+    p.segment.update(s, t, x);
+    p.sketch.update(s, x);
     return score;
   }
 
   /** Why the last point scored what it did. Returns the same object each call: copy it to keep it. */
   explain(confidence = 0.99): AnomalyExplanation {
     const s = this.state;
-    const e = this.explanation;
+    const e = (this.explanation ??= TidelineDetector.newExplanation());
     const zq = normalQuantile(0.5 + confidence / 2);
     const pred = s[LAST_PRED]!;
     const sigma = s[LAST_SIGMA]!;
@@ -419,6 +452,7 @@ export class TidelineDetector implements PointScorer {
   predictInto(t: number, confidence: number, out: ExpectedBand): void {
     const s = this.state;
     const o = this.options;
+    const p = this.p;
     if (s[N]! === 0) {
       out.expected = out.lower = out.upper = NaN;
       return;
@@ -427,15 +461,15 @@ export class TidelineDetector implements PointScorer {
     const stepMs = this.typicalStepMs();
     const h = stepMs > 0 ? Math.max(0, (t - s[LAST_T]!) / stepMs) : 0;
     const phi = Math.pow(1 - o.localAlpha, h);
-    const local = k === 0 ? this.l0.level : k === 1 ? this.l1.level : this.l2.level;
-    const season = k === 0 ? 0 : k === 1 ? this.daily.value(t) : this.weekly.value(t);
-    const slowLevel = this.slow.level;
+    const local = k === 0 ? p.l0.level(s) : k === 1 ? p.l1.level(s) : p.l2.level(s);
+    const season = k === 0 ? 0 : k === 1 ? p.daily.value(s, t) : p.weekly.value(s, t);
+    const slowLevel = p.slow.level(s);
     let mean = slowLevel + (local - slowLevel) * phi + season;
-    const sigma1 = k === 0 ? this.l0.sigma : k === 1 ? this.l1.sigma : this.l2.sigma;
+    const sigma1 = k === 0 ? p.l0.sigma(s) : k === 1 ? p.l1.sigma(s) : p.l2.sigma(s);
     const sigmaSlow = SQRT_HALF_PI * s[MAE_SLOW]!;
     let variance = sigma1 * sigma1 * phi + sigmaSlow * sigmaSlow * (1 - phi);
     // A significant trend of the current segment continues (damped to at most one segment's worth of time).
-    const fit = this.segment.fit();
+    const fit = p.segment.fit(s);
     if (fit.points >= 10 && Math.abs(fit.slope) > 2 * fit.slopeStdError) {
       const dt = t - s[LAST_T]!;
       mean += fit.slope * dt;
@@ -455,23 +489,30 @@ export class TidelineDetector implements PointScorer {
     return n > 1 ? (s[LAST_T]! - s[FIRST_T]!) / (n - 1) : 0;
   }
 
-  /** p50, p95 and p99 of recent values (decaying sketch, relative accuracy 3%). */
+  /** p50, p95 and p99 of recent values (decaying sketch, relative accuracy 4%). */
   quantiles(): { p50: number; p95: number; p99: number } {
-    return { p50: this.sketch.quantile(0.5), p95: this.sketch.quantile(0.95), p99: this.sketch.quantile(0.99) };
+    const s = this.state;
+    const sk = this.p.sketch;
+    return { p50: sk.quantile(s, 0.5), p95: sk.quantile(s, 0.95), p99: sk.quantile(s, 0.99) };
   }
 
   /** Line through the current fill segment, with its uncertainty. */
   trend(): TrendFit {
-    return this.segment.fit();
+    return this.p.segment.fit(this.state);
   }
 
   /** Lifetime count, mean and variance of the values (mergeable). */
   lifetime(): RunningMoments {
-    return RunningMoments.restore(this.life.snapshot());
+    return RunningMoments.restore(new RunningMoments(this.state, LIFE).snapshot());
   }
 
   snapshot(): TidelineDetectorSnapshot {
-    return { kind: 'tideline-detector', version: STATE_VERSION, options: { ...this.options }, state: toBase64(encodeLe(this.state)) };
+    return {
+      kind: 'tideline-detector',
+      version: STATE_VERSION,
+      options: { ...this.options },
+      state: toBase64(encodeLe(this.state)),
+    };
   }
 
   static restore(snapshot: TidelineDetectorSnapshot): TidelineDetector {
