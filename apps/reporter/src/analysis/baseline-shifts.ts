@@ -1,0 +1,65 @@
+import type { BaselineShift } from '../report/report.schema';
+import type { BucketedSeries } from './analysis.types';
+
+export interface BaselineShiftOptions {
+  /** Only shifts inside [since, until) are reported. */
+  readonly since: number;
+  readonly until: number;
+  /** Fewest buckets on each side of the change point. */
+  readonly minSegment: number;
+  /** Smallest |after − before| / |before|. */
+  readonly minRelativeChange: number;
+  /** Smallest |after − before| / pooled within-segment standard deviation. */
+  readonly minStrength: number;
+}
+
+/**
+ * Finds the single most likely level shift of a baseline's expected value: the split that minimises the summed
+ * squared error of two constant segments (least-squares change point, the first step of binary segmentation,
+ * Scott & Knott 1974), O(n) with prefix sums. Reported when the change is both relatively large and large against
+ * the noise within the segments (the seasonal swing of a baseline counts as noise, so a daily cycle alone never
+ * qualifies). Empty buckets (NaN) are skipped.
+ */
+export function detectBaselineShift(input: BucketedSeries, options: BaselineShiftOptions): BaselineShift | undefined {
+  const t: number[] = [];
+  const v: number[] = [];
+  for (let i = 0; i < input.values.length; i++) {
+    const x = input.values[i]!;
+    if (Number.isFinite(x)) {
+      t.push(input.times[i]!);
+      v.push(x);
+    }
+  }
+  const n = v.length;
+  if (n < 2 * options.minSegment) return undefined;
+  const s = new Float64Array(n + 1);
+  const s2 = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    s[i + 1] = s[i]! + v[i]!;
+    s2[i + 1] = s2[i]! + v[i]! * v[i]!;
+  }
+  const sse = (from: number, to: number): number => {
+    const m = to - from;
+    const sum = s[to]! - s[from]!;
+    return Math.max(0, s2[to]! - s2[from]! - (sum * sum) / m);
+  };
+  let best = -1;
+  let bestCost = Infinity;
+  for (let k = options.minSegment; k <= n - options.minSegment; k++) {
+    if (t[k]! < options.since || t[k]! >= options.until) continue;
+    const cost = sse(0, k) + sse(k, n);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = k;
+    }
+  }
+  if (best < 0) return undefined;
+  const before = (s[best]! - s[0]!) / best;
+  const after = (s[n]! - s[best]!) / (n - best);
+  const sd = Math.sqrt(bestCost / Math.max(1, n - 2));
+  const diff = after - before;
+  const change = before !== 0 ? diff / Math.abs(before) : diff === 0 ? 0 : Infinity;
+  const strength = sd > 0 ? Math.abs(diff) / sd : diff === 0 ? 0 : Infinity;
+  if (Math.abs(change) < options.minRelativeChange || strength < options.minStrength) return undefined;
+  return { series: input.series, host: input.host, metric: input.metric, at: t[best]!, before, after, change, strength };
+}

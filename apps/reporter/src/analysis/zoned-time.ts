@@ -1,0 +1,71 @@
+/** Calendar parts of an instant in an IANA timezone (Intl, no dependency). */
+export interface ZonedParts {
+  readonly date: string; // YYYY-MM-DD
+  readonly hour: number;
+  readonly minute: number;
+  readonly weekday: string; // Mon..Sun
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function zonedParts(ms: number, timeZone: string): ZonedParts {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(ms)) parts[p.type] = p.value;
+  return {
+    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+    hour: Number(parts['hour']),
+    minute: Number(parts['minute']),
+    weekday: parts['weekday'] ?? '',
+  };
+}
+
+/** `Mon 2026-11-23 08:00` in the timezone. */
+export function formatZoned(ms: number, timeZone: string): string {
+  const p = zonedParts(ms, timeZone);
+  return `${p.weekday} ${p.date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+}
+
+/** True when the runtime knows the IANA zone. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `3 d 4 h`, `45 min`: a duration for people. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return ms > 0 ? 'never' : '—';
+  const abs = Math.abs(ms);
+  const min = Math.round(abs / 60_000);
+  if (min < 60) return `${min} min`;
+  const h = Math.round(abs / 3_600_000);
+  if (h < 48) return `${h} h`;
+  const d = abs / 86_400_000;
+  if (d < 14) {
+    const days = Math.floor(d);
+    const hours = Math.round((d - days) * 24);
+    return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  }
+  return `${Math.round(d)} d`;
+}

@@ -1,0 +1,272 @@
+import { MEASUREMENTS } from '@tideline/contracts';
+import type { StatementResult } from '@tideline/influx';
+import { parseSeriesKey, type AlertRecord, type AnomalyPoint, type BucketedSeries, type SeriesId } from '../analysis/analysis.types';
+
+/** Per-day mean and max of one series (NaN for days without points). */
+export interface DailyStats extends SeriesId {
+  readonly mean: Float64Array;
+  readonly max: Float64Array;
+}
+
+/** The part of the InfluxDB client the reporter uses (`InfluxClient` from @tideline/influx satisfies it). */
+export interface InfluxQueryable {
+  queryRaw(influxql: string, options?: { readonly database?: string }): Promise<StatementResult[]>;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** InfluxQL `time >= …ms AND time < …ms`. */
+function timeRange(from: number, until: number): string {
+  return `time >= ${Math.floor(from)}ms AND time < ${Math.floor(until)}ms`;
+}
+
+/** `GROUP BY time(<bucket>, <offset>)` with the offset that makes buckets start exactly at `from`. */
+function timeBuckets(bucketMs: number, from: number): string {
+  const offset = ((from % bucketMs) + bucketMs) % bucketMs;
+  return `time(${bucketMs}ms, ${offset}ms)`;
+}
+
+/** InfluxQL string literal. */
+export function quoteString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function toMs(time: unknown): number {
+  if (typeof time === 'number') return time;
+  if (typeof time === 'string') return Date.parse(time);
+  return Number.NaN;
+}
+
+/**
+ * Every InfluxQL query of the report. Each one covers **all** series at once (`GROUP BY "series"`), so the number of
+ * queries does not grow with the number of hosts or metrics: a report issues about ten. Results are grouped by the
+ * `series` tag alone and host/metric are parsed from it (grouping by three tags was 3–4× slower on InfluxDB 1.6).
+ */
+export class ReportQueryStore {
+  /** How many statements ran and how long each took (ms), keyed by name. */
+  readonly timings: Record<string, number> = {};
+
+  constructor(
+    private readonly influx: InfluxQueryable,
+    private readonly database?: string,
+  ) {}
+
+  private async run(name: string, influxql: string): Promise<StatementResult> {
+    const started = performance.now();
+    const results = await this.influx.queryRaw(influxql, this.database ? { database: this.database } : {});
+    this.timings[name] = Math.round(performance.now() - started);
+    return results[0] ?? { statementId: 0, series: [] };
+  }
+
+  /**
+   * Mean of `field` per series in buckets of `bucketMs` from `from` to `until` (NaN for empty buckets).
+   * `where` narrows the series (e.g. by metric regex).
+   */
+  async bucketMeans(
+    name: string,
+    measurement: string,
+    field: string,
+    from: number,
+    until: number,
+    bucketMs: number,
+    where?: string,
+  ): Promise<Map<string, BucketedSeries>> {
+    const filter = where ? ` AND ${where}` : '';
+    const result = await this.run(
+      name,
+      `SELECT mean("${field}") FROM "${measurement}" WHERE ${timeRange(from, until)}${filter} ` +
+        `GROUP BY ${timeBuckets(bucketMs, from)}, "series" fill(none)`,
+    );
+    const buckets = Math.ceil((until - from) / bucketMs);
+    const out = new Map<string, BucketedSeries>();
+    for (const s of result.series) {
+      const key = s.tags?.['series'];
+      if (key === undefined) continue;
+      const times = new Float64Array(buckets);
+      for (let i = 0; i < buckets; i++) times[i] = from + i * bucketMs;
+      const values = new Float64Array(buckets).fill(Number.NaN);
+      for (const row of s.values) {
+        const i = Math.floor((toMs(row[0]) - from) / bucketMs);
+        const v = row[1];
+        if (i >= 0 && i < buckets && typeof v === 'number') values[i] = v;
+      }
+      out.set(key, { ...parseSeriesKey(key), times, values });
+    }
+    return out;
+  }
+
+  /**
+   * Daily mean and max of the raw points per series over `[from, until)`, both weeks in one pass: the week's mean
+   * and max follow exactly from them (max of maxima; mean of daily means), and the daily means feed Welch's test.
+   */
+  async dailyStats(from: number, until: number): Promise<Map<string, DailyStats>> {
+    const result = await this.run(
+      'daily_mean_max',
+      `SELECT mean("value"), max("value") FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} ` +
+        `GROUP BY ${timeBuckets(DAY, from)}, "series" fill(none)`,
+    );
+    const days = Math.ceil((until - from) / DAY);
+    const out = new Map<string, DailyStats>();
+    for (const s of result.series) {
+      const key = s.tags?.['series'];
+      if (key === undefined) continue;
+      const mean = new Float64Array(days).fill(Number.NaN);
+      const max = new Float64Array(days).fill(Number.NaN);
+      for (const row of s.values) {
+        const i = Math.floor((toMs(row[0]) - from) / DAY);
+        if (i < 0 || i >= days) continue;
+        if (typeof row[1] === 'number') mean[i] = row[1];
+        if (typeof row[2] === 'number') max[i] = row[2];
+      }
+      out.set(key, { ...parseSeriesKey(key), mean, max });
+    }
+    return out;
+  }
+
+  /**
+   * One aggregate (`max("value")`, `percentile("value", 95)`) per series per period of `periodMs` from `from`:
+   * the map holds one value per period (NaN when empty).
+   */
+  async periodAggregate(name: string, aggregate: string, from: number, until: number, periodMs: number): Promise<Map<string, Float64Array>> {
+    const result = await this.run(
+      name,
+      `SELECT ${aggregate} FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} ` +
+        `GROUP BY ${timeBuckets(periodMs, from)}, "series" fill(none)`,
+    );
+    const periods = Math.ceil((until - from) / periodMs);
+    const out = new Map<string, Float64Array>();
+    for (const s of result.series) {
+      const key = s.tags?.['series'];
+      if (key === undefined) continue;
+      const values = new Float64Array(periods).fill(Number.NaN);
+      for (const row of s.values) {
+        const i = Math.floor((toMs(row[0]) - from) / periodMs);
+        const v = row[1];
+        if (i >= 0 && i < periods && typeof v === 'number') values[i] = v;
+      }
+      out.set(key, values);
+    }
+    return out;
+  }
+
+  /** Anomaly scores at or above `threshold` in `[from, until)`. */
+  async anomalies(from: number, until: number, threshold: number): Promise<AnomalyPoint[]> {
+    const result = await this.run(
+      'anomalies',
+      `SELECT "score", "value" FROM "${MEASUREMENTS.anomalyScores}" WHERE ${timeRange(from, until)} ` +
+        `AND "score" >= ${threshold} GROUP BY "series"`,
+    );
+    const out: AnomalyPoint[] = [];
+    for (const s of result.series) {
+      const key = s.tags?.['series'];
+      if (key === undefined) continue;
+      const id = parseSeriesKey(key);
+      const iScore = s.columns.indexOf('score');
+      const iValue = s.columns.indexOf('value');
+      for (const row of s.values) {
+        const score = row[iScore];
+        if (typeof score !== 'number') continue;
+        const value = row[iValue];
+        out.push({ ...id, time: toMs(row[0]), score, value: typeof value === 'number' ? value : Number.NaN });
+      }
+    }
+    return out;
+  }
+
+  /** Alert transitions in `[from, until)`. */
+  async alerts(from: number, until: number): Promise<AlertRecord[]> {
+    const result = await this.run(
+      'alerts',
+      `SELECT * FROM "${MEASUREMENTS.alerts}" WHERE ${timeRange(from, until)} GROUP BY "series"`,
+    );
+    const out: AlertRecord[] = [];
+    for (const s of result.series) {
+      const key = s.tags?.['series'];
+      if (key === undefined) continue;
+      const parsed = parseSeriesKey(key);
+      const col = (name: string): number => s.columns.indexOf(name);
+      const [iId, iState, iSeverity, iScore, iValue, iHost, iMetric] = [
+        col('id'),
+        col('state'),
+        col('severity'),
+        col('score'),
+        col('value'),
+        col('host'),
+        col('metric'),
+      ];
+      for (const row of s.values) {
+        const state = row[iState];
+        if (state !== 'firing' && state !== 'resolved') continue;
+        const severity = row[iSeverity];
+        const host = iHost >= 0 && typeof row[iHost] === 'string' ? (row[iHost] as string) : parsed.host;
+        const metric = iMetric >= 0 && typeof row[iMetric] === 'string' ? (row[iMetric] as string) : parsed.metric;
+        out.push({
+          series: key,
+          host,
+          metric,
+          time: toMs(row[0]),
+          id: typeof row[iId] === 'string' ? (row[iId] as string) : `${key}@${String(row[0])}`,
+          state,
+          severity: severity === 'critical' || severity === 'warning' ? severity : 'info',
+          score: typeof row[iScore] === 'number' ? (row[iScore] as number) : Number.NaN,
+          value: typeof row[iValue] === 'number' ? (row[iValue] as number) : Number.NaN,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Hourly (or `bucketMs`) means of the points of the metrics matching `metricRegex`. */
+  trendBuckets(metricRegex: string, from: number, until: number, bucketMs = HOUR): Promise<Map<string, BucketedSeries>> {
+    return this.bucketMeans('trend_buckets', MEASUREMENTS.points, 'value', from, until, bucketMs, `"metric" =~ /${metricRegex.replace(/\//g, '\\/')}/`);
+  }
+
+  /** Points and baseline band of a few series, for charts. */
+  async chartData(
+    series: readonly string[],
+    from: number,
+    until: number,
+    bucketMs: number,
+  ): Promise<Map<string, { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }>> {
+    const out = new Map<string, { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }>();
+    if (series.length === 0) return out;
+    const buckets = Math.ceil((until - from) / bucketMs);
+    const empty = (): Float64Array => new Float64Array(buckets).fill(Number.NaN);
+    for (const key of series) {
+      const times = new Float64Array(buckets);
+      for (let i = 0; i < buckets; i++) times[i] = from + i * bucketMs;
+      out.set(key, { times, value: empty(), expected: empty(), lower: empty(), upper: empty() });
+    }
+    const which = series.map((s) => `"series" = ${quoteString(s)}`).join(' OR ');
+    const group = `GROUP BY ${timeBuckets(bucketMs, from)}, "series" fill(none)`;
+    const [points, band] = await Promise.all([
+      this.run('chart_points', `SELECT mean("value") FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} AND (${which}) ${group}`),
+      this.run(
+        'chart_baseline',
+        `SELECT mean("expected"), mean("lower"), mean("upper") FROM "${MEASUREMENTS.baseline}" ` +
+          `WHERE ${timeRange(from, until)} AND (${which}) ${group}`,
+      ),
+    ]);
+    for (const s of points.series) {
+      const target = out.get(s.tags?.['series'] ?? '');
+      if (!target) continue;
+      for (const row of s.values) {
+        const i = Math.floor((toMs(row[0]) - from) / bucketMs);
+        if (i >= 0 && i < buckets && typeof row[1] === 'number') target.value[i] = row[1];
+      }
+    }
+    for (const s of band.series) {
+      const target = out.get(s.tags?.['series'] ?? '');
+      if (!target) continue;
+      for (const row of s.values) {
+        const i = Math.floor((toMs(row[0]) - from) / bucketMs);
+        if (i < 0 || i >= buckets) continue;
+        if (typeof row[1] === 'number') target.expected[i] = row[1];
+        if (typeof row[2] === 'number') target.lower[i] = row[2];
+        if (typeof row[3] === 'number') target.upper[i] = row[3];
+      }
+    }
+    return out;
+  }
+}

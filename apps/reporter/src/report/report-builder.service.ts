@@ -1,0 +1,374 @@
+import { MEASUREMENTS } from '@tideline/contracts';
+import { alertHygiene } from '../analysis/alert-hygiene';
+import type { SeriesId } from '../analysis/analysis.types';
+import { detectBaselineShift } from '../analysis/baseline-shifts';
+import { groupIncidents } from '../analysis/incidents';
+import { detectLeak, type LeakEvidence } from '../analysis/leak-detector';
+import { LimitResolver, globToRegExp, type LimitRule } from '../analysis/limits';
+import { recommend } from '../analysis/recommendations';
+import { recurringAnomalyHours } from '../analysis/recurring-anomalies';
+import type { TimeToLimitProjector } from '../analysis/time-to-limit';
+import { compareWeeks, type WeekAggregates } from '../analysis/weekly-comparison';
+import { formatZoned } from '../analysis/zoned-time';
+import type { DailyStats, ReportQueryStore } from '../query/report-query.store';
+import { renderChart } from '../render/chart.renderer';
+import {
+  REPORT_SCHEMA,
+  type BaselineShift,
+  type ChartRef,
+  type DataNote,
+  type Projection,
+  type SeriesComparison,
+  type WeeklyReport,
+} from './report.schema';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface ReportAnalysisSettings {
+  readonly anomalyScore: number;
+  readonly warningScore: number;
+  readonly criticalScore: number;
+  readonly incidentGapMs: number;
+  readonly incidentMinPoints: number;
+  readonly incidentMinDurationMs: number;
+  readonly flapWindowMs: number;
+  readonly alpha: number;
+  readonly minSignificantChange: number;
+  readonly capacityHorizonMs: number;
+  readonly growthForCapacity: number;
+  readonly noisyMinAlerts: number;
+  readonly noisyMinShareWithoutIncident: number;
+  readonly maintenanceMinDays: number;
+  readonly leakMetrics: string;
+  readonly trendLookbackMs: number;
+  readonly maxCharts: number;
+}
+
+export interface ReportRequest {
+  readonly id: string;
+  readonly trigger: WeeklyReport['trigger'];
+  readonly since: number;
+  readonly until: number;
+  readonly timezone: string;
+  /** Notes the caller already knows (e.g. invalid recipients), added to the report's "what is missing". */
+  readonly notes?: readonly DataNote[];
+  /** Clock for `generatedAt`; default Date.now. */
+  readonly now?: number;
+}
+
+export interface BuiltReport {
+  readonly report: WeeklyReport;
+  /** Chart PNGs by file name (see `report.charts`). */
+  readonly charts: ReadonlyMap<string, Buffer>;
+}
+
+/** Most rows of a kind kept in the report (the JSON keeps every comparison; lists people read are capped). */
+const MAX_ROWS = { shifts: 50, projections: 100, hygiene: 100 } as const;
+
+/**
+ * Builds the weekly report: about ten InfluxQL queries for all series at once, then the analyses in memory, then the
+ * charts of the few series worth a picture. The report is data ({@link WeeklyReport}); renderers make HTML and text.
+ */
+export class ReportBuilder {
+  private readonly limits: LimitResolver;
+
+  constructor(
+    private readonly store: ReportQueryStore,
+    private readonly settings: ReportAnalysisSettings,
+    limitRules: readonly LimitRule[],
+    private readonly projector: TimeToLimitProjector,
+  ) {
+    this.limits = new LimitResolver(limitRules);
+  }
+
+  async build(request: ReportRequest): Promise<BuiltReport> {
+    const s = this.settings;
+    const { since, until, timezone } = request;
+    const periodMs = until - since;
+    const prevSince = since - periodMs;
+    const days = Math.max(1, Math.ceil(periodMs / DAY));
+    const started = performance.now();
+    const notes: DataNote[] = [...(request.notes ?? [])];
+
+    const leakGlob = globToRegExp(s.leakMetrics).source.slice(1, -1);
+    const limitRegex = this.limits.metricRegex();
+    const trendRegex = limitRegex ? `^(${limitRegex.slice(2, -2)}|${leakGlob})$` : `^(${leakGlob})$`;
+    const trendFrom = Math.min(prevSince, until - s.trendLookbackMs);
+
+    // Two at a time: InfluxDB has the same cores as everything else, and a deep queue only adds latency.
+    const [daily, p95] = await Promise.all([
+      this.store.dailyStats(prevSince, until),
+      this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs),
+    ]);
+    const [baseline, anomalies, alerts, trends] = await Promise.all([
+      this.store.bucketMeans('baseline', MEASUREMENTS.baseline, 'expected', prevSince, until, DAY),
+      this.store.anomalies(since, until, s.anomalyScore),
+      this.store.alerts(since, until),
+      this.store.trendBuckets(trendRegex, trendFrom, until, HOUR),
+    ]);
+    const queriedAt = performance.now();
+
+    // Per series: this week against last week and the baseline.
+    const comparisons: SeriesComparison[] = [];
+    const gaps: string[] = [];
+    const newSeries: SeriesId[] = [];
+    const goneSeries: string[] = [];
+    const noBaseline: string[] = [];
+    const baselineThisWeek = new Map<string, number>();
+    for (const [key, b] of baseline) {
+      let sum = 0;
+      let n = 0;
+      for (let i = 0; i < b.values.length; i++) {
+        if (b.times[i]! >= since && Number.isFinite(b.values[i]!)) {
+          sum += b.values[i]!;
+          n++;
+        }
+      }
+      if (n > 0) baselineThisWeek.set(key, sum / n);
+    }
+    for (const [key, d] of daily) {
+      const last: WeekAggregates = {
+        dailyMeans: d.mean.subarray(0, days),
+        ...optional('p95', p95.get(key)?.[0]),
+        ...optional('max', maxOf(d.max.subarray(0, days))),
+      };
+      const current: WeekAggregates = {
+        dailyMeans: d.mean.subarray(days, 2 * days),
+        ...optional('p95', p95.get(key)?.[1]),
+        ...optional('max', maxOf(d.max.subarray(days, 2 * days))),
+      };
+      const c = compareWeeks(d, current, last, baselineThisWeek.get(key), { alpha: s.alpha, minRelativeChange: s.minSignificantChange });
+      comparisons.push(c);
+      if (c.thisWeek && !c.lastWeek) newSeries.push(d);
+      if (!c.thisWeek && c.lastWeek) goneSeries.push(key);
+      if (c.thisWeek && c.thisWeek.daysWithData < days) gaps.push(key);
+      if (c.thisWeek && c.baselineMean === undefined) noBaseline.push(key);
+    }
+    comparisons.sort(
+      (a, b) =>
+        Number(b.significance?.significant ?? false) - Number(a.significance?.significant ?? false) ||
+        Math.abs(finiteOr(b.changeVsLastWeek, 0)) - Math.abs(finiteOr(a.changeVsLastWeek, 0)) ||
+        a.series.localeCompare(b.series),
+    );
+    const withData = comparisons.filter((c) => c.thisWeek).length;
+    if (withData === 0) {
+      notes.push({
+        kind: 'no-data',
+        message: `No points at all between ${formatZoned(since, timezone)} and ${formatZoned(until, timezone)} (${timezone}): nothing to compare, project or chart.`,
+      });
+    }
+    this.describeNewSeries(newSeries, daily, days, since, timezone, notes);
+    if (goneSeries.length > 0) {
+      notes.push({ kind: 'gone-series', message: `${goneSeries.length} series had data last week but none this week.`, series: goneSeries.slice(0, 20) });
+    }
+    if (gaps.length > 0) {
+      notes.push({
+        kind: 'gaps',
+        message: `${gaps.length} series have whole days without data this week; their means cover the days with data only.`,
+        series: gaps.slice(0, 20),
+      });
+    }
+    if (noBaseline.length > 0) {
+      notes.push({ kind: 'no-baseline', message: `${noBaseline.length} series have data but no baseline this week (not learned yet).`, series: noBaseline.slice(0, 20) });
+    }
+
+    const incidents = groupIncidents(
+      anomalies.map((a) => a),
+      alerts,
+      { mergeGapMs: s.incidentGapMs, minPoints: s.incidentMinPoints, minDurationMs: s.incidentMinDurationMs, warningScore: s.warningScore, criticalScore: s.criticalScore },
+    );
+    const hygiene = alertHygiene(alerts, incidents, { flapWindowMs: s.flapWindowMs, incidentSlackMs: s.incidentGapMs });
+
+    const shifts: BaselineShift[] = [];
+    for (const b of baseline.values()) {
+      const shift = detectBaselineShift(b, { since, until, minSegment: 2, minRelativeChange: 0.1, minStrength: 3 });
+      if (shift) shifts.push(shift);
+    }
+    shifts.sort((a, b) => b.strength - a.strength);
+
+    const leakRe = globToRegExp(s.leakMetrics);
+    const leaks: (SeriesId & { evidence: LeakEvidence })[] = [];
+    const projections: Projection[] = [];
+    for (const t of trends.values()) {
+      if (leakRe.test(t.metric)) {
+        const evidence = detectLeak(t, { since, until, minRelativeGrowth: 0.05, minRisingTroughs: 0.8 });
+        if (evidence) leaks.push({ series: t.series, host: t.host, metric: t.metric, evidence });
+      }
+      const limit = this.limits.resolve(t.metric, t.host);
+      if (!limit) continue;
+      const range = this.projector.project({ times: t.times, values: t.values, limit: limit.limit, nowMs: until });
+      if (!range) continue;
+      const breached = range.current >= limit.limit;
+      if (!breached && !Number.isFinite(range.p50Ms)) continue;
+      projections.push({
+        series: t.series,
+        host: t.host,
+        metric: t.metric,
+        limit,
+        current: range.current,
+        slopePerDay: range.slopePerMs * DAY,
+        etaP50Ms: breached ? 0 : range.p50Ms,
+        etaP90Ms: breached ? 0 : range.p90Ms,
+        etaLowMs: breached ? 0 : range.lowMs,
+        method: range.method,
+        breached,
+      });
+    }
+    projections.sort((a, b) => a.etaP50Ms - b.etaP50Ms || a.etaLowMs - b.etaLowMs);
+    leaks.sort((a, b) => b.evidence.relativeGrowth - a.evidence.relativeGrowth);
+
+    const recurring = recurringAnomalyHours(anomalies, timezone, s.maintenanceMinDays);
+    const recommendations = recommend(
+      { projections, comparisons, leaks, hygiene, recurring },
+      {
+        capacityHorizonMs: s.capacityHorizonMs,
+        growthForCapacity: s.growthForCapacity,
+        noisyMinAlerts: s.noisyMinAlerts,
+        noisyMinShareWithoutIncident: s.noisyMinShareWithoutIncident,
+      },
+    );
+    const analysedAt = performance.now();
+
+    // Charts: the series a reader will ask about first.
+    const picks: { series: string; reason: string }[] = [];
+    const pick = (series: string, reason: string): void => {
+      if (!picks.some((p) => p.series === series)) picks.push({ series, reason });
+    };
+    const bySeverity = [...incidents].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.peak.score - a.peak.score);
+    for (const i of bySeverity.slice(0, 4)) pick(i.peak.series, `incident on ${i.host} at ${formatZoned(i.start, timezone)}`);
+    for (const p of projections.slice(0, 3)) pick(p.series, `projection: ${p.limit.label}`);
+    for (const l of leaks.slice(0, 2)) pick(l.series, 'leak-like trend');
+    for (const sh of shifts.slice(0, 2)) pick(sh.series, 'baseline shift');
+    for (const c of comparisons.filter((c) => c.significance?.significant).slice(0, 2)) pick(c.series, 'significant change');
+    const chosen = picks.slice(0, s.maxCharts);
+    const bucketMs = Math.max(5 * 60_000, Math.round(periodMs / 336));
+    const chartData = await this.store.chartData(
+      chosen.map((p) => p.series),
+      since,
+      until,
+      bucketMs,
+    );
+    const charts = new Map<string, Buffer>();
+    const chartRefs: ChartRef[] = [];
+    chosen.forEach((p, index) => {
+      const data = chartData.get(p.series);
+      if (!data) return;
+      const id = daily.get(p.series) ?? trends.get(p.series);
+      const limit = id ? this.limits.resolve(id.metric, id.host) : undefined;
+      const file = `chart-${index + 1}.png`;
+      charts.set(
+        file,
+        renderChart({
+          title: p.series,
+          times: data.times,
+          value: data.value,
+          expected: data.expected,
+          lower: data.lower,
+          upper: data.upper,
+          anomalies: anomalies.filter((a) => a.series === p.series),
+          ...(limit ? { limit: limit.limit } : {}),
+          timeZone: timezone,
+          from: since,
+          until,
+        }),
+      );
+      chartRefs.push({ cid: `chart-${index + 1}@tideline`, file, series: p.series, title: p.series, reason: p.reason });
+    });
+    const finished = performance.now();
+
+    const hosts = new Set<string>();
+    for (const c of comparisons) hosts.add(c.host);
+    const report: WeeklyReport = {
+      schema: REPORT_SCHEMA,
+      id: request.id,
+      title: `Tideline weekly report: ${formatZoned(since, timezone)} – ${formatZoned(until, timezone)} (${timezone})`,
+      trigger: request.trigger,
+      period: { since, until, timezone },
+      previous: { since: prevSince, until: since, timezone },
+      generatedAt: request.now ?? Date.now(),
+      summary: {
+        hosts: hosts.size,
+        series: comparisons.length,
+        seriesWithData: withData,
+        significantChanges: comparisons.filter((c) => c.significance?.significant).length,
+        incidents: incidents.length,
+        alertsFired: hygiene.reduce((sum, h) => sum + h.firing, 0),
+        projections: projections.length,
+        recommendations: recommendations.length,
+      },
+      comparisons,
+      incidents,
+      hygiene: hygiene.slice(0, MAX_ROWS.hygiene),
+      shifts: shifts.slice(0, MAX_ROWS.shifts),
+      projections: projections.slice(0, MAX_ROWS.projections),
+      recommendations,
+      notes,
+      charts: chartRefs,
+      timings: {
+        ...this.store.timings,
+        queriesMs: Math.round(queriedAt - started),
+        analysisMs: Math.round(analysedAt - queriedAt),
+        chartsMs: Math.round(finished - analysedAt),
+        totalMs: Math.round(finished - started),
+      },
+    };
+    return { report, charts };
+  }
+
+  private describeNewSeries(
+    newSeries: readonly SeriesId[],
+    daily: ReadonlyMap<string, DailyStats>,
+    days: number,
+    since: number,
+    timezone: string,
+    notes: DataNote[],
+  ): void {
+    if (newSeries.length === 0) return;
+    const byHost = new Map<string, SeriesId[]>();
+    for (const s of newSeries) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
+    const hostsAllNew: string[] = [];
+    for (const [host, list] of byHost) {
+      const total = [...daily.values()].filter((d) => d.host === host).length;
+      if (list.length === total) {
+        const first = Math.min(
+          ...list.map((s) => {
+            const values = daily.get(s.series)!.mean;
+            for (let i = days; i < values.length; i++) if (Number.isFinite(values[i]!)) return i - days;
+            return days;
+          }),
+        );
+        hostsAllNew.push(first > 0 ? `${host} (from ${formatZoned(since + first * DAY, timezone).slice(0, 14)})` : host);
+      }
+    }
+    if (hostsAllNew.length > 0) {
+      notes.push({
+        kind: 'new-series',
+        message: `New this week, so no week-over-week comparison: host${hostsAllNew.length > 1 ? 's' : ''} ${hostsAllNew.slice(0, 20).join(', ')}${hostsAllNew.length > 20 ? ', …' : ''}.`,
+        series: newSeries.slice(0, 20).map((s) => s.series),
+      });
+    }
+    const others = newSeries.filter((s) => !hostsAllNew.some((h) => h.startsWith(s.host)));
+    if (others.length > 0) {
+      notes.push({ kind: 'new-series', message: `${others.length} series on known hosts are new this week.`, series: others.slice(0, 20).map((s) => s.series) });
+    }
+  }
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value !== undefined && Number.isFinite(value) ? ({ [key]: value } as Record<K, number>) : {};
+}
+
+function maxOf(values: Float64Array): number | undefined {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m === -Infinity ? undefined : m;
+}
+
+function finiteOr(x: number | undefined, fallback: number): number {
+  return x !== undefined && Number.isFinite(x) ? x : x === undefined ? fallback : 1e9;
+}
+
+function severityRank(s: string): number {
+  return s === 'critical' ? 2 : s === 'warning' ? 1 : 0;
+}

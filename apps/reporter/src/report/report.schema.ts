@@ -1,0 +1,172 @@
+/**
+ * The weekly report as data: what the HTML, the plain text and `GET /reports/:id.json` are rendered from.
+ * Times are epoch milliseconds. Bump {@link REPORT_SCHEMA} when a field changes meaning.
+ */
+export const REPORT_SCHEMA = 'tideline.report/1' as const;
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface ReportPeriod {
+  readonly since: number;
+  readonly until: number;
+  /** IANA timezone the report's dates and hours are shown in. */
+  readonly timezone: string;
+}
+
+/** Mean, p95 and max of one series over one week; `undefined` when the series had no points then. */
+export interface WeekStats {
+  readonly mean: number;
+  readonly p95: number;
+  readonly max: number;
+  /** Days (of the period) with at least one point. */
+  readonly daysWithData: number;
+}
+
+/** Welch's t-test on the two weeks' daily means (see analysis/welch-t-test.ts for why daily). */
+export interface Significance {
+  readonly test: 'welch-t-daily-means';
+  readonly t: number;
+  readonly df: number;
+  readonly pValue: number;
+  /** `pValue < alpha` and the relative change is at least the configured minimum. */
+  readonly significant: boolean;
+}
+
+export interface SeriesComparison {
+  readonly series: string;
+  readonly host: string;
+  readonly metric: string;
+  readonly thisWeek?: WeekStats;
+  readonly lastWeek?: WeekStats;
+  /** The baseline's mean expected value over this week. */
+  readonly baselineMean?: number;
+  /** Relative change of the mean against last week (0.1 = +10 %). */
+  readonly changeVsLastWeek?: number;
+  /** Relative change of the mean against the baseline's expected value. */
+  readonly changeVsBaseline?: number;
+  readonly significance?: Significance;
+}
+
+export interface Incident {
+  readonly id: string;
+  readonly host: string;
+  readonly series: readonly string[];
+  readonly metrics: readonly string[];
+  readonly start: number;
+  readonly end: number;
+  readonly durationMs: number;
+  /** The highest anomaly score in the incident and where it was. */
+  readonly peak: { readonly series: string; readonly time: number; readonly score: number; readonly value: number };
+  readonly severity: Severity;
+  readonly anomalousPoints: number;
+  readonly alerts: number;
+}
+
+export interface AlertHygieneRow {
+  readonly series: string;
+  readonly host: string;
+  readonly metric: string;
+  readonly firing: number;
+  readonly resolved: number;
+  /** Re-fired within the flap window of resolving. */
+  readonly flaps: number;
+  /** Firing alerts that overlap no incident. */
+  readonly withoutIncident: number;
+  readonly medianDurationMs?: number;
+}
+
+export interface BaselineShift {
+  readonly series: string;
+  readonly host: string;
+  readonly metric: string;
+  readonly at: number;
+  readonly before: number;
+  readonly after: number;
+  /** `(after - before) / |before|`. */
+  readonly change: number;
+  /** Size of the shift in units of the within-segment noise. */
+  readonly strength: number;
+}
+
+export interface LimitRef {
+  readonly kind: 'capacity' | 'slo';
+  readonly limit: number;
+  readonly label: string;
+  /** The config rule that set it, e.g. `reporter.limits[0]`. */
+  readonly source: string;
+}
+
+export interface Projection {
+  readonly series: string;
+  readonly host: string;
+  readonly metric: string;
+  readonly limit: LimitRef;
+  readonly current: number;
+  /** Growth per day (units of the metric). */
+  readonly slopePerDay: number;
+  /** Time until the limit, as a range: p50 (likely) and p90 (conservative: later, or earlier for the p10 bound). */
+  readonly etaP50Ms: number;
+  readonly etaP90Ms: number;
+  readonly etaLowMs: number;
+  readonly method: string;
+  /** Already at or over the limit. */
+  readonly breached: boolean;
+}
+
+export type RecommendationKind = 'capacity' | 'investigate-leak' | 'lower-sensitivity' | 'declare-maintenance';
+
+export interface Recommendation {
+  readonly kind: RecommendationKind;
+  readonly series?: string;
+  readonly host: string;
+  readonly metric?: string;
+  readonly title: string;
+  /** The numbers behind it, ready to print. */
+  readonly evidence: string;
+  readonly priority: number;
+}
+
+/** Something the report could not say, and why. */
+export interface DataNote {
+  readonly kind: 'no-data' | 'gaps' | 'new-series' | 'gone-series' | 'invalid-recipient' | 'query-failed' | 'no-baseline';
+  readonly message: string;
+  readonly series?: readonly string[];
+}
+
+export interface ChartRef {
+  readonly cid: string;
+  readonly file: string;
+  readonly series: string;
+  readonly title: string;
+  readonly reason: string;
+}
+
+export interface WeeklyReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly id: string;
+  readonly title: string;
+  readonly trigger: 'schedule' | 'on-demand' | 'catch-up';
+  readonly period: ReportPeriod;
+  readonly previous: ReportPeriod;
+  readonly generatedAt: number;
+  readonly summary: {
+    readonly hosts: number;
+    readonly series: number;
+    readonly seriesWithData: number;
+    readonly significantChanges: number;
+    readonly incidents: number;
+    readonly alertsFired: number;
+    readonly projections: number;
+    readonly recommendations: number;
+  };
+  readonly comparisons: readonly SeriesComparison[];
+  readonly incidents: readonly Incident[];
+  readonly hygiene: readonly AlertHygieneRow[];
+  readonly shifts: readonly BaselineShift[];
+  readonly projections: readonly Projection[];
+  readonly recommendations: readonly Recommendation[];
+  readonly notes: readonly DataNote[];
+  readonly charts: readonly ChartRef[];
+  /** How long each query took, for the benchmark and for operators. */
+  readonly timings: Readonly<Record<string, number>>;
+}
