@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { serviceShellSuite } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { expectEventually, stackFromEnv, uniqueDatabase, uniqueGroup, uniqueTopic } from '@tideline/testing';
 
 serviceShellSuite({
   app: 'anomaly',
@@ -8,4 +8,14 @@ serviceShellSuite({
   dependencies: ['kafka', 'influx'],
   stack: stackFromEnv(),
   eventually: expectEventually,
+  // The anomaly pipeline runs too: topics, groups and database of this test's own.
+  env: {
+    INFLUX_DATABASE: uniqueDatabase('anomaly_shell'),
+    TIDELINE__ANOMALY__TOPICS__METRICS: uniqueTopic('anomaly-shell-metrics'),
+    TIDELINE__ANOMALY__TOPICS__MODEL_CHECKPOINTS: uniqueTopic('anomaly-shell-checkpoints'),
+    TIDELINE__ANOMALY__TOPICS__ALERT_STATE: uniqueTopic('anomaly-shell-alert-state'),
+    TIDELINE__ANOMALY__TOPICS__ALERTS: uniqueTopic('anomaly-shell-alerts'),
+    TIDELINE__ANOMALY__CONSUMER_GROUP: uniqueGroup('anomaly-shell'),
+    TIDELINE__ANOMALY__WEBHOOK_CONSUMER_GROUP: uniqueGroup('anomaly-shell-webhooks'),
+  },
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { serviceShellSuite } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { expectEventually, stackFromEnv, uniqueDatabase, uniqueTopic } from '@tideline/testing';
 
 serviceShellSuite({
   app: 'collector',
@@ -8,4 +8,9 @@ serviceShellSuite({
   dependencies: ['kafka'],
   stack: stackFromEnv(),
   eventually: expectEventually,
+  // The collection feature runs too: its metric events go to a topic of this test's own.
+  env: {
+    TIDELINE__COLLECTOR__TOPIC: uniqueTopic('collector-shell'),
+    INFLUX_DATABASE: uniqueDatabase('collector_shell'),
+  },
 });

@@ -19,6 +19,11 @@ export interface ServiceShellSuiteOptions {
    * depend on the testing library (module boundaries).
    */
   readonly eventually: <T>(fn: () => T | Promise<T>, options?: { readonly timeoutMs?: number }) => Promise<T>;
+  /**
+   * More environment for every start, e.g. topics, consumer groups and a database of the test's own: the app runs
+   * its features too, and they must not share data with other tests or a running Tideline.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Start-up plus SIGTERM must finish well within this. */
@@ -41,6 +46,7 @@ export function serviceShellSuite(options: ServiceShellSuiteOptions): void {
         KAFKA_BROKERS: options.stack.kafkaBrokers.join(','),
         INFLUX_URL: options.stack.influxUrl,
         HTTP_PORT: String(port),
+        ...options.env,
         ...env,
       },
     });
