@@ -118,6 +118,7 @@ async function startContainers(tc: Testcontainers, log: (line: string) => void):
 interface StackUpJson {
   readonly ok: boolean;
   readonly started: string[];
+  readonly env: { readonly KAFKA_BROKERS: string; readonly INFLUX_URL: string };
 }
 
 /** Runs `tideline stack up --json` (the very command users run) and stops only what that call started. */
@@ -127,10 +128,9 @@ async function startNativeStack(
 ): Promise<TestStack> {
   const cli = tidelineBin();
   const up = await runCli(cli, ['stack', 'up', '--json'], env);
-  const lastLine = up.stdout.trim().split('\n').at(-1) ?? '';
   let result: StackUpJson | undefined;
   try {
-    result = JSON.parse(lastLine) as StackUpJson;
+    result = JSON.parse(up.stdout.trim().split('\n').at(-1) ?? '') as StackUpJson;
   } catch {
     result = undefined;
   }
@@ -138,19 +138,14 @@ async function startNativeStack(
     if (result !== undefined && result.started.length > 0) await runCli(cli, ['stack', 'down', ...result.started], env);
     throw new Error(`\`tideline stack up\` failed (exit code ${up.code}); its output is above`);
   }
-  const status = await runCli(cli, ['stack', 'status', '--json'], env);
-  const endpoints = JSON.parse(status.stdout) as { name: string; address: string }[];
-  const kafka = endpoints.find((entry) => entry.name === 'kafka');
-  const influx = endpoints.find((entry) => entry.name === 'influxdb');
-  if (kafka === undefined || influx === undefined)
-    throw new Error(`unexpected \`tideline stack status --json\`: ${status.stdout}`);
-  const started = result.started;
+  const { started, env: endpoints } = result;
   log(
-    `test stack: KAFKA_BROKERS=${kafka.address} INFLUX_URL=${influx.address} (native; started: ${started.join(', ') || 'nothing, already running'})`,
+    `test stack: KAFKA_BROKERS=${endpoints.KAFKA_BROKERS} INFLUX_URL=${endpoints.INFLUX_URL} ` +
+      `(native; started: ${started.join(', ') || 'nothing, already running'})`,
   );
   return {
-    kafkaBrokers: kafka.address,
-    influxUrl: influx.address,
+    kafkaBrokers: endpoints.KAFKA_BROKERS,
+    influxUrl: endpoints.INFLUX_URL,
     source: 'native',
     stop: async () => {
       if (started.length === 0) return;

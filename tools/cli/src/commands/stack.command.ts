@@ -11,7 +11,7 @@ import {
   stackComponents,
   statusOf,
 } from '../stack/stack';
-import { resolveStackSettings } from '../stack/stack-settings';
+import { influxUrl, kafkaBrokers, resolveStackSettings } from '../stack/stack-settings';
 import { appComponents } from '../services/app-services';
 import type { RegisterCommand } from './index';
 
@@ -46,7 +46,10 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
       out.info(`stack home: ${settings.paths.home}`);
       const results = await bringUp(components, options.timeout, out);
       printUpResults(results, components, out);
-      if (options.json) process.stdout.write(`${upJson(results)}\n`);
+      if (options.json) {
+        const env = { KAFKA_BROKERS: kafkaBrokers(settings), INFLUX_URL: influxUrl(settings) };
+        process.stdout.write(`${upJson(results, env)}\n`);
+      }
       if (!upSucceeded(results)) {
         process.exitCode = 1;
         return;

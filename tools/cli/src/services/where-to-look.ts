@@ -6,7 +6,8 @@ import { influxUrl, kafkaBrokers, type StackSettings } from '../stack/stack-sett
 /** What `tideline up` prints once everything answers: where to look next. */
 export function whereToLook(settings: StackSettings, apps: readonly AppService[]): string[] {
   const query = `SELECT "value" FROM "${MEASUREMENTS.points}" WHERE time > now() - 5m GROUP BY "series" LIMIT 3`;
-  const runDir = path.relative(process.cwd(), settings.paths.runDir) || '.';
+  const relative = path.relative(process.cwd(), settings.paths.runDir);
+  const runDir = relative.startsWith('..') || path.isAbsolute(relative) ? settings.paths.runDir : relative;
   return [
     '',
     'Tideline is up.',

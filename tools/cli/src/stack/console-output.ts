@@ -25,13 +25,21 @@ export function printUpResults(
       continue;
     }
     lines.forEach((line) => out.error(line));
-    const tail = tailFile(result.logFile, tailLines);
+    const tail = lastRun(tailFile(result.logFile, tailLines));
     if (tail.length > 0) {
       out.error(`---- last ${tail.length} lines of ${result.logFile}`);
       tail.forEach((line) => out.error(`  ${line}`));
       out.error('----');
     }
   }
+}
+
+/** The lines since the last start marker that `spawnDetached` writes (older runs' lines only confuse). */
+export function lastRun(lines: readonly string[]): string[] {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^--- \S+ (starting|formatting): /.test(lines[i] ?? '')) return lines.slice(i);
+  }
+  return [...lines];
 }
 
 /** Parses `--timeout <seconds>`. */

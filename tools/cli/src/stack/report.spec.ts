@@ -56,8 +56,13 @@ describe('report', () => {
       { name: 'influxdb', outcome: 'already-running', pid: 2, detail: '' },
     ] as const;
     assert.equal(upSucceeded(results), true);
-    const parsed = JSON.parse(upJson(results)) as { ok: boolean; started: string[] };
+    const parsed = JSON.parse(upJson(results, { KAFKA_BROKERS: '127.0.0.1:19092' })) as {
+      ok: boolean;
+      started: string[];
+      env: Record<string, string>;
+    };
     assert.deepEqual(parsed.started, ['kafka']);
+    assert.deepEqual(parsed.env, { KAFKA_BROKERS: '127.0.0.1:19092' });
     assert.equal(parsed.ok, true);
     assert.equal(upSucceeded([{ name: 'kafka', outcome: 'failed', reason: 'x', logFile: 'l' }]), false);
   });

@@ -45,11 +45,15 @@ export function upSucceeded(results: readonly UpResult[]): boolean {
   return results.every((result) => result.outcome !== 'failed');
 }
 
-/** What a machine reads from `--json`: every result, and the names this call started (so it can stop exactly those). */
-export function upJson(results: readonly UpResult[]): string {
+/**
+ * What a machine reads from `--json`: the outcome, the names this call started (so it can stop exactly those), the
+ * environment that points clients at the servers, and every result.
+ */
+export function upJson(results: readonly UpResult[], env: Readonly<Record<string, string>> = {}): string {
   return JSON.stringify({
     ok: upSucceeded(results),
     started: results.filter((result) => result.outcome === 'started').map((result) => result.name),
+    env,
     results,
   });
 }
