@@ -15,10 +15,8 @@ export interface TimeToLimitInput {
 export interface TimeToLimitRange {
   /** Median time until the limit is reached, in ms from `nowMs`; Infinity when not heading there. */
   readonly p50Ms: number;
-  /** 90 % bound: the limit is reached later than this with probability 0.1 only. */
+  /** 90 % bound: the limit is reached later than this with probability 0.1 only (Infinity: maybe never). */
   readonly p90Ms: number;
-  /** The early bound (p10): the soonest plausible time. */
-  readonly lowMs: number;
   readonly current: number;
   /** Trend, units per ms. */
   readonly slopePerMs: number;

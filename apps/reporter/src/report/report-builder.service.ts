@@ -210,12 +210,11 @@ export class ReportBuilder {
         slopePerDay: range.slopePerMs * DAY,
         etaP50Ms: breached ? 0 : range.p50Ms,
         etaP90Ms: breached ? 0 : range.p90Ms,
-        etaLowMs: breached ? 0 : range.lowMs,
         method: range.method,
         breached,
       });
     }
-    projections.sort((a, b) => a.etaP50Ms - b.etaP50Ms || a.etaLowMs - b.etaLowMs);
+    projections.sort((a, b) => a.etaP50Ms - b.etaP50Ms || a.etaP90Ms - b.etaP90Ms);
     leaks.sort((a, b) => b.evidence.relativeGrowth - a.evidence.relativeGrowth);
 
     const recurring = recurringAnomalyHours(anomalies, timezone, s.maintenanceMinDays);

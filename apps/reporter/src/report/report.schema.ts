@@ -104,10 +104,12 @@ export interface Projection {
   readonly current: number;
   /** Growth per day (units of the metric). */
   readonly slopePerDay: number;
-  /** Time until the limit, as a range: p50 (likely) and p90 (conservative: later, or earlier for the p10 bound). */
+  /**
+   * Time until the limit from the report's end, as a range: p50 at the fitted slope, p90 at the slope's lower
+   * 80 % bound (the latest it plausibly happens); Infinity when the slow bound never gets there.
+   */
   readonly etaP50Ms: number;
   readonly etaP90Ms: number;
-  readonly etaLowMs: number;
   readonly method: string;
   /** Already at or over the limit. */
   readonly breached: boolean;

@@ -93,6 +93,14 @@ export const reporterSectionSchema = z
       })
       .strict()
       .prefault({}),
+    /** InfluxQL timeout of the report's queries (they scan a fortnight of every series, so far above influx.timeoutMs). */
+    queryTimeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(3_600_000)
+      .default(600_000)
+      .describe('an integer number of milliseconds 1000-3600000'),
     /** Length of the reported period, ending at the tick. */
     periodMs: z
       .number()

@@ -6,6 +6,7 @@ import { registerDownCommand } from './down.command';
 import { registerEvalCommand } from './eval.command';
 import { registerNabScoreCommand } from './nab-score.command';
 import { registerReplayCommand } from './replay.command';
+import { registerReportCommand } from './report.command';
 import { registerStackCommand } from './stack.command';
 import { registerStatusCommand } from './status.command';
 import { registerUpCommand } from './up.command';
@@ -24,4 +25,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerBenchCollectorCommand,
   registerReplayCommand,
   registerAlertsCommand,
+  registerReportCommand,
 ];
