@@ -33,6 +33,8 @@ export interface TidelineDetectorOptions {
   cusumK?: number;
   /** CUSUM value that counts as 4σ of evidence. */
   cusumH?: number;
+  /** Weight of the sustained-deviation (drift) detector (0 turns it off). */
+  driftWeight?: number;
   /** Smoothing of the sustained-deviation (drift) statistic. */
   driftAlpha?: number;
   /** Learning rate of the per-series tail quantile (log space). */
@@ -53,6 +55,13 @@ export interface TidelineDetectorOptions {
   escalate?: number;
   /** A deviation still this large (drift statistic) when suppression ends is adopted as the new level. */
   adoptDrift?: number;
+  /**
+   * A value beyond the range of everything seen so far by more than this fraction of that range is an anomaly of
+   * its own (the "spatial anomaly" rule of Numenta's NAB detector); 0 turns the rule off.
+   */
+  extremeTolerance?: number;
+  /** The extreme rule applies only to points whose own normalised surprise reaches this. */
+  extremeGate?: number;
   /** Points before any score is produced. */
   warmUpPoints?: number;
 }
@@ -94,26 +103,29 @@ export interface TidelineDetectorSnapshot {
 
 const DEFAULTS: Required<TidelineDetectorOptions> = {
   localAlpha: 0.1,
-  slowAlpha: 0.005,
-  scaleAlpha: 0.02,
-  clip: 3,
-  seasonAlpha: 0.1,
+  slowAlpha: 0.002,
+  scaleAlpha: 0.01,
+  clip: 4,
+  seasonAlpha: 0.05,
   maeAlpha: 0.01,
-  seasonMargin: 0.9,
-  dailyBins: 96,
+  seasonMargin: 1,
+  dailyBins: 144,
   cusumK: 0.5,
-  cusumH: 10,
+  cusumH: 1e9,
   driftAlpha: 0.1,
-  tailEta: 0.05,
-  tailProbability: 0.002,
-  maxHalfLife: 3000,
+  driftWeight: 1,
+  tailEta: 0.1,
+  tailProbability: 0.003,
+  maxHalfLife: 6000,
   maxMargin: 1,
   fire: 1,
-  suppressPoints: 100,
+  suppressPoints: 50,
   quietFactor: 0.3,
   escalate: 1.5,
   adoptDrift: 3,
   warmUpPoints: 30,
+  extremeTolerance: 0.05,
+  extremeGate: 0.3,
 };
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
@@ -146,7 +158,9 @@ const LAST_X = 16;
 const LAST_SCORE = 17;
 const LAST_ALERT = 18;
 const LAST_CUSUM_WINS = 19;
-const HEADER = 20;
+const MIN_X = 20;
+const MAX_X = 21;
+const HEADER = 22;
 const L0 = HEADER;
 const L1 = L0 + RobustLevel.SIZE;
 const L2 = L1 + RobustLevel.SIZE;
@@ -301,6 +315,8 @@ export class TidelineDetector implements PointScorer {
       s[LAST_T] = t;
       s[LAST_X] = x;
       s[LAST_PRED] = x;
+      s[MIN_X] = x;
+      s[MAX_X] = x;
       p.l0.update(s, x);
       p.l1.update(s, x);
       p.l2.update(s, x);
@@ -351,7 +367,7 @@ export class TidelineDetector implements PointScorer {
     const zs = eSlow / (SQRT_HALF_PI * maeSlow + floor);
     const drift = s[DRIFT]! + o.driftAlpha * ((zs > 4 ? 4 : zs < -4 ? -4 : zs) - s[DRIFT]!);
     s[DRIFT] = drift;
-    const u2 = drift < 0 ? -drift : drift;
+    const u2 = (drift < 0 ? -drift : drift) * o.driftWeight;
 
     const warm = n < o.warmUpPoints;
     if (n === o.warmUpPoints) {
@@ -360,7 +376,17 @@ export class TidelineDetector implements PointScorer {
     }
     const r1 = p.norm1.update(s, u1);
     const r2 = p.norm2.update(s, u2);
-    const r = r1 > r2 ? r1 : r2;
+    let r = r1 > r2 ? r1 : r2;
+    const lo = s[MIN_X]!;
+    const hi = s[MAX_X]!;
+    if (o.extremeTolerance > 0 && hi > lo) {
+      const tol = o.extremeTolerance * (hi - lo);
+      const beyond = x > hi + tol ? (x - hi) / (hi - lo) : x < lo - tol ? (lo - x) / (hi - lo) : 0;
+      // Only when the point is also somewhat surprising locally: a smooth trend to new highs is not an anomaly.
+      if (beyond > 0 && r >= o.extremeGate && 1 + beyond > r) r = 1 + beyond;
+    }
+    if (x < lo) s[MIN_X] = x;
+    if (x > hi) s[MAX_X] = x;
     let score = warm ? 0 : r / (r + 1);
 
     let suppress = s[SUPPRESS]!;
