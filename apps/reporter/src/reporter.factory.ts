@@ -41,7 +41,12 @@ export interface Reporter {
   close(): void;
 }
 
-export function createReporter(settings: ReporterSettings, influx: InfluxQueryable, database: string | undefined, overrides: ReporterOverrides = {}): Reporter {
+export function createReporter(
+  settings: ReporterSettings,
+  influx: InfluxQueryable,
+  database: string | undefined,
+  overrides: ReporterOverrides = {},
+): Reporter {
   const base = overrides.cwd ?? process.cwd();
   const dataDir = isAbsolute(settings.dataDir) ? settings.dataDir : resolve(base, settings.dataDir);
   const outboxDir = settings.outboxDir ? resolve(base, settings.outboxDir) : join(dataDir, 'outbox');
@@ -60,7 +65,12 @@ export function createReporter(settings: ReporterSettings, influx: InfluxQueryab
     ...(overrides.log ? { log: overrides.log } : {}),
   });
   const store = new ReportQueryStore(influx, database);
-  const builder = new ReportBuilder(store, settings.analysis, settings.limits, overrides.projector ?? new StatsTimeToLimit());
+  const builder = new ReportBuilder(
+    store,
+    settings.analysis,
+    settings.limits,
+    overrides.projector ?? new StatsTimeToLimit(),
+  );
   const runner = new ReportRunner(builder, archive, queue, delivery, {
     timezone: settings.schedule.timezone,
     recipients: settings.recipients,

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ReporterConfig } from '@tideline/config';
 import { InfluxClient } from '@tideline/influx';
 import { SERVICE_CONFIG } from '@tideline/service';

@@ -13,7 +13,11 @@ export interface AlertHygieneOptions {
  * Per series: alerts fired and resolved, flaps (re-fired within `flapWindowMs` of resolving), firings that overlap
  * no incident of their host, and the median firing→resolved duration (paired by alert id). Noisiest first.
  */
-export function alertHygiene(alerts: readonly AlertRecord[], incidents: readonly Incident[], options: AlertHygieneOptions): AlertHygieneRow[] {
+export function alertHygiene(
+  alerts: readonly AlertRecord[],
+  incidents: readonly Incident[],
+  options: AlertHygieneOptions,
+): AlertHygieneRow[] {
   const incidentsByHost = groupBy(incidents, (i) => i.host);
   const rows: AlertHygieneRow[] = [];
   for (const [series, list] of groupBy(alerts, (a) => a.series)) {

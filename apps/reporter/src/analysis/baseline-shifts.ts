@@ -18,7 +18,8 @@ export interface BaselineShiftOptions {
  * squared error of two constant segments (least-squares change point, the first step of binary segmentation,
  * Scott & Knott 1974), O(n) with prefix sums. Reported when the change is both relatively large and large against
  * the noise within the segments (the seasonal swing of a baseline counts as noise, so a daily cycle alone never
- * qualifies). Empty buckets (NaN) are skipped.
+ * qualifies). Empty buckets (NaN) are skipped. A steady trend is not a shift: the
+ * two segments must leave less than half the squared error of one straight line.
  */
 export function detectBaselineShift(input: BucketedSeries, options: BaselineShiftOptions): BaselineShift | undefined {
   const t: number[] = [];
@@ -54,6 +55,9 @@ export function detectBaselineShift(input: BucketedSeries, options: BaselineShif
     }
   }
   if (best < 0) return undefined;
+  // A steady trend also splits well into two means; a shift is a step, so two flat segments must fit clearly
+  // better than one straight line.
+  if (bestCost > 0.5 * lineSse(t, v)) return undefined;
   const before = (s[best]! - s[0]!) / best;
   const after = (s[n]! - s[best]!) / (n - best);
   const sd = Math.sqrt(bestCost / Math.max(1, n - 2));
@@ -61,5 +65,34 @@ export function detectBaselineShift(input: BucketedSeries, options: BaselineShif
   const change = before !== 0 ? diff / Math.abs(before) : diff === 0 ? 0 : Infinity;
   const strength = sd > 0 ? Math.abs(diff) / sd : diff === 0 ? 0 : Infinity;
   if (Math.abs(change) < options.minRelativeChange || strength < options.minStrength) return undefined;
-  return { series: input.series, host: input.host, metric: input.metric, at: t[best]!, before, after, change, strength };
+  return {
+    series: input.series,
+    host: input.host,
+    metric: input.metric,
+    at: t[best]!,
+    before,
+    after,
+    change,
+    strength,
+  };
+}
+
+/** Squared error around the least-squares line through (t, v). */
+function lineSse(t: readonly number[], v: readonly number[]): number {
+  const n = v.length;
+  let mt = 0;
+  let mv = 0;
+  for (let i = 0; i < n; i++) {
+    mt += t[i]! / n;
+    mv += v[i]! / n;
+  }
+  let stt = 0;
+  let stv = 0;
+  let svv = 0;
+  for (let i = 0; i < n; i++) {
+    stt += (t[i]! - mt) ** 2;
+    stv += (t[i]! - mt) * (v[i]! - mv);
+    svv += (v[i]! - mv) ** 2;
+  }
+  return stt > 0 ? Math.max(0, svv - (stv * stv) / stt) : svv;
 }

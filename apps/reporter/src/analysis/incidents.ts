@@ -21,7 +21,11 @@ const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical:
  * follows the peak score (`criticalScore`, `warningScore`). Sorted by start.
  * O(n log n) for n anomalous points.
  */
-export function groupIncidents(anomalies: readonly AnomalyPoint[], alerts: readonly AlertRecord[], options: IncidentOptions): Incident[] {
+export function groupIncidents(
+  anomalies: readonly AnomalyPoint[],
+  alerts: readonly AlertRecord[],
+  options: IncidentOptions,
+): Incident[] {
   const byHost = groupBy(anomalies, (a) => a.host);
   const alertsByHost = groupBy(
     alerts.filter((a) => a.state === 'firing'),
@@ -49,14 +53,20 @@ export function groupIncidents(anomalies: readonly AnomalyPoint[], alerts: reado
   return incidents.sort((a, b) => a.start - b.start || a.host.localeCompare(b.host));
 }
 
-function toIncident(host: string, cluster: readonly AnomalyPoint[], hostAlerts: readonly AlertRecord[], options: IncidentOptions): Incident {
+function toIncident(
+  host: string,
+  cluster: readonly AnomalyPoint[],
+  hostAlerts: readonly AlertRecord[],
+  options: IncidentOptions,
+): Incident {
   const slackMs = options.mergeGapMs;
   const start = cluster[0]!.time;
   const end = cluster[cluster.length - 1]!.time;
   let peak = cluster[0]!;
   for (const p of cluster) if (p.score > peak.score) peak = p;
   const during = hostAlerts.filter((a) => a.time >= start - slackMs && a.time <= end + slackMs);
-  let severity: Severity = peak.score >= options.criticalScore ? 'critical' : peak.score >= options.warningScore ? 'warning' : 'info';
+  let severity: Severity =
+    peak.score >= options.criticalScore ? 'critical' : peak.score >= options.warningScore ? 'warning' : 'info';
   if (during.length > 0) {
     severity = 'info';
     for (const a of during) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;

@@ -17,7 +17,11 @@ export interface RecurringHour {
  * of a scheduled job (backup, batch, cron) that should be declared as maintenance rather than alerted on.
  * The strongest hour per host; most days first.
  */
-export function recurringAnomalyHours(anomalies: readonly AnomalyPoint[], timeZone: string, minDays: number): RecurringHour[] {
+export function recurringAnomalyHours(
+  anomalies: readonly AnomalyPoint[],
+  timeZone: string,
+  minDays: number,
+): RecurringHour[] {
   const out: RecurringHour[] = [];
   for (const [host, points] of groupBy(anomalies, (a) => a.host)) {
     const byHour = new Map<number, { days: Set<string>; metrics: Set<string>; points: number }>();

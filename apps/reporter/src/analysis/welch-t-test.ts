@@ -33,7 +33,9 @@ export function welchTTest(a: SampleMoments, b: SampleMoments): WelchResult | un
   const se2 = va + vb;
   const diff = a.mean - b.mean;
   if (!(se2 > 0)) {
-    return diff === 0 ? { t: 0, df: a.n + b.n - 2, pValue: 1 } : { t: diff > 0 ? Infinity : -Infinity, df: a.n + b.n - 2, pValue: 0 };
+    return diff === 0
+      ? { t: 0, df: a.n + b.n - 2, pValue: 1 }
+      : { t: diff > 0 ? Infinity : -Infinity, df: a.n + b.n - 2, pValue: 0 };
   }
   const t = diff / Math.sqrt(se2);
   const df = (se2 * se2) / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1));

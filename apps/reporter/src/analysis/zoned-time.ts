@@ -67,5 +67,5 @@ export function formatDuration(ms: number): string {
     const hours = Math.round((d - days) * 24);
     return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
   }
-  return `${Math.round(d)} d`;
+  return d < 100 ? `${d.toFixed(1)} d` : `${Math.round(d)} d`;
 }

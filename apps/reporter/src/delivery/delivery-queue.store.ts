@@ -60,7 +60,9 @@ export class DeliveryQueue {
   }
 
   /** Adds a job unless one with the same key exists in any state (enqueueing is idempotent). */
-  async enqueue(job: Omit<DeliveryJob, 'key' | 'attempts' | 'nextAttemptAt'> & { nextAttemptAt?: number }): Promise<DeliveryJob> {
+  async enqueue(
+    job: Omit<DeliveryJob, 'key' | 'attempts' | 'nextAttemptAt'> & { nextAttemptAt?: number },
+  ): Promise<DeliveryJob> {
     const key = DeliveryQueue.key(job.reportId, job.team);
     const existing = await this.get(key);
     if (existing) return existing.job;
@@ -95,7 +97,12 @@ export class DeliveryQueue {
   }
 
   /** Records the delivery, then removes the pending file: a crash in between leaves both, and `delivered` wins. */
-  async markDelivered(job: DeliveryJob, at: number, deliveredTo: string, rejected: readonly string[]): Promise<DeliveryJob> {
+  async markDelivered(
+    job: DeliveryJob,
+    at: number,
+    deliveredTo: string,
+    rejected: readonly string[],
+  ): Promise<DeliveryJob> {
     const done: DeliveryJob = { ...job, attempts: job.attempts + 1, deliveredAt: at, deliveredTo, rejected };
     await this.write('delivered', done);
     await rm(this.file('pending', job.key), { force: true });

@@ -46,7 +46,8 @@ function classify(error: unknown): MailDeliveryError {
   const e = error as { code?: string; responseCode?: number; message?: string };
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   // 4xx: the server says "later"; network failures: it may be back later. 5xx, auth and envelope errors are permanent.
-  const retriable = responseCode !== undefined ? responseCode >= 400 && responseCode < 500 : RETRIABLE_CODES.has(e.code ?? '');
+  const retriable =
+    responseCode !== undefined ? responseCode >= 400 && responseCode < 500 : RETRIABLE_CODES.has(e.code ?? '');
   return new MailDeliveryError(`SMTP: ${e.message ?? String(error)}`, {
     retriable,
     code: e.code ?? (responseCode !== undefined ? `smtp_${responseCode}` : 'smtp_error'),
@@ -62,7 +63,13 @@ function toMail(message: ReportMessage): SendMailOptions {
     subject: message.subject,
     text: message.text,
     html: message.html,
-    attachments: message.attachments.map((a) => ({ filename: a.filename, cid: a.cid, content: a.content, contentType: 'image/png', contentDisposition: 'inline' as const })),
+    attachments: message.attachments.map((a) => ({
+      filename: a.filename,
+      cid: a.cid,
+      content: a.content,
+      contentType: 'image/png',
+      contentDisposition: 'inline' as const,
+    })),
   };
 }
 
@@ -72,7 +79,11 @@ export class SmtpMailTransport implements MailTransport {
   readonly description: string;
 
   constructor(settings: SmtpSettings) {
-    const timeouts = { connectionTimeout: settings.timeoutMs, greetingTimeout: settings.timeoutMs, socketTimeout: settings.timeoutMs };
+    const timeouts = {
+      connectionTimeout: settings.timeoutMs,
+      greetingTimeout: settings.timeoutMs,
+      socketTimeout: settings.timeoutMs,
+    };
     if (settings.url) {
       this.transporter = createTransport({ url: settings.url, ...timeouts } as SMTPTransport.Options);
       const u = new URL(settings.url);

@@ -83,8 +83,13 @@ export class ReportDelivery {
         this.options.log?.(`delivery ${job.key} failed: ${reason}`);
         return { job: await this.queue.markFailed(job, this.now(), reason), state: 'failed' };
       }
-      this.options.log?.(`delivered ${job.key} via ${result.deliveredTo}${result.rejected.length > 0 ? ` (refused: ${result.rejected.join(', ')})` : ''}`);
-      return { job: await this.queue.markDelivered(job, this.now(), result.deliveredTo, result.rejected), state: 'delivered' };
+      this.options.log?.(
+        `delivered ${job.key} via ${result.deliveredTo}${result.rejected.length > 0 ? ` (refused: ${result.rejected.join(', ')})` : ''}`,
+      );
+      return {
+        job: await this.queue.markDelivered(job, this.now(), result.deliveredTo, result.rejected),
+        state: 'delivered',
+      };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (!isRetriable(error)) {
@@ -92,7 +97,9 @@ export class ReportDelivery {
         return { job: await this.queue.markFailed(job, this.now(), reason), state: 'failed' };
       }
       const delay = retryDelayMs(this.policy, job.attempts);
-      this.options.log?.(`delivery ${job.key} attempt ${job.attempts + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)} s`);
+      this.options.log?.(
+        `delivery ${job.key} attempt ${job.attempts + 1} failed (${reason}); retrying in ${Math.round(delay / 1000)} s`,
+      );
       return { job: await this.queue.reschedule(job, this.now() + delay, reason), state: 'pending' };
     }
   }
@@ -104,7 +111,11 @@ export class ReportDelivery {
     const files = new Set(await readdir(paths.chartsDir).catch(() => [] as string[]));
     for (const chart of report.charts) {
       if (!files.has(chart.file)) continue;
-      attachments.push({ filename: chart.file, cid: chart.cid, content: await readFile(join(paths.chartsDir, chart.file)) });
+      attachments.push({
+        filename: chart.file,
+        cid: chart.cid,
+        content: await readFile(join(paths.chartsDir, chart.file)),
+      });
     }
     const team = job.team === 'default' ? '' : ` (${job.team})`;
     return {

@@ -1,6 +1,12 @@
 import { MEASUREMENTS } from '@tideline/contracts';
 import type { StatementResult } from '@tideline/influx';
-import { parseSeriesKey, type AlertRecord, type AnomalyPoint, type BucketedSeries, type SeriesId } from '../analysis/analysis.types';
+import {
+  parseSeriesKey,
+  type AlertRecord,
+  type AnomalyPoint,
+  type BucketedSeries,
+  type SeriesId,
+} from '../analysis/analysis.types';
 
 /** Per-day mean and max of one series (NaN for days without points). */
 export interface DailyStats extends SeriesId {
@@ -128,7 +134,13 @@ export class ReportQueryStore {
    * One aggregate (`max("value")`, `percentile("value", 95)`) per series per period of `periodMs` from `from`:
    * the map holds one value per period (NaN when empty).
    */
-  async periodAggregate(name: string, aggregate: string, from: number, until: number, periodMs: number): Promise<Map<string, Float64Array>> {
+  async periodAggregate(
+    name: string,
+    aggregate: string,
+    from: number,
+    until: number,
+    periodMs: number,
+  ): Promise<Map<string, Float64Array>> {
     const result = await this.run(
       name,
       `SELECT ${aggregate} FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} ` +
@@ -218,8 +230,21 @@ export class ReportQueryStore {
   }
 
   /** Hourly (or `bucketMs`) means of the points of the metrics matching `metricRegex`. */
-  trendBuckets(metricRegex: string, from: number, until: number, bucketMs = HOUR): Promise<Map<string, BucketedSeries>> {
-    return this.bucketMeans('trend_buckets', MEASUREMENTS.points, 'value', from, until, bucketMs, `"metric" =~ /${metricRegex.replace(/\//g, '\\/')}/`);
+  trendBuckets(
+    metricRegex: string,
+    from: number,
+    until: number,
+    bucketMs = HOUR,
+  ): Promise<Map<string, BucketedSeries>> {
+    return this.bucketMeans(
+      'trend_buckets',
+      MEASUREMENTS.points,
+      'value',
+      from,
+      until,
+      bucketMs,
+      `"metric" =~ /${metricRegex.replace(/\//g, '\\/')}/`,
+    );
   }
 
   /** Points and baseline band of a few series, for charts. */
@@ -228,8 +253,16 @@ export class ReportQueryStore {
     from: number,
     until: number,
     bucketMs: number,
-  ): Promise<Map<string, { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }>> {
-    const out = new Map<string, { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }>();
+  ): Promise<
+    Map<
+      string,
+      { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }
+    >
+  > {
+    const out = new Map<
+      string,
+      { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }
+    >();
     if (series.length === 0) return out;
     const buckets = Math.ceil((until - from) / bucketMs);
     const empty = (): Float64Array => new Float64Array(buckets).fill(Number.NaN);
@@ -241,7 +274,10 @@ export class ReportQueryStore {
     const which = series.map((s) => `"series" = ${quoteString(s)}`).join(' OR ');
     const group = `GROUP BY ${timeBuckets(bucketMs, from)}, "series" fill(none)`;
     const [points, band] = await Promise.all([
-      this.run('chart_points', `SELECT mean("value") FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} AND (${which}) ${group}`),
+      this.run(
+        'chart_points',
+        `SELECT mean("value") FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} AND (${which}) ${group}`,
+      ),
       this.run(
         'chart_baseline',
         `SELECT mean("expected"), mean("lower"), mean("upper") FROM "${MEASUREMENTS.baseline}" ` +

@@ -52,7 +52,12 @@ export function renderChart(input: ChartInput): Buffer {
   };
   for (const arr of [input.value, input.lower, input.upper, input.expected]) for (const v of arr) consider(v);
   for (const a of input.anomalies) consider(a.value);
-  if (input.limit !== undefined && Number.isFinite(lo) && input.limit <= hi + (hi - lo) * 0.5 && input.limit >= lo - (hi - lo) * 0.5) {
+  if (
+    input.limit !== undefined &&
+    Number.isFinite(lo) &&
+    input.limit <= hi + (hi - lo) * 0.5 &&
+    input.limit >= lo - (hi - lo) * 0.5
+  ) {
     consider(input.limit);
   }
   r.text(left, 5, input.title.slice(0, 110), COLORS.text);
@@ -142,11 +147,11 @@ function polyline(
   }
 }
 
-/** Round tick values (1, 2, 5 × 10^k steps) covering [lo, hi]. */
+/** Round tick values (1, 2, 2.5, 5 × 10^k steps, at most about `count`) covering [lo, hi]. */
 export function niceTicks(lo: number, hi: number, count: number): number[] {
   const raw = (hi - lo) / Math.max(1, count - 1);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const start = Math.floor(lo / step) * step;
   const ticks: number[] = [];
   for (let v = start; v <= hi + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));

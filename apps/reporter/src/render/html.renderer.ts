@@ -34,7 +34,9 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
   const when = (ms: number): string => e(formatZoned(ms, tz));
   const s = report.summary;
   const parts: string[] = [];
-  parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`);
+  parts.push(
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`,
+  );
   parts.push(`<title>${e(report.title)}</title></head><body style="${css.body}"><div style="${css.wrap}">`);
   parts.push(`<h1 style="${css.h1}">${e(report.title)}</h1>`);
   parts.push(
@@ -50,7 +52,10 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
   if (report.notes.length > 0) {
     parts.push(`<h2 style="${css.h2}">What is missing</h2>`);
     for (const n of report.notes) {
-      const list = n.series && n.series.length > 0 ? `<br><span style="${css.muted}">${n.series.slice(0, 8).map(e).join(', ')}${n.series.length > 8 ? ', …' : ''}</span>` : '';
+      const list =
+        n.series && n.series.length > 0
+          ? `<br><span style="${css.muted}">${n.series.slice(0, 8).map(e).join(', ')}${n.series.length > 8 ? ', …' : ''}</span>`
+          : '';
       parts.push(`<div style="${css.note}">${e(n.message)}${list}</div>`);
     }
   }
@@ -58,29 +63,37 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
   parts.push(`<h2 style="${css.h2}">Recommendations</h2>`);
   if (report.recommendations.length === 0) parts.push(`<p style="${css.muted}">Nothing to act on this week.</p>`);
   for (const r of report.recommendations.slice(0, 20)) {
-    parts.push(`<div style="${css.rec}"><b>${e(r.title)}</b><br><span style="font-size:13px;">${e(r.evidence)}</span></div>`);
+    parts.push(
+      `<div style="${css.rec}"><b>${e(r.title)}</b><br><span style="font-size:13px;">${e(r.evidence)}</span></div>`,
+    );
   }
-  if (report.recommendations.length > 20) parts.push(`<p style="${css.muted}">…and ${report.recommendations.length - 20} more in the JSON.</p>`);
+  if (report.recommendations.length > 20)
+    parts.push(`<p style="${css.muted}">…and ${report.recommendations.length - 20} more in the JSON.</p>`);
 
   parts.push(`<h2 style="${css.h2}">Incidents</h2>`);
   if (report.incidents.length === 0) {
     parts.push(`<p style="${css.muted}">No incidents this week.</p>`);
   } else {
-    const rows = report.incidents.slice(0, 30).map(
-      (i) =>
-        `<tr><td style="${css.td}">${when(i.start)}</td><td style="${css.num}">${e(formatDuration(i.durationMs))}</td>` +
-        `<td style="${css.td}">${e(i.host)}</td><td style="${css.td}">${i.metrics.map(e).join(', ')}</td>` +
-        `<td style="${css.num}">${fmtNumber(i.peak.value)} (score ${i.peak.score.toFixed(4)})</td>` +
-        `<td style="${css.td}"><span style="color:${SEVERITY_COLOR[i.severity]};font-weight:bold;">${i.severity}</span></td>` +
-        `<td style="${css.num}">${i.anomalousPoints}</td></tr>`,
-    );
+    const rows = report.incidents
+      .slice(0, 30)
+      .map(
+        (i) =>
+          `<tr><td style="${css.td}">${when(i.start)}</td><td style="${css.num}">${e(formatDuration(i.durationMs))}</td>` +
+          `<td style="${css.td}">${e(i.host)}</td><td style="${css.td}">${i.metrics.map(e).join(', ')}</td>` +
+          `<td style="${css.num}">${fmtNumber(i.peak.value)} (score ${i.peak.score.toFixed(4)})</td>` +
+          `<td style="${css.td}"><span style="color:${SEVERITY_COLOR[i.severity]};font-weight:bold;">${i.severity}</span></td>` +
+          `<td style="${css.num}">${i.anomalousPoints}</td></tr>`,
+      );
     parts.push(table(['Start', 'Duration', 'Host', 'Metrics', 'Peak', 'Severity', 'Points'], rows));
-    if (report.incidents.length > 30) parts.push(`<p style="${css.muted}">…and ${report.incidents.length - 30} more.</p>`);
+    if (report.incidents.length > 30)
+      parts.push(`<p style="${css.muted}">…and ${report.incidents.length - 30} more.</p>`);
   }
 
   if (report.charts.length > 0) {
     parts.push(`<h2 style="${css.h2}">Charts</h2>`);
-    parts.push(`<p style="${css.muted}">Black: values · blue band: baseline (lower–upper) and expected · red dots: anomalies · dashed red: limit.</p>`);
+    parts.push(
+      `<p style="${css.muted}">Black: values · blue band: baseline (lower–upper) and expected · red dots: anomalies · dashed red: limit.</p>`,
+    );
     for (const c of report.charts) {
       parts.push(
         `<div style="margin:10px 0;"><div style="font-size:13px;"><b>${e(c.series)}</b> <span style="${css.muted}">${e(c.reason)}</span></div>` +
@@ -93,13 +106,15 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
   if (report.projections.length === 0) {
     parts.push(`<p style="${css.muted}">No series is heading for a configured limit.</p>`);
   } else {
-    const rows = report.projections.slice(0, 25).map(
-      (p) =>
-        `<tr><td style="${css.td}">${e(p.host)}</td><td style="${css.td}">${e(p.metric)}</td><td style="${css.td}">${e(p.limit.label)} (${fmtNumber(p.limit.limit)})</td>` +
-        `<td style="${css.num}">${fmtNumber(p.current)}</td><td style="${css.num}">${fmtNumber(p.slopePerDay)}/day</td>` +
-        `<td style="${css.num}"><b>${p.breached ? 'reached' : e(formatDuration(p.etaP50Ms))}</b></td>` +
-        `<td style="${css.num}">${p.breached ? '—' : `${e(formatDuration(p.etaP50Ms))} – ${e(formatDuration(p.etaP90Ms))}`}</td></tr>`,
-    );
+    const rows = report.projections
+      .slice(0, 25)
+      .map(
+        (p) =>
+          `<tr><td style="${css.td}">${e(p.host)}</td><td style="${css.td}">${e(p.metric)}</td><td style="${css.td}">${e(p.limit.label)} (${fmtNumber(p.limit.limit)})</td>` +
+          `<td style="${css.num}">${fmtNumber(p.current)}</td><td style="${css.num}">${fmtNumber(p.slopePerDay)}/day</td>` +
+          `<td style="${css.num}"><b>${p.breached ? 'reached' : e(formatDuration(p.etaP50Ms))}</b></td>` +
+          `<td style="${css.num}">${p.breached ? '—' : `${e(formatDuration(p.etaP50Ms))} – ${e(formatDuration(p.etaP90Ms))}`}</td></tr>`,
+      );
     parts.push(table(['Host', 'Metric', 'Limit', 'Now', 'Trend', 'ETA (p50)', 'Range (p50–p90)'], rows));
   }
 
@@ -119,18 +134,22 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
         `<td style="${css.num}"><b>${fmtPercent(c.changeVsLastWeek)}</b></td><td style="${css.num}">${fmtP(c.significance?.pValue)}</td>` +
         `<td style="${css.num}">${fmtNumber(c.baselineMean)} (${fmtPercent(c.changeVsBaseline)})</td></tr>`,
     );
-    parts.push(table(['Host', 'Metric', 'This week mean / p95 / max', 'Last week', 'Change', 'p', 'Baseline (vs mean)'], rows));
+    parts.push(
+      table(['Host', 'Metric', 'This week mean / p95 / max', 'Last week', 'Change', 'p', 'Baseline (vs mean)'], rows),
+    );
   }
 
   parts.push(`<h2 style="${css.h2}">Baselines that shifted</h2>`);
   if (report.shifts.length === 0) {
     parts.push(`<p style="${css.muted}">No baseline moved to a new level this week.</p>`);
   } else {
-    const rows = report.shifts.slice(0, 15).map(
-      (sh) =>
-        `<tr><td style="${css.td}">${e(sh.host)}</td><td style="${css.td}">${e(sh.metric)}</td><td style="${css.td}">${when(sh.at)}</td>` +
-        `<td style="${css.num}">${fmtNumber(sh.before)} → ${fmtNumber(sh.after)}</td><td style="${css.num}">${fmtPercent(sh.change)}</td></tr>`,
-    );
+    const rows = report.shifts
+      .slice(0, 15)
+      .map(
+        (sh) =>
+          `<tr><td style="${css.td}">${e(sh.host)}</td><td style="${css.td}">${e(sh.metric)}</td><td style="${css.td}">${when(sh.at)}</td>` +
+          `<td style="${css.num}">${fmtNumber(sh.before)} → ${fmtNumber(sh.after)}</td><td style="${css.num}">${fmtPercent(sh.change)}</td></tr>`,
+      );
     parts.push(table(['Host', 'Metric', 'Around', 'Before → after', 'Change'], rows));
   }
 
@@ -138,12 +157,14 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
   if (report.hygiene.length === 0) {
     parts.push(`<p style="${css.muted}">No alerts this week.</p>`);
   } else {
-    const rows = report.hygiene.slice(0, 15).map(
-      (h) =>
-        `<tr><td style="${css.td}">${e(h.host)}</td><td style="${css.td}">${e(h.metric)}</td><td style="${css.num}">${h.firing}</td>` +
-        `<td style="${css.num}">${h.flaps}</td><td style="${css.num}">${h.withoutIncident}</td>` +
-        `<td style="${css.num}">${h.medianDurationMs !== undefined ? e(formatDuration(h.medianDurationMs)) : '—'}</td></tr>`,
-    );
+    const rows = report.hygiene
+      .slice(0, 15)
+      .map(
+        (h) =>
+          `<tr><td style="${css.td}">${e(h.host)}</td><td style="${css.td}">${e(h.metric)}</td><td style="${css.num}">${h.firing}</td>` +
+          `<td style="${css.num}">${h.flaps}</td><td style="${css.num}">${h.withoutIncident}</td>` +
+          `<td style="${css.num}">${h.medianDurationMs !== undefined ? e(formatDuration(h.medianDurationMs)) : '—'}</td></tr>`,
+      );
     parts.push(table(['Host', 'Metric', 'Alerts', 'Flaps', 'Outside incidents', 'Median duration'], rows));
   }
 

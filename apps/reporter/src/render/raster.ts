@@ -67,7 +67,8 @@ export class Raster {
     if (x0 > x1) [x0, y0, x1, y1] = [x1, y1, x0, y0];
     const dx = x1 - x0;
     const gradient = dx === 0 ? 1 : (y1 - y0) / dx;
-    const plot = (x: number, y: number, a: number): void => (steep ? this.blend(y, x, c, a * alpha) : this.blend(x, y, c, a * alpha));
+    const plot = (x: number, y: number, a: number): void =>
+      steep ? this.blend(y, x, c, a * alpha) : this.blend(x, y, c, a * alpha);
     let y = y0 + gradient * (Math.round(x0) - x0);
     for (let x = Math.round(x0); x <= Math.round(x1); x++) {
       const fy = Math.floor(y);
@@ -95,7 +96,8 @@ export class Raster {
       for (let r = 0; r < GLYPH_HEIGHT; r++) {
         const bits = rows[r]!;
         for (let col = 0; col < GLYPH_WIDTH; col++) {
-          if ((bits >> (GLYPH_WIDTH - 1 - col)) & 1) this.fillRect(cx + col * scale, Math.round(y) + r * scale, scale, scale, c);
+          if ((bits >> (GLYPH_WIDTH - 1 - col)) & 1)
+            this.fillRect(cx + col * scale, Math.round(y) + r * scale, scale, scale, c);
         }
       }
       cx += GLYPH_ADVANCE * scale;

@@ -19,7 +19,10 @@ export function renderText(report: WeeklyReport): string {
   );
   if (report.notes.length > 0) {
     h('What is missing');
-    for (const n of report.notes) out.push(`- ${n.message}${n.series && n.series.length > 0 ? ` (${n.series.slice(0, 5).join(', ')}${n.series.length > 5 ? ', …' : ''})` : ''}`);
+    for (const n of report.notes)
+      out.push(
+        `- ${n.message}${n.series && n.series.length > 0 ? ` (${n.series.slice(0, 5).join(', ')}${n.series.length > 5 ? ', …' : ''})` : ''}`,
+      );
   }
   h('Recommendations');
   if (report.recommendations.length === 0) out.push('Nothing to act on this week.');
@@ -53,7 +56,10 @@ export function renderText(report: WeeklyReport): string {
   }
   h('Baselines that shifted');
   if (report.shifts.length === 0) out.push('None.');
-  for (const sh of report.shifts.slice(0, 15)) out.push(`- ${sh.host} ${sh.metric}: ${fmtNumber(sh.before)} -> ${fmtNumber(sh.after)} (${fmtPercent(sh.change)}) around ${when(sh.at)}`);
+  for (const sh of report.shifts.slice(0, 15))
+    out.push(
+      `- ${sh.host} ${sh.metric}: ${fmtNumber(sh.before)} -> ${fmtNumber(sh.after)} (${fmtPercent(sh.change)}) around ${when(sh.at)}`,
+    );
   h('Alert hygiene (noisiest first)');
   if (report.hygiene.length === 0) out.push('No alerts this week.');
   for (const a of report.hygiene.slice(0, 15)) {

@@ -138,11 +138,14 @@ export class ReportBuilder {
         ...optional('p95', p95.get(key)?.[1]),
         ...optional('max', maxOf(d.max.subarray(days, 2 * days))),
       };
-      const c = compareWeeks(d, current, last, baselineThisWeek.get(key), { alpha: s.alpha, minRelativeChange: s.minSignificantChange });
+      const c = compareWeeks(d, current, last, baselineThisWeek.get(key), {
+        alpha: s.alpha,
+        minRelativeChange: s.minSignificantChange,
+      });
       comparisons.push(c);
       if (c.thisWeek && !c.lastWeek) newSeries.push(d);
       if (!c.thisWeek && c.lastWeek) goneSeries.push(key);
-      if (c.thisWeek && c.thisWeek.daysWithData < days) gaps.push(key);
+      if (c.thisWeek && c.lastWeek && c.thisWeek.daysWithData < days) gaps.push(key);
       if (c.thisWeek && c.baselineMean === undefined) noBaseline.push(key);
     }
     comparisons.sort(
@@ -160,7 +163,11 @@ export class ReportBuilder {
     }
     this.describeNewSeries(newSeries, daily, days, since, timezone, notes);
     if (goneSeries.length > 0) {
-      notes.push({ kind: 'gone-series', message: `${goneSeries.length} series had data last week but none this week.`, series: goneSeries.slice(0, 20) });
+      notes.push({
+        kind: 'gone-series',
+        message: `${goneSeries.length} series had data last week but none this week.`,
+        series: goneSeries.slice(0, 20),
+      });
     }
     if (gaps.length > 0) {
       notes.push({
@@ -170,13 +177,23 @@ export class ReportBuilder {
       });
     }
     if (noBaseline.length > 0) {
-      notes.push({ kind: 'no-baseline', message: `${noBaseline.length} series have data but no baseline this week (not learned yet).`, series: noBaseline.slice(0, 20) });
+      notes.push({
+        kind: 'no-baseline',
+        message: `${noBaseline.length} series have data but no baseline this week (not learned yet).`,
+        series: noBaseline.slice(0, 20),
+      });
     }
 
     const incidents = groupIncidents(
       anomalies.map((a) => a),
       alerts,
-      { mergeGapMs: s.incidentGapMs, minPoints: s.incidentMinPoints, minDurationMs: s.incidentMinDurationMs, warningScore: s.warningScore, criticalScore: s.criticalScore },
+      {
+        mergeGapMs: s.incidentGapMs,
+        minPoints: s.incidentMinPoints,
+        minDurationMs: s.incidentMinDurationMs,
+        warningScore: s.warningScore,
+        criticalScore: s.criticalScore,
+      },
     );
     const hygiene = alertHygiene(alerts, incidents, { flapWindowMs: s.flapWindowMs, incidentSlackMs: s.incidentGapMs });
 
@@ -234,12 +251,16 @@ export class ReportBuilder {
     const pick = (series: string, reason: string): void => {
       if (!picks.some((p) => p.series === series)) picks.push({ series, reason });
     };
-    const bySeverity = [...incidents].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.peak.score - a.peak.score);
-    for (const i of bySeverity.slice(0, 4)) pick(i.peak.series, `incident on ${i.host} at ${formatZoned(i.start, timezone)}`);
+    const bySeverity = [...incidents].sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.peak.score - a.peak.score,
+    );
+    for (const i of bySeverity.slice(0, 4))
+      pick(i.peak.series, `incident on ${i.host} at ${formatZoned(i.start, timezone)}`);
     for (const p of projections.slice(0, 3)) pick(p.series, `projection: ${p.limit.label}`);
     for (const l of leaks.slice(0, 2)) pick(l.series, 'leak-like trend');
     for (const sh of shifts.slice(0, 2)) pick(sh.series, 'baseline shift');
-    for (const c of comparisons.filter((c) => c.significance?.significant).slice(0, 2)) pick(c.series, 'significant change');
+    for (const c of comparisons.filter((c) => c.significance?.significant).slice(0, 2))
+      pick(c.series, 'significant change');
     const chosen = picks.slice(0, s.maxCharts);
     const bucketMs = Math.max(5 * 60_000, Math.round(periodMs / 336));
     const chartData = await this.store.chartData(
@@ -337,7 +358,9 @@ export class ReportBuilder {
             return days;
           }),
         );
-        hostsAllNew.push(first > 0 ? `${host} (from ${formatZoned(since + first * DAY, timezone).slice(0, 14)})` : host);
+        hostsAllNew.push(
+          first > 0 ? `${host} (from ${formatZoned(since + first * DAY, timezone).slice(0, 14)})` : host,
+        );
       }
     }
     if (hostsAllNew.length > 0) {
@@ -349,7 +372,11 @@ export class ReportBuilder {
     }
     const others = newSeries.filter((s) => !hostsAllNew.some((h) => h.startsWith(s.host)));
     if (others.length > 0) {
-      notes.push({ kind: 'new-series', message: `${others.length} series on known hosts are new this week.`, series: others.slice(0, 20).map((s) => s.series) });
+      notes.push({
+        kind: 'new-series',
+        message: `${others.length} series on known hosts are new this week.`,
+        series: others.slice(0, 20).map((s) => s.series),
+      });
     }
   }
 }

@@ -36,7 +36,10 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/;
 
 /** `2026-11-23T07:00:00.000Z` → `20261123T0700Z`. */
 export function compactTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\d\d\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\d\d\.\d{3}Z$/, 'Z');
 }
 
 /** The deterministic id of the scheduled report ending at `tick`: every instance computes the same one. */
@@ -61,7 +64,11 @@ export function validateRecipients(recipients: Readonly<Record<string, readonly 
       });
     }
     if (valid.length > 0) teams.set(team, valid);
-    else if (list.length > 0) notes.push({ kind: 'invalid-recipient', message: `Team "${team}" has no valid recipient: nobody in it receives this report.` });
+    else if (list.length > 0)
+      notes.push({
+        kind: 'invalid-recipient',
+        message: `Team "${team}" has no valid recipient: nobody in it receives this report.`,
+      });
   }
   return { teams, notes };
 }
@@ -88,7 +95,11 @@ export class ReportRunner {
         : scheduledReportId(request.until));
     const { teams, notes } = validateRecipients(request.to ? { 'command-line': request.to } : this.options.recipients);
     if (teams.size === 0 && this.options.outbox) teams.set('default', [this.options.from]);
-    if (teams.size === 0) notes.push({ kind: 'invalid-recipient', message: 'No recipients configured (reporter.recipients): the report is saved but not e-mailed.' });
+    if (teams.size === 0)
+      notes.push({
+        kind: 'invalid-recipient',
+        message: 'No recipients configured (reporter.recipients): the report is saved but not e-mailed.',
+      });
 
     const built = await this.builder.build({
       id,

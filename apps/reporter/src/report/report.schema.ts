@@ -130,7 +130,8 @@ export interface Recommendation {
 
 /** Something the report could not say, and why. */
 export interface DataNote {
-  readonly kind: 'no-data' | 'gaps' | 'new-series' | 'gone-series' | 'invalid-recipient' | 'query-failed' | 'no-baseline';
+  readonly kind:
+    'no-data' | 'gaps' | 'new-series' | 'gone-series' | 'invalid-recipient' | 'query-failed' | 'no-baseline';
   readonly message: string;
   readonly series?: readonly string[];
 }

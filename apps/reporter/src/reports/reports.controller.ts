@@ -33,7 +33,8 @@ export class ReportsController {
   }
 
   private async sendFile(res: Response, id: string, name: string, type: string): Promise<void> {
-    if (!ReportArchive.isSafeId(id) || !(await this.reporter.archive.exists(id))) throw new NotFoundException(`no report ${id}`);
+    if (!ReportArchive.isSafeId(id) || !(await this.reporter.archive.exists(id)))
+      throw new NotFoundException(`no report ${id}`);
     const body = await readFile(join(this.reporter.archive.paths(id).dir, name)).catch(() => undefined);
     if (!body) throw new NotFoundException(`no ${name} in report ${id}`);
     res.type(type).send(body);

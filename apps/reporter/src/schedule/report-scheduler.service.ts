@@ -37,7 +37,9 @@ export class ReportScheduler {
     this.job = new Cron(this.options.cron, { timezone: this.options.timezone, protect: true }, (self: Cron) => {
       const scheduled = self.currentRun()?.getTime() ?? this.now();
       const tick = Math.round(scheduled / 1000) * 1000;
-      this.inFlight = this.runTick(tick, 'schedule').catch((error: unknown) => this.options.log?.(`report for tick ${new Date(tick).toISOString()} failed: ${String(error)}`));
+      this.inFlight = this.runTick(tick, 'schedule').catch((error: unknown) =>
+        this.options.log?.(`report for tick ${new Date(tick).toISOString()} failed: ${String(error)}`),
+      );
     });
     this.inFlight = this.catchUp().catch((error: unknown) => this.options.log?.(`catch-up failed: ${String(error)}`));
   }

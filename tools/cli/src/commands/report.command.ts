@@ -16,12 +16,19 @@ interface ReportOptions {
 
 function isoTime(value: string): number {
   const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`must be an ISO 8601 time such as 2026-11-23T08:00:00Z, got "${value}"`);
+  if (!Number.isFinite(ms))
+    throw new InvalidArgumentError(`must be an ISO 8601 time such as 2026-11-23T08:00:00Z, got "${value}"`);
   return ms;
 }
 
 function addresses(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((a) => a.trim()).filter((a) => a.length > 0)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a.length > 0),
+  ];
 }
 
 function seconds(value: string): number {
@@ -46,13 +53,22 @@ export const registerReportCommand: RegisterCommand = (program: Command) => {
     .option('--now', 'build and send a report now (required)')
     .option('--since <iso>', 'start of the period (default: until minus reporter.periodMs)', isoTime)
     .option('--until <iso>', 'end of the period (default: now)', isoTime)
-    .option('--to <addr>', 'send to this address instead of the configured teams (repeatable, or comma-separated)', addresses)
-    .option('--smtp-url <url>', 'send over this SMTP server, e.g. smtp://127.0.0.1:2525 (default: reporter.smtp, else the outbox folder)')
+    .option(
+      '--to <addr>',
+      'send to this address instead of the configured teams (repeatable, or comma-separated)',
+      addresses,
+    )
+    .option(
+      '--smtp-url <url>',
+      'send over this SMTP server, e.g. smtp://127.0.0.1:2525 (default: reporter.smtp, else the outbox folder)',
+    )
     .option('--wait <seconds>', 'keep retrying an undelivered message this long before exiting', seconds)
     .option('--json', 'print one JSON object')
     .action(async (options: ReportOptions) => {
       if (!options.now) {
-        process.stderr.write('tideline report: say --now to build and send a report now (the schedule runs in the reporter service)\n');
+        process.stderr.write(
+          'tideline report: say --now to build and send a report now (the schedule runs in the reporter service)\n',
+        );
         process.exitCode = 2;
         return;
       }
@@ -60,12 +76,16 @@ export const registerReportCommand: RegisterCommand = (program: Command) => {
       const until = options.until ?? Date.now();
       const since = options.since ?? until - config.reporter.periodMs;
       if (!(since < until)) {
-        process.stderr.write(`tideline report: --since (${new Date(since).toISOString()}) must be before --until (${new Date(until).toISOString()})\n`);
+        process.stderr.write(
+          `tideline report: --since (${new Date(since).toISOString()}) must be before --until (${new Date(until).toISOString()})\n`,
+        );
         process.exitCode = 2;
         return;
       }
       if (options.smtpUrl !== undefined && !/^smtps?:\/\//.test(options.smtpUrl)) {
-        process.stderr.write(`tideline report: --smtp-url must be an smtp:// or smtps:// URL, got "${options.smtpUrl}"\n`);
+        process.stderr.write(
+          `tideline report: --smtp-url must be an smtp:// or smtps:// URL, got "${options.smtpUrl}"\n`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -76,8 +96,15 @@ export const registerReportCommand: RegisterCommand = (program: Command) => {
         ...(log ? { log } : {}),
       });
       try {
-        log?.(`building the report for ${new Date(since).toISOString()} – ${new Date(until).toISOString()} from ${config.influx.url} (${config.influx.database})…`);
-        const result = await reporter.runner.run({ trigger: 'on-demand', since, until, ...(options.to ? { to: options.to } : {}) });
+        log?.(
+          `building the report for ${new Date(since).toISOString()} – ${new Date(until).toISOString()} from ${config.influx.url} (${config.influx.database})…`,
+        );
+        const result = await reporter.runner.run({
+          trigger: 'on-demand',
+          since,
+          until,
+          ...(options.to ? { to: options.to } : {}),
+        });
         let deliveries = result.deliveries;
         const deadline = Date.now() + (options.wait ?? 0) * 1000;
         while (deliveries.some((d) => d.state === 'pending') && Date.now() < deadline) {
@@ -96,7 +123,14 @@ export const registerReportCommand: RegisterCommand = (program: Command) => {
               json: result.saved.jsonPath,
               summary: result.report.summary,
               notes: result.report.notes,
-              deliveries: deliveries.map((d) => ({ team: d.job.team, to: d.job.to, state: d.state, deliveredTo: d.job.deliveredTo, rejected: d.job.rejected, error: d.job.lastError })),
+              deliveries: deliveries.map((d) => ({
+                team: d.job.team,
+                to: d.job.to,
+                state: d.state,
+                deliveredTo: d.job.deliveredTo,
+                rejected: d.job.rejected,
+                error: d.job.lastError,
+              })),
               timings: result.report.timings,
             })}\n`,
           );

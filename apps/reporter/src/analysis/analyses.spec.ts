@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { alertHygiene } from './alert-hygiene';
+import type { AlertRecord, AnomalyPoint, BucketedSeries } from './analysis.types';
+import { parseSeriesKey } from './analysis.types';
+import { detectBaselineShift } from './baseline-shifts';
+import { groupIncidents } from './incidents';
+import { detectLeak } from './leak-detector';
+import { LimitResolver } from './limits';
+import { recurringAnomalyHours } from './recurring-anomalies';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const T0 = Date.parse('2026-11-16T08:00:00Z');
+const id = (host: string, metric: string) => ({ series: `${metric}|host=${host}`, host, metric });
+const anomaly = (host: string, metric: string, time: number, score = 0.9999): AnomalyPoint => ({
+  ...id(host, metric),
+  time,
+  score,
+  value: 10,
+});
+const alert = (
+  host: string,
+  metric: string,
+  time: number,
+  alertId: string,
+  state: 'firing' | 'resolved',
+  severity: AlertRecord['severity'] = 'warning',
+): AlertRecord => ({
+  ...id(host, metric),
+  time,
+  id: alertId,
+  state,
+  severity,
+  score: 0.99,
+  value: 1,
+});
+const incidentOptions = {
+  mergeGapMs: 30 * MIN,
+  minPoints: 3,
+  minDurationMs: 15 * MIN,
+  warningScore: 0.9999,
+  criticalScore: 0.999999,
+};
+
+describe('parseSeriesKey', () => {
+  it('takes metric and host from the contract series key', () => {
+    assert.deepEqual(parseSeriesKey('disk.used_pct|host=db-1|mount=/'), {
+      series: 'disk.used_pct|host=db-1|mount=/',
+      metric: 'disk.used_pct',
+      host: 'db-1',
+    });
+  });
+});
+
+describe('groupIncidents', () => {
+  it('chains anomalies of one host less than the gap apart into one incident, with its peak and alert severity', () => {
+    const points = [
+      anomaly('a', 'cpu', T0),
+      anomaly('a', 'lat', T0 + 10 * MIN, 0.9999999),
+      anomaly('a', 'cpu', T0 + 35 * MIN),
+    ];
+    const incidents = groupIncidents(
+      points,
+      [alert('a', 'lat', T0 + 12 * MIN, 'x', 'firing', 'critical')],
+      incidentOptions,
+    );
+    assert.equal(incidents.length, 1);
+    const i = incidents[0]!;
+    assert.equal(i.start, T0);
+    assert.equal(i.durationMs, 35 * MIN);
+    assert.deepEqual(i.metrics, ['cpu', 'lat']);
+    assert.equal(i.peak.score, 0.9999999);
+    assert.equal(i.severity, 'critical');
+  });
+
+  it('does not call an isolated blip an incident, and splits at gaps longer than the merge gap', () => {
+    const points = [
+      anomaly('a', 'cpu', T0),
+      anomaly('a', 'cpu', T0 + 5 * HOUR),
+      anomaly('a', 'cpu', T0 + 5 * HOUR + 10 * MIN),
+      anomaly('a', 'cpu', T0 + 5 * HOUR + 20 * MIN),
+    ];
+    const incidents = groupIncidents(points, [], incidentOptions);
+    assert.equal(incidents.length, 1);
+    assert.equal(incidents[0]!.start, T0 + 5 * HOUR);
+    assert.equal(incidents[0]!.severity, 'warning'); // no alert: from the peak score 0.9999
+  });
+});
+
+describe('alertHygiene', () => {
+  it('counts flaps (re-fired within the window) and alerts outside incidents', () => {
+    const alerts = [
+      alert('a', 'cpu', T0, '1', 'firing'),
+      alert('a', 'cpu', T0 + 10 * MIN, '1', 'resolved'),
+      alert('a', 'cpu', T0 + 30 * MIN, '2', 'firing'),
+      alert('a', 'cpu', T0 + 50 * MIN, '2', 'resolved'),
+      alert('a', 'cpu', T0 + 5 * HOUR, '3', 'firing'),
+    ];
+    const [row] = alertHygiene(alerts, [], { flapWindowMs: HOUR, incidentSlackMs: 30 * MIN });
+    assert.equal(row!.firing, 3);
+    assert.equal(row!.resolved, 2);
+    assert.equal(row!.flaps, 1);
+    assert.equal(row!.withoutIncident, 3);
+    assert.equal(row!.medianDurationMs, 10 * MIN);
+  });
+});
+
+function bucketed(values: number[], step: number, start = T0 - 7 * DAY): BucketedSeries {
+  return {
+    ...id('a', 'm'),
+    times: Float64Array.from(values, (_, i) => start + i * step),
+    values: Float64Array.from(values),
+  };
+}
+
+describe('detectBaselineShift', () => {
+  const options = { since: T0, until: T0 + 7 * DAY, minSegment: 2, minRelativeChange: 0.1, minStrength: 3 };
+  it('finds a step inside the week with the levels before and after', () => {
+    const values = Array.from({ length: 14 }, (_, d) => (d < 10 ? 100 : 160) + (d % 2));
+    const shift = detectBaselineShift(bucketed(values, DAY), options);
+    assert.ok(shift);
+    assert.equal(shift.at, T0 + 3 * DAY);
+    assert.ok(Math.abs(shift.before - 100.5) < 0.01 && Math.abs(shift.after - 160.5) < 0.5);
+  });
+
+  it('does not call a steady trend a shift', () => {
+    const values = Array.from({ length: 14 }, (_, d) => 100 + d * 5);
+    assert.equal(detectBaselineShift(bucketed(values, DAY), options), undefined);
+  });
+});
+
+describe('detectLeak', () => {
+  const options = { since: T0, until: T0 + 7 * DAY, minRelativeGrowth: 0.05, minRisingTroughs: 0.8 };
+  it('flags a sawtooth whose daily troughs keep rising', () => {
+    const values = Array.from({ length: 168 }, (_, h) => 800 + (h / 24) * 30 + (h % 6) * 20);
+    const leak = detectLeak(bucketed(values, HOUR, T0), options);
+    assert.ok(leak);
+    assert.equal(leak.risingTroughs, 6);
+    assert.ok(leak.relativeGrowth > 0.2);
+  });
+
+  it('does not flag a sawtooth that returns to the same floor', () => {
+    const values = Array.from({ length: 168 }, (_, h) => 800 + (h % 6) * 20);
+    assert.equal(detectLeak(bucketed(values, HOUR, T0), options), undefined);
+  });
+});
+
+describe('recurringAnomalyHours', () => {
+  it('finds anomalies at the same local hour on several days, in the report timezone', () => {
+    const points = [0, 1, 2].map((d) => anomaly('batch', 'cpu', Date.parse('2026-11-17T01:10:00Z') + d * DAY));
+    const [r] = recurringAnomalyHours(points, 'Europe/Berlin', 3);
+    assert.ok(r);
+    assert.equal(r.hour, 2); // 01:10 UTC is 02:10 in Berlin (CET)
+    assert.equal(r.days.length, 3);
+    assert.deepEqual(recurringAnomalyHours(points.slice(0, 2), 'UTC', 3), []);
+  });
+});
+
+describe('LimitResolver', () => {
+  it('takes the first matching rule by metric glob and host glob, naming the config key', () => {
+    const r = new LimitResolver([
+      { metric: 'disk.*', hosts: 'db-*', limit: 90, kind: 'capacity', label: 'db disk' },
+      { metric: 'disk.*', limit: 100, kind: 'capacity' },
+    ]);
+    assert.equal(r.resolve('disk.used_pct', 'db-1')?.limit, 90);
+    assert.equal(r.resolve('disk.used_pct', 'web-1')?.source, 'reporter.limits[1]');
+    assert.equal(r.resolve('cpu.total', 'web-1'), undefined);
+  });
+});
