@@ -62,12 +62,25 @@ export interface TidelineDetectorOptions {
   extremeTolerance?: number;
   /** The extreme rule applies only to points whose own normalised surprise reaches this. */
   extremeGate?: number;
+  /**
+   * Minimum effect size: a point alerts only if it deviates from its expectation by at least this fraction of the
+   * series' overall mean absolute deviation (so a perfectly regular series never alerts on rounding-level noise).
+   */
+  minDeviation?: number;
   /** Points before any score is produced. */
   warmUpPoints?: number;
 }
 
 /** Which detector explains a score. */
-export type AnomalyDetectorName = 'none' | 'spike' | 'dip' | 'seasonal_deviation' | 'level_shift' | 'drift';
+export type AnomalyDetectorName =
+  | 'none'
+  | 'spike'
+  | 'dip'
+  | 'seasonal_deviation'
+  | 'level_shift'
+  | 'drift'
+  | 'new_high'
+  | 'new_low';
 
 /** Explanation of the last scored point (one object per detector, reused: copy it to keep it). */
 export interface AnomalyExplanation {
@@ -126,6 +139,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   warmUpPoints: 30,
   extremeTolerance: 0.05,
   extremeGate: 0.3,
+  minDeviation: 0.05,
 };
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
@@ -160,7 +174,10 @@ const LAST_ALERT = 18;
 const LAST_CUSUM_WINS = 19;
 const MIN_X = 20;
 const MAX_X = 21;
-const HEADER = 22;
+const MAD_TOTAL = 22;
+const LAST_R = 24;
+const LAST_EXTREME = 23; // -1 new low, +1 new high, 0 neither
+const HEADER = 25;
 const L0 = HEADER;
 const L1 = L0 + RobustLevel.SIZE;
 const L2 = L1 + RobustLevel.SIZE;
@@ -377,13 +394,17 @@ export class TidelineDetector implements PointScorer {
     const r1 = p.norm1.update(s, u1);
     const r2 = p.norm2.update(s, u2);
     let r = r1 > r2 ? r1 : r2;
+    let extreme = 0;
     const lo = s[MIN_X]!;
     const hi = s[MAX_X]!;
     if (o.extremeTolerance > 0 && hi > lo) {
       const tol = o.extremeTolerance * (hi - lo);
       const beyond = x > hi + tol ? (x - hi) / (hi - lo) : x < lo - tol ? (lo - x) / (hi - lo) : 0;
       // Only when the point is also somewhat surprising locally: a smooth trend to new highs is not an anomaly.
-      if (beyond > 0 && r >= o.extremeGate && 1 + beyond > r) r = 1 + beyond;
+      if (beyond > 0 && r >= o.extremeGate && 1 + beyond > r) {
+        r = 1 + beyond;
+        extreme = x > hi ? 1 : -1;
+      }
     }
     if (x < lo) s[MIN_X] = x;
     if (x > hi) s[MAX_X] = x;
@@ -399,7 +420,10 @@ export class TidelineDetector implements PointScorer {
       }
     }
     let alert = false;
-    if (!warm && r >= o.fire && (suppress <= 0 || r > o.escalate * s[FIRE_R]!)) {
+    // Size of the deviation behind the alert: the point's own, or the smoothed one for the drift detector.
+    const dev = r1 >= r2 ? Math.abs(x - pred) : (drift < 0 ? -drift : drift) * SQRT_HALF_PI * maeSlow;
+    const big = dev >= o.minDeviation * s[MAD_TOTAL]!;
+    if (!warm && big && r >= o.fire && (suppress <= 0 || r > o.escalate * s[FIRE_R]!)) {
       suppress = o.suppressPoints;
       s[FIRE_R] = r;
       alert = true;
@@ -416,6 +440,8 @@ export class TidelineDetector implements PointScorer {
     s[LAST_SCORE] = score;
     s[LAST_ALERT] = alert ? 1 : 0;
     s[LAST_CUSUM_WINS] = uc > az ? 1 : 0;
+    s[LAST_EXTREME] = extreme;
+    s[LAST_R] = r;
 
     // Learn.
     const ma = o.maeAlpha > 1 / n ? o.maeAlpha : 1 / n;
@@ -424,6 +450,7 @@ export class TidelineDetector implements PointScorer {
     s[MAE2] = s[MAE2]! + ma * (Math.abs(x - p2) - s[MAE2]!);
     const sa = ma > 0.002 ? ma : 0.002;
     s[MAE_SLOW] = maeSlow + sa * ((eSlow < 0 ? -eSlow : eSlow) - maeSlow);
+    s[MAD_TOTAL] = s[MAD_TOTAL]! + sa * (Math.abs(x - slowLevel) - s[MAD_TOTAL]!);
     p.l0.update(s, x);
     p.l1.update(s, x - dv);
     p.l2.update(s, x - wv);
@@ -453,12 +480,21 @@ export class TidelineDetector implements PointScorer {
     e.expected = pred;
     e.lower = pred - zq * sigma;
     e.upper = pred + zq * sigma;
-    e.severity = r1 > r2 ? r1 : r2;
+    e.severity = s[LAST_R]!;
     e.seasonality = this.seasonality;
+    const k = s[K]!;
+    const p = this.p;
     if (e.severity < 0.5 || s[N]! < 2) e.detector = 'none';
-    else if (r2 > r1) e.detector = 'drift';
+    else if (s[LAST_EXTREME]! !== 0) e.detector = s[LAST_EXTREME]! > 0 ? 'new_high' : 'new_low';
+    else if (r2 > r1) {
+      // Sustained deviation: a level shift when the local level has already moved far from the slow baseline
+      // (abrupt), a drift when it is still close (gradual).
+      const local = k === 0 ? p.l0.level(s) : k === 1 ? p.l1.level(s) : p.l2.level(s);
+      const gap = Math.abs(local - p.slow.level(s));
+      e.detector = gap > 3 * SQRT_HALF_PI * s[MAE_SLOW]! ? 'level_shift' : 'drift';
+    }
     else if (s[LAST_CUSUM_WINS]! === 1) e.detector = 'level_shift';
-    else if (s[K]! !== 0) e.detector = 'seasonal_deviation';
+    else if (k !== 0) e.detector = 'seasonal_deviation';
     else e.detector = s[LAST_Z]! >= 0 ? 'spike' : 'dip';
     return e;
   }
