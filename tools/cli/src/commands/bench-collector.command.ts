@@ -46,7 +46,7 @@ export const registerBenchCollectorCommand: RegisterCommand = (program: Command)
     .description("measure the collector service's own CPU% and RSS over N ticks")
     .option('--ticks <n>', 'ticks to measure after the warm-up', '12')
     .option('--interval-ms <ms>', 'collection interval', '10000')
-    .option('--warmup-ticks <n>', 'ticks to let pass before measuring (start-up and JIT excluded)', '1')
+    .option('--warmup-ticks <n>', 'ticks to let pass before measuring (start-up and JIT excluded)', '2')
     .option('--json', 'print one JSON object')
     .action(async (_options: BenchCollectorOptions, command: Command) => {
       // `bench` has options of its own (--json): read them merged, whichever command parsed them.
@@ -99,30 +99,25 @@ export async function benchCollector(options: {
     options.progress(
       `collector pid ${pid}, interval ${options.intervalMs} ms: warming up for ${options.warmupTicks} tick(s)`,
     );
-    const startTicks = await waitFor(
+    // Scraping /metrics costs the service CPU, so it is polled only until the warm-up ticks have happened. The window
+    // then starts right after a tick and lasts exactly N intervals (ticks are aligned), with one scrape at its end.
+    await waitFor(
       child,
       () => stderr,
-      async () => {
-        const n = await ticks().catch(() => -1);
-        return n >= options.warmupTicks ? n : undefined;
-      },
+      async () => ((await ticks().catch(() => -1)) >= options.warmupTicks ? true : undefined),
       options.intervalMs * (options.warmupTicks + 3) + 30_000,
+      200,
     );
     const startMetrics = await scrape();
     const cpuStart = cpuSeconds(pid);
     const wallStart = performance.now();
-    const rss: number[] = [];
+    const rss: number[] = [rssBytes(pid)];
     const sampler = setInterval(() => rss.push(rssBytes(pid)), 1000);
     try {
       options.progress(
-        `measuring ${options.ticks} tick(s) (about ${Math.round((options.ticks * options.intervalMs) / 1000)} s)`,
+        `measuring ${options.ticks} tick(s) (${Math.round((options.ticks * options.intervalMs) / 1000)} s)`,
       );
-      await waitFor(
-        child,
-        () => stderr,
-        async () => ((await ticks()) >= startTicks + options.ticks ? true : undefined),
-        options.intervalMs * (options.ticks + 3) + 30_000,
-      );
+      await new Promise((resolve) => setTimeout(resolve, options.ticks * options.intervalMs));
     } finally {
       clearInterval(sampler);
     }
@@ -211,6 +206,7 @@ async function waitFor<T>(
   stderr: () => string,
   check: () => Promise<T | undefined>,
   timeoutMs: number,
+  pollMs: number,
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
@@ -218,7 +214,7 @@ async function waitFor<T>(
     const value = await check();
     if (value !== undefined) return value;
     if (performance.now() > deadline) throw new Error(`the collector did not tick in time:\n${stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
