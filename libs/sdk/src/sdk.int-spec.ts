@@ -1,11 +1,31 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { Controller, Get, Module, NotFoundException, Param } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import express from 'express';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseMetricEvent, seriesKey, type MetricEvent } from '@tideline/contracts';
 import { expectEventually, stackFromEnv, uniqueGroup, uniqueTopic } from '@tideline/testing';
-import { startTidelineMetrics, tidelineExpress, timeAsync, type TidelineMetrics } from './index';
+import {
+  startTidelineMetrics,
+  tidelineExpress,
+  TidelineMetricsInterceptor,
+  timeAsync,
+  type TidelineMetrics,
+} from './index';
+
+@Controller('orders')
+class OrdersController {
+  @Get(':id')
+  get(@Param('id') id: string): { id: string } {
+    if (id === 'missing') throw new NotFoundException();
+    return { id };
+  }
+}
+
+@Module({ controllers: [OrdersController] })
+class OrdersModule {}
 
 const { kafkaBrokers: brokers } = stackFromEnv();
 
@@ -21,7 +41,7 @@ function waitFor<T>(what: string, fn: () => T | undefined): Promise<T> {
   );
 }
 
-describe('SDK against a real Kafka: an instrumented Express app', { timeout: 120_000 }, () => {
+describe('SDK against a real Kafka: instrumented Express and NestJS apps', { timeout: 120_000 }, () => {
   const topic = uniqueTopic('sdk-express');
   const kafka = new Kafka({ clientId: 'sdk-int-spec', brokers, logLevel: logLevel.NOTHING });
   const received: { key: string; event: MetricEvent }[] = [];
@@ -122,5 +142,30 @@ describe('SDK against a real Kafka: an instrumented Express app', { timeout: 120
       'no raw URL ever becomes a route tag',
     );
     assert.equal(tideline.stats().dropped, 0);
+  });
+  it('records per-route latency for a NestJS app through the interceptor (template with the global prefix)', async () => {
+    const app = await NestFactory.create(OrdersModule, { logger: false });
+    app.setGlobalPrefix('api');
+    app.useGlobalInterceptors(new TidelineMetricsInterceptor());
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = await app.getUrl();
+      for (let i = 0; i < 5; i++) assert.equal((await fetch(`${url}/api/orders/${i}`)).status, 200);
+      assert.equal((await fetch(`${url}/api/orders/missing`)).status, 404);
+      assert.equal(await tideline.flush(), true);
+    } finally {
+      await app.close();
+    }
+    const find = (status: string) =>
+      received.find(
+        ({ event }) =>
+          event.metric === 'http.server.duration.count' &&
+          event.tags['route'] === '/api/orders/:id' &&
+          event.tags['status'] === status,
+      );
+    const ok = await waitFor('Nest GET /api/orders/:id 200', () => find('200'));
+    assert.equal(ok.event.value, 5);
+    assert.equal(ok.event.tags['service'], 'orders-api');
+    await waitFor('Nest 404 from the exception filter', () => find('404'));
   });
 });
