@@ -11,7 +11,7 @@ import { InfluxClient } from '@tideline/influx';
 import { SERVICE_CONFIG } from '@tideline/service';
 import { createReporter } from './reporter.factory';
 import { REPORTER, type Reporter } from './reporter.tokens';
-import { ReportsController } from './reports/reports.controller';
+import { FaviconController, ReportsController } from './reports/reports.controller';
 
 /** Starts the schedule (with its one catch-up) and the delivery loop; stops both on shutdown. */
 @Injectable()
@@ -51,7 +51,7 @@ export class ReporterLifecycle implements OnApplicationBootstrap, OnApplicationS
 
 /** The weekly report: schedule, build, save, deliver, and `GET /reports`. */
 @Module({
-  controllers: [ReportsController],
+  controllers: [ReportsController, FaviconController],
   providers: [
     {
       provide: REPORTER,

@@ -59,8 +59,11 @@ export function formatDuration(ms: number): string {
   const abs = Math.abs(ms);
   const min = Math.round(abs / 60_000);
   if (min < 60) return `${min} min`;
-  const h = Math.round(abs / 3_600_000);
-  if (h < 48) return `${h} h`;
+  if (min < 48 * 60) {
+    const h = Math.floor(min / 60);
+    const m = min % 60;
+    return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  }
   const d = abs / 86_400_000;
   if (d < 14) {
     const days = Math.floor(d);

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,4 +39,12 @@ export class ReportsController {
     if (!body) throw new NotFoundException(`no ${name} in report ${id}`);
     res.type(type).send(body);
   }
+}
+
+/** Browsers ask for `/favicon.ico` when showing a report; answer "no content" rather than a 404 error. */
+@Controller()
+export class FaviconController {
+  @Get('favicon.ico')
+  @HttpCode(204)
+  favicon(): void {}
 }
