@@ -12,11 +12,15 @@ export interface SensitivityLevels {
 }
 
 const NAMED: Record<'low' | 'medium' | 'high', SensitivityLevels> = {
-  // Detector scores of alerts are r/(r+1) with r the surprise relative to what the series usually does:
-  // 0.5 = as unusual as this series' own 99.8th percentile or its recent maximum.
-  low: { fireLevel: 0.7, clearLevel: 0.35, bandConfidence: 0.999 },
+  // The detector scores its alerts r/(r + 1), r being the surprise relative to what this series usually does
+  // (r = 1: as unusual as its own ~99.7th percentile and its recent maximum), so every detector alert is ≥ 0.5;
+  // other points score 0.3·r/(r + 1) < 0.3.
+  // low: only alerts at least 1.5× beyond the series' usual extremes.
+  low: { fireLevel: 0.6, clearLevel: 0.25, bandConfidence: 0.999 },
+  // medium: the detector's own alerts (the configuration scored on NAB).
   medium: { fireLevel: 0.5, clearLevel: 0.25, bandConfidence: 0.99 },
-  high: { fireLevel: 0.4, clearLevel: 0.2, bandConfidence: 0.95 },
+  // high: also points at 2/3 of the series' usual extremes, and the aftershocks the detector suppresses.
+  high: { fireLevel: 0.12, clearLevel: 0.06, bandConfidence: 0.95 },
 };
 
 /**

@@ -73,14 +73,7 @@ export interface TidelineDetectorOptions {
 
 /** Which detector explains a score. */
 export type AnomalyDetectorName =
-  | 'none'
-  | 'spike'
-  | 'dip'
-  | 'seasonal_deviation'
-  | 'level_shift'
-  | 'drift'
-  | 'new_high'
-  | 'new_low';
+  'none' | 'spike' | 'dip' | 'seasonal_deviation' | 'level_shift' | 'drift' | 'new_high' | 'new_low';
 
 /** Explanation of the last scored point (one object per detector, reused: copy it to keep it). */
 export interface AnomalyExplanation {
@@ -132,10 +125,10 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   maxHalfLife: 6000,
   maxMargin: 1,
   fire: 1,
-  suppressPoints: 50,
+  suppressPoints: 30,
   quietFactor: 0.3,
   escalate: 1.5,
-  adoptDrift: 3,
+  adoptDrift: 5,
   warmUpPoints: 30,
   extremeTolerance: 0.05,
   extremeGate: 0.3,
@@ -492,8 +485,7 @@ export class TidelineDetector implements PointScorer {
       const local = k === 0 ? p.l0.level(s) : k === 1 ? p.l1.level(s) : p.l2.level(s);
       const gap = Math.abs(local - p.slow.level(s));
       e.detector = gap > 3 * SQRT_HALF_PI * s[MAE_SLOW]! ? 'level_shift' : 'drift';
-    }
-    else if (s[LAST_CUSUM_WINS]! === 1) e.detector = 'level_shift';
+    } else if (s[LAST_CUSUM_WINS]! === 1) e.detector = 'level_shift';
     else if (k !== 0) e.detector = 'seasonal_deviation';
     else e.detector = s[LAST_Z]! >= 0 ? 'spike' : 'dip';
     return e;
