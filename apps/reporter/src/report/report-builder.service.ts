@@ -53,6 +53,8 @@ export interface ReportRequest {
   readonly timezone: string;
   /** Notes the caller already knows (e.g. invalid recipients), added to the report's "what is missing". */
   readonly notes?: readonly DataNote[];
+  /** Last week's p95 per series, from last week's report (the percentile query covers this week only). */
+  readonly previousP95?: ReadonlyMap<string, number>;
   /** Clock for `generatedAt`; default Date.now. */
   readonly now?: number;
 }
@@ -99,7 +101,9 @@ export class ReportBuilder {
     // Two at a time: InfluxDB has the same cores as everything else, and a deep queue only adds latency.
     const [daily, p95] = await Promise.all([
       this.store.dailyStats(prevSince, until),
-      this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs),
+      // The percentile is the costliest aggregate in InfluxDB 1.x (it materialises every point), so only this
+      // week's is queried; last week's comes from last week's report when there is one.
+      this.store.periodAggregate('p95', 'percentile("value", 95)', since, until, periodMs),
     ]);
     const [baseline, anomalies, alerts, trends] = await Promise.all([
       this.store.bucketMeans('baseline', MEASUREMENTS.baseline, 'expected', prevSince, until, DAY),
@@ -130,12 +134,12 @@ export class ReportBuilder {
     for (const [key, d] of daily) {
       const last: WeekAggregates = {
         dailyMeans: d.mean.subarray(0, days),
-        ...optional('p95', p95.get(key)?.[0]),
+        ...optional('p95', request.previousP95?.get(key)),
         ...optional('max', maxOf(d.max.subarray(0, days))),
       };
       const current: WeekAggregates = {
         dailyMeans: d.mean.subarray(days, 2 * days),
-        ...optional('p95', p95.get(key)?.[1]),
+        ...optional('p95', p95.get(key)?.[0]),
         ...optional('max', maxOf(d.max.subarray(days, 2 * days))),
       };
       const c = compareWeeks(d, current, last, baselineThisWeek.get(key), {

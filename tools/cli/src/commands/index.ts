@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAlertsCommand } from './alerts.command';
 import { registerBenchCommand } from './bench.command';
 import { registerBenchCollectorCommand } from './bench-collector.command';
+import { registerBenchReportCommand } from './bench-report.command';
 import { registerDownCommand } from './down.command';
 import { registerEvalCommand } from './eval.command';
 import { registerNabScoreCommand } from './nab-score.command';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerReplayCommand,
   registerAlertsCommand,
   registerReportCommand,
+  registerBenchReportCommand,
 ];
