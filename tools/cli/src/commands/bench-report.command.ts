@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig, reporterSectionSchema } from '@tideline/config';
+import { loadConfig } from '@tideline/config';
 import { InfluxClient } from '@tideline/influx';
-import { createReporter } from '@tideline/reporter/dist/reporter.factory';
 import { benchDataPresent, writeBenchData, type BenchDataSpec } from '../report/bench-report-data';
+import { runReportNow } from '../report/reporter-entry';
 import type { RegisterCommand } from './index';
 
 interface BenchReportOptions {
@@ -76,20 +76,39 @@ export const registerBenchReportCommand: RegisterCommand = (program: Command) =>
             `  wrote ${written.points.toLocaleString('en')} points + ${written.baselinePoints.toLocaleString('en')} baseline points in ${written.seconds.toFixed(0)} s`,
           );
         }
-        // Anomalies an hour apart (the synthetic resolution) must chain into incidents: the merge gap spans two points.
-        const settings = reporterSectionSchema.parse({ dataDir, analysis: { incidentGapMs: 2 * HOUR } });
-        const reporter = createReporter(settings, influx, options.database);
         progress('building the report…');
-        const started = performance.now();
-        const { report, charts } = await reporter.builder.build({
-          id: 'bench',
-          trigger: 'on-demand',
-          since: spec.until - 7 * 24 * HOUR,
-          until: spec.until,
-          timezone: 'UTC',
-        });
-        const seconds = (performance.now() - started) / 1000;
-        reporter.close();
+        // The reporter's own entry point builds it (the CLI may not import an app); it times the build itself.
+        const run = await runReportNow(
+          [
+            '--build-only',
+            '--json',
+            '--since',
+            new Date(spec.until - 7 * 24 * HOUR).toISOString(),
+            '--until',
+            new Date(spec.until).toISOString(),
+          ],
+          {
+            inherit: false,
+            env: {
+              INFLUX_URL: config.influx.url,
+              INFLUX_DATABASE: options.database,
+              TIDELINE__REPORTER__DATA_DIR: dataDir,
+              TIDELINE__REPORTER__QUERY_TIMEOUT_MS: '1800000',
+              // Anomalies an hour apart (the synthetic resolution) must chain into incidents: the gap spans two points.
+              TIDELINE__REPORTER__ANALYSIS__INCIDENT_GAP_MS: String(2 * HOUR),
+            },
+          },
+        );
+        if (run.code !== 0) throw new Error(`the report build failed (exit ${run.code})`);
+        const built = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+          buildMs: number;
+          summary: { series: number; incidents: number; projections: number; recommendations: number };
+          timings: Record<string, number>;
+          charts: number;
+        };
+        const seconds = built.buildMs / 1000;
+        const report = { summary: built.summary, timings: built.timings };
+        const charts = { size: built.charts };
         const result = {
           hosts: options.hosts,
           metrics: options.metrics,
