@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { tailFile } from './log-tail';
 import type { ManagedComponent, Output, UpResult } from './managed-component';
 import { formatUpResult } from './report';
@@ -19,7 +20,8 @@ export function printUpResults(
 ): void {
   for (const result of results) {
     const component = components.find((candidate) => candidate.name === result.name);
-    const lines = formatUpResult(result, component?.address ?? '');
+    const hasLog = result.outcome === 'failed' && fs.existsSync(result.logFile);
+    const lines = formatUpResult(result, component?.address ?? '', hasLog);
     if (result.outcome !== 'failed') {
       lines.forEach((line) => out.info(line));
       continue;

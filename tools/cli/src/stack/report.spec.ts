@@ -17,6 +17,16 @@ describe('report', () => {
     assert.match(lines[1] ?? '', /log: \/h\/run\/kafka\.log$/);
   });
 
+  it('leaves out the log file when the failure came before anything was started', () => {
+    const result = {
+      name: 'kafka',
+      outcome: 'failed',
+      reason: 'Java was not found',
+      logFile: '/h/run/kafka.log',
+    } as const;
+    assert.equal(formatUpResult(result, 'a', false).length, 1);
+  });
+
   it('says when a server was already answering and is left alone', () => {
     const [line] = formatUpResult(
       { name: 'influxdb', outcome: 'external', detail: 'HTTP 204' },

@@ -7,7 +7,8 @@ export function formatDuration(ms: number): string {
 
 const NAME_WIDTH = 10;
 
-export function formatUpResult(result: UpResult, address: string): string[] {
+/** One result as lines; a failure names its log file unless `hasLog` says there is none yet (failed preflight). */
+export function formatUpResult(result: UpResult, address: string, hasLog = true): string[] {
   const name = result.name.padEnd(NAME_WIDTH);
   switch (result.outcome) {
     case 'started':
@@ -17,7 +18,10 @@ export function formatUpResult(result: UpResult, address: string): string[] {
     case 'external':
       return [`${name} already answering at ${address}, not started by tideline: using it, leaving it alone`];
     case 'failed':
-      return [`${name} FAILED: ${result.reason}`, `${' '.repeat(NAME_WIDTH)} log: ${result.logFile}`];
+      return [
+        `${name} FAILED: ${result.reason}`,
+        ...(hasLog ? [`${' '.repeat(NAME_WIDTH)} log: ${result.logFile}`] : []),
+      ];
   }
 }
 
