@@ -109,7 +109,7 @@ export const reporterSectionSchema = z
       .default(7 * 24 * 3_600_000)
       .describe('an integer number of milliseconds >= 3600000'),
     /** Reports (HTML + JSON + charts), the delivery queue and the .eml outbox live under this folder. */
-    dataDir: z.string().min(1).default('var/reporter').describe('a folder path'),
+    dataDir: z.string().min(1).default('.tideline/reporter').describe('a folder path'),
     /** Where .eml files go without SMTP config; default `<dataDir>/outbox`. */
     outboxDir: z.string().min(1).optional().describe('a folder path'),
     smtp: reporterSmtpSchema.optional(),
