@@ -23,15 +23,21 @@ function gaussian(r: () => number): number {
 }
 
 describe('TidelineDetector', () => {
-  it('raises an alert on a spike in a noisy series and explains it as a spike', () => {
+  it('raises an alert on a spike in a noisy series and explains it (a spike beyond all values seen: new_high)', () => {
     const r = rng(1);
     const d = new TidelineDetector();
     for (let i = 0; i < 2000; i++) d.scoreAndLearn(i * MIN5, 100 + 5 * gaussian(r));
     const score = d.scoreAndLearn(2000 * MIN5, 180);
+    const dip = new TidelineDetector(); // and a dip inside the range seen so far is a dip
+    const r2 = rng(1);
+    for (let i = 0; i < 2000; i++) dip.scoreAndLearn(i * MIN5, i < 50 ? 20 * i : 100 + 5 * gaussian(r2));
+    for (let i = 2000; i < 2040; i++) dip.scoreAndLearn(i * MIN5, 100);
+    dip.scoreAndLearn(2040 * MIN5, 60);
+    assert.equal(dip.explain().detector, 'dip');
     assert.ok(score >= 0.5, `score ${score}`);
     const e = d.explain();
     assert.equal(e.alert, true);
-    assert.equal(e.detector, 'spike');
+    assert.equal(e.detector, 'new_high');
     assert.ok(e.expected > 95 && e.expected < 105);
     assert.ok(e.upper < 180);
   });
@@ -76,6 +82,29 @@ describe('TidelineDetector', () => {
     assert.ok(firstAlert >= 1500 && firstAlert < 1510, `first alert at ${firstAlert}`);
     assert.ok(alerts <= 3, `alerts ${alerts}`);
     assert.ok(Math.abs(d.expected(4500 * MIN5).expected - 20) < 1);
+  });
+
+  it('alerts on a value beyond everything seen so far and names it new_high', () => {
+    const r = rng(21);
+    const d = new TidelineDetector();
+    for (let i = 0; i < 3000; i++) d.scoreAndLearn(i * MIN5, 10 * r());
+    // A quiet stretch, so no earlier alert's suppression is still running.
+    for (let i = 3000; i < 3040; i++) d.scoreAndLearn(i * MIN5, 5);
+    d.scoreAndLearn(3040 * MIN5, 13);
+    const e = d.explain();
+    assert.equal(e.alert, true);
+    assert.equal(e.detector, 'new_high');
+  });
+
+  it('does not call every point of a smooth trend a new high', () => {
+    const r = rng(22);
+    const d = new TidelineDetector();
+    let newHighs = 0;
+    for (let i = 0; i < 4000; i++) {
+      d.scoreAndLearn(i * MIN5, 100 + i * 0.05 + 0.5 * gaussian(r));
+      if (i > 600 && d.explain().alert && d.explain().detector === 'new_high') newHighs++;
+    }
+    assert.equal(newHighs, 0);
   });
 
   it('produces scores in [0, 1] for any input (property)', () => {

@@ -21,6 +21,10 @@ export interface TidelineDetectorOptions {
   scaleAlpha?: number;
   /** Huber clip, in σ, of what one point may teach the levels. */
   clip?: number;
+  /** Holt trend smoothing β of the slow level (0: no trend). */
+  trendBeta?: number;
+  /** Per-point damping of that trend (Gardner & McKenzie 1985). */
+  trendDamping?: number;
   /** Smoothing of the seasonal bins (per visit). */
   seasonAlpha?: number;
   /** Smoothing of the one-step error trackers that decide whether seasonality is present. */
@@ -35,6 +39,8 @@ export interface TidelineDetectorOptions {
   cusumH?: number;
   /** Weight of the sustained-deviation (drift) detector (0 turns it off). */
   driftWeight?: number;
+  /** Smoothing of a second, slower drift statistic (0 turns it off). */
+  slowDriftAlpha?: number;
   /** Smoothing of the sustained-deviation (drift) statistic. */
   driftAlpha?: number;
   /** Learning rate of the per-series tail quantile (log space). */
@@ -60,6 +66,8 @@ export interface TidelineDetectorOptions {
    * its own (the "spatial anomaly" rule of Numenta's NAB detector); 0 turns the rule off.
    */
   extremeTolerance?: number;
+  /** Half-life, in points, of the remembered range (its distance from the slow baseline). */
+  extremeHalfLife?: number;
   /** The extreme rule applies only to points whose own normalised surprise reaches this. */
   extremeGate?: number;
   /**
@@ -113,6 +121,8 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   scaleAlpha: 0.01,
   clip: 4,
   seasonAlpha: 0.05,
+  trendBeta: 0,
+  trendDamping: 0.999,
   maeAlpha: 0.01,
   seasonMargin: 1,
   dailyBins: 144,
@@ -120,6 +130,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   cusumH: 1e9,
   driftAlpha: 0.1,
   driftWeight: 1,
+  slowDriftAlpha: 0.03,
   tailEta: 0.1,
   tailProbability: 0.003,
   maxHalfLife: 6000,
@@ -132,6 +143,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   warmUpPoints: 30,
   extremeTolerance: 0.05,
   extremeGate: 0.3,
+  extremeHalfLife: 50000,
   minDeviation: 0.05,
 };
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
@@ -170,7 +182,9 @@ const MAX_X = 21;
 const MAD_TOTAL = 22;
 const LAST_R = 24;
 const LAST_EXTREME = 23; // -1 new low, +1 new high, 0 neither
-const HEADER = 25;
+const DRIFT_SLOW = 25;
+const SLOW_TREND = 26; // per-point slope of the slow level (Holt)
+const HEADER = 27;
 const L0 = HEADER;
 const L1 = L0 + RobustLevel.SIZE;
 const L2 = L1 + RobustLevel.SIZE;
@@ -178,7 +192,8 @@ const SLOW = L2 + RobustLevel.SIZE;
 const CUSUM = SLOW + RobustLevel.SIZE;
 const NORM1 = CUSUM + Cusum.SIZE;
 const NORM2 = NORM1 + TailNormaliser.SIZE;
-const LIFE = NORM2 + TailNormaliser.SIZE;
+const NORM3 = NORM2 + TailNormaliser.SIZE;
+const LIFE = NORM3 + TailNormaliser.SIZE;
 const TREND = LIFE + RunningMoments.SIZE;
 const SKETCH = TREND + SegmentTrend.SIZE;
 const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
@@ -193,10 +208,12 @@ interface Parts {
   cusum: Cusum;
   norm1: TailNormaliser;
   norm2: TailNormaliser;
+  norm3: TailNormaliser;
   segment: SegmentTrend;
   sketch: LogBucketSketch;
   daily: SeasonalProfile;
   weekly: SeasonalProfile;
+  extremeDecay: number;
 }
 
 const PARTS = new WeakMap<object, Parts>();
@@ -214,10 +231,12 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
       cusum: new Cusum(o.cusumK, CUSUM),
       norm1: new TailNormaliser(4, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM1),
       norm2: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM2),
+      norm3: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM3),
       segment: new SegmentTrend(0.999, 0.5, TREND),
       sketch: new LogBucketSketch(0.04, SKETCH_BUCKETS, 2000, SKETCH),
       daily: new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, DAILY),
       weekly: new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, weeklyAt),
+      extremeDecay: Math.pow(0.5, 1 / o.extremeHalfLife),
     };
     PARTS.set(o, parts);
   }
@@ -362,7 +381,8 @@ export class TidelineDetector implements PointScorer {
       sigma = p.l2.sigma(s);
     }
     s[K] = k;
-    const slowLevel = p.slow.level(s);
+    const slowTrend = s[SLOW_TREND]!;
+    const slowLevel = p.slow.level(s) + slowTrend;
     const floor = 1e-9 + 1e-4 * Math.abs(slowLevel);
     // Detector 1: this point against the one-step prediction, plus CUSUM of those residuals.
     const z = (x - pred) / (sigma + floor);
@@ -383,9 +403,16 @@ export class TidelineDetector implements PointScorer {
     if (n === o.warmUpPoints) {
       p.norm1.reset(s);
       p.norm2.reset(s);
+      p.norm3.reset(s);
     }
     const r1 = p.norm1.update(s, u1);
-    const r2 = p.norm2.update(s, u2);
+    let r2 = p.norm2.update(s, u2);
+    if (o.slowDriftAlpha > 0) {
+      const d3 = s[DRIFT_SLOW]! + o.slowDriftAlpha * ((zs > 4 ? 4 : zs < -4 ? -4 : zs) - s[DRIFT_SLOW]!);
+      s[DRIFT_SLOW] = d3;
+      const r3 = p.norm3.update(s, d3 < 0 ? -d3 : d3);
+      if (r3 > r2) r2 = r3;
+    }
     let r = r1 > r2 ? r1 : r2;
     let extreme = 0;
     const lo = s[MIN_X]!;
@@ -394,13 +421,16 @@ export class TidelineDetector implements PointScorer {
       const tol = o.extremeTolerance * (hi - lo);
       const beyond = x > hi + tol ? (x - hi) / (hi - lo) : x < lo - tol ? (lo - x) / (hi - lo) : 0;
       // Only when the point is also somewhat surprising locally: a smooth trend to new highs is not an anomaly.
-      if (beyond > 0 && r >= o.extremeGate && 1 + beyond > r) {
-        r = 1 + beyond;
+      if (beyond > 0 && r >= o.extremeGate) {
         extreme = x > hi ? 1 : -1;
+        if (1 + beyond > r) r = 1 + beyond;
       }
     }
-    if (x < lo) s[MIN_X] = x;
-    if (x > hi) s[MAX_X] = x;
+    // The range forgets slowly (towards the slow baseline), so one old incident does not mask new ones forever.
+    const mid = slowLevel + seasonK;
+    const keep = p.extremeDecay;
+    s[MIN_X] = x < lo ? x : lo > mid ? lo : mid + (lo - mid) * keep;
+    s[MAX_X] = x > hi ? x : hi < mid ? hi : mid + (hi - mid) * keep;
     let score = warm ? 0 : r / (r + 1);
 
     let suppress = s[SUPPRESS]!;
@@ -409,6 +439,7 @@ export class TidelineDetector implements PointScorer {
       if (suppress === 0 && (drift > o.adoptDrift || drift < -o.adoptDrift)) {
         // Still far from the slow baseline when the alert's quiet period ends: a genuine level shift.
         p.slow.reset(s, k === 0 ? p.l0.level(s) : k === 1 ? p.l1.level(s) : p.l2.level(s));
+        s[SLOW_TREND] = 0;
         s[DRIFT] = 0;
       }
     }
@@ -447,7 +478,10 @@ export class TidelineDetector implements PointScorer {
     p.l0.update(s, x);
     p.l1.update(s, x - dv);
     p.l2.update(s, x - wv);
+    // Holt's linear trend on the slow level (error-correction form: b += β·(level correction)).
+    p.slow.reset(s, slowLevel);
     p.slow.update(s, x - seasonK);
+    s[SLOW_TREND] = o.trendBeta * (p.slow.level(s) - slowLevel) + slowTrend * o.trendDamping;
     p.daily.updateAt(s, dPos, x - slowLevel);
     p.weekly.updateAt(s, wPos, x - slowLevel);
     if (cs > 2 * o.cusumH) p.cusum.reset(s);
