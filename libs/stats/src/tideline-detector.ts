@@ -75,6 +75,8 @@ export interface TidelineDetectorOptions {
    * series' overall mean absolute deviation (so a perfectly regular series never alerts on rounding-level noise).
    */
   minDeviation?: number;
+  /** Per-step rate at which a forecast moves from the current local level to the slow baseline. */
+  forecastReversion?: number;
   /** Points before any score is produced. */
   warmUpPoints?: number;
 }
@@ -141,6 +143,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   escalate: 1.5,
   adoptDrift: 5,
   warmUpPoints: 30,
+  forecastReversion: 0.01,
   extremeTolerance: 0.05,
   extremeGate: 0.3,
   extremeHalfLife: 50000,
@@ -548,14 +551,17 @@ export class TidelineDetector implements PointScorer {
     const k = s[K]!;
     const stepMs = this.typicalStepMs();
     const h = stepMs > 0 ? Math.max(0, (t - s[LAST_T]!) / stepMs) : 0;
-    const phi = Math.pow(1 - o.localAlpha, h);
+    const phi = Math.pow(1 - o.forecastReversion, h);
     const local = k === 0 ? p.l0.level(s) : k === 1 ? p.l1.level(s) : p.l2.level(s);
     const season = k === 0 ? 0 : k === 1 ? p.daily.value(s, t) : p.weekly.value(s, t);
     const slowLevel = p.slow.level(s);
     let mean = slowLevel + (local - slowLevel) * phi + season;
     const sigma1 = k === 0 ? p.l0.sigma(s) : k === 1 ? p.l1.sigma(s) : p.l2.sigma(s);
     const sigmaSlow = SQRT_HALF_PI * s[MAE_SLOW]!;
-    let variance = sigma1 * sigma1 * phi + sigmaSlow * sigmaSlow * (1 - phi);
+    // Exponential smoothing's h-step error variance σ²(1 + (h − 1)α²) for the local part, blended towards the
+    // slow baseline's error variance as the forecast reverts to it.
+    const grow = 1 + (h > 1 ? h - 1 : 0) * o.localAlpha * o.localAlpha;
+    let variance = sigma1 * sigma1 * grow * phi + sigmaSlow * sigmaSlow * (1 - phi);
     // A significant trend of the current segment continues (damped to at most one segment's worth of time).
     const fit = p.segment.fit(s);
     if (fit.points >= 10 && Math.abs(fit.slope) > 2 * fit.slopeStdError) {
