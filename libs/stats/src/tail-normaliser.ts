@@ -67,6 +67,27 @@ export class TailNormaliser {
     return ref > 0 ? u / ref : 0;
   }
 
+  /** `u / max(q, kappa·M)` without learning (pair with {@link learn}). */
+  score(b: Float64Array, u: number): number {
+    const q = b[this.offset]!;
+    const km = this.kappa * b[this.offset + 1]!;
+    const ref = q > km ? q : km;
+    return ref > 0 ? u / ref : 0;
+  }
+
+  /**
+   * Learns `u`, but lets it raise the recent maximum to at most `cap` (e.g. a small multiple of the current
+   * reference when `u` raised an alert: an anomaly should not desensitise the series for long).
+   */
+  learn(b: Float64Array, u: number, cap: number): void {
+    const o = this.offset;
+    const q = b[o]!;
+    b[o] = u > q ? q * this.up : q * this.down;
+    const md = b[o + 1]! * this.decay;
+    const v = u < cap ? u : cap;
+    b[o + 1] = v > md ? v : md;
+  }
+
   /** Restarts from the initial reference (used at the end of warm-up). */
   reset(s: Float64Array): void {
     s[this.offset] = this.initial;

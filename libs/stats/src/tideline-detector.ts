@@ -51,6 +51,8 @@ export interface TidelineDetectorOptions {
   maxHalfLife?: number;
   /** A deviation must exceed this multiple of the recent maximum to count as news. */
   maxMargin?: number;
+  /** An alert raises a detector's recent maximum to at most this multiple of its reference. */
+  maxStep?: number;
   /** Normalised surprise at which an alert fires. */
   fire?: number;
   /** Points after an alert during which lesser alerts are suppressed. */
@@ -137,6 +139,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   tailProbability: 0.003,
   maxHalfLife: 6000,
   maxMargin: 1,
+  maxStep: 1e9,
   fire: 1,
   suppressPoints: 30,
   quietFactor: 0.3,
@@ -408,12 +411,15 @@ export class TidelineDetector implements PointScorer {
       p.norm2.reset(s);
       p.norm3.reset(s);
     }
-    const r1 = p.norm1.update(s, u1);
-    let r2 = p.norm2.update(s, u2);
+    const r1 = p.norm1.score(s, u1);
+    let r2 = p.norm2.score(s, u2);
+    let u3 = 0;
+    let r3 = 0;
     if (o.slowDriftAlpha > 0) {
       const d3 = s[DRIFT_SLOW]! + o.slowDriftAlpha * ((zs > 4 ? 4 : zs < -4 ? -4 : zs) - s[DRIFT_SLOW]!);
       s[DRIFT_SLOW] = d3;
-      const r3 = p.norm3.update(s, d3 < 0 ? -d3 : d3);
+      u3 = d3 < 0 ? -d3 : d3;
+      r3 = p.norm3.score(s, u3);
       if (r3 > r2) r2 = r3;
     }
     let r = r1 > r2 ? r1 : r2;
@@ -458,6 +464,13 @@ export class TidelineDetector implements PointScorer {
       score *= o.quietFactor;
     }
     s[SUPPRESS] = suppress;
+    // Learn what is usual. An alert may raise a detector's "recent maximum" only to `maxStep` times its reference,
+    // so one large incident does not hide the next, smaller one for weeks.
+    const cap = alert ? o.maxStep : Infinity;
+    p.norm1.learn(s, u1, r1 > 0 ? (cap * u1) / r1 : Infinity);
+    const r2own = p.norm2.score(s, u2);
+    p.norm2.learn(s, u2, r2own > 0 ? (cap * u2) / r2own : Infinity);
+    if (o.slowDriftAlpha > 0) p.norm3.learn(s, u3, r3 > 0 ? (cap * u3) / r3 : Infinity);
     s[LAST_PRED] = pred;
     s[LAST_SIGMA] = sigma + floor;
     s[LAST_R1] = r1;
