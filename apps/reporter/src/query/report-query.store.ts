@@ -140,10 +140,13 @@ export class ReportQueryStore {
     from: number,
     until: number,
     periodMs: number,
+    onlySeries?: readonly string[],
   ): Promise<Map<string, Float64Array>> {
+    if (onlySeries && onlySeries.length === 0) return new Map();
+    const filter = onlySeries ? ` AND (${onlySeries.map((key) => `"series" = ${quoteString(key)}`).join(' OR ')})` : '';
     const result = await this.run(
       name,
-      `SELECT ${aggregate} FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} ` +
+      `SELECT ${aggregate} FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)}${filter} ` +
         `GROUP BY ${timeBuckets(periodMs, from)}, "series" fill(none)`,
     );
     const periods = Math.ceil((until - from) / periodMs);

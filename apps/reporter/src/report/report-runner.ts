@@ -101,9 +101,7 @@ export class ReportRunner {
         message: 'No recipients configured (reporter.recipients): the report is saved but not e-mailed.',
       });
 
-    const previousP95 = await this.previousP95(request.since);
     const built = await this.builder.build({
-      ...(previousP95 ? { previousP95 } : {}),
       id,
       trigger: request.trigger,
       since: request.since,
@@ -118,16 +116,5 @@ export class ReportRunner {
     }
     const deliveries = (await this.delivery.deliverDue()).filter((d) => d.job.reportId === id);
     return { report: built.report, saved, deliveries, recipientNotes: notes };
-  }
-
-  /** This week's p95 of the saved report whose period ended at `since`, i.e. last week's for this one. */
-  private async previousP95(since: number): Promise<Map<string, number> | undefined> {
-    const previous = (await this.archive.list()).find((m) => m.period.until === since);
-    const report = previous ? await this.archive.readReport(previous.id) : undefined;
-    if (!report) return undefined;
-    const out = new Map<string, number>();
-    for (const c of report.comparisons)
-      if (c.thisWeek && Number.isFinite(c.thisWeek.p95)) out.set(c.series, c.thisWeek.p95);
-    return out;
   }
 }

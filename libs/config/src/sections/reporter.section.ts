@@ -144,6 +144,8 @@ export const reporterSectionSchema = z
           .default(14 * 24 * 3_600_000)
           .describe('an integer number of milliseconds >= 86400000'),
         maxCharts: z.number().int().min(0).max(50).default(12).describe('an integer 0-50'),
+        /** With more series than this, p95 is computed only for the series the report lists (the costly query). */
+        maxPercentileSeries: z.number().int().min(1).max(100_000).default(300).describe('an integer 1-100000'),
       })
       .strict()
       .prefault({}),
