@@ -18,8 +18,6 @@ export interface AlertEventInput {
   readonly expected: number;
   readonly lower: number;
   readonly upper: number;
-  /** Event time of the first normal point, for `resolved`. */
-  readonly resolvedAt?: number;
   readonly criticalScore: number;
 }
 
@@ -46,7 +44,7 @@ export function buildAlertEvent(input: AlertEventInput): AlertEvent {
     updatedAt: input.ts,
     influxql: alertInfluxQl(input.series, incident.startedAt - QUERY_MARGIN_MS, input.ts + QUERY_MARGIN_MS),
   };
-  if (input.state === 'resolved' && input.resolvedAt !== undefined) event.resolvedAt = input.resolvedAt;
+  if (input.state === 'resolved' && incident.resolvedAt !== null) event.resolvedAt = incident.resolvedAt;
   return event;
 }
 

@@ -3,105 +3,108 @@ import assert from 'node:assert/strict';
 import { alertId } from './alert-id';
 import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
 import { advanceLifecycle, type LifecycleStep } from './alert-lifecycle.processor';
-import { initialLifecycleState, decodeLifecycleState, encodeLifecycleState } from './alert-lifecycle.state';
+import { decodeAnomalySeriesRecord, encodeAnomalySeriesRecord, initialLifecycleState } from './alert-lifecycle.state';
 
-const POLICY: AlertLifecyclePolicy = {
-  enterScore: 0.99,
-  exitScore: 0.9,
-  minFiringPoints: 1,
-  minFiringMs: 0,
-  resolvePoints: 3,
-  resolveMs: 0,
-  criticalScore: 0.9999,
-};
+// 'medium': fires at a score of 0.5, clears below 0.25 (libs/stats resolveSensitivity)
+const POLICY: AlertLifecyclePolicy = { alert: { sensitivity: 'medium' }, criticalScore: 0.8 };
 const SERIES = 'cpu.total|host=web-1';
+const MINUTE = 60_000;
 
-/** Runs scores (one per minute from t=60000) through a fresh lifecycle; returns the steps and the final state. */
+/** Runs scores (one per minute from t = 1 min) through a fresh lifecycle; returns the steps and the final state. */
 function run(scores: readonly number[], policy: AlertLifecyclePolicy = POLICY, ready = true) {
   const state = initialLifecycleState(SERIES);
   const steps: LifecycleStep[] = scores.map((score, i) =>
-    advanceLifecycle(state, { ts: (i + 1) * 60_000, score, ready, detector: 'd' }, policy),
+    advanceLifecycle(
+      state,
+      { ts: (i + 1) * MINUTE, value: 1, score, lower: 0, upper: 2, ready, detector: 'spike' },
+      policy,
+    ),
   );
-  return {
-    state,
-    steps,
-    fired: steps.filter((s) => s === 'fired').length,
-    resolved: steps.filter((s) => s === 'resolved').length,
-  };
+  const count = (s: LifecycleStep) => steps.filter((x) => x === s).length;
+  return { state, steps, fired: count('fired'), resolved: count('resolved') };
 }
 
-describe('advanceLifecycle', () => {
-  it('fires once when a score reaches enterScore and resolves after resolvePoints normal points', () => {
-    const { steps, state } = run([0.1, 0.1, 0.995, 0.999, 0.95, 0.1, 0.2, 0.3, 0.1]);
+describe('advanceLifecycle (libs/stats alert state machine + incidents + idempotency)', () => {
+  it('fires once when a score reaches the fire level and resolves on the first calm point', () => {
+    const { steps, state } = run([0.1, 0.1, 0.6, 0.9, 0.3, 0.1, 0.1]);
+    assert.deepEqual(steps, ['unchanged', 'unchanged', 'fired', 'unchanged', 'unchanged', 'resolved', 'unchanged']);
+    assert.equal(state.machine.status, 'ok');
+    assert.equal(state.incident?.startedAt, 3 * MINUTE);
+    assert.equal(state.incident?.id, alertId(SERIES, 3 * MINUTE));
+    assert.equal(state.incident?.peakScore, 0.9);
+    assert.equal(state.incident?.firedAt, 3 * MINUTE);
+    assert.equal(state.incident?.resolvedAt, 6 * MINUTE);
+  });
+
+  it('keeps one incident while scores stay between the clear and fire levels (hysteresis)', () => {
+    const { fired, resolved, state } = run([0.6, 0.3, 0.4, 0.26, 0.45]);
+    assert.equal(fired, 1);
+    assert.equal(resolved, 0);
+    assert.equal(state.machine.status, 'firing');
+  });
+
+  it('needs calm for clearDurationMs before resolving; a relapse while clearing is the same incident', () => {
+    const policy = { ...POLICY, alert: { ...POLICY.alert, clearDurationMs: 2 * MINUTE } };
+    const { steps, state } = run([0.6, 0.1, 0.1, 0.7, 0.1, 0.1, 0.1], policy);
     assert.deepEqual(steps, [
-      'unchanged',
-      'unchanged',
       'fired',
+      'phase_changed',
       'unchanged',
-      'unchanged',
+      'phase_changed',
       'phase_changed',
       'unchanged',
       'resolved',
-      'unchanged',
     ]);
-    assert.equal(state.phase, 'normal');
-    assert.equal(state.incident?.startedAt, 180_000);
-    assert.equal(state.incident?.id, alertId(SERIES, 180_000));
-    assert.equal(state.incident?.peakScore, 0.999);
-    assert.equal(state.since, 360_000, 'the first normal point is when it resolved');
+    assert.equal(state.incident?.resolvedAt, 5 * MINUTE, 'from the first point of the clearing that completed');
   });
 
-  it('keeps one incident while scores stay between exitScore and enterScore (hysteresis)', () => {
-    const { fired, resolved, state } = run([0.995, 0.95, 0.93, 0.91, 0.95, 0.92]);
-    assert.equal(fired, 1);
-    assert.equal(resolved, 0);
-    assert.equal(state.phase, 'firing');
-  });
-
-  it('returns from recovering to firing without a second alert when the series relapses', () => {
-    const { fired, resolved, steps } = run([0.995, 0.1, 0.1, 0.995, 0.1, 0.1, 0.1]);
-    assert.equal(fired, 1);
-    assert.equal(resolved, 1);
-    assert.equal(steps[3], 'phase_changed');
-  });
-
-  it('does not fire an incident shorter than minFiringPoints, and drops it silently', () => {
-    const policy = { ...POLICY, minFiringPoints: 3 };
-    const short = run([0.995, 0.995, 0.1, 0.1], policy);
-    assert.equal(short.fired, 0);
-    assert.equal(short.state.phase, 'normal');
+  it('does not fire a breach shorter than minDurationMs, and forgets it', () => {
+    const policy = { ...POLICY, alert: { ...POLICY.alert, minDurationMs: 2 * MINUTE } };
+    const short = run([0.6, 0.6, 0.1], policy);
+    assert.deepEqual(short.steps, ['phase_changed', 'unchanged', 'phase_changed']);
     assert.equal(short.state.incident, null);
-    const long = run([0.995, 0.995, 0.95], policy);
+    const long = run([0.6, 0.6, 0.6], policy);
     assert.deepEqual(long.steps, ['phase_changed', 'unchanged', 'fired']);
+    assert.equal(long.state.incident?.startedAt, MINUTE, 'the incident starts at its first breaching point');
   });
 
-  it('waits for minFiringMs of event time before firing', () => {
-    const policy = { ...POLICY, minFiringMs: 120_000 };
-    assert.deepEqual(run([0.995, 0.995, 0.995], policy).steps, ['phase_changed', 'unchanged', 'fired']);
+  it('keeps an open incident while the value stays outside the band, even when its score is calm', () => {
+    const state = initialLifecycleState(SERIES);
+    const at = (ts: number, value: number, score: number) =>
+      advanceLifecycle(state, { ts, value, score, lower: 0, upper: 2, ready: true, detector: 'spike' }, POLICY);
+    assert.equal(at(1, 50, 0.9), 'fired');
+    assert.equal(at(2, 50, 0.05), 'unchanged', 'still far above the band');
+    assert.equal(at(3, 50, 0.05), 'unchanged');
+    assert.equal(at(4, 1, 0.05), 'resolved', 'back inside the band and calm');
+    assert.equal(state.incident?.resolvedAt, 4);
+    assert.equal(at(5, 50, 0.1), 'unchanged', 'outside the band alone does not open an incident');
   });
 
   it('ignores a redelivered point (event time not after the last one)', () => {
     const state = initialLifecycleState(SERIES);
-    assert.equal(advanceLifecycle(state, { ts: 1000, score: 0.995, ready: true, detector: 'd' }, POLICY), 'fired');
-    assert.equal(advanceLifecycle(state, { ts: 1000, score: 0.995, ready: true, detector: 'd' }, POLICY), 'unchanged');
-    assert.equal(advanceLifecycle(state, { ts: 500, score: 0.1, ready: true, detector: 'd' }, POLICY), 'unchanged');
-    assert.equal(state.phase, 'firing');
+    const at = (ts: number, score: number) =>
+      advanceLifecycle(state, { ts, value: 1, score, lower: 0, upper: 2, ready: true, detector: 'spike' }, POLICY);
+    assert.equal(at(1000, 0.9), 'fired');
+    assert.equal(at(1000, 0.9), 'unchanged');
+    assert.equal(at(500, 0.0), 'unchanged');
+    assert.equal(state.machine.status, 'firing');
   });
 
   it('never moves on points of a model that is still warming up', () => {
-    assert.equal(run([0.999, 0.999], POLICY, false).fired, 0);
+    assert.equal(run([0.9, 0.9], POLICY, false).fired, 0);
   });
 
-  it('gives the same incident id to the same series and start, whatever the order of processing', () => {
-    assert.equal(run([0.1, 0.995]).state.incident?.id, run([0.2, 0.999]).state.incident?.id);
+  it('gives the same incident id to the same series and start however the scores differ', () => {
+    assert.equal(run([0.1, 0.6]).state.incident?.id, run([0.2, 0.99]).state.incident?.id);
     assert.notEqual(alertId(SERIES, 1), alertId(SERIES, 2));
     assert.match(alertId(SERIES, 1), /^[0-9a-f]{32}$/);
   });
 
-  it('round-trips a state through its persisted encoding, including the initial -Infinity', () => {
-    const fresh = initialLifecycleState(SERIES);
-    assert.deepEqual(decodeLifecycleState(encodeLifecycleState(fresh)), fresh);
-    const { state } = run([0.995, 0.1]);
-    assert.deepEqual(decodeLifecycleState(Buffer.from(encodeLifecycleState(state))), state);
+  it('round-trips a series record through its persisted encoding (NaN and -Infinity included)', () => {
+    const fresh = { lifecycle: initialLifecycleState(SERIES), model: null };
+    assert.deepEqual(decodeAnomalySeriesRecord(encodeAnomalySeriesRecord(fresh)), fresh);
+    const { state } = run([0.1, 0.6]);
+    const record = { lifecycle: state, model: { kind: 'k', lastTs: 5, observations: 2, state: 'AAAA' } };
+    assert.deepEqual(decodeAnomalySeriesRecord(Buffer.from(encodeAnomalySeriesRecord(record))), record);
   });
 });

@@ -1,21 +1,27 @@
+import { resolveSensitivity, stepAlert } from '@tideline/stats';
 import { alertId } from './alert-id';
 import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
 import type { AlertLifecycleState } from './alert-lifecycle.state';
 
-/** A point as the lifecycle sees it: its event time and the model's verdict. */
+/** A point as the lifecycle sees it: its event time, value and the model's verdict. */
 export interface LifecyclePoint {
   readonly ts: number;
+  readonly value: number;
   readonly score: number;
+  /** The band the point was judged against. */
+  readonly lower: number;
+  readonly upper: number;
   /** False while the series' model warms up: such points never move the lifecycle. */
   readonly ready: boolean;
+  /** The detector explaining the score (named on the incident when it opens). */
   readonly detector: string;
 }
 
 /** What one point did to a series' lifecycle. */
 export type LifecycleStep =
-  /** Nothing to persist (the phase did not change, or the point was stale or not ready). */
+  /** Nothing to persist (the status did not change, or the point was stale or not ready). */
   | 'unchanged'
-  /** The phase changed without an alert (normal ↔ pending, firing ↔ recovering): persist the state. */
+  /** The status changed without an alert (ok ↔ pending, firing ↔ clearing): persist the state. */
   | 'phase_changed'
   /** The incident fired: publish a `firing` alert, persist the state. */
   | 'fired'
@@ -24,12 +30,19 @@ export type LifecycleStep =
 
 /**
  * Advances one series' alert lifecycle by one point, in place (the state is the store's entry), and says what
- * happened. Deterministic: the same states and points always give the same steps and the same incident ids.
- * See {@link AlertLifecyclePolicy} for the rules. A point whose event time is not after `state.lastTs` is a
- * redelivery (or older than what the persisted state already accounts for) and changes nothing.
+ * happened. The transitions are libs/stats' {@link stepAlert}; around it this adds what alerting from a stream needs:
  *
- * After `'resolved'`, `state.phase` is `normal` and `state.incident` still describes the resolved
- * incident, so the caller can build the `resolved` alert; the next incident replaces it.
+ * - idempotency: a point whose event time is not after `state.lastTs` is a redelivery (or older than what the
+ *   persisted state accounts for) and changes nothing;
+ * - a model still warming up moves nothing;
+ * - "back to normal" means calm *and* inside the band: while an incident is open, a point outside the band is not
+ *   calm even if the detector no longer finds it surprising (it has seen that value for a few points), so a
+ *   sustained excursion keeps its alert until the series returns to its band or the band has moved to it;
+ * - the incident: opened at its first breaching point, with the deterministic id `alertId(series, startedAt)`, so
+ *   reprocessing the same points (on any instance) yields the same id; its peak score and explaining detector.
+ *
+ * After `'resolved'` the status is `ok` and `state.incident` still describes the resolved incident (with
+ * `resolvedAt`), so the caller can build the `resolved` alert; the next incident replaces it.
  */
 export function advanceLifecycle(
   state: AlertLifecycleState,
@@ -39,77 +52,42 @@ export function advanceLifecycle(
   if (!(point.ts > state.lastTs)) return 'unchanged';
   state.lastTs = point.ts;
   if (!point.ready) return 'unchanged';
-  const high = point.score >= policy.exitScore;
-  switch (state.phase) {
-    case 'normal':
-      if (point.score < policy.enterScore) return 'unchanged';
-      state.phase = 'pending';
-      state.since = point.ts;
-      state.points = 1;
-      state.incident = {
-        id: alertId(state.series, point.ts),
-        startedAt: point.ts,
-        firedAt: 0,
-        peakScore: point.score,
-        detector: point.detector,
-      };
-      return fireIfDue(state, point, policy) ?? 'phase_changed';
-    case 'pending': {
-      const incident = state.incident!;
-      if (!high) {
-        state.phase = 'normal';
-        state.points = 0;
-        state.incident = null;
-        return 'phase_changed';
-      }
-      state.points += 1;
-      if (point.score > incident.peakScore) incident.peakScore = point.score;
-      return fireIfDue(state, point, policy) ?? 'unchanged';
-    }
-    case 'firing': {
-      const incident = state.incident!;
-      if (high) {
-        if (point.score > incident.peakScore) incident.peakScore = point.score;
-        return 'unchanged';
-      }
-      state.phase = 'recovering';
-      state.since = point.ts;
-      state.points = 1;
-      return resolveIfDue(state, point, policy) ?? 'phase_changed';
-    }
-    case 'recovering': {
-      const incident = state.incident!;
-      if (high) {
-        state.phase = 'firing';
-        state.points = 0;
-        if (point.score > incident.peakScore) incident.peakScore = point.score;
-        return 'phase_changed';
-      }
-      state.points += 1;
-      return resolveIfDue(state, point, policy) ?? 'unchanged';
-    }
+  const before = state.machine;
+  let score = point.score;
+  if (
+    before.status !== 'ok' &&
+    before.status !== 'pending' &&
+    (point.value > point.upper || point.value < point.lower)
+  ) {
+    const { clearLevel } = resolveSensitivity(policy.alert.sensitivity);
+    if (score < clearLevel) score = clearLevel;
   }
-}
-
-function fireIfDue(
-  state: AlertLifecycleState,
-  point: LifecyclePoint,
-  policy: AlertLifecyclePolicy,
-): LifecycleStep | undefined {
-  if (state.points < policy.minFiringPoints || point.ts - state.since < policy.minFiringMs) return undefined;
-  state.phase = 'firing';
-  state.points = 0;
-  state.incident!.firedAt = point.ts;
-  return 'fired';
-}
-
-function resolveIfDue(
-  state: AlertLifecycleState,
-  point: LifecyclePoint,
-  policy: AlertLifecyclePolicy,
-): LifecycleStep | undefined {
-  if (state.points < policy.resolvePoints || point.ts - state.since < policy.resolveMs) return undefined;
-  state.phase = 'normal';
-  state.points = 0;
-  return 'resolved';
+  const step = stepAlert(before, { timestampMs: point.ts, score, value: point.value }, policy.alert);
+  const after = step.state;
+  state.machine = after;
+  if (before.status === 'ok' && after.status !== 'ok') {
+    const startedAt = after.status === 'pending' ? after.sinceMs : point.ts;
+    state.incident = {
+      id: alertId(state.series, startedAt),
+      startedAt,
+      firedAt: null,
+      resolvedAt: null,
+      peakScore: point.score,
+      detector: point.detector,
+    };
+  }
+  const incident = state.incident;
+  if (incident !== null && after.status !== 'ok' && point.score > incident.peakScore) incident.peakScore = point.score;
+  if (step.transition === 'fired') {
+    incident!.firedAt = point.ts;
+    return 'fired';
+  }
+  if (step.transition === 'cleared') {
+    // calm since the clearing began (or this point, when no clearing duration is required)
+    incident!.resolvedAt = before.status === 'clearing' ? before.sinceMs : point.ts;
+    return 'resolved';
+  }
+  if (before.status === after.status) return 'unchanged';
+  if (after.status === 'ok') state.incident = null; // pending that never fired
+  return 'phase_changed';
 }

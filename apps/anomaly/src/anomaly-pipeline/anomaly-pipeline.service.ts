@@ -5,6 +5,7 @@ import {
   encodeEvent,
   parseModelCheckpoint,
   seriesKey,
+  type AlertEvent,
   type ModelCheckpoint,
 } from '@tideline/contracts';
 import { BatchWriter, InfluxClient } from '@tideline/influx';
@@ -24,9 +25,9 @@ import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
 import {
-  decodeLifecycleState,
-  encodeLifecycleState,
-  type AlertLifecycleState,
+  decodeAnomalySeriesRecord,
+  encodeAnomalySeriesRecord,
+  type AnomalySeriesRecord,
 } from '../alert-lifecycle/alert-lifecycle.state';
 import { PartitionContinuity } from '../scoring/partition-continuity';
 import { ScoringProcessor, emptyScoringOutput } from '../scoring/scoring.processor';
@@ -37,13 +38,14 @@ import { AnomalyMetrics } from './anomaly.metrics';
 /**
  * The hot path: consumes the metrics topic in batches (its own consumer group, so it sees every event independently
  * of the baseline service), scores each event against its series' model, advances the series' alert lifecycle and
- * publishes `firing`/`resolved` alerts, persisting each lifecycle change to the compacted alert-state topic in the
- * same produce call, before the batch's offsets are committed.
+ * publishes `firing`/`resolved` alerts. Each lifecycle change is persisted (with the series' model) to the compacted
+ * alert-state topic in the same produce call as its alert, before the batch's offsets are committed.
  *
  * Why score here rather than join the baseline service's band updates: a join of two topics races (the band for a
  * point may arrive after the point), would put a second hop (and the baseline's InfluxDB writes) on the alert
- * latency path, and makes replay results depend on the relative speed of two services. Each series' model starts
- * from the baseline service's latest checkpoint (so a restart does not relearn) and then learns from the same stream.
+ * latency path, and would make replay results depend on the relative speed of two services. Both services run the
+ * same model on the same stream, so the band on an alert is the band the baseline service writes for that point.
+ * A series this service has never persisted starts from the baseline service's latest checkpoint (a warm start).
  */
 @Injectable()
 export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -51,16 +53,16 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private readonly metrics: AnomalyMetrics;
   private readonly producer: IdempotentProducer;
   private readonly deadLetter: DeadLetterPublisher | undefined;
-  private consumer: BatchConsumer | undefined;
-  private readonly abort = new AbortController();
-  private startup: Promise<void> | undefined;
-  private startError: unknown;
   private readonly checkpoints: CompactedTable<ModelCheckpoint>;
-  private readonly lifecycles: CompactedTable<AlertLifecycleState>;
+  private readonly own: CompactedTable<AnomalySeriesRecord>;
   private readonly writer: BatchWriter;
   private readonly store: SeriesStore;
   private readonly processor: ScoringProcessor;
   private readonly continuity = new PartitionContinuity();
+  private readonly abort = new AbortController();
+  private consumer: BatchConsumer | undefined;
+  private startup: Promise<void> | undefined;
+  private startError: unknown;
   private crashed: unknown;
   private started = false;
 
@@ -81,28 +83,25 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
     });
-    this.lifecycles = new CompactedTable(kafka, {
+    this.own = new CompactedTable(kafka, {
       topic: section.topics.alertState,
       groupIdPrefix: 'tideline-anomaly-alert-state',
-      decode: (_key, value) => decodeLifecycleState(value),
-      isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
+      decode: (_key, value) => decodeAnomalySeriesRecord(value),
+      isNewer: (current, incoming) => incoming.lifecycle.lastTs >= current.lifecycle.lastTs,
     });
-    this.store = new SeriesStore(createSeriesModelFactory(), {
-      checkpoints: this.checkpoints,
-      lifecycles: this.lifecycles,
-    });
-    const policy: AlertLifecyclePolicy = section.lifecycle;
+    const { sensitivity, minDurationMs, clearDurationMs, criticalScore } = section.lifecycle;
+    const policy: AlertLifecyclePolicy = { alert: { sensitivity, minDurationMs, clearDurationMs }, criticalScore };
+    this.store = new SeriesStore(createSeriesModelFactory(sensitivity), { own: this.own, baseline: this.checkpoints });
     this.processor = new ScoringProcessor({ policy, writeScores: section.writeScores });
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
     health.register({
       name: 'anomaly-pipeline',
       check: async () => {
         if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
-        if (!this.started)
-          throw new Error(
-            `${this.startError === undefined ? '' : `${String(this.startError)}; `}` +
-              'starting (loading checkpoints and alert state)',
-          );
+        if (!this.started) {
+          const why = this.startError === undefined ? '' : `${String(this.startError)}; `;
+          throw new Error(`${why}starting (loading model checkpoints and series states)`);
+        }
       },
     });
   }
@@ -136,6 +135,14 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     });
   }
 
+  async onModuleDestroy(): Promise<void> {
+    this.abort.abort();
+    // a start step in flight (kafkajs retrying an unreachable broker) is not waited for long: shutdown stays prompt
+    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.stopParts();
+    await this.writer.close(5000).catch(() => undefined);
+  }
+
   private async start(): Promise<void> {
     const { topics } = this.config.anomaly;
     const { partitions, replicationFactor, retentionMs } = this.config.kafka;
@@ -143,14 +150,14 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       { topic: topics.metrics, partitions, replicationFactor, retentionMs, withDeadLetter: true },
       { topic: topics.modelCheckpoints, partitions, replicationFactor, compact: true },
       { topic: topics.alertState, partitions, replicationFactor, compact: true },
-      { topic: topics.alerts, partitions, replicationFactor, retentionMs },
+      { topic: topics.alerts, partitions, replicationFactor, retentionMs, withDeadLetter: true },
     ]);
     await this.writer.client.ensureDatabase();
     await this.producer.connect();
     // State first: scoring must not start before every persisted lifecycle is known, or a restart could fire again.
-    await Promise.all([this.checkpoints.start(), this.lifecycles.start()]);
+    await Promise.all([this.checkpoints.start(), this.own.start()]);
     this.logger.log(
-      `loaded ${this.checkpoints.size} model checkpoints and ${this.lifecycles.size} alert lifecycles; consuming ${topics.metrics} as ${this.config.anomaly.consumerGroup}`,
+      `loaded ${this.own.size} series states and ${this.checkpoints.size} baseline checkpoints; consuming ${topics.metrics} as ${this.config.anomaly.consumerGroup}`,
     );
     const consumer = this.createConsumer();
     this.consumer = consumer;
@@ -182,18 +189,18 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
-    // a start step in flight (kafkajs retrying an unreachable broker) is not waited for long: shutdown stays prompt
-    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    await this.stopParts();
-    await this.writer.close(5000).catch(() => undefined);
-  }
-
   private async stopParts(): Promise<void> {
-    await this.consumer?.stop().catch(() => undefined);
+    const consumer = this.consumer;
     this.consumer = undefined;
-    await Promise.all([this.checkpoints.stop(), this.lifecycles.stop()]).catch(() => undefined);
+    await consumer?.stop().catch(() => undefined);
+    // what was learned since the last snapshots, persisted now that every handled batch is committed
+    if (consumer !== undefined && this.started) {
+      const records = this.store.takeRecords(this.store.all(), Date.now(), 0);
+      await this.publish([], records).catch((error: unknown) =>
+        this.logger.warn(`could not persist ${records.length} series states on shutdown: ${String(error)}`),
+      );
+    }
+    await Promise.all([this.checkpoints.stop(), this.own.stop()]).catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 
@@ -216,28 +223,13 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
         if (decoded.failure !== undefined)
           this.reject(context, record, decoded.failure.reason, decoded.failure.message);
         for (const event of decoded.events) {
-          const entry = this.store.entry(partition, seriesKey(event), event);
-          this.processor.process(entry, event, out);
+          this.processor.process(this.store.entry(partition, seriesKey(event), event), event, out);
           events++;
         }
       }
-      const states = this.store.takeDirty(out.changed);
-      if (out.alerts.length > 0 || states.length > 0) {
-        const { topics } = this.config.anomaly;
-        await this.producer.sendBatch([
-          {
-            topic: topics.alerts,
-            records: out.alerts.map((alert) => ({ key: alert.series, value: encodeEvent(alert) })),
-          },
-          {
-            topic: topics.alertState,
-            records: states.map((state) => ({ key: state.series, value: encodeLifecycleState(state) })),
-          },
-        ]);
-        for (const state of states) this.lifecycles.set(state.series, state);
-        for (const alert of out.alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
-        this.metrics.statesPersisted.inc(states.length);
-      }
+      const records = this.store.takeRecords(out.touched, nowMs, this.config.anomaly.modelCheckpointIntervalMs);
+      if (out.alerts.length > 0 || records.length > 0) await this.publish(out.alerts, records);
+      // Scores are best effort (bounded buffer, drops counted): an InfluxDB outage never holds up alerts.
       if (out.scoreLines.length > 0) this.writer.writeLines(out.scoreLines);
       this.continuity.advance(partition, batch.lastOffset);
       this.metrics.events.inc(events);
@@ -251,6 +243,25 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     }
   }
 
+  /**
+   * Alerts and the series states that go with them, in one produce call (one request per broker): the state is
+   * persisted with its alert, and both before the offsets are committed.
+   */
+  private async publish(alerts: readonly AlertEvent[], records: readonly AnomalySeriesRecord[]): Promise<void> {
+    if (alerts.length === 0 && records.length === 0) return;
+    const { topics } = this.config.anomaly;
+    await this.producer.sendBatch([
+      { topic: topics.alerts, records: alerts.map((alert) => ({ key: alert.series, value: encodeEvent(alert) })) },
+      {
+        topic: topics.alertState,
+        records: records.map((record) => ({ key: record.lifecycle.series, value: encodeAnomalySeriesRecord(record) })),
+      },
+    ]);
+    for (const record of records) this.own.set(record.lifecycle.series, record);
+    for (const alert of alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
+    this.metrics.statesPersisted.inc(records.length);
+  }
+
   private reject(context: BatchContext, record: ConsumedRecord, reason: string, detail: string): void {
     this.metrics.rejected.inc({ reason });
     if (this.deadLetter !== undefined) void context.deadLetter(record, reason, detail);
@@ -259,7 +270,9 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private updateGauges(): void {
     const stats = this.store.stats();
     this.metrics.series.set(stats.series);
-    this.metrics.modelsRestored.set(stats.restoredModels);
+    this.metrics.modelsStarted.set({ from: 'own' }, stats.resumedModels);
+    this.metrics.modelsStarted.set({ from: 'baseline' }, stats.restoredFromBaseline);
+    this.metrics.modelsStarted.set({ from: 'new' }, stats.newModels);
     this.metrics.openIncidents.set(this.store.openIncidents());
     const writer = this.writer.stats();
     this.metrics.scoresDropped.set(writer.dropped + writer.rejected);

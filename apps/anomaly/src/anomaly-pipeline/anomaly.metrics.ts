@@ -9,7 +9,7 @@ export class AnomalyMetrics {
   readonly batchSeconds: Histogram;
   readonly series: Gauge;
   readonly openIncidents: Gauge;
-  readonly modelsRestored: Gauge;
+  readonly modelsStarted: Gauge<'from'>;
   readonly scoresDropped: Gauge;
 
   constructor(registry: Registry) {
@@ -52,9 +52,10 @@ export class AnomalyMetrics {
       help: 'Series firing or recovering.',
       registers,
     });
-    this.modelsRestored = new Gauge({
-      name: 'tideline_anomaly_models_restored',
-      help: 'Series models started from a baseline checkpoint (rather than new) since start.',
+    this.modelsStarted = new Gauge({
+      name: 'tideline_anomaly_models_started',
+      help: 'Series models started since the process started, by origin: own (its persisted state), baseline (a baseline checkpoint), new.',
+      labelNames: ['from'],
       registers,
     });
     this.scoresDropped = new Gauge({

@@ -5,15 +5,15 @@ import { advanceLifecycle, type LifecyclePoint } from '../alert-lifecycle/alert-
 import { emptyAssessment } from '../series-model/series-model';
 import type { SeriesEntry } from './series.store';
 
-/** What scoring a batch produced: InfluxDB lines of the scores, alert events, and the entries whose lifecycle changed. */
+/** What scoring a batch produced: InfluxDB lines of the scores, alert events, and the entries it touched. */
 export interface ScoringOutput {
   readonly scoreLines: string[];
   readonly alerts: AlertEvent[];
-  readonly changed: Set<SeriesEntry>;
+  readonly touched: Set<SeriesEntry>;
 }
 
 export function emptyScoringOutput(): ScoringOutput {
-  return { scoreLines: [], alerts: [], changed: new Set() };
+  return { scoreLines: [], alerts: [], touched: new Set() };
 }
 
 export interface ScoringOptions {
@@ -33,7 +33,10 @@ export class ScoringProcessor {
   /** Reused for every point: a {@link LifecyclePoint} the processor rewrites in place. */
   private readonly point: { -readonly [K in keyof LifecyclePoint]: LifecyclePoint[K] } = {
     ts: 0,
+    value: 0,
     score: 0,
+    lower: 0,
+    upper: 0,
     ready: false,
     detector: '',
   };
@@ -43,20 +46,28 @@ export class ScoringProcessor {
   process(entry: SeriesEntry, event: MetricEvent, out: ScoringOutput): void {
     const a = this.assessment;
     entry.model.assess(event.ts, event.value, a);
+    out.touched.add(entry);
+    // a redelivered point keeps the score written the first time
+    if (!a.learned) return;
+    entry.modelChanged = true;
     if (this.options.writeScores) {
-      out.scoreLines.push(`${entry.scoreLinePrefix}score=${a.score},value=${event.value} ${event.ts}`);
+      out.scoreLines.push(
+        `${entry.scoreLinePrefix},detector=${a.detector} score=${a.score},value=${event.value} ${event.ts}`,
+      );
     }
     const point = this.point;
     point.ts = event.ts;
+    point.value = event.value;
     point.score = a.score;
+    point.lower = a.lower;
+    point.upper = a.upper;
     point.ready = a.ready;
-    point.detector = entry.model.detector;
+    point.detector = a.detector;
     const step = advanceLifecycle(entry.lifecycle, point, this.options.policy);
     if (step === 'unchanged') return;
-    entry.dirty = true;
-    out.changed.add(entry);
+    entry.lifecycleChanged = true;
     if (step === 'phase_changed') return;
-    const state = entry.lifecycle;
+    const incident = entry.lifecycle.incident!;
     out.alerts.push(
       buildAlertEvent({
         series: entry.series,
@@ -64,14 +75,13 @@ export class ScoringProcessor {
         metric: entry.metric,
         tags: entry.tags,
         state: step === 'fired' ? 'firing' : 'resolved',
-        incident: state.incident!,
+        incident,
         ts: event.ts,
         value: event.value,
         score: a.score,
         expected: a.expected,
         lower: a.lower,
         upper: a.upper,
-        ...(step === 'resolved' ? { resolvedAt: state.since } : {}),
         criticalScore: this.options.policy.criticalScore,
       }),
     );

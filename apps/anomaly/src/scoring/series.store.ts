@@ -1,7 +1,10 @@
-import type { MetricEvent, ModelCheckpoint } from '@tideline/contracts';
-import { MEASUREMENTS } from '@tideline/contracts';
-import { cloneState } from '../alert-lifecycle/alert-lifecycle.store';
-import { initialLifecycleState, type AlertLifecycleState } from '../alert-lifecycle/alert-lifecycle.state';
+import { MEASUREMENTS, type MetricEvent, type ModelCheckpoint } from '@tideline/contracts';
+import {
+  cloneLifecycle,
+  initialLifecycleState,
+  type AlertLifecycleState,
+  type AnomalySeriesRecord,
+} from '../alert-lifecycle/alert-lifecycle.state';
 import type { SeriesModel, SeriesModelFactory } from '../series-model/series-model';
 
 /** Everything the scoring processor keeps about one series. */
@@ -11,40 +14,48 @@ export interface SeriesEntry {
   readonly host: string;
   readonly metric: string;
   readonly tags: Readonly<Record<string, string>>;
-  /** `anomaly_scores,<tags> ` with the tags escaped once per series, so a point's line is one concatenation. */
+  /** `anomaly_scores,<series tags>` escaped once per series; a point's line adds its detector tag and fields. */
   readonly scoreLinePrefix: string;
   readonly model: SeriesModel;
   readonly lifecycle: AlertLifecycleState;
-  /** The lifecycle changed phase since it was last persisted. */
-  dirty: boolean;
+  /** The lifecycle changed status since it was last persisted (must be persisted before the commit). */
+  lifecycleChanged: boolean;
+  /** The model learned since it was last persisted. */
+  modelChanged: boolean;
+  /** Processing time (epoch ms) the series was last persisted; 0 before the first time. */
+  persistedAt: number;
 }
 
 export interface SeriesStoreSources {
-  /** The latest baseline checkpoint of a series (the compacted model-checkpoint topic). */
-  readonly checkpoints: { get(series: string): ModelCheckpoint | undefined };
-  /** The persisted alert lifecycle of a series (the compacted alert-state topic). */
-  readonly lifecycles: { get(series: string): AlertLifecycleState | undefined };
+  /** The anomaly service's own persisted state of a series (the compacted alert-state topic). */
+  readonly own: { get(series: string): AnomalySeriesRecord | undefined };
+  /** The baseline service's latest checkpoint of a series (the compacted model-checkpoint topic). */
+  readonly baseline: { get(series: string): ModelCheckpoint | undefined };
 }
 
 export interface SeriesStoreStats {
   readonly series: number;
-  readonly restoredModels: number;
+  /** Models started from the service's own persisted state. */
+  readonly resumedModels: number;
+  /** Models started from a baseline checkpoint (series this service had not persisted). */
+  readonly restoredFromBaseline: number;
   readonly newModels: number;
-  readonly unreadableCheckpoints: number;
+  readonly unreadableSnapshots: number;
 }
 
 /**
- * The anomaly service's working state per series: its model and its alert lifecycle, grouped by the partition the
- * series arrives on. A series seen for the first time (or again after {@link dropPartition}) starts from the persisted
- * sources: the model from the baseline service's latest checkpoint (else a new model), the lifecycle from the
- * alert-state table (else `normal`).
+ * The anomaly service's working state per series, its model and its alert lifecycle, grouped by the partition the
+ * series arrives on. A series seen for the first time (or again after {@link dropPartition}) starts from what is
+ * persisted: its own record (model and lifecycle from the same point of the stream), else the baseline service's
+ * latest checkpoint for the model (a warm start instead of relearning), else a new model; the lifecycle, else `ok`.
  */
 export class SeriesStore {
   private readonly entries = new Map<string, SeriesEntry>();
   private readonly byPartition = new Map<number, Set<string>>();
-  private restoredModels = 0;
-  private newModels = 0;
-  private unreadableCheckpoints = 0;
+  private resumed = 0;
+  private fromBaseline = 0;
+  private created = 0;
+  private unreadable = 0;
 
   constructor(
     private readonly models: SeriesModelFactory,
@@ -55,18 +66,19 @@ export class SeriesStore {
     const found = this.entries.get(series);
     if (found !== undefined && found.partition === partition) return found;
     if (found !== undefined) this.remove(found);
-    const persisted = this.sources.lifecycles.get(series);
-    const model = this.loadModel(series);
+    const own = this.sources.own.get(series);
     const entry: SeriesEntry = {
       series,
       partition,
       host: event.host,
       metric: event.metric,
       tags: event.tags,
-      scoreLinePrefix: `${MEASUREMENTS.anomalyScores},detector=${escapeTag(model.detector)},${lineTags(series, event)} `,
-      model,
-      lifecycle: persisted === undefined ? initialLifecycleState(series) : cloneState(persisted),
-      dirty: false,
+      scoreLinePrefix: `${MEASUREMENTS.anomalyScores},${lineTags(series, event)}`,
+      model: this.loadModel(series, own),
+      lifecycle: own === undefined ? initialLifecycleState(series) : cloneLifecycle(own.lifecycle),
+      lifecycleChanged: false,
+      modelChanged: false,
+      persistedAt: 0,
     };
     this.entries.set(series, entry);
     let set = this.byPartition.get(partition);
@@ -75,7 +87,7 @@ export class SeriesStore {
     return entry;
   }
 
-  /** Forgets the working state of a partition's series: they are reloaded from the persisted sources when next seen. */
+  /** Forgets the working state of a partition's series: they are reloaded from what is persisted when next seen. */
   dropPartition(partition: number): void {
     const set = this.byPartition.get(partition);
     if (set === undefined) return;
@@ -83,15 +95,32 @@ export class SeriesStore {
     this.byPartition.delete(partition);
   }
 
-  /** Copies of the lifecycles changed since the last call (to persist), marking them clean. */
-  takeDirty(entries: Iterable<SeriesEntry>): AlertLifecycleState[] {
-    const out: AlertLifecycleState[] = [];
+  /**
+   * The records to persist for these entries: each whose lifecycle changed, and each whose model learned and was last
+   * persisted at least `modelIntervalMs` ago. Marks them persisted (the caller must write them before committing).
+   */
+  takeRecords(entries: Iterable<SeriesEntry>, nowMs: number, modelIntervalMs: number): AnomalySeriesRecord[] {
+    const out: AnomalySeriesRecord[] = [];
     for (const entry of entries) {
-      if (!entry.dirty) continue;
-      entry.dirty = false;
-      out.push(cloneState(entry.lifecycle));
+      if (!entry.lifecycleChanged && !(entry.modelChanged && nowMs - entry.persistedAt >= modelIntervalMs)) continue;
+      entry.lifecycleChanged = false;
+      entry.modelChanged = false;
+      entry.persistedAt = nowMs;
+      out.push({
+        lifecycle: cloneLifecycle(entry.lifecycle),
+        model: {
+          kind: this.models.kind,
+          lastTs: Number.isFinite(entry.model.lastTs) ? entry.model.lastTs : 0,
+          observations: entry.model.observations,
+          state: Buffer.from(entry.model.snapshot()).toString('base64'),
+        },
+      });
     }
     return out;
+  }
+
+  all(): IterableIterator<SeriesEntry> {
+    return this.entries.values();
   }
 
   get(series: string): SeriesEntry | undefined {
@@ -100,17 +129,20 @@ export class SeriesStore {
 
   openIncidents(): number {
     let n = 0;
-    for (const entry of this.entries.values())
-      if (entry.lifecycle.phase === 'firing' || entry.lifecycle.phase === 'recovering') n++;
+    for (const entry of this.entries.values()) {
+      const status = entry.lifecycle.machine.status;
+      if (status === 'firing' || status === 'clearing') n++;
+    }
     return n;
   }
 
   stats(): SeriesStoreStats {
     return {
       series: this.entries.size,
-      restoredModels: this.restoredModels,
-      newModels: this.newModels,
-      unreadableCheckpoints: this.unreadableCheckpoints,
+      resumedModels: this.resumed,
+      restoredFromBaseline: this.fromBaseline,
+      newModels: this.created,
+      unreadableSnapshots: this.unreadable,
     };
   }
 
@@ -119,23 +151,38 @@ export class SeriesStore {
     this.byPartition.get(entry.partition)?.delete(entry.series);
   }
 
-  private loadModel(series: string): SeriesModel {
-    const checkpoint = this.sources.checkpoints.get(series);
-    if (checkpoint !== undefined && checkpoint.kind === this.models.kind) {
-      try {
-        const model = this.models.restore(Buffer.from(checkpoint.state, 'base64'));
-        this.restoredModels++;
+  private loadModel(series: string, own: AnomalySeriesRecord | undefined): SeriesModel {
+    const mine = own?.model;
+    if (mine && mine.kind === this.models.kind) {
+      const model = this.tryRestore(mine.state);
+      if (model) {
+        this.resumed++;
         return model;
-      } catch {
-        this.unreadableCheckpoints++;
       }
     }
-    this.newModels++;
+    const checkpoint = this.sources.baseline.get(series);
+    if (checkpoint !== undefined && checkpoint.kind === this.models.kind) {
+      const model = this.tryRestore(checkpoint.state);
+      if (model) {
+        this.fromBaseline++;
+        return model;
+      }
+    }
+    this.created++;
     return this.models.create();
+  }
+
+  private tryRestore(base64: string): SeriesModel | undefined {
+    try {
+      return this.models.restore(Buffer.from(base64, 'base64'));
+    } catch {
+      this.unreadable++;
+      return undefined;
+    }
   }
 }
 
-/** `series=…,host=…,metric=…` escaped for line protocol tag values (comma, equals sign and space). */
+/** `series=…,host=…,metric=…` escaped for line-protocol tag values. */
 export function lineTags(series: string, event: Pick<MetricEvent, 'host' | 'metric'>): string {
   return `series=${escapeTag(series)},host=${escapeTag(event.host)},metric=${escapeTag(event.metric)}`;
 }

@@ -75,14 +75,20 @@ export async function startPipelineService(
     env: { ...env, HTTP_PORT: String(port) },
   });
   t?.after(() => service.kill());
-  await expectEventually(
-    async () => {
-      assert.equal(service.child.exitCode, null, `${app} exited; stderr:\n${service.stderr()}`);
-      const response = await fetch(`${service.url}/health`);
-      assert.equal(response.status, 200, `${app} /health: ${await response.text()}`);
-    },
-    { timeoutMs: 60_000, intervalMs: 250, message: `${app} did not become ready` },
-  );
+  try {
+    await expectEventually(
+      async () => {
+        assert.equal(service.child.exitCode, null, `${app} exited; stderr:\n${service.stderr()}`);
+        const response = await fetch(`${service.url}/health`);
+        assert.equal(response.status, 200, `${app} /health: ${await response.text()}`);
+      },
+      { timeoutMs: 60_000, intervalMs: 250, message: `${app} did not become ready` },
+    );
+  } catch (error) {
+    // a child left running would keep the test process alive
+    service.kill();
+    throw error;
+  }
   return service;
 }
 
@@ -132,22 +138,17 @@ export interface SpikeSeriesOptions {
 }
 
 /**
- * A level series with small deterministic noise (a fixed pseudo-random sequence) and one spike: the values in NAB's
- * CSV layout and as numbers.
+ * A level series with a small deterministic wiggle (a 5-point cycle of ±`noise`, so there is nothing random for a
+ * detector to find) and one spike of `spikeLength` points.
  */
 export function spikeSeries(options: SpikeSeriesOptions): { ts: number; value: number }[] {
   const step = options.stepMs ?? 5 * 60_000;
   const level = options.level ?? 50;
   const noise = options.noise ?? 0.5;
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
   return Array.from({ length: options.points }, (_, i) => {
     const inSpike = i >= options.spikeAt && i < options.spikeAt + options.spikeLength;
-    const value = inSpike ? options.spikeValue : level + noise * (random() + random() + random() - 1.5) * 2;
-    return { ts: options.startMs + i * step, value: Math.round(value * 1000) / 1000 };
+    const value = inSpike ? options.spikeValue : level + (noise * (((i * 7) % 5) - 2)) / 2;
+    return { ts: options.startMs + i * step, value };
   });
 }
 

@@ -1,10 +1,11 @@
-import { createInterimSeriesModelFactory } from './interim-series-model';
+import { resolveSensitivity, type Sensitivity } from '@tideline/stats';
 import type { SeriesModelFactory } from './series-model';
+import { createTidelineSeriesModelFactory } from './tideline-series-model';
 
 /**
- * The model every series gets. The baseline service writes checkpoints of the same family, so the anomaly service
- * can start a series from them (a checkpoint of another `kind` is ignored and the series relearns).
+ * The model every series gets; its band is drawn at the confidence of the alerting sensitivity. The baseline service
+ * writes checkpoints of the same kind, so the anomaly service can start a series it has never seen from them.
  */
-export function createSeriesModelFactory(): SeriesModelFactory {
-  return createInterimSeriesModelFactory();
+export function createSeriesModelFactory(sensitivity: Sensitivity = 'medium'): SeriesModelFactory {
+  return createTidelineSeriesModelFactory(resolveSensitivity(sensitivity).bandConfidence);
 }

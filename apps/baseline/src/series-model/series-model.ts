@@ -9,27 +9,27 @@ export interface PointAssessment {
   expected: number;
   lower: number;
   upper: number;
+  /** Which detector explains the score (`none` when nothing is unusual). */
+  detector: string;
   /** False while the model is warming up: its band is not yet trusted and the score is 0. */
   ready: boolean;
   /**
    * False when the point was not learned because the model has already seen a point at or after its timestamp
    * (a redelivered record, or a record the restored checkpoint already contains): learning it again would count it
-   * twice. It is still scored.
+   * twice. Its score is then 0 and its band the model's current prediction for its time.
    */
   learned: boolean;
 }
 
 export function emptyAssessment(): PointAssessment {
-  return { score: 0, expected: 0, lower: 0, upper: 0, ready: false, learned: false };
+  return { score: 0, expected: 0, lower: 0, upper: 0, detector: 'none', ready: false, learned: false };
 }
 
 /**
- * The baseline service's view of one series' model: the adapter between the service and libs/stats, so the processors
- * do not change when the detection core grows.
+ * One series' model as the service uses it: the adapter between the service and libs/stats, so the processors do not
+ * change when the detection core does.
  */
 export interface SeriesModel {
-  /** Detector name reported on alerts and in InfluxDB. */
-  readonly detector: string;
   /** Points learned so far. */
   readonly observations: number;
   /** Timestamp (epoch ms) of the latest learned point; -Infinity before the first. */
@@ -41,17 +41,9 @@ export interface SeriesModel {
 }
 
 export interface SeriesModelFactory {
-  /** Name of the model family; a checkpoint of another family is not restored. */
+  /** Name and version of the model family; a checkpoint of another kind is not restored. */
   readonly kind: string;
   create(): SeriesModel;
-  /** Throws {@link ModelRestoreError} when the bytes are not a snapshot this build can read. */
+  /** Throws when the bytes are not a snapshot this build can read. */
   restore(bytes: Uint8Array): SeriesModel;
-}
-
-export class ModelRestoreError extends Error {
-  readonly retriable = false;
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelRestoreError';
-  }
 }

@@ -8,24 +8,25 @@ const topicName = z
 
 const score = z.number().min(0).max(1).describe('a number 0-1');
 
-/** When a series' scores open and close an incident (see the anomaly service's alert-lifecycle policy). */
+/**
+ * When a series' scores open and close an incident: the sensitivity of libs/stats' alert state machine (its fire and
+ * clear levels, with hysteresis) and how long, in event time, breaching or calm must last.
+ */
 export const alertLifecycleSectionSchema = z
   .object({
-    /** A score at or above this opens an incident. */
-    enterScore: score.default(0.9999),
-    /** Hysteresis: an open incident stays open while scores stay at or above this. */
-    exitScore: score.default(0.99),
-    /** Points (and event time) an incident must last before it fires. */
-    minFiringPoints: z.number().int().min(1).default(1).describe('an integer >= 1'),
-    minFiringMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
-    /** Normal points (and event time) before a firing incident resolves. */
-    resolvePoints: z.number().int().min(1).default(3).describe('an integer >= 1'),
-    resolveMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
+    /** `low`, `medium`, `high`, or the score (0-1] at which an alert fires (it clears below half of it). */
+    sensitivity: z
+      .union([z.enum(['low', 'medium', 'high']), z.number().gt(0).max(1)])
+      .default('medium')
+      .describe('low, medium, high, or a number in (0, 1]'),
+    /** Breaching must last this long (first to last breaching point) before the alert fires; 0 fires at once. */
+    minDurationMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
+    /** Calm must last this long before the alert resolves; 0 resolves on the first calm point. */
+    clearDurationMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
     /** An incident whose peak score reaches this is critical, otherwise warning. */
-    criticalScore: score.default(0.999999),
+    criticalScore: score.default(0.8),
   })
-  .strict()
-  .refine((p) => p.exitScore <= p.enterScore, { message: 'exitScore must not exceed enterScore', path: ['exitScore'] });
+  .strict();
 
 export const WEBHOOK_FORMATS = ['generic', 'slack', 'alertmanager'] as const;
 
@@ -70,6 +71,17 @@ export const anomalySectionSchema = z
     consumerGroup: z.string().min(1).default('tideline-anomaly').describe('a non-empty consumer group id'),
     partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('an integer 1-64'),
     lifecycle: alertLifecycleSectionSchema.prefault({}),
+    /**
+     * Least time between two persisted snapshots of a series' model (with its lifecycle, in the alert-state topic);
+     * a lifecycle change is always persisted at once. After a crash, points learned since the last snapshot are not
+     * relearned.
+     */
+    modelCheckpointIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(60_000)
+      .describe('an integer number of milliseconds >= 0'),
     /** Write every point's anomaly score to InfluxDB (`anomaly_scores`). */
     writeScores: z.boolean().default(true).describe('true or false'),
     /**

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAlertsCommand } from './alerts.command';
 import { registerBenchCommand } from './bench.command';
 import { registerBenchCollectorCommand } from './bench-collector.command';
+import { registerBenchE2eCommand } from './bench-e2e.command';
 import { registerBenchReportCommand } from './bench-report.command';
 import { registerDownCommand } from './down.command';
 import { registerEvalCommand } from './eval.command';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerEvalCommand,
   registerBenchCommand,
   registerBenchCollectorCommand,
+  registerBenchE2eCommand,
   registerReplayCommand,
   registerAlertsCommand,
   registerReportCommand,

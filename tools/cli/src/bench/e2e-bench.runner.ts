@@ -1,0 +1,391 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { METRIC_EVENT_SCHEMA, TOPICS, type AlertEvent } from '@tideline/contracts';
+import { InfluxClient } from '@tideline/influx';
+import { IdempotentProducer, createKafka, ensureTopics, type OutgoingRecord } from '@tideline/kafka';
+import type { Kafka } from 'kafkajs';
+import { ensureKafkaToolsJar, runProducerPerformance, type ProducerPerfResult } from './kafka-producer-perf';
+import { percentile } from './percentiles';
+import { processUsage } from './process-usage';
+
+export interface E2eBenchOptions {
+  readonly brokers: readonly string[];
+  readonly influxUrl: string;
+  /** Target events per second during the load phase. */
+  readonly rate: number;
+  readonly durationSeconds: number;
+  readonly series: number;
+  readonly partitions: number;
+  /** Points per series sent before the load, so every model is past its warm-up. */
+  readonly warmUpPoints: number;
+  /** One series gets a spike this often (ms): the alerts whose latency is measured. */
+  readonly spikeEveryMs: number;
+  /** Run Kafka's ProducerPerformance with this many records; 0 skips it. */
+  readonly kafkaPerfRecords: number;
+  readonly repoRoot: string;
+  readonly kafkaLibs: string;
+  /** Where kafka-tools is resolved to. */
+  readonly kafkaToolsDir: string;
+  readonly log: (line: string) => void;
+}
+
+export interface E2eBenchResult {
+  readonly config: {
+    readonly rate: number;
+    readonly durationSeconds: number;
+    readonly series: number;
+    readonly partitions: number;
+    readonly eventBytes: number;
+    readonly cpus: number;
+  };
+  readonly produced: { readonly events: number; readonly seconds: number; readonly perSecond: number };
+  /** Events scored by the anomaly service during the load window, and the time it needed after the load to finish. */
+  readonly scored: { readonly events: number; readonly perSecondDuringLoad: number; readonly drainMs: number };
+  /** Load-phase events ÷ (load duration + drain): what the whole path sustained. */
+  readonly sustainedEventsPerSecond: number;
+  readonly alerts: { readonly spikes: number; readonly firing: number; readonly resolved: number };
+  readonly latencyMs: { readonly samples: number; readonly p50: number; readonly p99: number; readonly max: number };
+  readonly anomalyProcess: { readonly cpuPercent: number | null; readonly rssMaxMb: number | null };
+  readonly generatorCpuPercent: number;
+  readonly kafkaProducerPerf: ProducerPerfResult | { readonly error: string } | null;
+  /** sustainedEventsPerSecond ÷ Kafka's own producer records/s against the same broker. */
+  readonly ratioToKafkaProducer: number | null;
+  readonly floor: { readonly eventsPerSecond: number; readonly p99Ms: number; readonly passed: boolean };
+}
+
+export const E2E_FLOOR = Object.freeze({ eventsPerSecond: 50_000, p99Ms: 2000 });
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `tideline bench e2e`: real Kafka → the anomaly service (its compiled app, as a process, default config) → alerts.
+ * Sends a warm-up, then a paced load of metric events over many series with a spike on one series every
+ * `spikeEveryMs`; measures what the service sustained (events scored per second, including the drain after the
+ * load) and the ingest→alert latency of the spikes (event time, set when the event is handed to the producer, to the
+ * alert's arrival at a consumer). Then runs Kafka's own ProducerPerformance against the same broker for the ratio.
+ * Everything runs on its own topics and database, removed afterwards.
+ */
+export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchResult> {
+  const { log } = options;
+  const id = randomBytes(4).toString('hex');
+  const topics = {
+    metrics: `bench.${id}.metrics`,
+    alerts: `bench.${id}.alerts`,
+    alertState: `bench.${id}.alert-state`,
+    modelCheckpoints: `bench.${id}.model-checkpoints`,
+    perf: `bench.${id}.kafka-producer-perf`,
+  };
+  const database = `bench_${id}`;
+  const kafka = createKafka({ brokers: [...options.brokers], clientId: 'tideline-bench' });
+  const p = options.partitions;
+  await ensureTopics(kafka, [
+    { topic: topics.metrics, partitions: p, withDeadLetter: true },
+    { topic: topics.alerts, partitions: p },
+    { topic: topics.alertState, partitions: p, compact: true },
+    { topic: topics.modelCheckpoints, partitions: p, compact: true },
+  ]);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  log(`starting the anomaly service (topics bench.${id}.*, ${p} partitions) on ${url}`);
+  const anomaly = spawn(process.execPath, [join(options.repoRoot, 'apps', 'anomaly', 'dist', 'main.js')], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: options.brokers.join(','),
+      INFLUX_URL: options.influxUrl,
+      INFLUX_DATABASE: database,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      TIDELINE__ANOMALY__TOPICS__METRICS: topics.metrics,
+      TIDELINE__ANOMALY__TOPICS__ALERTS: topics.alerts,
+      TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
+      TIDELINE__ANOMALY__TOPICS__MODEL_CHECKPOINTS: topics.modelCheckpoints,
+      TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  anomaly.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+  const producer = new IdempotentProducer(kafka, { maxInFlightRequests: 5 });
+  const received: { alert: AlertEvent; at: number }[] = [];
+  const alertConsumer = kafka.consumer({ groupId: `bench-${id}-alerts`, maxWaitTimeInMs: 20 });
+  try {
+    await waitReady(url, anomaly, () => stderr);
+    await producer.connect();
+    await alertConsumer.connect();
+    await alertConsumer.subscribe({ topic: topics.alerts, fromBeginning: true });
+    await alertConsumer.run({
+      eachMessage: async ({ message }) => {
+        const at = Date.now();
+        if (message.value) received.push({ alert: JSON.parse(message.value.toString('utf8')) as AlertEvent, at });
+      },
+    });
+
+    const generator = new LoadGenerator(options.series);
+    log(`warm-up: ${options.warmUpPoints} points for each of ${options.series} series`);
+    const warm = generator.warmUp(options.warmUpPoints, Date.now());
+    for (let i = 0; i < warm.length; i += 10_000) await producer.send(topics.metrics, warm.slice(i, i + 10_000));
+    await waitScored(url, warm.length, 120_000);
+
+    log(`load: ${options.rate} events/s for ${options.durationSeconds} s, a spike every ${options.spikeEveryMs} ms`);
+    const scoredBefore = await scoredTotal(url);
+    const usageBefore = processUsage(anomaly.pid!);
+    const cpuBefore = process.cpuUsage();
+    let rssMax = usageBefore?.rssBytes ?? 0;
+    const started = Date.now();
+    const durationMs = options.durationSeconds * 1000;
+    let sent = 0;
+    let spikes = 0;
+    const inFlight = new Set<Promise<unknown>>();
+    let lastSample = started;
+    for (;;) {
+      const now = Date.now();
+      const elapsed = now - started;
+      if (elapsed >= durationMs) break;
+      if (now - lastSample >= 1000) {
+        lastSample = now;
+        rssMax = Math.max(rssMax, processUsage(anomaly.pid!)?.rssBytes ?? 0);
+      }
+      const dueSpikes = Math.floor(elapsed / options.spikeEveryMs) + 1 - spikes;
+      for (let i = 0; i < dueSpikes; i++) generator.requestSpike(spikes++);
+      const due = Math.min(20_000, Math.floor((elapsed / 1000) * options.rate) - sent);
+      if (due <= 0 || inFlight.size >= 4) {
+        if (inFlight.size >= 4) await Promise.race(inFlight);
+        else await sleep(2);
+        continue;
+      }
+      const records = generator.next(due, now);
+      sent += due;
+      const sending = producer.send(topics.metrics, records).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+    }
+    await Promise.all(inFlight);
+    const loadEnded = Date.now();
+    const loadSeconds = (loadEnded - started) / 1000;
+    const scoredAtEnd = await scoredTotal(url);
+    const usageAtEnd = processUsage(anomaly.pid!);
+    const cpu = process.cpuUsage(cpuBefore);
+    log(`sent ${sent} events in ${loadSeconds.toFixed(1)} s; waiting for the service to score them all`);
+    const target = scoredBefore + sent;
+    await waitScored(url, target, 120_000);
+    const drainMs = Math.max(0, Date.now() - loadEnded);
+    // the alerts of the last spikes are on their way
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && received.filter((r) => r.alert.state === 'firing').length < spikes) await sleep(50);
+
+    const firing = received.filter((r) => r.alert.state === 'firing' && r.alert.host.startsWith('bench-'));
+    const latencies = firing.map((r) => r.at - r.alert.updatedAt);
+    const sustained = sent / ((loadEnded - started + drainMs) / 1000);
+    const anomalyCpu =
+      usageBefore && usageAtEnd ? (100 * (usageAtEnd.cpuSeconds - usageBefore.cpuSeconds)) / loadSeconds : null;
+    const result = {
+      config: {
+        rate: options.rate,
+        durationSeconds: options.durationSeconds,
+        series: options.series,
+        partitions: p,
+        eventBytes: generator.averageBytes(),
+        cpus: (await import('node:os')).cpus().length,
+      },
+      produced: { events: sent, seconds: round(loadSeconds, 2), perSecond: Math.round(sent / loadSeconds) },
+      scored: {
+        events: scoredAtEnd - scoredBefore,
+        perSecondDuringLoad: Math.round((scoredAtEnd - scoredBefore) / loadSeconds),
+        drainMs,
+      },
+      sustainedEventsPerSecond: Math.round(sustained),
+      alerts: {
+        spikes,
+        firing: firing.length,
+        resolved: received.filter((r) => r.alert.state === 'resolved').length,
+      },
+      latencyMs: {
+        samples: latencies.length,
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
+      },
+      anomalyProcess: {
+        cpuPercent: anomalyCpu === null ? null : Math.round(anomalyCpu),
+        rssMaxMb: rssMax > 0 ? Math.round(rssMax / 1048576) : null,
+      },
+      generatorCpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1e6 / loadSeconds),
+    };
+    await stopProcess(anomaly);
+
+    let perf: ProducerPerfResult | { error: string } | null = null;
+    if (options.kafkaPerfRecords > 0) {
+      try {
+        log('resolving kafka-tools (ProducerPerformance)');
+        const toolsJar = ensureKafkaToolsJar(options.kafkaLibs, options.kafkaToolsDir);
+        await ensureTopics(kafka, [{ topic: topics.perf, partitions: p }]);
+        log(
+          `Kafka ProducerPerformance: ${options.kafkaPerfRecords} records of ${result.config.eventBytes} bytes, acks=all`,
+        );
+        perf = await runProducerPerformance({
+          kafkaLibs: options.kafkaLibs,
+          toolsJar,
+          brokers: options.brokers.join(','),
+          topic: topics.perf,
+          records: options.kafkaPerfRecords,
+          recordSize: result.config.eventBytes,
+          props: ['acks=all'],
+        });
+      } catch (error) {
+        perf = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    const ratio =
+      perf !== null && 'recordsPerSecond' in perf
+        ? round(result.sustainedEventsPerSecond / perf.recordsPerSecond, 3)
+        : null;
+    const passed =
+      result.sustainedEventsPerSecond >= E2E_FLOOR.eventsPerSecond &&
+      result.latencyMs.p99 <= E2E_FLOOR.p99Ms &&
+      result.alerts.firing > 0;
+    return { ...result, kafkaProducerPerf: perf, ratioToKafkaProducer: ratio, floor: { ...E2E_FLOOR, passed } };
+  } finally {
+    if (anomaly.exitCode === null && anomaly.signalCode === null) anomaly.kill('SIGKILL');
+    await alertConsumer.disconnect().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await cleanUp(kafka, Object.values(topics), options.influxUrl, database, log);
+  }
+}
+
+/**
+ * Metric events over `series` series, JSON-encoded by string concatenation (the generator must cost far less than
+ * what it measures). Values: a level with a small 5-point cycle; a requested spike replaces the next value of one
+ * series by a value far above its band. Per series, timestamps strictly increase.
+ */
+class LoadGenerator {
+  private readonly keys: string[];
+  private readonly prefixes: string[];
+  private readonly count: Uint32Array;
+  private readonly lastTs: Float64Array;
+  private readonly spiked = new Set<number>();
+  private cursor = 0;
+  private bytes = 0;
+  private events = 0;
+
+  constructor(private readonly series: number) {
+    this.keys = Array.from({ length: series }, (_, i) => `bench.latency|host=bench-${i}`);
+    this.prefixes = Array.from(
+      { length: series },
+      (_, i) => `{"schema":"${METRIC_EVENT_SCHEMA}","metric":"bench.latency","host":"bench-${i}","tags":{},"value":`,
+    );
+    this.count = new Uint32Array(series);
+    this.lastTs = new Float64Array(series);
+  }
+
+  warmUp(points: number, nowMs: number): OutgoingRecord[] {
+    const out: OutgoingRecord[] = [];
+    for (let j = 0; j < points; j++) {
+      for (let i = 0; i < this.series; i++) out.push(this.record(i, nowMs - (points - j) * 1000, false));
+    }
+    return out;
+  }
+
+  /** The n-th spike goes to a series spread over all of them (37 is coprime with any count not a multiple of 37). */
+  requestSpike(n: number): void {
+    this.spiked.add((n * 37) % this.series);
+  }
+
+  next(n: number, nowMs: number): OutgoingRecord[] {
+    const out = new Array<OutgoingRecord>(n);
+    for (let k = 0; k < n; k++) {
+      const i = this.cursor;
+      this.cursor = (this.cursor + 1) % this.series;
+      const spike = this.spiked.delete(i);
+      out[k] = this.record(i, nowMs, spike);
+    }
+    return out;
+  }
+
+  averageBytes(): number {
+    return this.events === 0 ? 0 : Math.round(this.bytes / this.events);
+  }
+
+  private record(i: number, tsWanted: number, spike: boolean): OutgoingRecord {
+    const ts = tsWanted > this.lastTs[i]! ? tsWanted : this.lastTs[i]! + 1;
+    this.lastTs[i] = ts;
+    const k = this.count[i]!++;
+    const value = spike ? 1000 : 100 + (((k * 7) % 5) - 2) / 2;
+    const json = `${this.prefixes[i]}${value},"ts":${ts}}`;
+    this.bytes += json.length;
+    this.events++;
+    return { key: this.keys[i]!, value: json };
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the anomaly service exited (${child.exitCode}): ${stderr()}`);
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  throw new Error(`the anomaly service was not ready within 90 s: ${stderr()}`);
+}
+
+async function scoredTotal(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('tideline_anomaly_events_scored_total'));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+async function waitScored(url: string, target: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const scored = await scoredTotal(url);
+    if (scored >= target) return;
+    if (Date.now() > deadline)
+      throw new Error(`the anomaly service scored ${scored} of ${target} events within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(15_000)]);
+}
+
+async function cleanUp(kafka: Kafka, topics: string[], influxUrl: string, database: string, log: (l: string) => void) {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const mine = [...topics, `${topics[0]}.dlq`].filter((t) => existing.has(t));
+    // never a Tideline topic of the running system: only this run's bench.<id>.* topics
+    if (mine.some((t) => Object.values(TOPICS).includes(t as never)))
+      throw new Error('refusing to delete a Tideline topic');
+    await admin.deleteTopics({ topics: mine });
+  } catch (error) {
+    log(`could not delete the bench topics: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  await new InfluxClient({ url: influxUrl, database }).dropDatabase(database).catch(() => undefined);
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,97 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { join } from 'node:path';
+import { loadConfig } from '@tideline/config';
+import { E2E_FLOOR, runE2eBench, type E2eBenchResult } from '../bench/e2e-bench.runner';
+import { findRepoRoot } from '../stack/repo-root';
+import { resolveStackSettings } from '../stack/stack-settings';
+import type { RegisterCommand } from './index';
+
+interface BenchE2eOptions {
+  rate: number;
+  duration: number;
+  series: number;
+  partitions?: number;
+  warmUp: number;
+  spikeEvery: number;
+  kafkaPerfRecords: number;
+  json?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be an integer >= 0');
+  return n;
+}
+
+/**
+ * `tideline bench e2e [--json]`: sustained events/s through real Kafka → the anomaly service → alerts, ingest→alert
+ * latency p50/p99, and Kafka's own ProducerPerformance against the same broker (so the figure is also a ratio).
+ * Exits 1 when the floor (≥ 50,000 events/s sustained, p99 ≤ 2 s) is not met.
+ */
+export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
+  const bench = program.commands.find((command) => command.name() === 'bench') ?? program.command('bench');
+  bench
+    .command('e2e')
+    .description(
+      "events/s and ingest-to-alert latency through Kafka and the anomaly service, vs Kafka's own producer tool",
+    )
+    .option('--rate <events/s>', 'target load', positiveInt, 60_000)
+    .option('--duration <seconds>', 'length of the load phase', positiveInt, 30)
+    .option('--series <n>', 'distinct series in the load', positiveInt, 2000)
+    .option('--partitions <n>', 'partitions of the bench topics (default: the kafka config section)', positiveInt)
+    .option('--warm-up <points>', 'points per series before the load', positiveInt, 40)
+    .option('--spike-every <ms>', 'one series spikes this often; the latency samples', positiveInt, 100)
+    .option('--kafka-perf-records <n>', 'records for Kafka ProducerPerformance (0 skips it)', nonNegativeInt, 2_000_000)
+    .option('--json', 'print one JSON object')
+    .action(async (options: BenchE2eOptions) => {
+      const config = loadConfig('cli');
+      const repoRoot = findRepoRoot();
+      const settings = resolveStackSettings(process.env, repoRoot, process.cwd());
+      const log = (line: string) => process.stderr.write(`bench e2e: ${line}\n`);
+      const result = await runE2eBench({
+        brokers: config.kafka.brokers,
+        influxUrl: config.influx.url,
+        rate: options.rate,
+        durationSeconds: options.duration,
+        series: options.series,
+        partitions: options.partitions ?? config.kafka.partitions,
+        warmUpPoints: options.warmUp,
+        spikeEveryMs: options.spikeEvery,
+        kafkaPerfRecords: options.kafkaPerfRecords,
+        repoRoot,
+        kafkaLibs: settings.paths.kafkaLibs,
+        kafkaToolsDir: join(settings.paths.home, 'kafka-tools'),
+        log,
+      });
+      process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatE2e(result));
+      if (!result.floor.passed) process.exitCode = 1;
+    });
+};
+
+export function formatE2e(r: E2eBenchResult): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const perf = r.kafkaProducerPerf;
+  const lines = [
+    `tideline bench e2e: ${r.config.series} series, ${r.config.partitions} partitions, ${r.config.eventBytes}-byte JSON events, ${r.config.cpus} CPUs`,
+    `  load        ${n(r.produced.events)} events in ${r.produced.seconds} s = ${n(r.produced.perSecond)} events/s (target ${n(r.config.rate)})`,
+    `  scored      ${n(r.scored.perSecondDuringLoad)} events/s during the load; all scored ${r.scored.drainMs} ms after it ended`,
+    `  sustained   ${n(r.sustainedEventsPerSecond)} events/s  (Kafka -> anomaly service, load / (load + drain))`,
+    `  alerts      ${r.alerts.firing} firing of ${r.alerts.spikes} spikes, ${r.alerts.resolved} resolved`,
+    `  latency     ingest->alert p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples} alerts)`,
+    `  service     CPU ${r.anomalyProcess.cpuPercent ?? '?'} % of one core, RSS max ${r.anomalyProcess.rssMaxMb ?? '?'} MB; load generator CPU ${r.generatorCpuPercent} %`,
+    perf === null
+      ? '  kafka       ProducerPerformance skipped'
+      : 'error' in perf
+        ? `  kafka       ProducerPerformance failed: ${perf.error}`
+        : `  kafka       ProducerPerformance (acks=all): ${n(Math.round(perf.recordsPerSecond))} records/s, p99 ${perf.p99Ms} ms`,
+    `  ratio       ${r.ratioToKafkaProducer ?? '?'} of Kafka's own producer rate`,
+    `  floor       >= ${n(E2E_FLOOR.eventsPerSecond)} events/s and p99 <= ${E2E_FLOOR.p99Ms} ms: ${r.floor.passed ? 'met' : 'NOT met'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
