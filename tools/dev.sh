@@ -79,6 +79,20 @@ check_influxdb() {
   fi
 }
 
+# The report rendering test drives Debian's Chromium with playwright-core (no browser download): install it when missing.
+setup_browser() {
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [[ -x "$chromium" ]]; then
+    echo "chromium: $("$chromium" --version 2>/dev/null | head -n 1)"
+    return
+  fi
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "the report rendering test needs Chromium at $chromium; install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH"
+  echo "chromium: not installed; installing Debian's chromium package with apt-get"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  [[ -x "$chromium" ]] || fail "apt-get installed chromium but $chromium is missing; set CHROMIUM_PATH"
+}
+
 node_arch() {
   case "$(uname -m)" in
     x86_64 | amd64) echo x64 ;;
@@ -184,6 +198,8 @@ ensure_stack() {
 
 cmd_test() {
   setup
+  header "setup: browser for the report rendering test"
+  setup_browser
   trap 'stop_started' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
