@@ -6,3 +6,4 @@ export * from './dead-letter';
 export * from './partition-checkpoint';
 export * from './batch-consumer';
 export * from './compacted-table';
+export { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';

@@ -1,5 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions as KafkaRetryOptions } from 'kafkajs';
 import type { KafkaSection } from '@tideline/config';
+import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
 
 export interface CreateKafkaOptions {
   /** Overrides `section.clientId`, e.g. `tideline-collector`. */
@@ -25,5 +26,6 @@ export function createKafka(
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     ...(options.retry ? { retry: options.retry } : {}),
   };
+  applyKafkajsIdleLoopFix();
   return new Kafka(config);
 }

@@ -10,7 +10,6 @@ import { SERVICE_CONFIG } from '@tideline/service';
 import { HostReader } from '../host-sampling/host-reader';
 import { CollectionMetrics } from './collection.metrics';
 import { HostCollector } from './host-collector';
-import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
 import { compileMetricFilter } from './metric-filter';
 import { MetricsTopicSink } from './metrics-topic.sink';
 
@@ -25,7 +24,6 @@ export class CollectionService implements OnApplicationBootstrap, OnModuleDestro
   private readonly collector: HostCollector;
 
   constructor(@Inject(SERVICE_CONFIG) config: CollectorConfig, kafka: Kafka, registry: Registry) {
-    this.logger.debug(`kafkajs idle-loop fix: ${applyKafkajsIdleLoopFix()}`);
     const section = config.collector;
     const host = section.host ?? hostname();
     const sink = new MetricsTopicSink(kafka, metricsTopicSpec(config));

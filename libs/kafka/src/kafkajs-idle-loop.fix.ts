@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
  * The fix is the one proposed upstream (tulios/kafkajs PR #1768 review): with nothing pending and no throttle there
  * is nothing to check, so schedule nothing; a new request or a response checks the queue again anyway. It is applied
  * to the prototype, so it covers every connection of the process, and only when the installed kafkajs still has the
- * faulty code. It belongs in libs/kafka, for every service; it lives here until libs/kafka takes it over.
+ * faulty code. {@link createKafka} applies it, so every service and tool that builds its client here gets it.
  */
 export function applyKafkajsIdleLoopFix(): 'applied' | 'already-applied' | 'not-needed' {
   const RequestQueue = loadRequestQueue();
