@@ -13,10 +13,18 @@ export const DEFAULT_HTTP_PORTS: Readonly<Record<ServiceName, number>> = Object.
   reporter: 8713,
 });
 
+/** Loopback ports of the local development stack (`tideline stack up`); non-default so they never collide. */
+export const DEFAULT_STACK_PORTS = Object.freeze({
+  kafka: 19092,
+  kafkaController: 19093,
+  influx: 18086,
+  influxRpc: 18088,
+});
+
 /** Every default in one place: the local development stack's addresses and the shared settings. */
 export const DEFAULTS = Object.freeze({
   kafka: Object.freeze({
-    brokers: Object.freeze(['127.0.0.1:19092']) as readonly string[],
+    brokers: Object.freeze([`127.0.0.1:${DEFAULT_STACK_PORTS.kafka}`]) as readonly string[],
     clientId: 'tideline',
     /** Partitions of the topics Tideline creates (a series stays on one partition: keyed by series). */
     partitions: 3,
@@ -25,7 +33,7 @@ export const DEFAULTS = Object.freeze({
     retentionMs: 7 * 24 * 60 * 60 * 1000,
   }),
   influx: Object.freeze({
-    url: 'http://127.0.0.1:18086',
+    url: `http://127.0.0.1:${DEFAULT_STACK_PORTS.influx}`,
     database: DEFAULT_INFLUX_DATABASE,
     /** InfluxDB duration literal; `INF` keeps data forever. */
     retention: '30d',

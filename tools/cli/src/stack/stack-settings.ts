@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { DEFAULT_STACK_PORTS as CONFIG_STACK_PORTS } from '@tideline/config';
 
 /** Loopback ports of the local stack. */
 export interface StackPorts {
@@ -31,12 +32,7 @@ export interface StackSettings {
   readonly paths: StackPaths;
 }
 
-export const DEFAULT_STACK_PORTS: StackPorts = {
-  kafka: 19092,
-  kafkaController: 19093,
-  influx: 18086,
-  influxRpc: 18088,
-};
+export const DEFAULT_STACK_PORTS: StackPorts = CONFIG_STACK_PORTS;
 
 /** The environment variable that overrides each port. */
 export const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
