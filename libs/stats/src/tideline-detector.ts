@@ -121,7 +121,7 @@ export interface TidelineDetectorSnapshot {
 
 const DEFAULTS: Required<TidelineDetectorOptions> = {
   localAlpha: 0.1,
-  slowAlpha: 0.002,
+  slowAlpha: 0.0015,
   scaleAlpha: 0.01,
   clip: 4,
   seasonAlpha: 0.05,
@@ -137,17 +137,17 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   slowDriftAlpha: 0.03,
   tailEta: 0.1,
   tailProbability: 0.003,
-  maxHalfLife: 6000,
+  maxHalfLife: 9000,
   maxMargin: 1,
   maxStep: 1e9,
   fire: 1,
   suppressPoints: 30,
   quietFactor: 0.3,
-  escalate: 1.5,
+  escalate: 2,
   adoptDrift: 5,
-  warmUpPoints: 30,
+  warmUpPoints: 15,
   forecastReversion: 0.01,
-  extremeTolerance: 0.05,
+  extremeTolerance: 0.03,
   extremeGate: 0.3,
   extremeHalfLife: 50000,
   minDeviation: 0.05,
@@ -375,13 +375,16 @@ export class TidelineDetector implements PointScorer {
     let pred = p0;
     let mae = s[MAE0]!;
     let sigma = p.l0.sigma(s);
-    if (span > 2 * DAY && s[MAE1]! < o.seasonMargin * mae) {
+    // Hysteresis: a seasonal predictor must beat the simpler one by the margin to be adopted, and is kept while it
+    // is at least as good, so a random series does not flip into seasonality on a lucky stretch.
+    const prevK = s[K]!;
+    if (span > 2 * DAY && s[MAE1]! < (prevK >= 1 ? 1 : o.seasonMargin) * mae) {
       k = 1;
       pred = p1;
       mae = s[MAE1]!;
       sigma = p.l1.sigma(s);
     }
-    if (span > 2 * WEEK && s[MAE2]! < o.seasonMargin * mae) {
+    if (span > 2 * WEEK && s[MAE2]! < (prevK === 2 ? 1 : o.seasonMargin) * mae) {
       k = 2;
       pred = p2;
       sigma = p.l2.sigma(s);
