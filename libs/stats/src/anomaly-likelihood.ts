@@ -11,13 +11,14 @@
  * {@link AnomalyLikelihood.update} returns the z-value of the short-term average; the likelihood is
  * `1 − Q(z)` (see `normalTail`).
  *
- * Layout in `buf` at `offset`: `[count, short, mean, variance]`. Complexity: O(1) per update, 32 bytes.
+ * State is explicit (see `RobustLevel`). Layout at `offset`: `[count, short, mean, variance]`. Complexity: O(1) per update, 32 bytes.
  *
  * @example
  * ```ts
  * const l = new AnomalyLikelihood(0.3, 0.001, 0.0003);
- * for (let i = 0; i < 1000; i++) l.update(i % 10 === 0 ? 0.2 : 0.05);
- * l.update(1) > 3; // true: an unusual burst of raw score
+ * const s = l.allocate();
+ * for (let i = 0; i < 1000; i++) l.update(s, i % 10 === 0 ? 0.2 : 0.05);
+ * l.update(s, 1) > 3; // true: an unusual burst of raw score
  * ```
  */
 export class AnomalyLikelihood {
@@ -27,17 +28,19 @@ export class AnomalyLikelihood {
     readonly shortAlpha: number,
     readonly longAlpha: number,
     readonly minVariance: number,
-    readonly buf: Float64Array = new Float64Array(AnomalyLikelihood.SIZE),
     readonly offset = 0,
   ) {}
 
-  get count(): number {
-    return this.buf[this.offset]!;
+  allocate(): Float64Array {
+    return new Float64Array(this.offset + AnomalyLikelihood.SIZE);
+  }
+
+  count(s: Float64Array): number {
+    return s[this.offset]!;
   }
 
   /** Scores the raw score `raw` (before learning it): the z-value of the short-term average; then learns it. */
-  update(raw: number): number {
-    const b = this.buf;
+  update(b: Float64Array, raw: number): number {
     const o = this.offset;
     const n = b[o]! + 1;
     b[o] = n;

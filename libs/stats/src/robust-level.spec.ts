@@ -46,12 +46,11 @@ describe('SeasonalProfile', () => {
 describe('AnomalyLikelihood', () => {
   it('gives a burst of raw score a large z and ordinary scores a small one', () => {
     const l = new AnomalyLikelihood(0.3, 0.001, 0.0003);
-    const s = new Float64Array(AnomalyLikelihood.SIZE);
-    const l2 = new AnomalyLikelihood(0.3, 0.001, 0.0003, s, 0);
+    const s = l.allocate();
     let z = 0;
-    for (let i = 0; i < 2000; i++) z = l.update(i % 10 === 0 ? 0.2 : 0.05);
+    for (let i = 0; i < 2000; i++) z = l.update(s, i % 10 === 0 ? 0.2 : 0.05);
     assert.ok(Math.abs(z) < 3);
-    assert.ok(l.update(1) > 3);
-    assert.equal(l2.count, 0);
+    assert.ok(l.update(s, 1) > 3);
+    assert.equal(l.count(s), 2001);
   });
 });

@@ -3,6 +3,7 @@ import { RobustLevel } from './robust-level';
 import { SeasonalProfile } from './seasonal-profile';
 import { Cusum } from './cusum';
 import { TailNormaliser } from './tail-normaliser';
+import { AnomalyLikelihood } from './anomaly-likelihood';
 import { RunningMoments } from './running-moments';
 import { SegmentTrend, type TrendFit } from './segment-trend';
 import { LogBucketSketch } from './log-bucket-sketch';
@@ -79,6 +80,10 @@ export interface TidelineDetectorOptions {
   minDeviation?: number;
   /** Per-step rate at which a forecast moves from the current local level to the slow baseline. */
   forecastReversion?: number;
+  /** z of the anomaly likelihood (of r/(r+1)) that counts as r = 1; 0 turns the likelihood off. */
+  likelihoodZ?: number;
+  /** Short-term smoothing of the likelihood's raw scores. */
+  likelihoodShort?: number;
   /** Points before any score is produced. */
   warmUpPoints?: number;
 }
@@ -151,6 +156,8 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   extremeGate: 0.3,
   extremeHalfLife: 50000,
   minDeviation: 0.05,
+  likelihoodZ: 0,
+  likelihoodShort: 0.2,
 };
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
@@ -199,7 +206,8 @@ const CUSUM = SLOW + RobustLevel.SIZE;
 const NORM1 = CUSUM + Cusum.SIZE;
 const NORM2 = NORM1 + TailNormaliser.SIZE;
 const NORM3 = NORM2 + TailNormaliser.SIZE;
-const LIFE = NORM3 + TailNormaliser.SIZE;
+const LIKE = NORM3 + TailNormaliser.SIZE;
+const LIFE = LIKE + AnomalyLikelihood.SIZE;
 const TREND = LIFE + RunningMoments.SIZE;
 const SKETCH = TREND + SegmentTrend.SIZE;
 const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
@@ -215,6 +223,7 @@ interface Parts {
   norm1: TailNormaliser;
   norm2: TailNormaliser;
   norm3: TailNormaliser;
+  like: AnomalyLikelihood;
   segment: SegmentTrend;
   sketch: LogBucketSketch;
   daily: SeasonalProfile;
@@ -238,6 +247,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
       norm1: new TailNormaliser(4, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM1),
       norm2: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM2),
       norm3: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM3),
+      like: new AnomalyLikelihood(o.likelihoodShort, 0.001, 0.0003, LIKE),
       segment: new SegmentTrend(0.999, 0.5, TREND),
       sketch: new LogBucketSketch(0.04, SKETCH_BUCKETS, 2000, SKETCH),
       daily: new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, DAILY),
@@ -427,6 +437,12 @@ export class TidelineDetector implements PointScorer {
     }
     let r = r1 > r2 ? r1 : r2;
     let extreme = 0;
+    if (o.likelihoodZ > 0 && !warm) {
+      // Anomaly likelihood of the normalised surprise: a burst of moderately unusual points.
+      const zl = p.like.update(s, r / (r + 1));
+      const rl = zl / o.likelihoodZ;
+      if (rl > r) r = rl;
+    }
     const lo = s[MIN_X]!;
     const hi = s[MAX_X]!;
     if (o.extremeTolerance > 0 && hi > lo) {
