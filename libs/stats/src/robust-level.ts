@@ -22,13 +22,18 @@
  */
 export class RobustLevel {
   static readonly SIZE = 3;
+  private readonly warmPoints: number;
+  private readonly clipSigma: number;
 
   constructor(
     readonly alpha: number,
     readonly scaleAlpha: number,
     readonly clip: number,
     readonly offset = 0,
-  ) {}
+  ) {
+    this.warmPoints = 2 / scaleAlpha;
+    this.clipSigma = clip * 1.2533141373155003;
+  }
 
   allocate(): Float64Array {
     return new Float64Array(this.offset + RobustLevel.SIZE);
@@ -62,8 +67,8 @@ export class RobustLevel {
     const mae = b[o + 2]!;
     const r = x - level;
     const ar = r < 0 ? -r : r;
-    const lim = this.clip * 1.2533141373155003 * mae;
-    const warm = n <= 2 / this.scaleAlpha;
+    const lim = this.clipSigma * mae;
+    const warm = n <= this.warmPoints;
     // During warm-up the spread is not known yet: learn unclipped, with 1/n weights.
     const a = warm ? Math.max(this.alpha, 1 / n) : this.alpha;
     const sa = warm ? Math.max(this.scaleAlpha, 1 / (n - 1)) : this.scaleAlpha;

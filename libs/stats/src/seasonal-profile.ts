@@ -39,8 +39,8 @@ export class SeasonalProfile {
 
   /** Fractional bin position of `t`, measured between bin centres: in [0, bins). */
   position(t: number): number {
-    let phase = t % this.periodMs;
-    if (phase < 0) phase += this.periodMs;
+    // floor-based modulo: faster than the floating-point % (fmod) and never negative.
+    const phase = t - Math.floor(t / this.periodMs) * this.periodMs;
     let pos = phase / this.binMs - 0.5;
     if (pos < 0) pos += this.bins;
     return pos;

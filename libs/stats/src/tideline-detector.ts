@@ -375,6 +375,12 @@ export class TidelineDetector implements PointScorer {
     const span = t - s[FIRST_T]!;
     const dPos = p.daily.position(t);
     const wPos = p.weekly.position(t);
+    // The quantile sketch, trend line and lifetime moments do not take part in scoring: learning them first lets the
+    // memory loads of the sketch bucket and the two profile bins overlap (the state of 10,000 series is far larger
+    // than the CPU caches, so these loads dominate the cost of a point).
+    p.sketch.update(s, x);
+    RunningMoments.updateAt(s, LIFE, x);
+    p.segment.update(s, t, x);
     const dv = p.daily.valueAt(s, dPos);
     const wv = p.weekly.valueAt(s, wPos);
     const p0 = p.l0.level(s);
@@ -405,7 +411,7 @@ export class TidelineDetector implements PointScorer {
     const floor = 1e-9 + 1e-4 * Math.abs(slowLevel);
     // Detector 1: this point against the one-step prediction, plus CUSUM of those residuals.
     const z = (x - pred) / (sigma + floor);
-    const cs = p.cusum.update(s, z > 4 ? 4 : z < -4 ? -4 : z);
+    const cs = o.cusumH < 1e9 ? p.cusum.update(s, z > 4 ? 4 : z < -4 ? -4 : z) : 0;
     const az = z < 0 ? -z : z;
     const uc = (cs / o.cusumH) * 4;
     const u1 = uc > az ? uc : az;
@@ -520,9 +526,6 @@ export class TidelineDetector implements PointScorer {
     p.daily.updateAt(s, dPos, x - slowLevel);
     p.weekly.updateAt(s, wPos, x - slowLevel);
     if (cs > 2 * o.cusumH) p.cusum.reset(s);
-    RunningMoments.updateAt(s, LIFE, x);
-    p.segment.update(s, t, x);
-    p.sketch.update(s, x);
     return score;
   }
 
