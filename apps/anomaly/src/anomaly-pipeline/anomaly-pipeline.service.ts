@@ -18,6 +18,7 @@ import {
   type BatchContext,
   type ConsumedBatch,
   type ConsumedRecord,
+  type OutgoingRecord,
 } from '@tideline/kafka';
 import { retry } from '@tideline/retry';
 import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
@@ -30,10 +31,13 @@ import {
   type AnomalySeriesRecord,
 } from '../alert-lifecycle/alert-lifecycle.state';
 import { PartitionContinuity } from '../scoring/partition-continuity';
-import { ScoringProcessor, emptyScoringOutput } from '../scoring/scoring.processor';
+import { ScoringProcessor, emptyScoringOutput, takePendingScore } from '../scoring/scoring.processor';
 import { SeriesStore } from '../scoring/series.store';
 import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
 import { AnomalyMetrics } from './anomaly.metrics';
+
+/** Bytes of series states per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */
+const MAX_STATE_BYTES_PER_SEND = 512 * 1024;
 
 /**
  * The hot path: consumes the metrics topic in batches (its own consumer group, so it sees every event independently
@@ -91,8 +95,16 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     });
     const { sensitivity, minDurationMs, clearDurationMs, criticalScore } = section.lifecycle;
     const policy: AlertLifecyclePolicy = { alert: { sensitivity, minDurationMs, clearDurationMs }, criticalScore };
-    this.store = new SeriesStore(createSeriesModelFactory(sensitivity), { own: this.own, baseline: this.checkpoints });
-    this.processor = new ScoringProcessor({ policy, writeScores: section.writeScores });
+    this.store = new SeriesStore(
+      createSeriesModelFactory(sensitivity),
+      { own: this.own, baseline: this.checkpoints },
+      section.modelCheckpointIntervalMs,
+    );
+    this.processor = new ScoringProcessor({
+      policy,
+      writeScores: section.writeScores,
+      scoreResolutionMs: section.scoreResolutionMs,
+    });
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
     health.register({
       name: 'anomaly-pipeline',
@@ -173,8 +185,9 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       topics: [section.topics.metrics],
       fromBeginning: true,
       partitionsConsumedConcurrently: section.partitionsConsumedConcurrently,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxWaitTimeMs: 100,
+      // small batches keep the ingest-to-alert latency low (a fetch is processed whole before the next one)
+      maxBytesPerPartition: 256 * 1024,
+      maxWaitTimeMs: 50,
       ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
       hooks: {
         onCrash: (error) => {
@@ -195,6 +208,9 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     await consumer?.stop().catch(() => undefined);
     // what was learned since the last snapshots, persisted now that every handled batch is committed
     if (consumer !== undefined && this.started) {
+      const lines: string[] = [];
+      for (const entry of this.store.all()) takePendingScore(entry, lines);
+      if (lines.length > 0) this.writer.writeLines(lines);
       const records = this.store.takeRecords(this.store.all(), Date.now(), 0);
       await this.publish([], records).catch((error: unknown) =>
         this.logger.warn(`could not persist ${records.length} series states on shutdown: ${String(error)}`),
@@ -223,11 +239,11 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
         if (decoded.failure !== undefined)
           this.reject(context, record, decoded.failure.reason, decoded.failure.message);
         for (const event of decoded.events) {
-          this.processor.process(this.store.entry(partition, seriesKey(event), event), event, out);
+          this.processor.process(this.store.entry(partition, seriesKey(event), event, nowMs), event, out);
           events++;
         }
       }
-      const records = this.store.takeRecords(out.touched, nowMs, this.config.anomaly.modelCheckpointIntervalMs);
+      const records = this.store.takeRecords(out.touched, nowMs);
       if (out.alerts.length > 0 || records.length > 0) await this.publish(out.alerts, records);
       // Scores are best effort (bounded buffer, drops counted): an InfluxDB outage never holds up alerts.
       if (out.scoreLines.length > 0) this.writer.writeLines(out.scoreLines);
@@ -244,19 +260,29 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   }
 
   /**
-   * Alerts and the series states that go with them, in one produce call (one request per broker): the state is
-   * persisted with its alert, and both before the offsets are committed.
+   * Alerts and the series states that go with them: the alerts with the first states in one produce call (one request
+   * per broker), further states in calls of at most {@link MAX_STATE_BYTES_PER_SEND} (a record batch must stay under
+   * the broker's `message.max.bytes`, and a state with its model is ~10 KB). All before the offsets are committed.
    */
   private async publish(alerts: readonly AlertEvent[], records: readonly AnomalySeriesRecord[]): Promise<void> {
     if (alerts.length === 0 && records.length === 0) return;
     const { topics } = this.config.anomaly;
+    const chunks: OutgoingRecord[][] = [[]];
+    let bytes = 0;
+    for (const record of records) {
+      const value = encodeAnomalySeriesRecord(record);
+      if (bytes + value.length > MAX_STATE_BYTES_PER_SEND && chunks[chunks.length - 1]!.length > 0) {
+        chunks.push([]);
+        bytes = 0;
+      }
+      chunks[chunks.length - 1]!.push({ key: record.lifecycle.series, value });
+      bytes += value.length;
+    }
     await this.producer.sendBatch([
       { topic: topics.alerts, records: alerts.map((alert) => ({ key: alert.series, value: encodeEvent(alert) })) },
-      {
-        topic: topics.alertState,
-        records: records.map((record) => ({ key: record.lifecycle.series, value: encodeAnomalySeriesRecord(record) })),
-      },
+      { topic: topics.alertState, records: chunks[0]! },
     ]);
+    for (const chunk of chunks.slice(1)) await this.producer.send(topics.alertState, chunk);
     for (const record of records) this.own.set(record.lifecycle.series, record);
     for (const alert of alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
     this.metrics.statesPersisted.inc(records.length);

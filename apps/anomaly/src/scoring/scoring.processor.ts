@@ -18,8 +18,13 @@ export function emptyScoringOutput(): ScoringOutput {
 
 export interface ScoringOptions {
   readonly policy: AlertLifecyclePolicy;
-  /** Emit a score line per point (`anomaly_scores`). */
+  /** Emit score lines (`anomaly_scores`). */
   readonly writeScores: boolean;
+  /**
+   * Event-time window of the written scores: per series, the highest-scoring point of each window is written when
+   * the window closes (when a later point arrives). 0 writes every point.
+   */
+  readonly scoreResolutionMs: number;
 }
 
 /**
@@ -43,6 +48,35 @@ export class ScoringProcessor {
 
   constructor(private readonly options: ScoringOptions) {}
 
+  /**
+   * Keeps the highest score of the series' current window; writes the pending one when a point opens a new window.
+   * A window of one point (or resolution 0) writes every point, one point late.
+   */
+  private recordScore(entry: SeriesEntry, event: MetricEvent, out: ScoringOutput): void {
+    const a = this.assessment;
+    const pending = entry.pendingScore;
+    const resolution = this.options.scoreResolutionMs;
+    if (resolution <= 0) {
+      out.scoreLines.push(scoreLine(entry, event.ts, a.score, event.value, a.detector));
+      return;
+    }
+    if (event.ts < pending.windowEnd) {
+      if (a.score > pending.score) {
+        pending.ts = event.ts;
+        pending.score = a.score;
+        pending.value = event.value;
+        pending.detector = a.detector;
+      }
+      return;
+    }
+    takePendingScore(entry, out.scoreLines);
+    pending.windowEnd = (Math.floor(event.ts / resolution) + 1) * resolution;
+    pending.ts = event.ts;
+    pending.score = a.score;
+    pending.value = event.value;
+    pending.detector = a.detector;
+  }
+
   process(entry: SeriesEntry, event: MetricEvent, out: ScoringOutput): void {
     const a = this.assessment;
     entry.model.assess(event.ts, event.value, a);
@@ -50,11 +84,7 @@ export class ScoringProcessor {
     // a redelivered point keeps the score written the first time
     if (!a.learned) return;
     entry.modelChanged = true;
-    if (this.options.writeScores) {
-      out.scoreLines.push(
-        `${entry.scoreLinePrefix},detector=${a.detector} score=${a.score},value=${event.value} ${event.ts}`,
-      );
-    }
+    if (this.options.writeScores) this.recordScore(entry, event, out);
     const point = this.point;
     point.ts = event.ts;
     point.value = event.value;
@@ -86,4 +116,16 @@ export class ScoringProcessor {
       }),
     );
   }
+}
+
+/** Appends the series' pending score (if any) to `lines` and clears it. */
+export function takePendingScore(entry: SeriesEntry, lines: string[]): void {
+  const pending = entry.pendingScore;
+  if (pending.windowEnd === Number.NEGATIVE_INFINITY) return;
+  lines.push(scoreLine(entry, pending.ts, pending.score, pending.value, pending.detector));
+  pending.windowEnd = Number.NEGATIVE_INFINITY;
+}
+
+function scoreLine(entry: SeriesEntry, ts: number, score: number, value: number, detector: string): string {
+  return `${entry.scoreLinePrefix},detector=${detector} score=${score},value=${value} ${ts}`;
 }

@@ -7,6 +7,15 @@ import {
 } from '../alert-lifecycle/alert-lifecycle.state';
 import type { SeriesModel, SeriesModelFactory } from '../series-model/series-model';
 
+/** A score waiting for its window to close; `windowEnd` is -Infinity when none waits. */
+export interface PendingScore {
+  windowEnd: number;
+  ts: number;
+  score: number;
+  value: number;
+  detector: string;
+}
+
 /** Everything the scoring processor keeps about one series. */
 export interface SeriesEntry {
   readonly series: string;
@@ -18,11 +27,16 @@ export interface SeriesEntry {
   readonly scoreLinePrefix: string;
   readonly model: SeriesModel;
   readonly lifecycle: AlertLifecycleState;
+  /** The highest-scoring point of the current score window (see `anomaly.scoreResolutionMs`), not yet written. */
+  readonly pendingScore: PendingScore;
   /** The lifecycle changed status since it was last persisted (must be persisted before the commit). */
   lifecycleChanged: boolean;
   /** The model learned since it was last persisted. */
   modelChanged: boolean;
-  /** Processing time (epoch ms) the series was last persisted; 0 before the first time. */
+  /**
+   * Processing time (epoch ms) the series was last persisted. A new entry counts as persisted at a random moment of
+   * the last interval, so that series first seen together do not all come due for a model snapshot in one batch.
+   */
   persistedAt: number;
 }
 
@@ -60,9 +74,12 @@ export class SeriesStore {
   constructor(
     private readonly models: SeriesModelFactory,
     private readonly sources: SeriesStoreSources,
+    /** The least time between two model snapshots of a series (see {@link takeRecords}). */
+    private readonly modelIntervalMs: number,
+    private readonly random: () => number = Math.random,
   ) {}
 
-  entry(partition: number, series: string, event: MetricEvent): SeriesEntry {
+  entry(partition: number, series: string, event: MetricEvent, nowMs: number): SeriesEntry {
     const found = this.entries.get(series);
     if (found !== undefined && found.partition === partition) return found;
     if (found !== undefined) this.remove(found);
@@ -76,9 +93,10 @@ export class SeriesStore {
       scoreLinePrefix: `${MEASUREMENTS.anomalyScores},${lineTags(series, event)}`,
       model: this.loadModel(series, own),
       lifecycle: own === undefined ? initialLifecycleState(series) : cloneLifecycle(own.lifecycle),
+      pendingScore: { windowEnd: Number.NEGATIVE_INFINITY, ts: 0, score: 0, value: 0, detector: 'none' },
       lifecycleChanged: false,
       modelChanged: false,
-      persistedAt: 0,
+      persistedAt: nowMs - Math.floor(this.random() * this.modelIntervalMs),
     };
     this.entries.set(series, entry);
     let set = this.byPartition.get(partition);
@@ -99,7 +117,11 @@ export class SeriesStore {
    * The records to persist for these entries: each whose lifecycle changed, and each whose model learned and was last
    * persisted at least `modelIntervalMs` ago. Marks them persisted (the caller must write them before committing).
    */
-  takeRecords(entries: Iterable<SeriesEntry>, nowMs: number, modelIntervalMs: number): AnomalySeriesRecord[] {
+  takeRecords(
+    entries: Iterable<SeriesEntry>,
+    nowMs: number,
+    modelIntervalMs = this.modelIntervalMs,
+  ): AnomalySeriesRecord[] {
     const out: AnomalySeriesRecord[] = [];
     for (const entry of entries) {
       if (!entry.lifecycleChanged && !(entry.modelChanged && nowMs - entry.persistedAt >= modelIntervalMs)) continue;

@@ -56,6 +56,8 @@ export function pipelineEnv(names: PipelineNames, stack: StackEndpoints = stackF
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: names.modelCheckpoints,
     TIDELINE__BASELINE__TOPICS__BASELINES: names.baselines,
     TIDELINE__BASELINE__CONSUMER_GROUP: names.baselineGroup,
+    // checkpoint with every batch: the restart tests check that no point is learned twice or lost
+    TIDELINE__BASELINE__CHECKPOINT_INTERVAL_MS: '0',
     LOG_LEVEL: 'warn',
   };
 }

@@ -12,7 +12,10 @@ export interface ModelEntry {
   readonly baselineLinePrefix: string;
   /** Learned since its last checkpoint. */
   dirty: boolean;
-  /** Processing time (epoch ms) of its last checkpoint; 0 before the first. */
+  /**
+   * Processing time (epoch ms) of its last checkpoint. A new entry counts as checkpointed at a random moment of the
+   * last interval, so that series first seen together do not all come due in one batch.
+   */
   checkpointedAt: number;
 }
 
@@ -39,9 +42,12 @@ export class ModelStore {
   constructor(
     private readonly models: SeriesModelFactory,
     private readonly checkpoints: { get(series: string): ModelCheckpoint | undefined },
+    /** Least time between two checkpoints of a series; 0 checkpoints every batch that learned. */
+    private readonly intervalMs: number,
+    private readonly random: () => number = Math.random,
   ) {}
 
-  entry(partition: number, series: string, event: MetricEvent): ModelEntry {
+  entry(partition: number, series: string, event: MetricEvent, nowMs: number): ModelEntry {
     const found = this.entries.get(series);
     if (found !== undefined && found.partition === partition) return found;
     if (found !== undefined) this.remove(found);
@@ -53,7 +59,7 @@ export class ModelStore {
       pointLinePrefix: `${MEASUREMENTS.points},${tags}${userTags(event.tags)} `,
       baselineLinePrefix: `${MEASUREMENTS.baseline},${tags} `,
       dirty: false,
-      checkpointedAt: 0,
+      checkpointedAt: nowMs - Math.floor(this.random() * this.intervalMs),
     };
     this.entries.set(series, entry);
     let set = this.byPartition.get(partition);
@@ -74,7 +80,7 @@ export class ModelStore {
    * Checkpoints of the entries that learned since their last one and whose last one is at least `minIntervalMs` old
    * (0: all that learned), marking them clean.
    */
-  takeCheckpoints(entries: Iterable<ModelEntry>, nowMs: number, minIntervalMs: number): ModelCheckpoint[] {
+  takeCheckpoints(entries: Iterable<ModelEntry>, nowMs: number, minIntervalMs = this.intervalMs): ModelCheckpoint[] {
     const out: ModelCheckpoint[] = [];
     for (const entry of entries) {
       if (!entry.dirty || nowMs - entry.checkpointedAt < minIntervalMs) continue;

@@ -5,6 +5,7 @@ import {
   encodeEvent,
   parseModelCheckpoint,
   seriesKey,
+  type BaselineUpdate,
   type ModelCheckpoint,
 } from '@tideline/contracts';
 import { BatchWriter, InfluxClient } from '@tideline/influx';
@@ -17,6 +18,7 @@ import {
   type BatchContext,
   type ConsumedBatch,
   type ConsumedRecord,
+  type OutgoingRecord,
 } from '@tideline/kafka';
 import { retry } from '@tideline/retry';
 import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
@@ -27,6 +29,9 @@ import { ModelStore } from '../baseline-model/model.store';
 import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
 import { BaselineMetrics } from './baseline.metrics';
 import { PartitionContinuity } from './partition-continuity';
+
+/** Bytes per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */
+const MAX_BYTES_PER_SEND = 512 * 1024;
 
 /**
  * Learns every series' baseline: consumes the metrics topic in batches (consumer group, a series stays on one
@@ -71,7 +76,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
     });
-    this.store = new ModelStore(createSeriesModelFactory(), this.checkpoints);
+    this.store = new ModelStore(createSeriesModelFactory(), this.checkpoints, section.checkpointIntervalMs);
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
     health.register({
       name: 'baseline-pipeline',
@@ -191,27 +196,16 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
         if (decoded.failure !== undefined)
           this.reject(context, record, decoded.failure.reason, decoded.failure.message);
         for (const event of decoded.events) {
-          this.processor.process(this.store.entry(partition, seriesKey(event), event), event, out);
+          this.processor.process(this.store.entry(partition, seriesKey(event), event, nowMs), event, out);
           events++;
         }
       }
-      const checkpoints = this.store.takeCheckpoints(out.learned, nowMs, this.config.baseline.checkpointIntervalMs);
+      const checkpoints = this.store.takeCheckpoints(out.learned, nowMs);
       const { topics } = this.config.baseline;
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
       const updates = [...out.updates.values()];
       // InfluxDB first in the buffer, then Kafka: both must be acknowledged before the offsets are committed.
-      await Promise.all([
-        this.writer.flush(),
-        updates.length + checkpoints.length > 0
-          ? this.producer.sendBatch([
-              { topic: topics.baselines, records: updates.map((u) => ({ key: u.series, value: encodeEvent(u) })) },
-              {
-                topic: topics.modelCheckpoints,
-                records: checkpoints.map((c) => ({ key: c.series, value: JSON.stringify(c) })),
-              },
-            ])
-          : undefined,
-      ]);
+      await Promise.all([this.writer.flush(), this.publish(updates, checkpoints)]);
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
       this.continuity.advance(partition, batch.lastOffset);
       this.metrics.events.inc(events);
@@ -228,6 +222,45 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       this.continuity.forget(partition);
       throw error;
     }
+  }
+
+  /**
+   * Baseline updates and checkpoints, in produce calls of at most {@link MAX_BYTES_PER_SEND} (a record batch must stay
+   * under the broker's `message.max.bytes`; a checkpoint with its model is ~10 KB).
+   */
+  private async publish(updates: readonly BaselineUpdate[], checkpoints: readonly ModelCheckpoint[]): Promise<void> {
+    const { topics } = this.config.baseline;
+    const records = [
+      ...updates.map((u) => ({
+        topic: topics.baselines,
+        record: { key: u.series, value: encodeEvent(u) } as OutgoingRecord,
+        size: 200,
+      })),
+      ...checkpoints.map((c) => {
+        const value = JSON.stringify(c);
+        return {
+          topic: topics.modelCheckpoints,
+          record: { key: c.series, value } as OutgoingRecord,
+          size: value.length,
+        };
+      }),
+    ];
+    let chunk: typeof records = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const byTopic = new Map<string, OutgoingRecord[]>();
+      for (const { topic, record } of chunk) byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+      await this.producer.sendBatch([...byTopic].map(([topic, list]) => ({ topic, records: list })));
+      chunk = [];
+      bytes = 0;
+    };
+    for (const item of records) {
+      if (bytes + item.size > MAX_BYTES_PER_SEND) await flush();
+      chunk.push(item);
+      bytes += item.size;
+    }
+    await flush();
   }
 
   private reject(context: BatchContext, record: ConsumedRecord, reason: string, detail: string): void {

@@ -82,8 +82,13 @@ export const anomalySectionSchema = z
       .min(0)
       .default(60_000)
       .describe('an integer number of milliseconds >= 0'),
-    /** Write every point's anomaly score to InfluxDB (`anomaly_scores`). */
+    /** Write anomaly scores to InfluxDB (`anomaly_scores`). */
     writeScores: z.boolean().default(true).describe('true or false'),
+    /**
+     * Resolution of the written scores, in event time: per series, the point with the highest score of each window
+     * this long (a series sampled less often keeps every point). 0 writes every point's score.
+     */
+    scoreResolutionMs: z.number().int().min(0).default(10_000).describe('an integer number of milliseconds >= 0'),
     /**
      * Dead-letter bad metric records too. Off by default: the baseline service, which reads the same topic, owns its
      * dead-letter topic, so each bad record is dead-lettered once; the anomaly service counts what it skips.

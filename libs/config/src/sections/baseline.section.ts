@@ -20,11 +20,12 @@ export const baselineSectionSchema = z
     consumerGroup: z.string().min(1).default('tideline-baseline').describe('a non-empty consumer group id'),
     partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(2).describe('an integer 1-64'),
     /**
-     * Least time between two checkpoints of one series. 0 checkpoints every changed series with every batch, before
-     * the batch's offsets are committed, so a restart resumes exactly; a larger value writes fewer checkpoints, and
-     * a restart does not re-learn the points of the last interval.
+     * Least time between two checkpoints of one series (a checkpoint is ~10 KB). 0 checkpoints every series that
+     * learned with every batch, before the batch's offsets are committed, so a restart resumes exactly (no point
+     * learned twice or lost); with an interval (like Kafka Streams' commit interval) a restart does not relearn the
+     * points committed since a series' last checkpoint, at most this long of data.
      */
-    checkpointIntervalMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
+    checkpointIntervalMs: z.number().int().min(0).default(30_000).describe('an integer number of milliseconds >= 0'),
     /** Whether the metrics topic's bad records go to its dead-letter topic (the baseline service owns it). */
     deadLetter: z.boolean().default(true).describe('true or false'),
   })

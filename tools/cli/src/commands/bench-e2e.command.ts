@@ -49,7 +49,13 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
     .option('--spike-every <ms>', 'one series spikes this often; the latency samples', positiveInt, 100)
     .option('--kafka-perf-records <n>', 'records for Kafka ProducerPerformance (0 skips it)', nonNegativeInt, 2_000_000)
     .option('--json', 'print one JSON object')
-    .action(async (options: BenchE2eOptions) => {
+    .action(async (local: BenchE2eOptions, command: Command) => {
+      // `bench` has --series and --json of its own: take them from whichever command parsed them
+      const parent = command.parent;
+      const options: BenchE2eOptions = { ...local };
+      if (parent?.getOptionValueSource('series') === 'cli')
+        options.series = positiveInt(String(parent.opts()['series']));
+      if (parent?.getOptionValueSource('json') === 'cli') options.json = true;
       const config = loadConfig('cli');
       const repoRoot = findRepoRoot();
       const settings = resolveStackSettings(process.env, repoRoot, process.cwd());
@@ -84,7 +90,7 @@ export function formatE2e(r: E2eBenchResult): string {
     `  sustained   ${n(r.sustainedEventsPerSecond)} events/s  (Kafka -> anomaly service, load / (load + drain))`,
     `  alerts      ${r.alerts.firing} firing of ${r.alerts.spikes} spikes, ${r.alerts.resolved} resolved`,
     `  latency     ingest->alert p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples} alerts)`,
-    `  service     CPU ${r.anomalyProcess.cpuPercent ?? '?'} % of one core, RSS max ${r.anomalyProcess.rssMaxMb ?? '?'} MB; load generator CPU ${r.generatorCpuPercent} %`,
+    `  service     CPU ${r.anomalyProcess.cpuPercent ?? '?'} % of one core, RSS max ${r.anomalyProcess.rssMaxMb ?? '?'} MB, ${r.anomalyProcess.batches} batches of ${r.anomalyProcess.avgBatchMs} ms on average; load generator CPU ${r.generatorCpuPercent} %`,
     perf === null
       ? '  kafka       ProducerPerformance skipped'
       : 'error' in perf
