@@ -201,7 +201,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
         }
       }
       const checkpoints = this.store.takeCheckpoints(out.learned, nowMs);
-      const { topics } = this.config.baseline;
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
       const updates = [...out.updates.values()];
       // InfluxDB first in the buffer, then Kafka: both must be acknowledged before the offsets are committed.
