@@ -149,6 +149,16 @@ describe('TidelineDetector', () => {
     );
   });
 
+  it('reports p50/p95/p99 of recent values (numpy: quantiles of U(0, 100) are 50, 95, 99) within 6%', () => {
+    const r = rng(31);
+    const d = new TidelineDetector();
+    for (let i = 0; i < 20_000; i++) d.scoreAndLearn(i * MIN5, 100 * r());
+    const q = d.quantiles();
+    assert.ok(Math.abs(q.p50 - 50) / 50 < 0.06, `p50 ${q.p50}`);
+    assert.ok(Math.abs(q.p95 - 95) / 95 < 0.06, `p95 ${q.p95}`);
+    assert.ok(Math.abs(q.p99 - 99) / 99 < 0.06, `p99 ${q.p99}`);
+  });
+
   it('keeps its state under 8 KiB per series', () => {
     const d = new TidelineDetector();
     assert.ok(d.stateBytes <= 8192, `${d.stateBytes} bytes`);
