@@ -243,8 +243,16 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
           events++;
         }
       }
-      const records = this.store.takeRecords(out.touched, nowMs);
+      const modelOnly: AnomalySeriesRecord[] = [];
+      const records = this.store.takeRecords(out.touched, nowMs, undefined, modelOnly);
       if (out.alerts.length > 0 || records.length > 0) await this.publish(out.alerts, records);
+      // Periodic model snapshots stay off the hot path: sent in order behind everything above, not awaited.
+      if (modelOnly.length > 0) {
+        this.publish([], modelOnly).catch((error: unknown) => {
+          this.metrics.snapshotFailures.inc(modelOnly.length);
+          this.logger.warn(`model snapshots not persisted (an older one will be resumed): ${String(error)}`);
+        });
+      }
       // Scores are best effort (bounded buffer, drops counted): an InfluxDB outage never holds up alerts.
       if (out.scoreLines.length > 0) this.writer.writeLines(out.scoreLines);
       this.continuity.advance(partition, batch.lastOffset);

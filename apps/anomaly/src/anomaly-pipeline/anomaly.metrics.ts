@@ -6,6 +6,7 @@ export class AnomalyMetrics {
   readonly rejected: Counter<'reason'>;
   readonly alerts: Counter<'state' | 'severity'>;
   readonly statesPersisted: Counter;
+  readonly snapshotFailures: Counter;
   readonly batchSeconds: Histogram;
   readonly series: Gauge;
   readonly openIncidents: Gauge;
@@ -34,6 +35,11 @@ export class AnomalyMetrics {
     this.statesPersisted = new Counter({
       name: 'tideline_anomaly_alert_states_persisted_total',
       help: 'Alert lifecycle states written to the compacted alert-state topic.',
+      registers,
+    });
+    this.snapshotFailures = new Counter({
+      name: 'tideline_anomaly_model_snapshot_failures_total',
+      help: 'Periodic model snapshots that could not be written (the previous snapshot stays the one a restart resumes).',
       registers,
     });
     this.batchSeconds = new Histogram({

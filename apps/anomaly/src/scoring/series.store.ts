@@ -115,20 +115,24 @@ export class SeriesStore {
 
   /**
    * The records to persist for these entries: each whose lifecycle changed, and each whose model learned and was last
-   * persisted at least `modelIntervalMs` ago. Marks them persisted (the caller must write them before committing).
+   * persisted at least `modelIntervalMs` ago. Marks them persisted. When `modelOnly` is given, records whose lifecycle
+   * did not change go there instead: they may be written in the background (a model snapshot that is lost in a crash
+   * only means an older one is resumed), while the returned ones must be written before the offsets are committed.
    */
   takeRecords(
     entries: Iterable<SeriesEntry>,
     nowMs: number,
     modelIntervalMs = this.modelIntervalMs,
+    modelOnly?: AnomalySeriesRecord[],
   ): AnomalySeriesRecord[] {
     const out: AnomalySeriesRecord[] = [];
     for (const entry of entries) {
       if (!entry.lifecycleChanged && !(entry.modelChanged && nowMs - entry.persistedAt >= modelIntervalMs)) continue;
+      const target = entry.lifecycleChanged || modelOnly === undefined ? out : modelOnly;
       entry.lifecycleChanged = false;
       entry.modelChanged = false;
       entry.persistedAt = nowMs;
-      out.push({
+      target.push({
         lifecycle: cloneLifecycle(entry.lifecycle),
         model: {
           kind: this.models.kind,
