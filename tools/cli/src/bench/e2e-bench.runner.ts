@@ -47,7 +47,18 @@ export interface E2eBenchResult {
   /** Load-phase events ÷ (load duration + drain): what the whole path sustained. */
   readonly sustainedEventsPerSecond: number;
   readonly alerts: { readonly spikes: number; readonly firing: number; readonly resolved: number };
-  readonly latencyMs: { readonly samples: number; readonly p50: number; readonly p99: number; readonly max: number };
+  /**
+   * Ingest (the event handed to the producer) to the alert's arrival at a consumer; `published*`: to the moment the
+   * anomaly service produced the alert (its record's CreateTime), i.e. without the alert's own delivery.
+   */
+  readonly latencyMs: {
+    readonly samples: number;
+    readonly p50: number;
+    readonly p99: number;
+    readonly max: number;
+    readonly publishedP50: number;
+    readonly publishedP99: number;
+  };
   readonly anomalyProcess: {
     readonly cpuPercent: number | null;
     readonly rssMaxMb: number | null;
@@ -135,7 +146,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
   });
   const send = (records: OutgoingRecord[]) =>
     producer.send({ topic: topics.metrics, acks: 1, messages: records as { key: string; value: string }[] });
-  const received: { alert: AlertEvent; at: number }[] = [];
+  /** Each alert with when the bench received it and when the anomaly service produced it (the record's CreateTime). */
+  const received: { alert: AlertEvent; at: number; producedAt: number }[] = [];
   const alertConsumer = kafka.consumer({ groupId: `bench-${id}-alerts`, maxWaitTimeInMs: 20 });
   try {
     await waitReady(url, anomaly, () => stderr);
@@ -145,7 +157,10 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     await alertConsumer.run({
       eachMessage: async ({ message }) => {
         const at = Date.now();
-        if (message.value) received.push({ alert: JSON.parse(message.value.toString('utf8')) as AlertEvent, at });
+        if (message.value) {
+          const alert = JSON.parse(message.value.toString('utf8')) as AlertEvent;
+          received.push({ alert, at, producedAt: Number(message.timestamp) });
+        }
       },
     });
 
@@ -206,6 +221,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
 
     const firing = received.filter((r) => r.alert.state === 'firing' && r.alert.host.startsWith('bench-'));
     const latencies = firing.map((r) => r.at - r.alert.updatedAt);
+    const toTopic = firing.map((r) => r.producedAt - r.alert.updatedAt);
     const sustained = sent / ((loadEnded - started + drainMs) / 1000);
     const anomalyCpu =
       usageBefore && usageAtEnd ? (100 * (usageAtEnd.cpuSeconds - usageBefore.cpuSeconds)) / loadSeconds : null;
@@ -235,6 +251,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
         p50: percentile(latencies, 0.5),
         p99: percentile(latencies, 0.99),
         max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
+        publishedP50: percentile(toTopic, 0.5),
+        publishedP99: percentile(toTopic, 0.99),
       },
       anomalyProcess: {
         cpuPercent: anomalyCpu === null ? null : Math.round(anomalyCpu),

@@ -89,7 +89,8 @@ export function formatE2e(r: E2eBenchResult): string {
     `  scored      ${n(r.scored.perSecondDuringLoad)} events/s during the load; all scored ${r.scored.drainMs} ms after it ended`,
     `  sustained   ${n(r.sustainedEventsPerSecond)} events/s  (Kafka -> anomaly service, load / (load + drain))`,
     `  alerts      ${r.alerts.firing} firing of ${r.alerts.spikes} spikes, ${r.alerts.resolved} resolved`,
-    `  latency     ingest->alert p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples} alerts)`,
+    `  latency     ingest->alert received p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples} alerts)`,
+    `              ingest->alert published p50 ${r.latencyMs.publishedP50} ms, p99 ${r.latencyMs.publishedP99} ms`,
     `  service     CPU ${r.anomalyProcess.cpuPercent ?? '?'} % of one core, RSS max ${r.anomalyProcess.rssMaxMb ?? '?'} MB, ${r.anomalyProcess.batches} batches of ${r.anomalyProcess.avgBatchMs} ms on average; load generator CPU ${r.generatorCpuPercent} %`,
     perf === null
       ? '  kafka       ProducerPerformance skipped'
