@@ -1,4 +1,4 @@
-/** Plain-object snapshot of {@link EwMoments}. */
+/** Plain-object snapshot of one {@link EwMoments} state. */
 export interface EwMomentsSnapshot {
   version: 1;
   alpha: number;
@@ -14,15 +14,16 @@ export interface EwMomentsSnapshot {
  * `δ = x − μ; μ += a·δ; σ² = (1 − a)(σ² + a·δ²)`, with `a = max(alpha, 1/n)` so the first values give the plain
  * (expanding) mean and variance — a built-in warm-up with no start-up bias.
  *
- * The three numbers live in a caller-provided `Float64Array` at `offset`, so a detector can keep all of a series'
- * state in one flat array (snapshot = copy of the array). Complexity: O(1) per update, 24 bytes.
+ * State is explicit (see `RobustLevel`): layout at `offset` `[count, mean, variance]`. Complexity: O(1) per update,
+ * 24 bytes.
  *
  * @example
  * ```ts
  * const m = new EwMoments(0.1);
- * for (const x of [1, 2, 3, 4]) m.update(x);
- * m.mean; // 2.5 (expanding phase: plain mean)
- * m.variance; // 1.25 (population variance)
+ * const s = m.allocate();
+ * for (const x of [1, 2, 3, 4]) m.update(s, x);
+ * m.mean(s); // 2.5 (expanding phase: plain mean)
+ * m.variance(s); // 1.25 (population variance)
  * ```
  */
 export class EwMoments {
@@ -30,28 +31,30 @@ export class EwMoments {
 
   constructor(
     readonly alpha: number,
-    readonly buf: Float64Array = new Float64Array(EwMoments.SIZE),
     readonly offset = 0,
   ) {
     if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`alpha must be in (0, 1], got ${alpha}`);
   }
 
-  get count(): number {
-    return this.buf[this.offset]!;
+  allocate(): Float64Array {
+    return new Float64Array(this.offset + EwMoments.SIZE);
   }
-  get mean(): number {
-    return this.buf[this.offset + 1]!;
+
+  count(s: Float64Array): number {
+    return s[this.offset]!;
   }
-  get variance(): number {
-    return this.buf[this.offset + 2]!;
+  mean(s: Float64Array): number {
+    return s[this.offset + 1]!;
   }
-  get std(): number {
-    return Math.sqrt(this.buf[this.offset + 2]!);
+  variance(s: Float64Array): number {
+    return s[this.offset + 2]!;
+  }
+  std(s: Float64Array): number {
+    return Math.sqrt(s[this.offset + 2]!);
   }
 
   /** Learns `x`. */
-  update(x: number): void {
-    const b = this.buf;
+  update(b: Float64Array, x: number): void {
     const o = this.offset;
     const n = b[o]! + 1;
     b[o] = n;
@@ -63,16 +66,16 @@ export class EwMoments {
     b[o + 2] = (1 - a) * (b[o + 2]! + d * inc);
   }
 
-  snapshot(): EwMomentsSnapshot {
-    return { version: 1, alpha: this.alpha, count: this.count, mean: this.mean, variance: this.variance };
+  snapshot(s: Float64Array): EwMomentsSnapshot {
+    return { version: 1, alpha: this.alpha, count: this.count(s), mean: this.mean(s), variance: this.variance(s) };
   }
 
-  static restore(s: EwMomentsSnapshot): EwMoments {
-    if (s.version !== 1) throw new RangeError(`unsupported EwMoments snapshot version ${String(s.version)}`);
-    const m = new EwMoments(s.alpha);
-    m.buf[0] = s.count;
-    m.buf[1] = s.mean;
-    m.buf[2] = s.variance;
-    return m;
+  /** Writes a snapshot back into a state array (the configuration's `alpha` must match). */
+  restore(s: Float64Array, snap: EwMomentsSnapshot): void {
+    if (snap.version !== 1) throw new RangeError(`unsupported EwMoments snapshot version ${String(snap.version)}`);
+    if (snap.alpha !== this.alpha) throw new RangeError('EwMoments snapshot has another alpha');
+    s[this.offset] = snap.count;
+    s[this.offset + 1] = snap.mean;
+    s[this.offset + 2] = snap.variance;
   }
 }

@@ -49,15 +49,20 @@ describe('EwMoments', () => {
   it('is the plain (population) mean and variance during warm-up', () => {
     // Expected: numpy mean([1,2,3,4]) = 2.5, var = 1.25.
     const m = new EwMoments(0.1);
-    [1, 2, 3, 4].forEach((x) => m.update(x));
-    assert.ok(Math.abs(m.mean - 2.5) < 1e-12);
-    assert.ok(Math.abs(m.variance - 1.25) < 1e-12);
+    const s = m.allocate();
+    [1, 2, 3, 4].forEach((x) => m.update(s, x));
+    assert.ok(Math.abs(m.mean(s) - 2.5) < 1e-12);
+    assert.ok(Math.abs(m.variance(s) - 1.25) < 1e-12);
   });
   it('forgets: after a step the mean converges to the new level', () => {
     const m = new EwMoments(0.1);
-    for (let i = 0; i < 100; i++) m.update(0);
-    for (let i = 0; i < 100; i++) m.update(10);
+    const s = m.allocate();
+    for (let i = 0; i < 100; i++) m.update(s, 0);
+    for (let i = 0; i < 100; i++) m.update(s, 10);
     // 10·(1 − 0.9^100) = 9.99973438...
-    assert.ok(Math.abs(m.mean - 10 * (1 - Math.pow(0.9, 100))) < 1e-9);
+    assert.ok(Math.abs(m.mean(s) - 10 * (1 - Math.pow(0.9, 100))) < 1e-9);
+    const copy = m.allocate();
+    m.restore(copy, JSON.parse(JSON.stringify(m.snapshot(s))));
+    assert.deepEqual(Array.from(copy), Array.from(s));
   });
 });

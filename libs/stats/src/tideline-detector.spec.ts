@@ -159,6 +159,18 @@ describe('TidelineDetector', () => {
     assert.ok(Math.abs(q.p99 - 99) / 99 < 0.06, `p99 ${q.p99}`);
   });
 
+  it('summarises its baseline: EW mean/std of N(10, 2) data near 10 and 2, no seasonality', () => {
+    const r = rng(41);
+    const d = new TidelineDetector();
+    for (let i = 0; i < 5000; i++) d.scoreAndLearn(i * MIN5, 10 + 2 * gaussian(r));
+    const b = d.baseline();
+    assert.equal(b.points, 5000);
+    assert.ok(Math.abs(b.ewMean - 10) < 0.3, `ewMean ${b.ewMean}`);
+    assert.ok(Math.abs(b.ewStd - 2) < 0.3, `ewStd ${b.ewStd}`);
+    assert.ok(Math.abs(b.level - 10) < 0.3);
+    assert.ok(Math.abs(b.spread - 2) < 0.3, `spread ${b.spread}`);
+  });
+
   it('keeps its state under 8 KiB per series', () => {
     const d = new TidelineDetector();
     assert.ok(d.stateBytes <= 8192, `${d.stateBytes} bytes`);

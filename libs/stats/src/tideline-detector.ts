@@ -3,6 +3,7 @@ import { RobustLevel } from './robust-level';
 import { SeasonalProfile } from './seasonal-profile';
 import { Cusum } from './cusum';
 import { TailNormaliser } from './tail-normaliser';
+import { EwMoments } from './ew-moments';
 import { AnomalyLikelihood } from './anomaly-likelihood';
 import { RunningMoments } from './running-moments';
 import { SegmentTrend, type TrendFit } from './segment-trend';
@@ -115,6 +116,25 @@ export interface ExpectedBand {
   upper: number;
 }
 
+/** The learned baseline of one series, see {@link TidelineDetector.baseline}. */
+export interface TidelineBaseline {
+  points: number;
+  seasonality: 'none' | 'daily' | 'weekly';
+  /** Slow (long-run, deseasonalised) level. */
+  level: number;
+  /** Local (recent, deseasonalised) robust level. */
+  localLevel: number;
+  /** Robust one-step spread (normal-consistent σ from the mean absolute error). */
+  spread: number;
+  ewMean: number;
+  ewStd: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  trendPerHour: number;
+  trendStdErrorPerHour: number;
+}
+
 /** Versioned plain-object snapshot of a {@link TidelineDetector}. */
 export interface TidelineDetectorSnapshot {
   kind: 'tideline-detector';
@@ -208,7 +228,8 @@ const NORM2 = NORM1 + TailNormaliser.SIZE;
 const NORM3 = NORM2 + TailNormaliser.SIZE;
 const LIKE = NORM3 + TailNormaliser.SIZE;
 const LIFE = LIKE + AnomalyLikelihood.SIZE;
-const TREND = LIFE + RunningMoments.SIZE;
+const EW = LIFE + RunningMoments.SIZE;
+const TREND = EW + EwMoments.SIZE;
 const SKETCH = TREND + SegmentTrend.SIZE;
 const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
 
@@ -224,6 +245,7 @@ interface Parts {
   norm2: TailNormaliser;
   norm3: TailNormaliser;
   like: AnomalyLikelihood;
+  ew: EwMoments;
   segment: SegmentTrend;
   sketch: LogBucketSketch;
   daily: SeasonalProfile;
@@ -248,6 +270,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
       norm2: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM2),
       norm3: new TailNormaliser(2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, NORM3),
       like: new AnomalyLikelihood(o.likelihoodShort, 0.001, 0.0003, LIKE),
+      ew: new EwMoments(o.slowAlpha, EW),
       segment: new SegmentTrend(0.999, 0.5, TREND),
       sketch: new LogBucketSketch(0.04, SKETCH_BUCKETS, 500, SKETCH), // 500 samples = 2,000 points
       daily: new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, DAILY),
@@ -367,6 +390,7 @@ export class TidelineDetector implements PointScorer {
       p.l2.update(s, x);
       p.slow.update(s, x);
       RunningMoments.updateAt(s, LIFE, x);
+      p.ew.update(s, x);
       p.segment.update(s, t, x);
       p.sketch.update(s, x);
       return 0;
@@ -382,6 +406,7 @@ export class TidelineDetector implements PointScorer {
     // plenty for p50/p95/p99 and keeps its memory traffic off three points in four (measured: −25% time per point).
     if ((n & 3) === 0) p.sketch.update(s, x);
     RunningMoments.updateAt(s, LIFE, x);
+    p.ew.update(s, x);
     p.segment.update(s, t, x);
     const dv = p.daily.valueAt(s, dPos);
     const wv = p.weekly.valueAt(s, wPos);
@@ -625,6 +650,35 @@ export class TidelineDetector implements PointScorer {
     const s = this.state;
     const sk = this.p.sketch;
     return { p50: sk.quantile(s, 0.5), p95: sk.quantile(s, 0.95), p99: sk.quantile(s, 0.99) };
+  }
+
+  /**
+   * The learned baseline in one plain object (for the baseline service and dashboards): robust level and spread
+   * (the Huber-clipped level and normal-consistent MAE of the predictor in use), exponentially weighted mean and
+   * standard deviation of the values (α = `slowAlpha`), p50/p95/p99, the trend per hour, the seasonality in use and
+   * the number of points learned. Allocates; not for the per-point path.
+   */
+  baseline(): TidelineBaseline {
+    const s = this.state;
+    const p = this.p;
+    const k = s[K]!;
+    const level = k === 0 ? p.l0 : k === 1 ? p.l1 : p.l2;
+    const q = this.quantiles();
+    const fit = p.segment.fit(s);
+    return {
+      points: s[N]!,
+      seasonality: this.seasonality,
+      level: p.slow.level(s) + s[SLOW_TREND]!,
+      localLevel: level.level(s),
+      spread: level.sigma(s),
+      ewMean: p.ew.mean(s),
+      ewStd: p.ew.std(s),
+      p50: q.p50,
+      p95: q.p95,
+      p99: q.p99,
+      trendPerHour: fit.slope * 3_600_000,
+      trendStdErrorPerHour: fit.slopeStdError * 3_600_000,
+    };
   }
 
   /** Line through the current fill segment, with its uncertainty. */
