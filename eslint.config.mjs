@@ -5,9 +5,27 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
 const NODE_IO_MODULES = [
-  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https',
-  'child_process', 'node:child_process', 'dgram', 'node:dgram', 'os', 'node:os', 'kafkajs', 'influx',
-  '@nestjs/*', 'systeminformation', 'nodemailer',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'child_process',
+  'node:child_process',
+  'dgram',
+  'node:dgram',
+  'os',
+  'node:os',
+  'kafkajs',
+  'influx',
+  '@nestjs/*',
+  'systeminformation',
+  'nodemailer',
 ];
 
 export default tseslint.config(
