@@ -284,18 +284,21 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
 
 /**
  * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
- * *before* it, then learned. All state is one `Float64Array` (≈ 5.6 KiB with the defaults; see {@link stateBytes}),
- * so snapshots are exact copies and restore continues bit-identically.
+ * *before* it, then learned. All state is one `Float64Array` (7,120 bytes with the defaults; see
+ * {@link stateBytes}), so snapshots are exact copies and restore continues bit-identically.
  *
  * Baseline: three robust exponentially smoothed levels (Gelper, Fried & Croux 2010) — one on the raw values, one on
  * values minus a daily profile, one minus a weekly profile (time-indexed additive Holt–Winters seasonal bins,
- * Winters 1960) — and the one whose one-step errors are clearly smallest is used, so seasonality is used only when
- * the series has it. A slow level gives the long-run baseline; a discounted least-squares line over the current
- * fill segment gives the trend (sawtooth-aware); a fixed-size log-bucket sketch gives p50/p95/p99.
+ * Winters 1960) — and the one whose one-step errors are smallest is used, so seasonality is used when it predicts
+ * better. A slow level gives the long-run baseline; exponentially weighted mean/variance summarise the values; a
+ * discounted least-squares line over the current fill segment gives the trend (sawtooth-aware); a fixed-size
+ * log-bucket sketch gives p50/p95/p99.
  *
  * Detectors, scored before learning: (1) deviation of the point from the (seasonal) one-step prediction — spikes,
- * dips, seasonal deviations — together with a two-sided CUSUM of those residuals (Page 1954) for abrupt level shifts;
- * (2) a smoothed deviation from the slow seasonal baseline for slow drifts, leaks and contextual anomalies. Each
+ * dips, seasonal deviations — optionally with a two-sided CUSUM of those residuals (Page 1954; `cusumH`, off by
+ * default because (2) subsumed it on NAB); (2) smoothed deviations from the slow seasonal baseline at two speeds for
+ * level shifts, slow drifts, leaks and contextual anomalies; (3) a value beyond the (slowly forgetting) range seen so
+ * far, when it is also locally surprising (Numenta's "spatial anomaly" rule, gated). Each
  * statistic is divided by what is usual for *this* series (a tracked tail quantile, and the recent maximum, see
  * {@link TailNormaliser}) — the per-series normalisation that the anomaly likelihood of Ahmad et al. (2017)
  * provides, so noisy series do not page more than quiet ones. An alert fires when the normalised surprise reaches
@@ -312,7 +315,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
  * const d = new TidelineDetector();
  * for (let i = 0; i < 500; i++) d.scoreAndLearn(i * 60_000, 10 + Math.sin(i));
  * d.scoreAndLearn(500 * 60_000, 100) > 0.5; // true: an alert
- * d.explain().detector; // 'spike'
+ * d.explain().detector; // 'new_high' (a spike beyond every value seen so far)
  * ```
  */
 export class TidelineDetector implements PointScorer {
