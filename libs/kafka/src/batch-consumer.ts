@@ -299,18 +299,23 @@ export class BatchConsumer {
     const hooks = this.options.hooks;
     if (batch.messages.length === 0) return;
     const started = performance.now();
-    const records = batch.messages.map((message) => toRecord(topic, partition, message));
+    const messages = batch.messages;
+    const records = new Array<ConsumedRecord>(messages.length);
+    const offsets = new Array<string>(messages.length);
+    for (let i = 0; i < messages.length; i++) {
+      const record = toRecord(topic, partition, messages[i]!);
+      records[i] = record;
+      offsets[i] = record.offset;
+    }
     // the batch may end in control records (transactions): once all is handled, commit past them too
     const endOffset = BigInt(batch.lastOffset()) + 1n;
     const firstOffset = BigInt(records[0]?.offset ?? '0');
-    const checkpoint = new PartitionCheckpoint(
-      records.map((record) => BigInt(record.offset)),
-      endOffset,
-    );
+    // offsets stay strings per record (no bigint each): the checkpoint works by position in the batch
+    const checkpoint = PartitionCheckpoint.ofRecordOffsets(offsets, endOffset);
     const isActive = () => payload.isRunning() && !payload.isStale() && !this.abort.signal.aborted;
     const deadLetters = this.options.deadLetter
       ? new DeadLetterQueue(this.options.deadLetter, (record, reason) => {
-          checkpoint.markHandled(BigInt(record.offset));
+          checkpoint.markHandled(record.offset);
           this.counters.deadLettered++;
           hooks?.onDeadLetter?.({ topic, partition, offset: record.offset, reason });
         })
@@ -323,7 +328,7 @@ export class BatchConsumer {
         return deadLetters.enqueue(record, reason, detail);
       },
       markHandled: (...handled) => {
-        for (const record of handled) checkpoint.markHandled(BigInt(record.offset));
+        for (const record of handled) checkpoint.markHandled(record.offset);
       },
       heartbeat: () => payload.heartbeat(),
       isActive,
@@ -354,7 +359,8 @@ export class BatchConsumer {
       }
       if (failure === undefined) {
         // returning normally means every record of this attempt is handled
-        for (const record of pending) checkpoint.markHandled(BigInt(record.offset));
+        if (pending === records) checkpoint.markAll();
+        else for (const record of pending) checkpoint.markHandled(record.offset);
         break;
       }
       this.counters.handlerErrors++;
@@ -372,7 +378,7 @@ export class BatchConsumer {
       } catch {
         if (!isActive()) return;
       }
-      pending = records.filter((record) => !checkpoint.isHandled(BigInt(record.offset)));
+      pending = records.filter((_, i) => !checkpoint.isHandledAt(i));
       if (pending.length === 0) break;
     }
     await this.commit(payload, topic, partition, checkpoint, firstOffset);

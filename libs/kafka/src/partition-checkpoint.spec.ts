@@ -72,4 +72,15 @@ describe('PartitionCheckpoint', () => {
       ),
     );
   });
+
+  it('over string offsets, marks by position or by offset alike and commits past trailing control records', () => {
+    const checkpoint = PartitionCheckpoint.ofRecordOffsets(['9007199254740993', '9007199254740995'], 9007199254740998n);
+    assert.equal(checkpoint.committable(), 9007199254740993n, 'int64 offsets beyond 2^53 stay exact');
+    checkpoint.markHandledAt(1);
+    assert.equal(checkpoint.isHandled(9007199254740995n), true);
+    assert.equal(checkpoint.committable(), 9007199254740993n);
+    assert.equal(checkpoint.markHandled('9007199254740993'), true);
+    assert.equal(checkpoint.markHandled('9007199254740994'), false, 'an offset not in the batch');
+    assert.equal(checkpoint.committable(), 9007199254740998n);
+  });
 });
