@@ -14,7 +14,7 @@ import { TidelineError } from '@tideline/retry';
 import { BatchConsumer, type BatchHandler } from './batch-consumer';
 import { DeadLetterPublisher, parseDeadLetter } from './dead-letter';
 import { ensureTopics } from './ensure-topics';
-import { IdempotentProducer } from './idempotent-producer';
+import { IdempotentProducer, MAX_MESSAGES_PER_TOPIC_PER_SEND } from './idempotent-producer';
 import { createKafka } from './kafka-client';
 import type { ConsumedRecord } from './kafka-record';
 
@@ -113,6 +113,29 @@ describe('ensureTopics', () => {
       assert.equal(value(state, 'cleanup.policy'), 'compact');
     } finally {
       await admin.disconnect();
+    }
+  });
+});
+
+describe('IdempotentProducer', () => {
+  it('sends more records than one request carries in successive requests, all delivered and in order per key', async () => {
+    const topic = uniqueTopic('large-send');
+    await ensureTopics(kafka, [{ topic, partitions: 3 }]);
+    const count = MAX_MESSAGES_PER_TOPIC_PER_SEND * 2 + 7;
+    const records = Array.from({ length: count }, (_, i) => ({ key: `k${i % 5}`, value: String(i) }));
+    const metadata = await producer.send(topic, records);
+    assert.ok(metadata.length > 0);
+
+    const read = await readTopic(kafka, topic, { count });
+    assert.equal(read.length, count);
+    const byKey = new Map<string, number[]>();
+    for (const message of read) {
+      const key = message.key?.toString() ?? '';
+      byKey.set(key, [...(byKey.get(key) ?? []), Number(message.value?.toString())]);
+    }
+    for (const [key, values] of byKey) {
+      const expected = records.filter((r) => r.key === key).map((r) => Number(r.value));
+      assert.deepEqual(values, expected, `records of ${key} in the order sent`);
     }
   });
 });
