@@ -18,3 +18,6 @@ export * from './alert-state-machine';
 export * from './forecast';
 export * from './time-until-limit';
 export * from './windowed-gaussian';
+export * from './series-model';
+export * from './tideline-series-model';
+export * from './create-series-model-factory';

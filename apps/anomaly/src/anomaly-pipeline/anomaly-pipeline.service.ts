@@ -33,7 +33,7 @@ import {
 import { PartitionContinuity } from '../scoring/partition-continuity';
 import { ScoringProcessor, emptyScoringOutput, takePendingScore } from '../scoring/scoring.processor';
 import { SeriesStore } from '../scoring/series.store';
-import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
+import { createSeriesModelFactory } from '@tideline/stats';
 import { AnomalyMetrics } from './anomaly.metrics';
 
 /** Bytes of series states per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { METRIC_EVENT_SCHEMA, seriesKey, type MetricEvent } from '@tideline/contracts';
-import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
+import { createSeriesModelFactory } from '@tideline/stats';
 import { ScoringProcessor, emptyScoringOutput, takePendingScore } from './scoring.processor';
 import { SeriesStore } from './series.store';
 

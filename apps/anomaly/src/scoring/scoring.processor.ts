@@ -2,7 +2,7 @@ import type { AlertEvent, MetricEvent } from '@tideline/contracts';
 import { buildAlertEvent } from '../alert-lifecycle/alert-event.builder';
 import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
 import { advanceLifecycle, type LifecyclePoint } from '../alert-lifecycle/alert-lifecycle.processor';
-import { emptyAssessment } from '../series-model/series-model';
+import { emptyAssessment } from '@tideline/stats';
 import type { SeriesEntry } from './series.store';
 
 /** What scoring a batch produced: InfluxDB lines of the scores, alert events, and the entries it touched. */

@@ -5,7 +5,7 @@ import {
   type AlertLifecycleState,
   type AnomalySeriesRecord,
 } from '../alert-lifecycle/alert-lifecycle.state';
-import type { SeriesModel, SeriesModelFactory } from '../series-model/series-model';
+import type { SeriesModel, SeriesModelFactory } from '@tideline/stats';
 
 /** A score waiting for its window to close; `windowEnd` is -Infinity when none waits. */
 export interface PendingScore {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeMetricRecord, encodeEvent, seriesKey } from '@tideline/contracts';
-import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
-import { emptyAssessment } from '../series-model/series-model';
+import { createSeriesModelFactory, emptyAssessment } from '@tideline/stats';
 import { ScoringProcessor, emptyScoringOutput } from './scoring.processor';
 import { SeriesStore } from './series.store';
 

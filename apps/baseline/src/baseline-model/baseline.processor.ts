@@ -1,5 +1,5 @@
 import { BASELINE_UPDATE_SCHEMA, type BaselineUpdate, type MetricEvent } from '@tideline/contracts';
-import { emptyAssessment } from '../series-model/series-model';
+import { emptyAssessment } from '@tideline/stats';
 import type { ModelEntry } from './model.store';
 
 /** What learning a batch produced. */

@@ -1,5 +1,5 @@
 import { MEASUREMENTS, MODEL_CHECKPOINT_SCHEMA, type MetricEvent, type ModelCheckpoint } from '@tideline/contracts';
-import type { SeriesModel, SeriesModelFactory } from '../series-model/series-model';
+import type { SeriesModel, SeriesModelFactory } from '@tideline/stats';
 
 /** One series' model and what the processor needs to write about it. */
 export interface ModelEntry {

@@ -26,7 +26,7 @@ import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BaselineProcessor, emptyBaselineOutput } from '../baseline-model/baseline.processor';
 import { ModelStore } from '../baseline-model/model.store';
-import { createSeriesModelFactory } from '../series-model/create-series-model-factory';
+import { createSeriesModelFactory } from '@tideline/stats';
 import { BaselineMetrics } from './baseline.metrics';
 import { PartitionContinuity } from './partition-continuity';
 

@@ -1,4 +1,4 @@
-import { TidelineDetector, type ExpectedBand } from '@tideline/stats';
+import { TidelineDetector, type ExpectedBand } from './tideline-detector';
 import type { PointAssessment, SeriesModel, SeriesModelFactory } from './series-model';
 
 /**

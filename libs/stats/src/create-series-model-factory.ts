@@ -1,4 +1,4 @@
-import { resolveSensitivity, type Sensitivity } from '@tideline/stats';
+import { resolveSensitivity, type Sensitivity } from './resolve-sensitivity';
 import type { SeriesModelFactory } from './series-model';
 import { createTidelineSeriesModelFactory } from './tideline-series-model';
 
