@@ -19,6 +19,7 @@ import {
   type ConsumedBatch,
   type ConsumedRecord,
   type OutgoingRecord,
+  PartitionContinuity,
 } from '@tideline/kafka';
 import { retry } from '@tideline/retry';
 import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
@@ -30,7 +31,6 @@ import {
   encodeAnomalySeriesRecord,
   type AnomalySeriesRecord,
 } from '../alert-lifecycle/alert-lifecycle.state';
-import { PartitionContinuity } from '../scoring/partition-continuity';
 import { ScoringProcessor, emptyScoringOutput, takePendingScore } from '../scoring/scoring.processor';
 import { SeriesStore } from '../scoring/series.store';
 import { createSeriesModelFactory } from '@tideline/stats';

@@ -19,6 +19,7 @@ import {
   type ConsumedBatch,
   type ConsumedRecord,
   type OutgoingRecord,
+  PartitionContinuity,
 } from '@tideline/kafka';
 import { retry } from '@tideline/retry';
 import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
@@ -28,7 +29,6 @@ import { BaselineProcessor, emptyBaselineOutput } from '../baseline-model/baseli
 import { ModelStore } from '../baseline-model/model.store';
 import { createSeriesModelFactory } from '@tideline/stats';
 import { BaselineMetrics } from './baseline.metrics';
-import { PartitionContinuity } from './partition-continuity';
 
 /** Bytes per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */
 const MAX_BYTES_PER_SEND = 512 * 1024;
