@@ -3,10 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { METRIC_EVENT_SCHEMA, TOPICS, type AlertEvent } from '@tideline/contracts';
+import { createInterface } from 'node:readline';
+import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, type OutgoingRecord } from '@tideline/kafka';
 import { Partitioners, type Kafka, type PartitionMetadata } from 'kafkajs';
+import type { ReceivedAlert } from './alert-subscriber';
 import { ensureKafkaToolsJar, runProducerPerformance, type ProducerPerfResult } from './kafka-producer-perf';
 import { percentile } from './percentiles';
 import { processUsage } from './process-usage';
@@ -155,23 +157,17 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
   });
   const send = (records: OutgoingRecord[]) =>
     producer.send({ topic: topics.metrics, acks: 1, messages: records as { key: Buffer; value: string }[] });
-  /** Each alert with when the bench received it and when the anomaly service produced it (the record's CreateTime). */
-  const received: { alert: AlertEvent; at: number; producedAt: number }[] = [];
-  const alertConsumer = kafka.consumer({ groupId: `bench-${id}-alerts`, maxWaitTimeInMs: 20 });
+  /** Each alert as the subscriber process received it (see alert-subscriber.ts for why it is a separate process). */
+  const received: ReceivedAlert[] = [];
+  const subscriber = spawn(
+    process.execPath,
+    [join(__dirname, 'alert-subscriber.js'), options.brokers.join(','), topics.alerts, `bench-${id}-alerts`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     await waitReady(url, anomaly, () => stderr);
     await producer.connect();
-    await alertConsumer.connect();
-    await alertConsumer.subscribe({ topic: topics.alerts, fromBeginning: true });
-    await alertConsumer.run({
-      eachMessage: async ({ message }) => {
-        const at = Date.now();
-        if (message.value) {
-          const alert = JSON.parse(message.value.toString('utf8')) as AlertEvent;
-          received.push({ alert, at, producedAt: Number(message.timestamp) });
-        }
-      },
-    });
+    await subscriberReady(subscriber, received);
 
     const generator = new LoadGenerator(options.series, partitionOf);
     log(`warm-up: ${options.warmUpPoints} points for each of ${options.series} series`);
@@ -226,11 +222,11 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     const drainMs = Math.max(0, Date.now() - loadEnded);
     // the alerts of the last spikes are on their way
     const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && received.filter((r) => r.alert.state === 'firing').length < spikes) await sleep(50);
+    while (Date.now() < deadline && received.filter((r) => r.state === 'firing').length < spikes) await sleep(50);
 
-    const firing = received.filter((r) => r.alert.state === 'firing' && r.alert.host.startsWith('bench-'));
-    const latencies = firing.map((r) => r.at - r.alert.updatedAt);
-    const toTopic = firing.map((r) => r.producedAt - r.alert.updatedAt);
+    const firing = received.filter((r) => r.state === 'firing' && r.host.startsWith('bench-'));
+    const latencies = firing.map((r) => r.at - r.updatedAt);
+    const toTopic = firing.map((r) => r.producedAt - r.updatedAt);
     const sustained = sent / ((loadEnded - started + drainMs) / 1000);
     const anomalyCpu =
       usageBefore && usageAtEnd ? (100 * (usageAtEnd.cpuSeconds - usageBefore.cpuSeconds)) / loadSeconds : null;
@@ -253,7 +249,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
       alerts: {
         spikes,
         firing: firing.length,
-        resolved: received.filter((r) => r.alert.state === 'resolved').length,
+        resolved: received.filter((r) => r.state === 'resolved').length,
       },
       latencyMs: {
         samples: latencies.length,
@@ -309,7 +305,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     return { ...result, kafkaProducerPerf: perf, ratioToKafkaProducer: ratio, floor: { ...E2E_FLOOR, passed } };
   } finally {
     if (anomaly.exitCode === null && anomaly.signalCode === null) anomaly.kill('SIGKILL');
-    await alertConsumer.disconnect().catch(() => undefined);
+    subscriber.kill('SIGTERM');
     await producer.disconnect().catch(() => undefined);
     await cleanUp(kafka, Object.values(topics), options.influxUrl, database, log);
   }
@@ -465,4 +461,16 @@ async function cleanUp(kafka: Kafka, topics: string[], influxUrl: string, databa
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** Resolves once the subscriber process consumes; from then on every alert line it prints is pushed to `received`. */
+async function subscriberReady(subscriber: ChildProcess, received: ReceivedAlert[]): Promise<void> {
+  const lines = createInterface({ input: subscriber.stdout! });
+  await new Promise<void>((resolve, reject) => {
+    subscriber.once('exit', (code) => reject(new Error(`the alert subscriber exited (code ${String(code)})`)));
+    lines.on('line', (line) => {
+      if (line === 'ready') resolve();
+      else if (line.startsWith('{')) received.push(JSON.parse(line) as ReceivedAlert);
+    });
+  });
 }
