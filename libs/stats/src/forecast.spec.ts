@@ -3,19 +3,10 @@ import assert from 'node:assert/strict';
 import { TidelineDetector } from './tideline-detector';
 import { forecast } from './forecast';
 import { timeUntilLimit } from './time-until-limit';
+import { mulberry32 as rng } from './mulberry32';
 
 const MIN5 = 300_000;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gaussian = (r: () => number) => Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());
 
 describe('forecast', () => {

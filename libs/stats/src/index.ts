@@ -21,3 +21,4 @@ export * from './windowed-gaussian';
 export * from './series-model';
 export * from './tideline-series-model';
 export * from './create-series-model-factory';
+export * from './mulberry32';

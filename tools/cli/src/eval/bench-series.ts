@@ -4,6 +4,7 @@
  * amplitude and phase, a weaker weekly cycle, multiplicative noise, rare spikes and dips, and now and then a level
  * shift; some series are flat or pure noise. Deterministic for a given seed.
  */
+import { mulberry32 } from '@tideline/stats';
 
 export interface BenchSeries {
   readonly seriesCount: number;
@@ -19,16 +20,6 @@ export interface BenchSeriesOptions {
   readonly pointsPerSeries?: number;
   readonly stepMs?: number;
   readonly seed?: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function generateBenchSeries(options: BenchSeriesOptions = {}): BenchSeries {
