@@ -124,7 +124,10 @@ export class LogBucketSketch {
       acc += b[pb + i]!;
       if (acc > rank) return this.value(b[o]! + i, g);
     }
+    // q = 1 (rank = total): the largest value present, whatever its sign.
     for (let i = k - 1; i >= 0; i--) if (b[pb + i]! > 0) return this.value(b[o]! + i, g);
+    if (b[o + 2]! > 0) return 0;
+    for (let i = 0; i < k; i++) if (b[nb + i]! > 0) return -this.value(b[o + 1]! + i, g);
     return 0;
   }
 
