@@ -22,8 +22,10 @@
  */
 export class RobustLevel {
   static readonly SIZE = 3;
-  private readonly warmPoints: number;
-  private readonly clipSigma: number;
+  /** Points learned unclipped with 1/n weights while the spread is not known yet (2 / scaleAlpha). */
+  readonly warmPoints: number;
+  /** Clip of a residual in units of MAE (clip · √(π/2)). */
+  readonly clipSigma: number;
 
   constructor(
     readonly alpha: number,

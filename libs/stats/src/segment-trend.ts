@@ -57,9 +57,13 @@ export class SegmentTrend {
     const range = b[o + 9]! - b[o + 8]!;
     // Cheap pre-check: only a value in the lower part of the segment's range can be a cleanup.
     if (!reset && b[o + 2]! >= 5 && x < b[o + 9]! - this.resetFraction * range) {
-      this.compute(b, t);
+      // The fitted level first; the residual spread (two square roots) only when the drop is large enough to matter.
+      this.compute(b, t, false);
       const drop = this.cLevel - x;
-      if (range > 0 && drop > this.resetFraction * range && drop > 4 * this.cResid) reset = true;
+      if (range > 0 && drop > this.resetFraction * range) {
+        this.compute(b, t, true);
+        if (drop > 4 * this.cResid) reset = true;
+      }
     }
     if (reset) {
       b[o] = t;
@@ -88,7 +92,7 @@ export class SegmentTrend {
 
   /** The current line evaluated at time `t`. */
   fitAt(s: Float64Array, t: number): TrendFit {
-    this.compute(s, t);
+    this.compute(s, t, true);
     return {
       level: this.cLevel,
       slope: this.cSlope,
@@ -104,7 +108,8 @@ export class SegmentTrend {
   private cSlopeSe = Infinity;
   private cResid = 0;
 
-  private compute(b: Float64Array, t: number): void {
+  /** The line at `t` into the scratch fields; its uncertainty (slope error, residual spread) only when `full`. */
+  private compute(b: Float64Array, t: number, full: boolean): void {
     const o = this.offset;
     const sw = b[o + 2]!;
     this.cLevel = 0;
@@ -120,14 +125,15 @@ export class SegmentTrend {
     const tc = (t - b[o]!) / 3_600_000;
     if (sw < 2 || vtt <= 1e-12 * (b[o + 4]! + 1e-300)) {
       this.cLevel = mx;
-      this.cResid = Math.sqrt(vxx > 0 ? vxx / sw : 0);
+      if (full) this.cResid = Math.sqrt(vxx > 0 ? vxx / sw : 0);
       return;
     }
     const slopeH = vtx / vtt;
-    const sse = vxx - slopeH * vtx;
-    const s2 = (sse > 0 ? sse : 0) / (sw > 2 ? sw - 2 : 1);
     this.cLevel = mx + slopeH * (tc - mt);
     this.cSlope = slopeH / 3_600_000;
+    if (!full) return;
+    const sse = vxx - slopeH * vtx;
+    const s2 = (sse > 0 ? sse : 0) / (sw > 2 ? sw - 2 : 1);
     this.cSlopeSe = Math.sqrt(s2 / vtt) / 3_600_000;
     this.cResid = Math.sqrt(s2);
   }

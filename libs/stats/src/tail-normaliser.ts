@@ -24,9 +24,10 @@
  */
 export class TailNormaliser {
   static readonly SIZE = 2;
-  private readonly decay: number;
-  private readonly up: number;
-  private readonly down: number;
+  /** Per-update decay of the recent maximum, and the quantile's step multipliers up and down (precomputed). */
+  readonly decay: number;
+  readonly up: number;
+  readonly down: number;
 
   constructor(
     readonly initial: number,

@@ -1,7 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { TidelineDetector } from './tideline-detector';
+import { TIDELINE_STATE_LAYOUT as LAYOUT, TidelineDetector, type TidelineDetectorOptions } from './tideline-detector';
+import { VERSION_1_NEXT_SCORES, VERSION_1_SNAPSHOT } from './tideline-detector.v1-fixture';
+import { RobustLevel } from './robust-level';
+import { SeasonalProfile } from './seasonal-profile';
+import { TailNormaliser } from './tail-normaliser';
 import { createTidelineDetector } from './create-tideline-detector';
 import { mulberry32 as rng } from './mulberry32';
 
@@ -168,6 +172,114 @@ describe('TidelineDetector', () => {
 
   it('rejects snapshots of another version', () => {
     const snap = new TidelineDetector().snapshot();
-    assert.throws(() => TidelineDetector.restore({ ...snap, version: 2 as 1 }), /unsupported/);
+    assert.throws(() => TidelineDetector.restore({ ...snap, version: 3 as 2 }), /unsupported/);
+    const bytes = new TidelineDetector().toBytes();
+    new DataView(bytes.buffer).setFloat64(0, 3, true);
+    assert.throws(() => TidelineDetector.fromBytes(bytes), /unsupported/);
+  });
+
+  it('restores a version-1 snapshot (the layout before the hot numbers were packed) and continues as version 1 did', () => {
+    // The fixture holds a version-1 snapshot taken after 3,000 points of this series (with CUSUM and the anomaly
+    // likelihood on, so the numbers that moved are not zero) and the scores version 1 gave the next 300 points.
+    const r = rng(77);
+    const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
+    const points = Array.from({ length: 3300 }, (_, i) => x(i));
+    const snapshot = { ...VERSION_1_SNAPSHOT, options: { ...VERSION_1_SNAPSHOT.options } };
+    const fromSnapshot = TidelineDetector.restore(snapshot);
+    const v1Bytes = new Float64Array(fromSnapshot.toBytes().buffer.slice(0));
+    const fresh = new TidelineDetector(snapshot.options);
+    for (let i = 0; i < 3000; i++) fresh.scoreAndLearn(i * MIN5, points[i]!);
+    assert.deepEqual(
+      Array.from(fromSnapshot.state),
+      Array.from(fresh.state),
+      'same state as a detector fed the same points',
+    );
+    v1Bytes[0] = 1; // the same state as version-1 bytes
+    const v1State = Uint8Array.from(Buffer.from(snapshot.state, 'base64'));
+    v1Bytes.set(new Float64Array(v1State.buffer), v1Bytes.length - fresh.state.length);
+    const fromBytes = TidelineDetector.fromBytes(new Uint8Array(v1Bytes.buffer));
+    let alerts = 0;
+    for (let i = 3000; i < 3300; i++) {
+      const expected = VERSION_1_NEXT_SCORES[i - 3000]!;
+      assert.ok(Object.is(fromSnapshot.scoreAndLearn(i * MIN5, points[i]!), expected), `point ${i}`);
+      assert.ok(Object.is(fromBytes.scoreAndLearn(i * MIN5, points[i]!), expected), `point ${i} (bytes)`);
+      if (expected >= 0.5) alerts++;
+    }
+    assert.equal(alerts, 1, 'the spike at point 3091');
+  });
+
+  it('learns each point exactly as RobustLevel, SeasonalProfile and TailNormaliser would (property)', () => {
+    // scoreAndLearn writes these parts' per-point arithmetic out (for speed); this replays every point on a copy of
+    // the state before it with the classes themselves and compares the results bit for bit.
+    const check = (options: TidelineDetectorOptions, stepMs: number, values: number[]) => {
+      const d = new TidelineDetector(options);
+      const o = d.options;
+      const levels = [LAYOUT.L0, LAYOUT.L1, LAYOUT.L2].map(
+        (at) => new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, at),
+      );
+      const slow = new RobustLevel(o.slowAlpha, o.scaleAlpha, o.clip, LAYOUT.SLOW);
+      const daily = new SeasonalProfile(86_400_000, o.dailyBins, o.seasonAlpha, LAYOUT.DAILY);
+      const weekly = new SeasonalProfile(7 * 86_400_000, 168, o.seasonAlpha, LAYOUT.DAILY + 2 * o.dailyBins);
+      const norms = [LAYOUT.NORM1, LAYOUT.NORM2, LAYOUT.NORM3].map(
+        (at, i) => new TailNormaliser(i === 0 ? 4 : 2, o.tailEta, o.tailProbability, o.maxMargin, o.maxHalfLife, at),
+      );
+      const same = (ref: Float64Array, from: number, to: number, what: string, i: number) => {
+        for (let j = from; j < to; j++) assert.ok(Object.is(ref[j], d.state[j]), `${what} at point ${i}, state[${j}]`);
+      };
+      values.forEach((x, i) => {
+        const t = 1_700_000_000_000 + i * stepMs;
+        const before = Float64Array.from(d.state);
+        d.scoreAndLearn(t, x);
+        if (i === 0) return;
+        const s = d.state;
+        const ref = Float64Array.from(before);
+        const dv = daily.value(ref, t);
+        const wv = weekly.value(ref, t);
+        const slowLevel = before[LAYOUT.SLOW + 1]! + before[LAYOUT.SLOW_TREND]!;
+        const k = s[LAYOUT.K]!;
+        levels[0]!.update(ref, x);
+        levels[1]!.update(ref, x - dv);
+        levels[2]!.update(ref, x - wv);
+        slow.reset(ref, slowLevel);
+        slow.update(ref, x - (k === 0 ? 0 : k === 1 ? dv : wv));
+        same(ref, LAYOUT.L0, LAYOUT.SLOW + RobustLevel.SIZE, 'levels', i);
+        daily.update(ref, t, x - slowLevel);
+        weekly.update(ref, t, x - slowLevel);
+        same(ref, LAYOUT.DAILY, s.length, 'profiles', i);
+        if (before[LAYOUT.N] === o.warmUpPoints) norms.forEach((norm) => norm.reset(ref));
+        const adopted = before[LAYOUT.SUPPRESS] === 1 && s[LAYOUT.DRIFT] === 0; // the drift was reset after use
+        const cap = s[LAYOUT.LAST_ALERT] === 1 ? o.maxStep : Infinity;
+        const us = [
+          Math.abs(s[LAYOUT.LAST_Z]!),
+          Math.abs(s[LAYOUT.DRIFT]!) * o.driftWeight,
+          Math.abs(s[LAYOUT.DRIFT_SLOW]!),
+        ];
+        norms.forEach((norm, j) => {
+          if (j === 1 && adopted) return;
+          const u = us[j]!;
+          const r = norm.score(ref, u);
+          if (j === 0) assert.ok(Object.is(r, s[LAYOUT.LAST_R1]), `r1 at point ${i}`);
+          norm.learn(ref, u, r > 0 ? (cap * u) / r : Infinity);
+          same(ref, norm.offset, norm.offset + TailNormaliser.SIZE, `normaliser ${j + 1}`, i);
+        });
+      });
+    };
+    const r = rng(8);
+    // Long enough for daily and weekly seasonality to be chosen, with spikes, a level shift and noise.
+    const seasonal = Array.from({ length: 288 * 16 }, (_, i) => {
+      const x =
+        100 + 30 * Math.sin((2 * Math.PI * i) / 288) + 10 * Math.sin((2 * Math.PI * i) / 2016) + 3 * gaussian(r);
+      return (i > 3000 ? 60 : 0) + (i % 701 === 0 ? 200 : x);
+    });
+    check({}, MIN5, seasonal);
+    check({ dailyBins: 24, clip: 3 }, 7 * 60_000, seasonal.slice(0, 3000));
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { maxLength: 400 }),
+        fc.integer({ min: 1, max: 7_200_000 }),
+        (xs, step) => check({}, step, xs),
+      ),
+      { numRuns: 50 },
+    );
   });
 });
