@@ -66,11 +66,6 @@ export class SeasonalProfile {
     return 0;
   }
 
-  /** Index in the state of the first of the two bins that {@link valueAt} reads at `pos`. */
-  binOffset(pos: number): number {
-    return this.offset + 2 * (pos | 0);
-  }
-
   /** Learned weight around `t` (0 = this part of the period was never seen). */
   weight(b: Float64Array, t: number): number {
     const pos = this.position(t);

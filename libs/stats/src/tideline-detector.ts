@@ -438,27 +438,7 @@ export class TidelineDetector implements PointScorer {
     const span = t - s[FIRST_T]!;
     const dPos = p.daily.position(t);
     const wPos = p.weekly.position(t);
-    // Software prefetch. With many series the state of a series has left the CPU caches by the time its next point
-    // arrives, and every point reads ~12 cache lines of it: the first HOT_END numbers (header, levels, normalisers,
-    // moments, trend, sketch header) and a pair of bins in each profile. Loading one number of each line here,
-    // before any arithmetic, lets the CPU fetch them all at once instead of one after another as the code below
-    // reaches them (measured: 1.3–1.4× the points per second over 10,000 series; no change for one series). The sum
-    // is stored so that the loads cannot be optimised away.
-    let touch = s[p.daily.binOffset(dPos)]! + s[p.weekly.binOffset(wPos)]!;
-    for (let i = 8; i < HOT_END; i += 8) touch += s[i]!;
-    PREFETCH_SINK[0] = touch;
-    // The rest of this method is one function on purpose: the parts' per-point arithmetic (RobustLevel.update,
-    // SeasonalProfile.valueAt/updateAt, TailNormaliser.score/learn) is written out here, with the same operations in
-    // the same order, because calling them exceeds V8's inlining budget (at most 920 bytes of bytecode inlined into
-    // one function) and the calls cost 15–20% of the time per point. `tideline-detector.spec.ts` checks that the
-    // written-out parts follow the classes bit for bit.
-    // The quantile sketch, trend line and lifetime moments do not take part in scoring: learning them first lets
-    // their memory loads overlap with the rest.
-    if ((n & 3) === 0) p.sketch.update(s, x);
-    RunningMoments.updateAt(s, LIFE, x);
-    p.ew.update(s, x);
-    p.segment.update(s, t, x);
-    // SeasonalProfile.valueAt of both profiles: the two bins around t, interpolated.
+    // The two bins around t of each profile (SeasonalProfile.valueAt/updateAt), interpolation weights 1 − f and f.
     const di = dPos | 0;
     const df = dPos - di;
     const dm = DAILY + 2 * di;
@@ -467,6 +447,27 @@ export class TidelineDetector implements PointScorer {
     const wf = wPos - wi;
     const wm = p.weekly.offset + 2 * wi;
     const wn = p.weekly.offset + 2 * (wi + 1 === WEEKLY_BINS ? 0 : wi + 1);
+    // Software prefetch. With many series the state of a series has left the CPU caches by the time its next point
+    // arrives, and every point reads ~10 cache lines of it: the first HOT_END numbers (header, levels, normalisers,
+    // moments, trend) and two bins of each profile. Loading one number of each line here, before any arithmetic, lets
+    // the CPU fetch them all at once instead of one after another as the code below reaches them (measured: 1.3–1.4×
+    // the points per second over 10,000 series; no change for one series). The sum is stored so that the loads
+    // cannot be optimised away.
+    let touch = s[dm]! + s[dn]! + s[wm]! + s[wn]!;
+    for (let i = 8; i < HOT_END; i += 8) touch += s[i]!;
+    PREFETCH_SINK[0] = touch;
+    // The rest of this method is one function on purpose: the parts' per-point arithmetic (RobustLevel.update,
+    // SeasonalProfile.valueAt/updateAt, TailNormaliser.score/learn) is written out here, with the same operations in
+    // the same order, because calling them exceeds V8's inlining budget (at most 920 bytes of bytecode inlined into
+    // one function) and the calls cost 10–20% of the time per point. `tideline-detector.spec.ts` checks that the
+    // written-out parts follow the classes bit for bit.
+    // The quantile sketch, trend line and lifetime moments do not take part in scoring: learning them first lets
+    // their memory loads overlap with the rest.
+    if ((n & 3) === 0) p.sketch.update(s, x);
+    RunningMoments.updateAt(s, LIFE, x);
+    p.ew.update(s, x);
+    p.segment.update(s, t, x);
+    // SeasonalProfile.valueAt of both profiles.
     const dw0 = s[dm + 1]!;
     const dw1 = s[dn + 1]!;
     const dv = dw0 > 0 && dw1 > 0 ? (1 - df) * s[dm]! + df * s[dn]! : dw0 > 0 ? s[dm]! : dw1 > 0 ? s[dn]! : 0;
