@@ -267,6 +267,8 @@ export const TIDELINE_STATE_LAYOUT = Object.freeze({
 });
 /** Where the software prefetch in scoreAndLearn stores its sum (see there). */
 const PREFETCH_SINK = new Float64Array(1);
+/** Inputs of the four level updates in scoreAndLearn, so that their loop indexes an array instead of branching. */
+const LEVEL_INPUT = new Float64Array(4);
 
 /** The configured model parts of one configuration (parameters and offsets only: no per-series numbers). */
 interface Parts {
@@ -641,9 +643,15 @@ export class TidelineDetector implements PointScorer {
     if (!adopted) s[SLOW + 1] = slowLevel;
     const clipSigma = p.l0.clipSigma; // the same for the four levels
     const levelWarm = p.l0.warmPoints;
-    for (let at = L0; at <= SLOW; at += RobustLevel.SIZE) {
-      const y = at === L0 ? x : at === L1 ? x - dv : at === L2 ? x - wv : x - seasonK;
-      const alpha = at === SLOW ? o.slowAlpha : o.localAlpha;
+    const input = LEVEL_INPUT;
+    input[0] = x;
+    input[1] = x - dv;
+    input[2] = x - wv;
+    input[3] = x - seasonK;
+    for (let j = 0; j < 4; j++) {
+      const at = L0 + j * RobustLevel.SIZE;
+      const y = input[j]!;
+      const alpha = j === 3 ? o.slowAlpha : o.localAlpha;
       const count = s[at]! + 1;
       s[at] = count;
       if (count === 1) {
