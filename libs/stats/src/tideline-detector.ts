@@ -267,8 +267,11 @@ export const TIDELINE_STATE_LAYOUT = Object.freeze({
 });
 /** Where the software prefetch in scoreAndLearn stores its sum (see there). */
 const PREFETCH_SINK = new Float64Array(1);
-/** Inputs of the four level updates in scoreAndLearn, so that their loop indexes an array instead of branching. */
+// Inputs of the level and normaliser updates in scoreAndLearn, so that their loops index arrays instead of branching
+// on the index (scratch: written and read within one call).
 const LEVEL_INPUT = new Float64Array(4);
+const LEARN_U = new Float64Array(3);
+const LEARN_CAP = new Float64Array(3);
 
 /** The configured model parts of one configuration (parameters and offsets only: no per-series numbers). */
 interface Parts {
@@ -595,28 +598,22 @@ export class TidelineDetector implements PointScorer {
     // TailNormaliser.learn of each: the tail quantile steps up or down; the recent maximum decays, and rises to u
     // (at most to `cap`).
     const cap = alert ? o.maxStep : Infinity;
-    const up = p.norm1.up;
-    const down = p.norm1.down;
-    const decay = p.norm1.decay;
-    const c1 = r1 > 0 ? (cap * u1) / r1 : Infinity;
-    const q1 = s[NORM1]!;
-    s[NORM1] = u1 > q1 ? q1 * up : q1 * down;
-    const m1 = s[NORM1 + 1]! * decay;
-    const v1 = u1 < c1 ? u1 : c1;
-    s[NORM1 + 1] = v1 > m1 ? v1 : m1;
-    const c2 = r2own > 0 ? (cap * u2) / r2own : Infinity;
-    const q2 = s[NORM2]!;
-    s[NORM2] = u2 > q2 ? q2 * up : q2 * down;
-    const m2 = s[NORM2 + 1]! * decay;
-    const v2 = u2 < c2 ? u2 : c2;
-    s[NORM2 + 1] = v2 > m2 ? v2 : m2;
-    if (o.slowDriftAlpha > 0) {
-      const c3 = r3 > 0 ? (cap * u3) / r3 : Infinity;
-      const q3 = s[NORM3]!;
-      s[NORM3] = u3 > q3 ? q3 * up : q3 * down;
-      const m3 = s[NORM3 + 1]! * decay;
-      const v3 = u3 < c3 ? u3 : c3;
-      s[NORM3 + 1] = v3 > m3 ? v3 : m3;
+    const learnU = LEARN_U;
+    const learnCap = LEARN_CAP;
+    learnU[0] = u1;
+    learnU[1] = u2;
+    learnU[2] = u3;
+    learnCap[0] = r1 > 0 ? (cap * u1) / r1 : Infinity;
+    learnCap[1] = r2own > 0 ? (cap * u2) / r2own : Infinity;
+    learnCap[2] = r3 > 0 ? (cap * u3) / r3 : Infinity;
+    for (let j = 0, at = NORM1; j < (o.slowDriftAlpha > 0 ? 3 : 2); j++, at += TailNormaliser.SIZE) {
+      const u = learnU[j]!;
+      const c = learnCap[j]!;
+      const q = s[at]!;
+      s[at] = u > q ? q * p.norm1.up : q * p.norm1.down; // up, down and decay are the same for the three
+      const m = s[at + 1]! * p.norm1.decay;
+      const v = u < c ? u : c;
+      s[at + 1] = v > m ? v : m;
     }
     s[LAST_PRED] = pred;
     s[LAST_SIGMA] = sigma + floor;
