@@ -5,6 +5,7 @@ export * from './bootstrap/service-logger';
 export * from './health/dependency-check';
 export * from './health/health-checks';
 export * from './health/health.module';
+export * from './lifecycle/background-start';
 export * from './metrics/metrics.module';
 export * from './kafka/kafka-connection.module';
 export * from './influx/influx-connection.module';

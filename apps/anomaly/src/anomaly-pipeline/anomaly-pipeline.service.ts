@@ -21,8 +21,7 @@ import {
   type OutgoingRecord,
   PartitionContinuity,
 } from '@tideline/kafka';
-import { retry } from '@tideline/retry';
-import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
@@ -63,12 +62,8 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private readonly store: SeriesStore;
   private readonly processor: ScoringProcessor;
   private readonly continuity = new PartitionContinuity();
-  private readonly abort = new AbortController();
   private consumer: BatchConsumer | undefined;
-  private startup: Promise<void> | undefined;
-  private startError: unknown;
-  private crashed: unknown;
-  private started = false;
+  private readonly lifecycle: BackgroundStart;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
@@ -108,52 +103,22 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       scoreResolutionMs: section.scoreResolutionMs,
     });
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
-    health.register({
+    this.lifecycle = new BackgroundStart(health, {
       name: 'anomaly-pipeline',
-      check: async () => {
-        if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
-        if (!this.started) {
-          const why = this.startError === undefined ? '' : `${String(this.startError)}; `;
-          throw new Error(`${why}starting (loading model checkpoints and series states)`);
-        }
-      },
+      starting: 'loading model checkpoints and series states',
+      start: () => this.start(),
+      stopParts: () => this.stopParts(),
+      logger: this.logger,
     });
   }
 
-  /**
-   * Starts in the background, retrying with backoff until Kafka and InfluxDB answer: the HTTP server (and `/health`,
-   * which says why it is not ready) is up meanwhile.
-   */
+  /** Starts in the background, retrying until Kafka and InfluxDB answer (see BackgroundStart). */
   onApplicationBootstrap(): void {
-    this.startup = retry(
-      async () => {
-        try {
-          await this.start();
-        } catch (error) {
-          this.startError = error instanceof Error ? error.message : error;
-          await this.stopParts();
-          throw error;
-        }
-      },
-      {
-        policy: { maxRetries: Number.POSITIVE_INFINITY, initialDelayMs: 1000, maxDelayMs: 15_000 },
-        shouldRetry: () => !this.abort.signal.aborted,
-        signal: this.abort.signal,
-        onRetry: ({ retry: n, delayMs, error }) =>
-          this.logger.warn(
-            `start failed (attempt ${n}), retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      },
-    ).catch((error: unknown) => {
-      if (!this.abort.signal.aborted) this.crashed = error;
-    });
+    this.lifecycle.begin();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
-    // a start step in flight (kafkajs retrying an unreachable broker) is not waited for long: shutdown stays prompt
-    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    await this.stopParts();
+    await this.lifecycle.stop();
     await this.writer.close(5000).catch(() => undefined);
   }
 
@@ -176,8 +141,6 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     const consumer = this.createConsumer();
     this.consumer = consumer;
     await consumer.start((batch, context) => this.handle(batch, context));
-    this.started = true;
-    this.startError = undefined;
   }
 
   private createConsumer(): BatchConsumer {
@@ -192,16 +155,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       maxBytesPerPartition: 1024 * 1024,
       maxWaitTimeMs: 50,
       deadLetter: this.deadLetter,
-      hooks: {
-        onCrash: (error) => {
-          this.crashed = error;
-          this.logger.error(`the metrics consumer stopped: ${error instanceof Error ? error.message : String(error)}`);
-        },
-        onHandlerError: ({ partition, error, willRetry }) =>
-          this.logger.warn(
-            `batch of partition ${partition} failed (${willRetry ? 'retrying' : 'giving up'}): ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      },
+      hooks: this.lifecycle.consumerHooks('the metrics consumer'),
     });
   }
 
@@ -210,7 +164,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     this.consumer = undefined;
     await consumer?.stop().catch(() => undefined);
     // what was learned since the last snapshots, persisted now that every handled batch is committed
-    if (consumer !== undefined && this.started) {
+    if (consumer !== undefined && this.lifecycle.started) {
       const lines: string[] = [];
       for (const entry of this.store.all()) takePendingScore(entry, lines);
       if (lines.length > 0) this.writer.writeLines(lines);

@@ -21,8 +21,7 @@ import {
   type OutgoingRecord,
   PartitionContinuity,
 } from '@tideline/kafka';
-import { retry } from '@tideline/retry';
-import { HealthChecks, SERVICE_CONFIG } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BaselineProcessor, emptyBaselineOutput } from '../baseline-model/baseline.processor';
@@ -48,16 +47,12 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly producer: IdempotentProducer;
   private readonly deadLetter: DeadLetterPublisher | undefined;
   private consumer: BatchConsumer | undefined;
-  private readonly abort = new AbortController();
-  private startup: Promise<void> | undefined;
-  private startError: unknown;
+  private readonly lifecycle: BackgroundStart;
   private readonly checkpoints: CompactedTable<ModelCheckpoint>;
   private readonly writer: BatchWriter;
   private readonly store: ModelStore;
   private readonly processor = new BaselineProcessor();
   private readonly continuity = new PartitionContinuity();
-  private crashed: unknown;
-  private started = false;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -78,46 +73,18 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     });
     this.store = new ModelStore(createSeriesModelFactory(), this.checkpoints, section.checkpointIntervalMs);
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
-    health.register({
+    this.lifecycle = new BackgroundStart(health, {
       name: 'baseline-pipeline',
-      check: async () => {
-        if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
-        if (!this.started)
-          throw new Error(
-            `${this.startError === undefined ? '' : `${String(this.startError)}; `}` +
-              'starting (loading model checkpoints)',
-          );
-      },
+      starting: 'loading model checkpoints',
+      start: () => this.start(),
+      stopParts: () => this.stopParts(),
+      logger: this.logger,
     });
   }
 
-  /**
-   * Starts in the background, retrying with backoff until Kafka and InfluxDB answer: the HTTP server (and `/health`,
-   * which says why it is not ready) is up meanwhile.
-   */
+  /** Starts in the background, retrying until Kafka and InfluxDB answer (see BackgroundStart). */
   onApplicationBootstrap(): void {
-    this.startup = retry(
-      async () => {
-        try {
-          await this.start();
-        } catch (error) {
-          this.startError = error instanceof Error ? error.message : error;
-          await this.stopParts();
-          throw error;
-        }
-      },
-      {
-        policy: { maxRetries: Number.POSITIVE_INFINITY, initialDelayMs: 1000, maxDelayMs: 15_000 },
-        shouldRetry: () => !this.abort.signal.aborted,
-        signal: this.abort.signal,
-        onRetry: ({ retry: n, delayMs, error }) =>
-          this.logger.warn(
-            `start failed (attempt ${n}), retrying in ${delayMs} ms: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      },
-    ).catch((error: unknown) => {
-      if (!this.abort.signal.aborted) this.crashed = error;
-    });
+    this.lifecycle.begin();
   }
 
   private async start(): Promise<void> {
@@ -137,8 +104,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     const consumer = this.createConsumer();
     this.consumer = consumer;
     await consumer.start((batch, context) => this.handle(batch, context));
-    this.started = true;
-    this.startError = undefined;
   }
 
   private createConsumer(): BatchConsumer {
@@ -151,24 +116,12 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeMs: 250,
       ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
-      hooks: {
-        onCrash: (error) => {
-          this.crashed = error;
-          this.logger.error(`the metrics consumer stopped: ${error instanceof Error ? error.message : String(error)}`);
-        },
-        onHandlerError: ({ partition, error, willRetry }) =>
-          this.logger.warn(
-            `batch of partition ${partition} failed (${willRetry ? 'retrying' : 'giving up'}): ${error instanceof Error ? error.message : String(error)}`,
-          ),
-      },
+      hooks: this.lifecycle.consumerHooks('the metrics consumer'),
     });
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
-    // a start step in flight (kafkajs retrying an unreachable broker) is not waited for long: shutdown stays prompt
-    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-    await this.stopParts();
+    await this.lifecycle.stop();
     await this.writer.close(5000).catch(() => undefined);
   }
 
