@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TIDELINE_STATE_LAYOUT as LAYOUT, TidelineDetector, type TidelineDetectorOptions } from './tideline-detector';
-import { VERSION_1_NEXT_SCORES, VERSION_1_SNAPSHOT } from './tideline-detector.v1-fixture';
+import { VERSION_1_NEXT_SCORES, VERSION_1_OPTIONS, VERSION_1_STATE } from './tideline-detector.v1-fixture';
 import { RobustLevel } from './robust-level';
 import { SeasonalProfile } from './seasonal-profile';
 import { TailNormaliser } from './tail-normaliser';
@@ -184,7 +184,8 @@ describe('TidelineDetector', () => {
     const r = rng(77);
     const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
     const points = Array.from({ length: 3300 }, (_, i) => x(i));
-    const snapshot = { ...VERSION_1_SNAPSHOT, options: { ...VERSION_1_SNAPSHOT.options } };
+    const options = { ...new TidelineDetector(VERSION_1_OPTIONS).options };
+    const snapshot = { kind: 'tideline-detector' as const, version: 1 as const, options, state: VERSION_1_STATE };
     const fromSnapshot = TidelineDetector.restore(snapshot);
     const v1Bytes = new Float64Array(fromSnapshot.toBytes().buffer.slice(0));
     const fresh = new TidelineDetector(snapshot.options);
