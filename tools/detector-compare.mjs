@@ -3,8 +3,8 @@
 // their speed side by side in one process. For changes meant to make the detector faster without changing what it
 // computes. Build the other version in a worktree first, e.g.
 //
-//   git worktree add ../tideline-before <commit> && (cd ../tideline-before && npm ci)
-//   node tools/detector-compare.mjs ../tideline-before/libs/stats/dist libs/stats/dist [--nab <nab-dir>] [--json]
+//   git worktree add /tmp/tideline-before <commit> && (cd /tmp/tideline-before && npm ci)
+//   node tools/detector-compare.mjs /tmp/tideline-before/libs/stats/dist libs/stats/dist [--nab <nab-dir>] [--json]
 //
 // scores: every point of every NAB file (when --nab is given) and of 300 synthetic series × 3,000 points, with the
 //   default options: score, explanation (every 97th point and every alert), baseline() and expected() at the end.

@@ -196,10 +196,22 @@ ensure_stack() {
   echo "KAFKA_BROKERS=$KAFKA_BROKERS INFLUX_URL=$INFLUX_URL (started by this run: ${STARTED:-nothing})"
 }
 
+# Before the long sections: can the local stack start (Java, Maven, influxd or apt-get, free ports)? Fails here, with
+# what to do, instead of after the unit tests.
+check_stack() {
+  if [[ -n "${KAFKA_BROKERS:-}" && -n "${INFLUX_URL:-}" ]]; then
+    echo "servers from the environment: KAFKA_BROKERS=$KAFKA_BROKERS INFLUX_URL=$INFLUX_URL"
+    return 0
+  fi
+  tideline stack up --check || fail "the local stack cannot start (see above); fix that, or set KAFKA_BROKERS and INFLUX_URL to servers of your own"
+}
+
 cmd_test() {
   setup
   header "setup: browser for the report rendering test"
   setup_browser
+  header "setup: local stack preconditions"
+  check_stack
   trap 'stop_started' EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM

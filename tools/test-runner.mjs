@@ -8,11 +8,24 @@
 // servers: KAFKA_BROKERS + INFLUX_URL from the environment, else containers (testcontainers, when a container runtime
 // answers), else the native stack (`tideline stack up`). The test files get KAFKA_BROKERS and INFLUX_URL; afterwards
 // the harness stops exactly what it started, also when the tests fail or the run is interrupted.
-import { spawn } from 'node:child_process';
-import { existsSync, globSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+// First of all, before anything that needs a newer Node.js (fs.globSync is Node 22+): the version the project runs on.
+const REQUIRED_NODE_MAJOR = 24;
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor !== REQUIRED_NODE_MAJOR) {
+  console.error(
+    `tools/test-runner.mjs: Tideline's tests run on Node.js ${REQUIRED_NODE_MAJOR}; this is Node.js ${process.versions.node} (${process.execPath}).\n` +
+      `Run the suite with \`bash tools/dev.sh test\`, which installs Node.js ${REQUIRED_NODE_MAJOR} into .tideline/toolchain when needed, ` +
+      `or put that Node.js first on your PATH: \`bash tools/dev.sh setup && export PATH="$PWD/.tideline/toolchain/bin:$PATH"\`.`,
+  );
+  process.exit(1);
+}
+
+const { spawn } = await import('node:child_process');
+const { existsSync, globSync } = await import('node:fs');
+const { createRequire } = await import('node:module');
+const { dirname, join } = await import('node:path');
+const { fileURLToPath } = await import('node:url');
 
 const [kind = 'unit', filter] = process.argv.slice(2);
 if (kind !== 'unit' && kind !== 'int') {

@@ -8,6 +8,7 @@ import { DEFAULT_FORECASTER, FORECASTERS, findForecaster } from '../eval/forecas
 import { fmt, int, pct, table } from '../eval/format';
 import { chooseThreshold, prepareCorpus, scoreCorpusAt, type CorpusScore } from '../eval/nab-corpus-score';
 import { loadNabDataset, writeResultFile, type NabDataset } from '../eval/nab-dataset';
+import { nabDatasetDir } from '../eval/nab-dataset-dir';
 import type { ScoredFile } from '../eval/nab-scorer';
 import { createProgress } from '../eval/progress';
 import { formatNabTable, nabSummary } from './nab-score.command';
@@ -167,12 +168,15 @@ function runForecastEval(dataset: NabDataset, options: EvalOptions) {
   );
 }
 
-/** `tideline eval <nab-dir>`: runs a detector (or, with --forecast, a forecaster) over a NAB-layout dataset. */
+/** `tideline eval [nab-dir]`: runs a detector (or, with --forecast, a forecaster) over a NAB-layout dataset. */
 export const registerEvalCommand: RegisterCommand = (program: Command) => {
   program
     .command('eval')
     .description('run a detector over every file of a NAB-layout dataset and score it (NAB profiles, windows, alerts)')
-    .argument('<nab-dir>', 'dataset in NAB layout: data/**.csv and labels/combined_windows.json')
+    .argument(
+      '[nab-dir]',
+      'dataset in NAB layout: data/**.csv and labels/combined_windows.json (default: the NAB corpus in datasets/nab)',
+    )
     .option('--detector <name>', `detector to run: ${DETECTORS.map((d) => d.name).join(', ')}`, DEFAULT_DETECTOR)
     .option('--write-results <dir>', 'also write NAB-layout result CSVs under <dir>/<detector>/')
     .option('--no-quantise', 'keep full-precision scores (by default they are rounded to 12 digits, like NAB results)')
@@ -185,9 +189,9 @@ export const registerEvalCommand: RegisterCommand = (program: Command) => {
       DEFAULT_FORECASTER,
     )
     .option('--json', 'print one JSON object')
-    .action(async (nabDir: string, options: EvalOptions) => {
+    .action(async (nabDir: string | undefined, options: EvalOptions) => {
       try {
-        const dataset = await loadNabDataset(resolve(nabDir), options.labels);
+        const dataset = await loadNabDataset(nabDir === undefined ? nabDatasetDir() : resolve(nabDir), options.labels);
         if (options.forecast) runForecastEval(dataset, options);
         else await runAnomalyEval(dataset, options);
       } catch (error) {

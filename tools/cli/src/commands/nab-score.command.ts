@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { basename, resolve } from 'node:path';
 import { scoreCorpus, type CorpusScore, type ThresholdMode } from '../eval/nab-corpus-score';
 import { loadNabDataset, readResultScores, readStoredThresholds } from '../eval/nab-dataset';
+import { nabDatasetDir } from '../eval/nab-dataset-dir';
 import { fmt, int, table } from '../eval/format';
 import { profileShortName } from '../eval/nab-profiles';
 import type { ScoredFile } from '../eval/nab-scorer';
 import type { RegisterCommand } from './index';
 
 interface NabScoreOptions {
-  dataset: string;
+  dataset?: string;
   json?: boolean;
   optimiser: string;
   thresholds?: string;
@@ -50,13 +51,16 @@ export function formatNabTable(result: CorpusScore): string {
   ]);
 }
 
-/** `tideline nab-score <results-dir> --dataset <nab-dir>`: NAB scoring of a folder of NAB-layout result CSVs. */
+/** `tideline nab-score <results-dir> [--dataset <nab-dir>]`: NAB scoring of a folder of NAB-layout result CSVs. */
 export const registerNabScoreCommand: RegisterCommand = (program: Command) => {
   program
     .command('nab-score')
     .description('score a folder of NAB-layout result CSVs (per-row anomaly_score) with NAB v1.1 scoring')
     .argument('<results-dir>', "one detector's results, e.g. NAB's results/numenta (<category>/<det>_<file>.csv)")
-    .requiredOption('--dataset <nab-dir>', 'the NAB-layout dataset (data/, labels/combined_windows.json)')
+    .option(
+      '--dataset <nab-dir>',
+      'the NAB-layout dataset (data/, labels/combined_windows.json); default: the NAB corpus in datasets/nab',
+    )
     .option(
       '--optimiser <name>',
       'threshold choice: sweep (NAB v1.1, exhaustive) or twiddle (NAB v1.0 hill-climb)',
@@ -69,7 +73,8 @@ export const registerNabScoreCommand: RegisterCommand = (program: Command) => {
     .action(async (resultsDir: string, options: NabScoreOptions) => {
       try {
         const dir = resolve(resultsDir);
-        const dataset = await loadNabDataset(resolve(options.dataset), options.labels);
+        const datasetDir = options.dataset === undefined ? nabDatasetDir() : resolve(options.dataset);
+        const dataset = await loadNabDataset(datasetDir, options.labels);
         let mode: ThresholdMode;
         if (options.thresholds === 'stored') {
           mode = { kind: 'fixed', thresholds: await readStoredThresholds(dir) };

@@ -6,6 +6,7 @@ import { findRepoRoot } from '../stack/repo-root';
 import {
   bringDown,
   bringUp,
+  checkStack,
   DEFAULT_READY_TIMEOUT_MS,
   selectComponents,
   stackComponents,
@@ -38,10 +39,19 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
     .description('start Kafka and InfluxDB in the background and wait until both answer (idempotent)')
     .option('--timeout <seconds>', 'how long to wait for readiness', timeoutOption, DEFAULT_READY_TIMEOUT_MS)
     .option('--json', 'print the outcome as JSON on stdout (progress goes to stderr)')
-    .action(async (options: { timeout: number; json?: boolean }) => {
+    .option('--check', 'only check what starting needs (Java, Maven, influxd or apt-get, free ports); start nothing')
+    .action(async (options: { timeout: number; json?: boolean; check?: boolean }) => {
       const out = consoleOutput(options.json === true);
       const settings = settingsFromProcess();
       const components = stackComponents(settings, process.env);
+      if (options.check) {
+        const failures = await checkStack(components);
+        for (const failure of failures)
+          if (failure.outcome === 'failed') out.error(`${failure.name}: ${failure.reason}`);
+        if (failures.length === 0) out.info('stack: everything needed to start it is there (or it is running)');
+        process.exitCode = failures.length === 0 ? 0 : 1;
+        return;
+      }
       const started = Date.now();
       out.info(`stack home: ${settings.paths.home}`);
       const results = await bringUp(components, options.timeout, out);

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { findNabDatasetDir } from './nab-dataset-dir';
+import { nabDatasetDir } from './nab-dataset-dir';
 
 const BIN = resolve(__dirname, '../../bin/tideline.js');
 
@@ -19,9 +19,8 @@ interface EvalJson {
 
 describe('default detector on the NAB corpus', () => {
   it('scores at least 74.0 standard / 63.0 low-FP / 79.5 low-FN and finds at least 105 of 116 windows', () => {
-    const nabDir = findNabDatasetDir();
-    assert.ok(nabDir, 'NAB corpus not found: set TIDELINE_NAB_DIR to a NAB-layout folder');
-    const run = spawnSync(process.execPath, [BIN, 'eval', nabDir!, '--json'], { encoding: 'utf8' });
+    const nabDir = nabDatasetDir();
+    const run = spawnSync(process.execPath, [BIN, 'eval', nabDir, '--json'], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout) as EvalJson;
     assert.ok(out.nab.standard >= 74.0, `standard ${out.nab.standard}`);

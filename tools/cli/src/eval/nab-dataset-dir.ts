@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+/** The repository root, from this file's compiled place (tools/cli/dist/eval). */
+const REPO_ROOT = resolve(__dirname, '../../../..');
+
 /**
- * Where the NAB corpus lives for tests and defaults: `$TIDELINE_NAB_DIR`, else `../shared/datasets/nab` beside the
- * repository. Returns undefined when neither exists (tests that need the corpus then skip and say why).
+ * The NAB corpus that `tideline eval`, `tideline nab-score` and the tests use by default: the copy shipped in the
+ * repository (`datasets/nab`, see its README for provenance), or `$TIDELINE_NAB_DIR` when set.
  */
-export function findNabDatasetDir(repoRoot = resolve(__dirname, '../../../..')): string | undefined {
-  const candidates = [process.env['TIDELINE_NAB_DIR'], resolve(repoRoot, '../shared/datasets/nab')];
-  return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(resolve(c, 'labels')));
+export function nabDatasetDir(): string {
+  const fromEnv = process.env['TIDELINE_NAB_DIR'];
+  return fromEnv !== undefined && fromEnv !== '' ? resolve(fromEnv) : resolve(REPO_ROOT, 'datasets', 'nab');
 }

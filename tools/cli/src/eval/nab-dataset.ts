@@ -3,6 +3,7 @@
  * optionally `config/profiles.json`, and detector outputs `results/<det>/<category>/<det>_<file>.csv`.
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { join, basename, dirname, relative, sep } from 'node:path';
 import { normaliseTimestamp, numericColumn, parseCsv, stringColumn, timestampToMs } from './nab-csv';
 import { NAB_PROFILES, NAB_PROFILE_NAMES, type NabProfile, type NabProfileName } from './nab-profiles';
@@ -39,6 +40,14 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A result CSV may be stored gzipped (`<name>.csv.gz`, as the corpus shipped in datasets/nab keeps NAB's results). */
+const GZ = '.gz';
+
+async function readText(path: string): Promise<string> {
+  const bytes = await readFile(path);
+  return (path.endsWith(GZ) ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 async function listCsv(dir: string): Promise<string[]> {
@@ -135,14 +144,17 @@ export async function loadNabDataset(nabDir: string, labelsFile?: string): Promi
   return { dir: nabDir, files, profiles: await readProfiles(nabDir) };
 }
 
-/** Finds a detector's output for a data file: `<resultsDir>/<category>/<anything>_<file>.csv` or `.../<file>.csv`. */
+/**
+ * Finds a detector's output for a data file: `<resultsDir>/<category>/<anything>_<file>.csv` or `.../<file>.csv`,
+ * each also gzipped (`.csv.gz`).
+ */
 async function findResultFile(resultsDir: string, key: string): Promise<string | undefined> {
   const dir = join(resultsDir, dirname(key));
   const name = basename(key);
   if (!(await exists(dir))) return undefined;
   const entries = await readdir(dir);
-  if (entries.includes(name)) return join(dir, name);
-  const matches = entries.filter((e) => e.endsWith(`_${name}`));
+  for (const exact of [name, name + GZ]) if (entries.includes(exact)) return join(dir, exact);
+  const matches = entries.filter((e) => e.endsWith(`_${name}`) || e.endsWith(`_${name}${GZ}`));
   if (matches.length > 1) throw new NabDatasetError(`${dir}: several results match ${name}: ${matches.join(', ')}`);
   return matches[0] === undefined ? undefined : join(dir, matches[0]);
 }
@@ -151,7 +163,7 @@ async function findResultFile(resultsDir: string, key: string): Promise<string |
 export async function readResultScores(resultsDir: string, file: NabDataFile): Promise<Float64Array> {
   const path = await findResultFile(resultsDir, file.key);
   if (path === undefined) throw new NabDatasetError(`${resultsDir}: no result file for ${file.key}`);
-  const scores = numericColumn(parseCsv(await readFile(path, 'utf8'), path), 'anomaly_score', path);
+  const scores = numericColumn(parseCsv(await readText(path), path), 'anomaly_score', path);
   if (scores.length !== file.values.length) {
     throw new NabDatasetError(`${path}: ${scores.length} rows, but ${file.key} has ${file.values.length}`);
   }
@@ -169,9 +181,9 @@ export async function readStoredThresholds(resultsDir: string): Promise<Partial<
   const out: Partial<Record<NabProfileName, number>> = {};
   const entries = await readdir(resultsDir);
   for (const name of NAB_PROFILE_NAMES) {
-    const file = entries.find((e) => e.endsWith(`_${name}_scores.csv`));
+    const file = entries.find((e) => e.endsWith(`_${name}_scores.csv`) || e.endsWith(`_${name}_scores.csv${GZ}`));
     if (file === undefined) continue;
-    const table = parseCsv(await readFile(join(resultsDir, file), 'utf8'), file);
+    const table = parseCsv(await readText(join(resultsDir, file)), file);
     const thresholds = numericColumn({ header: table.header, rows: table.rows.slice(0, 1) }, 'Threshold', file);
     if (thresholds[0] !== undefined) out[name] = thresholds[0];
   }

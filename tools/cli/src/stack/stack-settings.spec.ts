@@ -37,10 +37,10 @@ describe('resolveStackSettings', () => {
         TIDELINE_INFLUX_RPC_PORT: '28088',
       },
       '/repo',
-      '/work',
+      '/cwd',
     );
-    assert.equal(settings.paths.home, '/work/tmp/home');
-    assert.equal(settings.paths.kafkaServerProperties, '/work/tmp/home/kafka/server.properties');
+    assert.equal(settings.paths.home, '/cwd/tmp/home');
+    assert.equal(settings.paths.kafkaServerProperties, '/cwd/tmp/home/kafka/server.properties');
     assert.deepEqual(settings.ports, { kafka: 29092, kafkaController: 29093, influx: 28086, influxRpc: 28088 });
   });
 

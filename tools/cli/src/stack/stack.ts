@@ -11,7 +11,7 @@ import {
   type UpResult,
 } from './managed-component';
 import { ownedPid } from './pid-file';
-import { errorMessage } from './readiness';
+import { errorMessage, isPortOpen } from './readiness';
 import type { Env, StackSettings } from './stack-settings';
 
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
@@ -22,32 +22,48 @@ export function stackComponents(settings: StackSettings, env: Env): ManagedCompo
 }
 
 /**
- * Brings components up together. First, for every component that is neither ours and running nor answering, the
- * preflight checks run (Java, Maven, influxd, built apps): if any fails, nothing is started. Then all start in
- * parallel, each waiting for its own readiness probe.
+ * What stands in the way of starting the components, without starting anything: for every component that is neither
+ * ours and running nor answering, its preflight (Java, Maven, influxd or apt-get, built apps) and its ports (a port
+ * taken by a process that does not answer as the component would). Each failure says what to do.
+ */
+export async function checkStack(components: readonly ManagedComponent[]): Promise<UpResult[]> {
+  const failures = await Promise.all(
+    components.map(async (component): Promise<UpResult | undefined> => {
+      const failed = (reason: string): UpResult => ({
+        name: component.name,
+        outcome: 'failed',
+        reason,
+        logFile: component.logFile,
+      });
+      if (ownedPid(component.pidFile, component.marker) !== undefined) return undefined;
+      if ((await component.probe()).ok) return undefined;
+      try {
+        await component.preflight();
+      } catch (error) {
+        return failed(errorMessage(error));
+      }
+      for (const { port, env } of component.ports) {
+        if (await isPortOpen(port))
+          return failed(
+            `port ${port} is in use by a process tideline did not start; stop it or choose another port with ${env}`,
+          );
+      }
+      return undefined;
+    }),
+  );
+  return failures.filter((result): result is UpResult => result !== undefined);
+}
+
+/**
+ * Brings components up together. First {@link checkStack}: if anything stands in the way, nothing is started. Then
+ * all start in parallel, each waiting for its own readiness probe.
  */
 export async function bringUp(
   components: readonly ManagedComponent[],
   timeoutMs: number,
   out: Output,
 ): Promise<UpResult[]> {
-  const toStart = [];
-  for (const component of components) {
-    if (ownedPid(component.pidFile, component.marker) !== undefined) continue;
-    if ((await component.probe()).ok) continue;
-    toStart.push(component);
-  }
-  const preflight = await Promise.all(
-    toStart.map(async (component): Promise<UpResult | undefined> => {
-      try {
-        await component.preflight();
-        return undefined;
-      } catch (error) {
-        return { name: component.name, outcome: 'failed', reason: errorMessage(error), logFile: component.logFile };
-      }
-    }),
-  );
-  const failed = preflight.filter((result): result is UpResult => result !== undefined);
+  const failed = await checkStack(components);
   if (failed.length > 0) return failed;
   return Promise.all(components.map((component) => componentUp(component, timeoutMs, out)));
 }
