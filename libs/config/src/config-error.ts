@@ -13,7 +13,7 @@ export type ConfigSource =
 export class ConfigError extends TidelineError {
   constructor(
     message: string,
-    /** Dotted key, e.g. `kafka.brokers`. */
+    /** Dotted key without list indexes, e.g. `kafka.brokers`, `alerting.rules.sensitivity` (the message has them). */
     readonly key: string,
     readonly source: ConfigSource | undefined,
     /** Human description of the allowed values. */

@@ -5,7 +5,7 @@ import { APP_CONFIG_SCHEMAS, type AppConfig } from './apps';
 import { ConfigError, type ConfigSource } from './config-error';
 import { DEFAULTS, type AppName } from './defaults';
 import { ENV_MAPPING, genericEnvKeyPath, genericEnvVariable } from './env-mapping';
-import { allowedValues, arrayElement, baseType, objectKeys, schemaAt } from './schema-introspection';
+import { allowedValues, arrayElement, baseType, objectKeys, schemaAt, unionOptions } from './schema-introspection';
 
 export interface LoadConfigOptions {
   /** Default `process.env`. */
@@ -32,7 +32,7 @@ export function loadConfigWith<S extends z.ZodObject>(schema: S, options: LoadCo
   applyEnv(schema, raw, env, sources);
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
-  throw toConfigError(schema, result.error, sources);
+  throw toConfigError(schema, result.error, sources, raw);
 }
 
 /** Exit status for a bad config: EX_CONFIG from sysexits.h. */
@@ -132,12 +132,19 @@ function applyEnv(
   }
 }
 
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Env values are strings: turn them into what the schema expects when they look right; otherwise leave the string for the schema to reject. */
 function coerce(node: z.core.$ZodType | undefined, value: string): unknown {
   if (!node) return value;
   switch (baseType(node)) {
     case 'number':
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : value;
+      return NUMERIC.test(value.trim()) ? Number(value) : value;
+    // e.g. a sensitivity: `high` stays a string, `0.7` becomes a number
+    case 'union':
+      return NUMERIC.test(value.trim()) && unionOptions(node).some((option) => baseType(option) === 'number')
+        ? Number(value)
+        : value;
     case 'boolean': {
       const lower = value.trim().toLowerCase();
       if (['true', '1', 'yes', 'on'].includes(lower)) return true;
@@ -179,7 +186,12 @@ function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function toConfigError(schema: z.ZodObject, error: z.ZodError, sources: Map<string, ConfigSource>): ConfigError {
+function toConfigError(
+  schema: z.ZodObject,
+  error: z.ZodError,
+  sources: Map<string, ConfigSource>,
+  raw: Raw,
+): ConfigError {
   const issue = error.issues[0] as z.core.$ZodIssue;
   let path = issue.path.map(String);
   let problem: string;
@@ -200,16 +212,43 @@ function toConfigError(schema: z.ZodObject, error: z.ZodError, sources: Map<stri
         ? 'is required'
         : `is invalid: got ${describeValue(input)} (${issue.message})`;
   }
-  const key = path.filter((segment) => !/^\d+$/.test(segment)).join('.');
+  const key = path.filter((segment) => !isListIndex(segment)).join('.');
   const source = findSource(path, sources);
   const where =
     source?.kind === 'env'
-      ? ` (env ${source.variable})`
+      ? `env ${source.variable}`
       : source?.kind === 'file'
-        ? ` (in ${source.path})`
-        : ` (set it in the config file, or env ${envVariableFor(key.split('.'))})`;
-  const message = `${key}${where} ${problem}${allowed ? `; allowed: ${allowed}` : ''}`;
+        ? `in ${source.path}`
+        : path.some(isListIndex)
+          ? 'set it in the config file'
+          : `set it in the config file, or env ${envVariableFor(key.split('.'))}`;
+  const context = [...namedListEntries(raw, path), where].join('; ');
+  const message = `${displayPath(path)} (${context}) ${problem}${allowed ? `; allowed: ${allowed}` : ''}`;
   return new ConfigError(message, key, source, allowed);
+}
+
+function isListIndex(segment: string): boolean {
+  return /^\d+$/.test(segment);
+}
+
+/** `['alerting', 'rules', '2', 'sensitivity']` → `alerting.rules[2].sensitivity`: the path as the user wrote it. */
+function displayPath(path: readonly string[]): string {
+  return path.map((segment, i) => (isListIndex(segment) ? `[${segment}]` : i === 0 ? segment : `.${segment}`)).join('');
+}
+
+/** For each list entry on the path that has a `name` (a rule, a webhook): `rules[2] is "disks"`. */
+function namedListEntries(raw: Raw, path: readonly string[]): string[] {
+  const named: string[] = [];
+  let current: unknown = raw;
+  for (let i = 0; i < path.length; i++) {
+    if (current === null || typeof current !== 'object') break;
+    current = (current as Record<string, unknown>)[path[i] as string];
+    const name = (current as { name?: unknown } | null | undefined)?.name;
+    if (isListIndex(path[i] as string) && typeof name === 'string') {
+      named.push(`${path[i - 1] ?? ''}[${path[i]}] is ${JSON.stringify(name)}`);
+    }
+  }
+  return named;
 }
 
 function findSource(path: readonly string[], sources: Map<string, ConfigSource>): ConfigSource | undefined {

@@ -9,6 +9,7 @@ interface Def {
   readonly element?: AnySchema;
   readonly entries?: Record<string, string | number>;
   readonly in?: AnySchema;
+  readonly options?: readonly AnySchema[];
 }
 
 function def(schema: AnySchema): Def {
@@ -57,6 +58,11 @@ export function objectKeys(schema: AnySchema): string[] {
 /** The element schema of an array node. */
 export function arrayElement(schema: AnySchema): AnySchema | undefined {
   return def(unwrap(schema).schema).element;
+}
+
+/** The alternatives of a union node (none for other nodes). */
+export function unionOptions(schema: AnySchema): readonly AnySchema[] {
+  return def(unwrap(schema).schema).options ?? [];
 }
 
 /** A human description of what a node allows (its `.describe()` text, or one derived from its type). */

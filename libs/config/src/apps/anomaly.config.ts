@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { DEFAULT_HTTP_PORTS } from '../defaults';
+import { withEffectiveAlertDefaults } from '../alert-rules';
 import {
+  alertingSectionSchema,
   anomalySectionSchema,
   httpSectionSchema,
   influxSectionSchema,
@@ -16,6 +18,7 @@ export const anomalyConfigSchema = defineAppConfig({
   http: httpSectionSchema(DEFAULT_HTTP_PORTS.anomaly),
   log: logSectionSchema,
   anomaly: anomalySectionSchema,
-});
+  alerting: alertingSectionSchema,
+}).overwrite(withEffectiveAlertDefaults);
 
 export type AnomalyConfig = z.infer<typeof anomalyConfigSchema>;

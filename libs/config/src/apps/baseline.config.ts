@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { DEFAULT_HTTP_PORTS } from '../defaults';
+import { withEffectiveAlertDefaults } from '../alert-rules';
 import {
+  alertingSectionSchema,
   baselineSectionSchema,
   httpSectionSchema,
   influxSectionSchema,
@@ -16,6 +18,7 @@ export const baselineConfigSchema = defineAppConfig({
   http: httpSectionSchema(DEFAULT_HTTP_PORTS.baseline),
   log: logSectionSchema,
   baseline: baselineSectionSchema,
-});
+  alerting: alertingSectionSchema,
+}).overwrite(withEffectiveAlertDefaults);
 
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;

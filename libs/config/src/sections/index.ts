@@ -5,5 +5,6 @@ export * from './log.section';
 export * from './services.section';
 export * from './baseline.section';
 export * from './anomaly.section';
+export * from './alerting.section';
 export * from './collector.section';
 export * from './reporter.section';

@@ -1,0 +1,145 @@
+import type { AlertLifecycleSection } from './sections/anomaly.section';
+import {
+  ALERT_POLICY_DEFAULTS,
+  type AlertDefaultsSection,
+  type AlertingSection,
+  type AlertMatch,
+  type AlertPolicyDefaults,
+  type AlertRule,
+  type AlertSeverity,
+  type Sensitivity,
+} from './sections/alerting.section';
+
+/** What a rule is matched against: a series' identity. */
+export interface AlertSeries {
+  readonly metric: string;
+  readonly host: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The alert policy of one series, every key resolved. */
+export interface ResolvedAlertPolicy {
+  /** The rule that matched: its `name`, else `rules[<index>]`; `default` when none did. */
+  readonly rule: string;
+  readonly sensitivity: Sensitivity;
+  readonly upper?: number;
+  readonly lower?: number;
+  readonly minDurationMs: number;
+  readonly clearDurationMs: number;
+  readonly severity: AlertSeverity;
+  readonly mute: boolean;
+}
+
+/** The compiled `alerting` section. */
+export interface AlertRules {
+  /**
+   * The policy of a series: the first matching rule's, completed by the defaults. Allocates nothing (the policies
+   * are built at compile time); costs one test per given glob of each rule tried.
+   */
+  resolve(series: AlertSeries): ResolvedAlertPolicy;
+}
+
+/** The lifecycle keys that double as alert defaults (`anomaly.lifecycle`, kept for compatibility). */
+export type LegacyAlertDefaults = Partial<
+  Pick<AlertLifecycleSection, 'sensitivity' | 'minDurationMs' | 'clearDurationMs'>
+>;
+
+/**
+ * The alert defaults with every key set. Each key comes from `alerting.defaults`, else from the legacy
+ * `anomaly.lifecycle` (anomaly service only), else from {@link ALERT_POLICY_DEFAULTS}.
+ *
+ * The lifecycle section fills its own defaults, so an unset `anomaly.lifecycle` key arrives here as the lifecycle's
+ * default; those equal {@link ALERT_POLICY_DEFAULTS} (a test holds them together), so it changes nothing.
+ */
+export function effectiveAlertDefaults(
+  defaults: AlertDefaultsSection,
+  legacy: LegacyAlertDefaults = {},
+): AlertPolicyDefaults {
+  return {
+    sensitivity: defaults.sensitivity ?? legacy.sensitivity ?? ALERT_POLICY_DEFAULTS.sensitivity,
+    minDurationMs: defaults.minDurationMs ?? legacy.minDurationMs ?? ALERT_POLICY_DEFAULTS.minDurationMs,
+    clearDurationMs: defaults.clearDurationMs ?? legacy.clearDurationMs ?? ALERT_POLICY_DEFAULTS.clearDurationMs,
+    severity: defaults.severity ?? ALERT_POLICY_DEFAULTS.severity,
+  };
+}
+
+/**
+ * An app config with `alerting.defaults` made effective (see {@link effectiveAlertDefaults}), so that every reader
+ * of `config.alerting` sees the same defaults. Applied by the app configs that have an `alerting` section.
+ */
+export function withEffectiveAlertDefaults<
+  C extends { alerting: AlertingSection; anomaly?: { lifecycle: LegacyAlertDefaults } },
+>(config: C): C {
+  const defaults = effectiveAlertDefaults(config.alerting.defaults, config.anomaly?.lifecycle);
+  return { ...config, alerting: { ...config.alerting, defaults } };
+}
+
+/**
+ * Compiles the `alerting` section: every glob to a test once, every rule's policy completed by the defaults once.
+ *
+ * @example
+ * const rules = compileAlertRules({ defaults: {}, rules: [{ name: 'disks', match: { metric: 'disk.*' }, upper: 90 }] });
+ * rules.resolve({ metric: 'disk.used_percent', host: 'db-1', tags: {} }); // { rule: 'disks', upper: 90, sensitivity: 'medium', ... }
+ * rules.resolve({ metric: 'cpu.total', host: 'db-1', tags: {} }).rule; // 'default'
+ */
+export function compileAlertRules(section: AlertingSection): AlertRules {
+  const defaults = effectiveAlertDefaults(section.defaults);
+  const fallback: ResolvedAlertPolicy = Object.freeze({ rule: 'default', ...defaults, mute: false });
+  const compiled = section.rules.map((rule, index) => ({
+    matches: compileMatch(rule.match),
+    policy: resolvedPolicy(rule, `rules[${index}]`, defaults),
+  }));
+  return {
+    resolve(series: AlertSeries): ResolvedAlertPolicy {
+      for (const { matches, policy } of compiled) if (matches(series)) return policy;
+      return fallback;
+    },
+  };
+}
+
+function resolvedPolicy(rule: AlertRule, position: string, defaults: AlertPolicyDefaults): ResolvedAlertPolicy {
+  return Object.freeze({
+    rule: rule.name ?? position,
+    sensitivity: rule.sensitivity ?? defaults.sensitivity,
+    ...(rule.upper !== undefined ? { upper: rule.upper } : {}),
+    ...(rule.lower !== undefined ? { lower: rule.lower } : {}),
+    minDurationMs: rule.minDurationMs ?? defaults.minDurationMs,
+    clearDurationMs: rule.clearDurationMs ?? defaults.clearDurationMs,
+    severity: rule.severity ?? defaults.severity,
+    mute: rule.mute ?? false,
+  });
+}
+
+type StringTest = (value: string) => boolean;
+
+function compileMatch(match: AlertMatch): (series: AlertSeries) => boolean {
+  const metric = match.metric === undefined ? undefined : compileGlob(match.metric);
+  const host = match.host === undefined ? undefined : compileGlob(match.host);
+  const tags = Object.entries(match.tags ?? {}).map(([name, pattern]) => [name, compileGlob(pattern)] as const);
+  return (series) => {
+    if (metric !== undefined && !metric(series.metric)) return false;
+    if (host !== undefined && !host(series.host)) return false;
+    for (const [name, test] of tags) {
+      const value = series.tags[name];
+      if (value === undefined || !test(value)) return false;
+    }
+    return true;
+  };
+}
+
+const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+
+/**
+ * A test of the whole string against a glob: `*` any run of characters (also none), `?` exactly one character
+ * (code point), everything else literal. Globs without wildcards compare as strings.
+ */
+export function compileGlob(glob: string): StringTest {
+  if (glob === '*') return () => true;
+  if (!/[*?]/.test(glob)) return (value) => value === glob;
+  const source = glob
+    .split(/([*?])/)
+    .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(REGEX_SYNTAX, '\\$&')))
+    .join('');
+  const regex = new RegExp(`^(?:${source})$`, 'su');
+  return (value) => regex.test(value);
+}

@@ -1,0 +1,179 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileAlertRules } from '../alert-rules';
+import { ConfigError } from '../config-error';
+import { loadConfig } from '../load-config';
+import { ALERT_POLICY_DEFAULTS } from './alerting.section';
+import { alertLifecycleSectionSchema } from './anomaly.section';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tideline-alerting-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function yamlFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+const RULES_YAML = `alerting:
+  defaults: { minDurationMs: 60000 }
+  rules:
+    - name: disks
+      match: { metric: 'disk.*', host: 'db-*', tags: { mount: '/var*' } }
+      sensitivity: high
+      upper: 90
+      lower: 5
+      severity: critical
+    - match: {}
+      mute: true
+`;
+
+describe('the alerting section', () => {
+  it('is in the baseline and the anomaly configs, read from the file, with the same rules in both', () => {
+    const path = yamlFile('rules.yaml', RULES_YAML);
+    for (const app of ['baseline', 'anomaly'] as const) {
+      const config = loadConfig(app, { argv: [], env: {}, configPath: path });
+      const rules = compileAlertRules(config.alerting);
+      assert.deepEqual(rules.resolve({ metric: 'disk.used', host: 'db-2', tags: { mount: '/var/lib' } }), {
+        rule: 'disks',
+        sensitivity: 'high',
+        upper: 90,
+        lower: 5,
+        minDurationMs: 60_000,
+        clearDurationMs: 0,
+        severity: 'critical',
+        mute: false,
+      });
+      assert.equal(rules.resolve({ metric: 'cpu.total', host: 'db-2', tags: {} }).rule, 'rules[1]');
+    }
+  });
+
+  it('defaults to no rules and the built-in defaults when the config says nothing', () => {
+    for (const app of ['baseline', 'anomaly'] as const) {
+      const { alerting } = loadConfig(app, { argv: [], env: {} });
+      assert.deepEqual(alerting, { defaults: ALERT_POLICY_DEFAULTS, rules: [] });
+    }
+  });
+
+  it('rejects a bad sensitivity in the second rule naming alerting.rules[1].sensitivity, the rule and the file', () => {
+    const path = yamlFile(
+      'bad-sensitivity.yaml',
+      "alerting:\n  rules:\n    - match: { metric: 'cpu.*' }\n    - name: disks\n      match: { metric: 'disk.*' }\n      sensitivity: extreme\n",
+    );
+    const error = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: path }));
+    assert.equal(error.key, 'alerting.rules.sensitivity');
+    assert.ok(
+      error.message.startsWith(
+        `alerting.rules[1].sensitivity (rules[1] is "disks"; in ${path}) is invalid: got "extreme"`,
+      ),
+      error.message,
+    );
+    assert.match(error.message, /allowed: low, medium, high, or a number in \(0, 1\]$/);
+  });
+
+  it('rejects a sensitivity of 0 and above 1', () => {
+    for (const sensitivity of [0, 1.5]) {
+      const path = yamlFile('range.yaml', `alerting:\n  rules:\n    - match: {}\n      sensitivity: ${sensitivity}\n`);
+      const error = configError(() => loadConfig('baseline', { argv: [], env: {}, configPath: path }));
+      assert.match(error.message, /^alerting\.rules\[0\]\.sensitivity \(in .*\) is invalid/);
+    }
+  });
+
+  it('rejects lower >= upper naming the rule', () => {
+    const path = yamlFile(
+      'limits.yaml',
+      'alerting:\n  rules:\n    - name: disks\n      match: {}\n      upper: 5\n      lower: 5\n',
+    );
+    const error = configError(() => loadConfig('baseline', { argv: [], env: {}, configPath: path }));
+    assert.match(
+      error.message,
+      /^alerting\.rules\[0\]\.lower \(rules\[0\] is "disks"; in .*limits\.yaml\) is invalid: got 5 \(must be below upper \(5\)\)/,
+    );
+  });
+
+  it('rejects an unknown key in a rule or its match, listing the known keys', () => {
+    const typo = yamlFile('typo.yaml', 'alerting:\n  rules:\n    - match: {}\n      sensitivty: high\n');
+    const error = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: typo }));
+    assert.match(
+      error.message,
+      /^alerting\.rules\[0\]\.sensitivty \(in .*\) is not a known key; allowed: keys name, match,/,
+    );
+    const inMatch = yamlFile('typo-match.yaml', "alerting:\n  rules:\n    - match: { metrics: 'cpu.*' }\n");
+    assert.match(
+      configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: inMatch })).message,
+      /^alerting\.rules\[0\]\.match\.metrics \(in .*\) is not a known key; allowed: keys metric, host, tags/,
+    );
+  });
+
+  it('requires a match in every rule', () => {
+    const path = yamlFile('no-match.yaml', 'alerting:\n  rules:\n    - name: loose\n      sensitivity: low\n');
+    const error = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: path }));
+    assert.match(error.message, /^alerting\.rules\[0\]\.match \(rules\[0\] is "loose"; in .*\) is required/);
+  });
+
+  it('takes the legacy anomaly.lifecycle.sensitivity: high as the default sensitivity', () => {
+    const path = yamlFile(
+      'legacy.yaml',
+      'anomaly:\n  lifecycle:\n    sensitivity: high\n    clearDurationMs: 30000\n    criticalScore: 0.9\n',
+    );
+    const config = loadConfig('anomaly', { argv: [], env: {}, configPath: path });
+    assert.deepEqual(config.alerting.defaults, {
+      sensitivity: 'high',
+      minDurationMs: 0,
+      clearDurationMs: 30_000,
+      severity: 'auto',
+    });
+    const policy = compileAlertRules(config.alerting).resolve({ metric: 'cpu.total', host: 'web-1', tags: {} });
+    assert.equal(policy.sensitivity, 'high');
+    assert.equal(config.anomaly.lifecycle.criticalScore, 0.9, 'criticalScore stays where it was');
+  });
+
+  it('lets alerting.defaults win over the legacy anomaly.lifecycle, key by key', () => {
+    const path = yamlFile(
+      'both.yaml',
+      'anomaly:\n  lifecycle: { sensitivity: high, minDurationMs: 1000 }\nalerting:\n  defaults: { sensitivity: low }\n',
+    );
+    const { alerting } = loadConfig('anomaly', { argv: [], env: {}, configPath: path });
+    assert.equal(alerting.defaults.sensitivity, 'low');
+    assert.equal(alerting.defaults.minDurationMs, 1000);
+  });
+
+  it('keeps the legacy lifecycle defaults equal to the built-in alert defaults (an unset lifecycle changes nothing)', () => {
+    const { sensitivity, minDurationMs, clearDurationMs } = alertLifecycleSectionSchema.parse({});
+    assert.deepEqual(
+      { sensitivity, minDurationMs, clearDurationMs },
+      {
+        sensitivity: ALERT_POLICY_DEFAULTS.sensitivity,
+        minDurationMs: ALERT_POLICY_DEFAULTS.minDurationMs,
+        clearDurationMs: ALERT_POLICY_DEFAULTS.clearDurationMs,
+      },
+    );
+  });
+
+  it('sets the defaults from the environment, a numeric sensitivity as a number', () => {
+    const config = loadConfig('baseline', {
+      argv: [],
+      env: { TIDELINE__ALERTING__DEFAULTS__SENSITIVITY: '0.7', TIDELINE__ALERTING__DEFAULTS__SEVERITY: 'warning' },
+    });
+    assert.equal(config.alerting.defaults.sensitivity, 0.7);
+    assert.equal(config.alerting.defaults.severity, 'warning');
+    const named = loadConfig('baseline', { argv: [], env: { TIDELINE__ALERTING__DEFAULTS__SENSITIVITY: 'high' } });
+    assert.equal(named.alerting.defaults.sensitivity, 'high');
+  });
+});
