@@ -5,31 +5,28 @@ import { fastParseMetricEvent } from './metric-event.fast-path';
 import { METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from './metric-event.schema';
 import { ContractValidationError } from './validation-error';
 
-/**
- * Why a record could not be decoded: the machine reason a dead-letter record carries.
- * - `oversized`: more than {@link LIMITS.maxEventBytes} bytes.
- * - `invalid_json`: not UTF-8 JSON.
- * - `unsupported_schema`: a `schema` field this build does not know (e.g. a newer version).
- * - `value_not_finite`: `value` is NaN or ±Infinity (e.g. `1e999` in JSON).
- * - `timestamp_out_of_range`: `ts` too far in the future or past of the processing clock.
- * - `schema_violation`: any other field is missing, of the wrong type, too long or too many.
- */
-export type DecodeFailureReason =
-  | 'oversized'
-  | 'invalid_json'
-  | 'unsupported_schema'
-  | 'value_not_finite'
-  | 'timestamp_out_of_range'
-  | 'schema_violation';
-
-export const DECODE_FAILURE_REASONS: readonly DecodeFailureReason[] = [
+/** Why a record could not be decoded: the machine reason a dead-letter record carries. */
+export const DECODE_FAILURE_REASONS = [
+  /** More than {@link LIMITS.maxEventBytes} bytes. */
   'oversized',
+  /** Not UTF-8 JSON. */
   'invalid_json',
+  /** A `schema` field this build does not know (e.g. a newer version). */
   'unsupported_schema',
+  /** `value` is NaN or ±Infinity (e.g. `1e999` in JSON). */
   'value_not_finite',
+  /** `ts` too far in the future or past of the processing clock. */
   'timestamp_out_of_range',
+  /**
+   * A metric, host, tag key or tag value that InfluxDB line protocol cannot carry exactly: a control character such
+   * as a line break (it would forge a row), a trailing backslash, ... (see `lineProtocolNameProblem`).
+   */
+  'name_not_writable',
+  /** Any other field is missing, of the wrong type, too long or too many. */
   'schema_violation',
-];
+] as const;
+
+export type DecodeFailureReason = (typeof DECODE_FAILURE_REASONS)[number];
 
 export interface DecodeFailure {
   readonly reason: DecodeFailureReason;
@@ -179,5 +176,7 @@ function reasonFor(error: ContractValidationError): [DecodeFailureReason, string
   if (schema) return ['unsupported_schema', schema.field];
   const value = error.issues.find((issue) => issue.code === 'not_finite' && issue.field === 'value');
   if (value) return ['value_not_finite', value.field];
+  const name = error.issues.find((issue) => issue.code === 'not_writable');
+  if (name) return ['name_not_writable', name.field];
   return ['schema_violation', error.field];
 }

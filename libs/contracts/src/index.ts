@@ -9,4 +9,5 @@ export * from './model-checkpoint.schema';
 export * from './influx-measurements';
 export * from './event-codec';
 export * from './line-protocol';
+export * from './line-protocol-format';
 export * from './metric-record.decoder';

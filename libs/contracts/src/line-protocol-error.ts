@@ -33,6 +33,11 @@ export const LINE_PROTOCOL_ERROR_REASONS = [
   'name_too_long',
   /** The line has more tags (besides `host`) than `LIMITS.maxTags`. */
   'too_many_tags',
+  /**
+   * A metric name, host, tag key or tag value could not be written back to InfluxDB exactly, e.g. it ends with a
+   * backslash or holds a control character (see `lineProtocolNameProblem`).
+   */
+  'name_not_writable',
 ] as const;
 
 export type LineProtocolErrorReason = (typeof LINE_PROTOCOL_ERROR_REASONS)[number];

@@ -111,9 +111,11 @@ describe('parseLineProtocol', () => {
       assert.deepEqual(event?.tags, { path: 'C:\\Temp', note: 'a\\nb' });
     });
 
-    it('lets a backslash pair end a token: "a\\\\,b=c" is tag value "a\\\\" then tag b', () => {
-      const [event] = parseLineProtocolStrict('m,host=h,t=a\\\\,b=c v=1 0');
-      assert.deepEqual(event?.tags, { t: 'a\\\\', b: 'c' });
+    it('lets a backslash pair end a token: "a\\\\,b=c" is tag value "a\\\\", rejected as "name_not_writable"', () => {
+      // InfluxDB 1.x would take the comma after the pair as escaped: a value ending in a backslash cannot be written
+      const error = errorOf('m,host=h,t=a\\\\,b=c v=1 0');
+      assert.equal(error.reason, 'name_not_writable');
+      assert.match(error.message, /tags\.t: ends with a backslash$/);
     });
 
     it('reads quoted string fields with escaped quotes, commas, spaces, "=" and a line break without splitting the line', () => {
@@ -241,6 +243,20 @@ describe('parseLineProtocol', () => {
       assert.equal(reasonOf(`m,host=h${tags} v=1 0`), 'too_many_tags');
       const allowed = Array.from({ length: LIMITS.maxTags }, (_, i) => `,t${i}=v`).join('');
       assert.equal(parseLineProtocolStrict(`m,host=h${allowed} v=1 0`).length, 1);
+    });
+
+    it('rejects a host, tag key, tag value or metric that cannot be written back with reason "name_not_writable"', () => {
+      assert.equal(reasonOf('m,host=web-1\\\\ v=1 0'), 'name_not_writable');
+      assert.equal(reasonOf('m,host=h,co\tre=0 v=1 0'), 'name_not_writable');
+      assert.equal(reasonOf('m,host=h,t=a\\\\\\,b v=1 0'), 'name_not_writable'); // the value is a\\,b
+      assert.equal(reasonOf('m\rx,host=h v=1 0'), 'name_not_writable');
+      assert.equal(reasonOf('m,host=h v\x01=1 0'), 'name_not_writable');
+      assert.equal(reasonOf('m v=1 0', { defaultHost: 'h\\' }), 'name_not_writable');
+      assert.match(
+        errorOf('m,host=h,co\tre=0 v=1 0').message,
+        /tags: key "co\\tre": contains a control character \(U\+0009\)$/,
+      );
+      assert.match(errorOf('m,host=h v\x01=1 0').message, /metric: contains a control character \(U\+0001\)$/);
     });
 
     it(`rejects names longer than ${LIMITS.maxNameLength} characters with reason "name_too_long"`, () => {

@@ -1,5 +1,6 @@
 import { LIMITS } from './limits';
 import { LineProtocolError, type LineProtocolErrorReason } from './line-protocol-error';
+import { lineProtocolNameProblem } from './line-protocol-format';
 import { METRIC_EVENT_SCHEMA, type MetricEvent } from './metric-event.schema';
 
 /** Unit of the timestamps in the text (InfluxDB's `precision` parameter; Telegraf sends `ns`). */
@@ -68,6 +69,9 @@ const enum TokenKind {
  *   are counted in {@link LineProtocolResult.skippedStringFields} (Telegraf sends string-only lines such as
  *   `system uptime_format="..."`, so such a line is valid and simply yields no event).
  * - The `host` tag becomes the event's `host`; every other tag is kept in `tags`.
+ * - A line whose metric name, host, tag key or tag value could not be written back to InfluxDB exactly is rejected
+ *   with `name_not_writable` (see {@link lineProtocolNameProblem}): e.g. `host=web-1\\` (a backslash pair ending the
+ *   value) or a tab inside a name.
  * - Timestamps are converted to epoch milliseconds (truncated) using {@link LineProtocolOptions.precision}.
  *
  * Pure: no clock, no I/O. Errors are per line ({@link LineProtocolError} with a stable `reason`); valid lines around
@@ -297,6 +301,11 @@ class LineParser {
       checkLength(key, `tag key "${key.slice(0, 32)}"`, end);
       checkLength(value, `value of tag "${key.slice(0, 32)}"`, end);
     }
+    checkWritable(host, 'host', end);
+    for (const [key, value] of tags) {
+      checkWritable(key, `tags: key ${JSON.stringify(key.slice(0, 32))}`, end);
+      checkWritable(value, `tags.${key}`, end);
+    }
 
     const events: MetricEvent[] = [];
     let skipped = 0;
@@ -307,6 +316,7 @@ class LineParser {
       }
       const metric = `${measurement}.${field.key}`;
       checkLength(metric, `metric "${metric.slice(0, 32)}..."`, end);
+      checkWritable(metric, 'metric', end);
       events.push({
         schema: METRIC_EVENT_SCHEMA,
         metric,
@@ -449,6 +459,12 @@ function checkLength(value: string, what: string, pos: number): void {
   if (value.length > LIMITS.maxNameLength) {
     throw new Rejection('name_too_long', pos, `${what} is ${value.length} characters; at most ${LIMITS.maxNameLength}`);
   }
+}
+
+/** A name that would not reach InfluxDB unchanged is refused here, so every event can be written back exactly. */
+function checkWritable(name: string, what: string, pos: number): void {
+  const problem = lineProtocolNameProblem(name);
+  if (problem !== undefined) throw new Rejection('name_not_writable', pos, `${what}: ${problem}`);
 }
 
 function stripCarriageReturn(line: string): string {

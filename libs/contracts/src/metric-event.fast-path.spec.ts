@@ -10,10 +10,27 @@ import { metricEventSchema } from './metric-event.schema';
 const NOW = Date.UTC(2026, 0, 1);
 const FIELDS = ['schema', 'metric', 'host', 'value', 'ts', 'tags', 'unit', 'source'] as const;
 
-/** Strings around every length limit, including empty, astral and `__proto__`-like keys. */
+/**
+ * Strings around every length limit, including empty, astral and `__proto__`-like keys, and names line protocol
+ * cannot carry (dead-lettered as `name_not_writable`) next to ones it can.
+ */
 const name = fc.oneof(
   { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 12 }) },
   { weight: 1, arbitrary: fc.constantFrom('', '__proto__', 'constructor', 'toString', '0', '😀') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'cpu\nforged,host=x value=1',
+      'web-1\\',
+      'a\\,b',
+      'a\\=b',
+      'tab\there',
+      '\u007f',
+      '\ud800',
+      'C:\\Temp',
+      'a, b=c "d"',
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 250, max: 260 }).map((n) => 'x'.repeat(n)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 0, maxLength: 300 }) },
 );
@@ -146,6 +163,22 @@ describe('fastParseMetricEvent', () => {
     assert.equal(fastParseMetricEvent({ ...base, tags: JSON.parse('{"__proto__":"x"}') as unknown }), undefined);
     assert.equal(fastParseMetricEvent({ ...base, unit: undefined }), undefined);
     assert.equal(fastParseMetricEvent(Object.assign(Object.create({ inherited: 1 }) as object, base)), undefined);
+  });
+
+  it('leaves a name line protocol cannot carry to zod, which gives reason name_not_writable on both paths', () => {
+    const base = { schema: 'tideline.metric/1', metric: 'cpu', host: 'a', value: 1, ts: NOW };
+    for (const event of [
+      { ...base, metric: 'cpu\nforged,host=x value=1' },
+      { ...base, host: 'web-1\\' },
+      { ...base, tags: { core: '0\\' } },
+      { ...base, tags: { 'core\\': '0' } },
+    ]) {
+      assert.equal(fastParseMetricEvent(event), undefined);
+      const wire = JSON.stringify(event);
+      const fast = decodeMetricEvent(wire, { nowMs: NOW });
+      assert.deepStrictEqual(fast, decodeMetricEventWithZod(wire, { nowMs: NOW }));
+      assert.equal(fast.ok ? undefined : fast.error.reason, 'name_not_writable');
+    }
   });
 
   it('keeps dead-letter reasons of decodeMetricRecord: value_not_finite for 1e999', () => {

@@ -1,4 +1,5 @@
 import { LIMITS } from './limits';
+import { lineProtocolNameProblem } from './line-protocol-format';
 import { METRIC_EVENT_SCHEMA, type MetricEvent } from './metric-event.schema';
 
 const SOURCES: ReadonlySet<string> = new Set(['collector', 'sdk', 'telegraf', 'replay', 'other']);
@@ -11,7 +12,8 @@ const MAX_UNIT_LENGTH = 32;
  * stays the one source of truth and every error message, field name and dead-letter reason comes from it.
  *
  * Anything unusual is left to zod: a prototype other than `Object.prototype` (class instances, arrays), unknown or
- * explicitly `undefined` fields, a `__proto__` tag key (zod drops it), non-finite numbers, unsafe integers.
+ * explicitly `undefined` fields, a `__proto__` tag key (zod drops it), non-finite numbers, unsafe integers, names
+ * line protocol cannot carry.
  * Checked against zod by the property test in `metric-event.fast-path.spec.ts`.
  *
  * Complexity: O(fields + tags), one allocation for the event and one for its tags.
@@ -70,8 +72,14 @@ export function fastParseMetricEvent(input: unknown): MetricEvent | undefined {
   return parsed;
 }
 
+/** The schema's `name`: length within limits and writable to InfluxDB ({@link lineProtocolNameProblem}). */
 function isName(x: unknown): x is string {
-  return typeof x === 'string' && x.length >= 1 && x.length <= LIMITS.maxNameLength;
+  return (
+    typeof x === 'string' &&
+    x.length >= 1 &&
+    x.length <= LIMITS.maxNameLength &&
+    lineProtocolNameProblem(x) === undefined
+  );
 }
 
 function copyTags(tags: unknown): Record<string, string> | undefined {

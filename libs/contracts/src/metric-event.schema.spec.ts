@@ -97,6 +97,23 @@ describe('parseMetricEvent', () => {
     rejects({ ...valid, tags: { '': 'v' } }, 'tags', /invalid key ""/);
   });
 
+  it('rejects a metric, host, tag value or tag key that line protocol cannot carry, with code "not_writable"', () => {
+    rejects(
+      { ...valid, metric: 'cpu\nforged,host=x value=1' },
+      'metric',
+      /control character \(U\+000A\)/,
+      'not_writable',
+    );
+    rejects({ ...valid, host: 'web-1\\' }, 'host', /ends with a backslash/, 'not_writable');
+    rejects({ ...valid, tags: { core: 'a\\=b' } }, 'tags.core', /backslash before an equals sign/, 'not_writable');
+    rejects({ ...valid, tags: { 'co\rre': '0' } }, 'tags', /invalid key "co\\rre": .*U\+000D/, 'not_writable');
+  });
+
+  it('accepts commas, spaces, equals signs, quotes and inner backslashes in names', () => {
+    const tags = { 'data center': 'a,b c=d', path: 'C:\\Temp\\"x"' };
+    assert.deepEqual(parseMetricEvent({ ...valid, host: 'web 1,2', tags }).tags, tags);
+  });
+
   it(`rejects more than ${LIMITS.maxTags} tags and accepts exactly ${LIMITS.maxTags}`, () => {
     const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
     rejects({ ...valid, tags: tags(LIMITS.maxTags + 1) }, 'tags', /at most 32 tags/, 'too_many');

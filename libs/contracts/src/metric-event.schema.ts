@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
+import { lineProtocolNameProblem } from './line-protocol-format';
 import { ContractValidationError, toFieldIssues } from './validation-error';
 
 export const METRIC_EVENT_SCHEMA = 'tideline.metric/1' as const;
 
-const name = z.string().min(1).max(LIMITS.maxNameLength);
+/** A metric, host, tag key or tag value: every one is written to InfluxDB, so it must be writable exactly. */
+const name = z
+  .string()
+  .min(1)
+  .max(LIMITS.maxNameLength)
+  .superRefine((value, ctx) => {
+    const problem = lineProtocolNameProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'not_writable' } });
+  });
 
 /**
  * One measurement of one series. `ts` is epoch milliseconds; time always travels with the data.

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LIMITS } from './limits';
+import { formatLine, LineFormatError } from './line-protocol-format';
 import { decodeMetricRecord } from './metric-record.decoder';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -78,6 +79,71 @@ describe('decodeMetricRecord', () => {
     });
     assert.equal(result.events.length, 1);
     assert.equal(result.failure?.reason, 'line_protocol_invalid');
+  });
+
+  describe('names that InfluxDB line protocol cannot carry exactly', () => {
+    it('dead-letters a JSON event whose metric holds a line break with reason "name_not_writable"', () => {
+      const forged = 'cpu\nforged,host=x value=1';
+      const result = decodeMetricRecord(json({ metric: forged }), { nowMs: NOW });
+      assert.equal(result.failure?.reason, 'name_not_writable');
+      assert.match(result.failure.message, /field "metric" contains a control character \(U\+000A\)/);
+      assert.deepEqual(result.events, []);
+      // and it could not have been written anyway: the writer refuses it rather than forge a row
+      assert.throws(() => formatLine('points', { metric: forged }, { value: 1 }, NOW), LineFormatError);
+    });
+
+    it('dead-letters a JSON event whose host ends with a backslash ("web-1\\") with reason "name_not_writable"', () => {
+      const result = decodeMetricRecord(json({ host: 'web-1\\' }), { nowMs: NOW });
+      assert.equal(result.failure?.reason, 'name_not_writable');
+      assert.match(result.failure.message, /field "host" ends with a backslash/);
+      assert.deepEqual(result.events, []);
+    });
+
+    it('dead-letters a JSON event whose tag value or tag key cannot be written, naming the tag', () => {
+      const value = decodeMetricRecord(json({ tags: { core: '0\\' } }), { nowMs: NOW });
+      assert.equal(value.failure?.reason, 'name_not_writable');
+      assert.match(value.failure.message, /field "tags\.core" ends with a backslash/);
+      const key = decodeMetricRecord(json({ tags: { 'co\tre': '0' } }), { nowMs: NOW });
+      assert.equal(key.failure?.reason, 'name_not_writable');
+      assert.match(
+        key.failure.message,
+        /field "tags" has an invalid key "co\\tre": contains a control character \(U\+0009\)/,
+      );
+    });
+
+    it('dead-letters a line-protocol line whose host ends with a backslash pair, keeping the good lines', () => {
+      const text = `cpu,host=web-1\\\\ usage=1 ${NOW}000000\ncpu,host=web-2 usage=2 ${NOW}000000`;
+      const result = decodeMetricRecord(bytes(text), { nowMs: NOW });
+      assert.equal(result.failure?.reason, 'name_not_writable');
+      assert.match(result.failure.message, /line 1, .*host: ends with a backslash/);
+      assert.deepEqual(
+        result.events.map((event) => event.host),
+        ['web-2'],
+      );
+    });
+
+    it('dead-letters a line-protocol tag value holding a control character with reason "name_not_writable"', () => {
+      const result = decodeMetricRecord(bytes(`cpu,host=a,core=0\x01 usage=1 ${NOW}000000`), { nowMs: NOW });
+      assert.equal(result.failure?.reason, 'name_not_writable');
+      assert.match(result.failure.message, /tags\.core: contains a control character \(U\+0001\)/);
+      assert.deepEqual(result.events, []);
+    });
+
+    it('accepts a tag value with a comma, space and equals sign, and formatLine writes it escaped', () => {
+      for (const input of [
+        json({ tags: { path: 'a,b c=d' } }),
+        bytes(`cpu.total,host=web-1,path=a\\,b\\ c\\=d v=1 ${NOW}`),
+      ]) {
+        const result = decodeMetricRecord(input, { nowMs: NOW, precision: 'ms' });
+        assert.equal(result.failure, undefined, result.failure?.message);
+        const event = result.events[0]!;
+        assert.deepEqual(event.tags, { path: 'a,b c=d' });
+        assert.equal(
+          formatLine('points', { ...event.tags, host: event.host }, { value: event.value }, event.ts),
+          `points,host=web-1,path=a\\,b\\ c\\=d value=1 ${NOW}`,
+        );
+      }
+    });
   });
 
   it('accepts a line-protocol record holding only string fields as empty', () => {

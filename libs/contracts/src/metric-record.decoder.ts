@@ -1,12 +1,13 @@
 import { checkTimestamp, decodeMetricEvent, type DecodeFailure, type DecodeFailureReason } from './event-codec';
 import { LIMITS } from './limits';
-import { parseLineProtocol, type LineProtocolPrecision } from './line-protocol';
+import { parseLineProtocol, type LineProtocolErrorReason, type LineProtocolPrecision } from './line-protocol';
 import type { MetricEvent } from './metric-event.schema';
 
 /**
  * Why a record of the metrics topic was (wholly or partly) rejected: the JSON codec's reasons, plus
- * `line_protocol_invalid` for line protocol that does not parse. A line-protocol value that overflows or a timestamp
- * outside the window keeps its precise reason (`value_not_finite`, `timestamp_out_of_range`).
+ * `line_protocol_invalid` for line protocol that does not parse. A line-protocol value that overflows, a timestamp
+ * outside the window or a name that cannot be written back keeps its precise reason (`value_not_finite`,
+ * `timestamp_out_of_range`, `name_not_writable`).
  */
 export type MetricRecordFailureReason = DecodeFailureReason | 'line_protocol_invalid';
 
@@ -75,10 +76,7 @@ export function decodeMetricRecord(bytes: Uint8Array, options: MetricRecordDecod
   let failure: MetricRecordFailure | undefined;
   const firstError = parsed.errors[0];
   if (firstError !== undefined) {
-    const reason: MetricRecordFailureReason =
-      firstError.reason === 'value_not_finite' || firstError.reason === 'timestamp_out_of_range'
-        ? firstError.reason
-        : 'line_protocol_invalid';
+    const reason = recordReasonFor(firstError.reason);
     const more = parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more bad lines)` : '';
     failure = { reason, message: `${firstError.message}${more}` };
   }
@@ -102,6 +100,18 @@ function looksLikeJson(bytes: Uint8Array): boolean {
     return b === OPEN_BRACE;
   }
   return false;
+}
+
+/** The few line-protocol errors that keep their own reason on the dead-letter record; the rest do not parse. */
+function recordReasonFor(reason: LineProtocolErrorReason): MetricRecordFailureReason {
+  switch (reason) {
+    case 'value_not_finite':
+    case 'timestamp_out_of_range':
+    case 'name_not_writable':
+      return reason;
+    default:
+      return 'line_protocol_invalid';
+  }
 }
 
 function fromDecodeFailure(error: DecodeFailure): MetricRecordFailure {

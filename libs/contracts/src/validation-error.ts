@@ -3,7 +3,7 @@ import type { z } from 'zod';
 /**
  * Why a field failed, as a stable code (the human text is in {@link FieldIssue.reason}):
  * `required`, `wrong_type`, `not_finite`, `not_integer`, `out_of_range`, `too_long`, `too_many`, `unknown_field`,
- * `unsupported_schema`, `invalid`.
+ * `unsupported_schema`, `not_writable` (a name InfluxDB line protocol cannot carry exactly), `invalid`.
  */
 export type FieldIssueCode =
   | 'required'
@@ -15,6 +15,7 @@ export type FieldIssueCode =
   | 'too_many'
   | 'unknown_field'
   | 'unsupported_schema'
+  | 'not_writable'
   | 'invalid';
 
 /** One failing field: its dotted path, and why it failed. */
@@ -134,12 +135,13 @@ function describeIssue(issue: z.core.$ZodIssue, path: readonly string[]): FieldI
       const inner = issue.issues[0];
       const key = path[path.length - 1] ?? '';
       const parent = path.slice(0, -1);
-      const detail = inner ? describeIssue(inner as z.core.$ZodIssue, parent)[0]?.reason : undefined;
+      const described = inner ? describeIssue(inner as z.core.$ZodIssue, parent)[0] : undefined;
       return [
         {
           field: joinPath(parent),
-          code: 'invalid',
-          reason: `has an invalid key ${JSON.stringify(key)}: ${detail ?? 'invalid'}`,
+          // an unwritable key has its own dead-letter reason; other key problems stay `invalid`
+          code: described?.code === 'not_writable' ? 'not_writable' : 'invalid',
+          reason: `has an invalid key ${JSON.stringify(key)}: ${described?.reason ?? 'invalid'}`,
         },
       ];
     }
