@@ -133,8 +133,8 @@ describe('compileGlob', () => {
 });
 
 describe('effectiveAlertDefaults', () => {
-  it('takes each key from alerting.defaults, else the legacy anomaly.lifecycle, else the built-in default', () => {
-    assert.deepEqual(effectiveAlertDefaults({ minDurationMs: 5 }, { sensitivity: 'high', minDurationMs: 9 }), {
+  it('takes each key from alerting.defaults, else the built-in default', () => {
+    assert.deepEqual(effectiveAlertDefaults({ minDurationMs: 5, sensitivity: 'high' }), {
       sensitivity: 'high',
       minDurationMs: 5,
       clearDurationMs: 0,

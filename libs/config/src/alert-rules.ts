@@ -1,4 +1,3 @@
-import type { AlertLifecycleSection } from './sections/anomaly.section';
 import {
   ALERT_POLICY_DEFAULTS,
   type AlertDefaultsSection,
@@ -39,39 +38,14 @@ export interface AlertRules {
   resolve(series: AlertSeries): ResolvedAlertPolicy;
 }
 
-/** The lifecycle keys that double as alert defaults (`anomaly.lifecycle`, kept for compatibility). */
-export type LegacyAlertDefaults = Partial<
-  Pick<AlertLifecycleSection, 'sensitivity' | 'minDurationMs' | 'clearDurationMs'>
->;
-
-/**
- * The alert defaults with every key set. Each key comes from `alerting.defaults`, else from the legacy
- * `anomaly.lifecycle` (anomaly service only), else from {@link ALERT_POLICY_DEFAULTS}.
- *
- * The lifecycle section fills its own defaults, so an unset `anomaly.lifecycle` key arrives here as the lifecycle's
- * default; those equal {@link ALERT_POLICY_DEFAULTS} (a test holds them together), so it changes nothing.
- */
-export function effectiveAlertDefaults(
-  defaults: AlertDefaultsSection,
-  legacy: LegacyAlertDefaults = {},
-): AlertPolicyDefaults {
+/** The alert defaults with every key set: each from `alerting.defaults`, else from {@link ALERT_POLICY_DEFAULTS}. */
+export function effectiveAlertDefaults(defaults: AlertDefaultsSection): AlertPolicyDefaults {
   return {
-    sensitivity: defaults.sensitivity ?? legacy.sensitivity ?? ALERT_POLICY_DEFAULTS.sensitivity,
-    minDurationMs: defaults.minDurationMs ?? legacy.minDurationMs ?? ALERT_POLICY_DEFAULTS.minDurationMs,
-    clearDurationMs: defaults.clearDurationMs ?? legacy.clearDurationMs ?? ALERT_POLICY_DEFAULTS.clearDurationMs,
+    sensitivity: defaults.sensitivity ?? ALERT_POLICY_DEFAULTS.sensitivity,
+    minDurationMs: defaults.minDurationMs ?? ALERT_POLICY_DEFAULTS.minDurationMs,
+    clearDurationMs: defaults.clearDurationMs ?? ALERT_POLICY_DEFAULTS.clearDurationMs,
     severity: defaults.severity ?? ALERT_POLICY_DEFAULTS.severity,
   };
-}
-
-/**
- * An app config with `alerting.defaults` made effective (see {@link effectiveAlertDefaults}), so that every reader
- * of `config.alerting` sees the same defaults. Applied by the app configs that have an `alerting` section.
- */
-export function withEffectiveAlertDefaults<
-  C extends { alerting: AlertingSection; anomaly?: { lifecycle: LegacyAlertDefaults } },
->(config: C): C {
-  const defaults = effectiveAlertDefaults(config.alerting.defaults, config.anomaly?.lifecycle);
-  return { ...config, alerting: { ...config.alerting, defaults } };
 }
 
 /**

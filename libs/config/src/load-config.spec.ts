@@ -112,6 +112,23 @@ describe('loadConfig', () => {
     assert.equal('http' in config, false);
   });
 
+  it('reads one file for every app: a section another app reads is left to it, a section no app reads is refused', () => {
+    const shared = yamlFile(
+      'shared.yaml',
+      'kafka:\n  clientId: shared\nalerting:\n  defaults: { sensitivity: high }\nanomaly:\n  lifecycle: { criticalScore: 0.9 }\n',
+    );
+    for (const app of ['collector', 'baseline', 'anomaly', 'reporter', 'cli'] as const)
+      assert.equal(loadConfig(app, { argv: [], env: {}, configPath: shared }).kafka.clientId, 'shared', app);
+    assert.equal(
+      loadConfig('baseline', { argv: [], env: {}, configPath: shared }).alerting.defaults.sensitivity,
+      'high',
+    );
+    assert.equal('anomaly' in loadConfig('baseline', { argv: [], env: {}, configPath: shared }), false);
+    const typo = yamlFile('typo.yaml', 'alertng:\n  rules: []\n');
+    const error = configError(() => loadConfig('baseline', { argv: [], env: {}, configPath: typo }));
+    assert.match(error.message, /^alertng \(in .*\) is not a known key/);
+  });
+
   it('rejects a non-numeric port naming the env variable, the key and the allowed range', () => {
     const error = configError(() => loadConfig('collector', { argv: [], env: { HTTP_PORT: 'eighty' } }));
     assert.equal(error.key, 'http.port');

@@ -28,11 +28,28 @@ export function loadConfig<A extends AppName>(app: A, options: LoadConfigOptions
 export function loadConfigWith<S extends z.ZodObject>(schema: S, options: LoadConfigOptions = {}): z.infer<S> {
   const env = options.env ?? process.env;
   const sources = new Map<string, ConfigSource>();
-  const raw = readConfigFile(options.configPath, options.argv ?? process.argv, env, sources);
+  const raw = withoutOtherAppsSections(
+    schema,
+    readConfigFile(options.configPath, options.argv ?? process.argv, env, sources),
+  );
   applyEnv(schema, raw, env, sources);
   const result = schema.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   throw toConfigError(schema, result.error, sources, raw);
+}
+
+/** Every section some Tideline app reads. */
+const KNOWN_SECTIONS: ReadonlySet<string> = new Set(
+  Object.values(APP_CONFIG_SCHEMAS).flatMap((appSchema) => objectKeys(appSchema)),
+);
+
+/**
+ * One config file serves every app (as one environment does): a section that another app reads (`anomaly` in the
+ * baseline service's view) is that app's to validate, not an error here. A section no app reads still is.
+ */
+function withoutOtherAppsSections(schema: z.ZodObject, raw: Raw): Raw {
+  const mine = new Set(objectKeys(schema));
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => mine.has(key) || !KNOWN_SECTIONS.has(key)));
 }
 
 /** Exit status for a bad config: EX_CONFIG from sysexits.h. */

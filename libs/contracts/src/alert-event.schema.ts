@@ -3,8 +3,15 @@ import { ContractValidationError, toFieldIssues } from './validation-error';
 
 export const ALERT_EVENT_SCHEMA = 'tideline.alert/1' as const;
 
-export const alertStateSchema = z.enum(['firing', 'resolved']);
-export const severitySchema = z.enum(['info', 'warning', 'critical']);
+export const alertStateSchema = z
+  .enum(['firing', 'resolved'])
+  .describe('firing: the incident opened (once per incident); resolved: the series is calm and back in its band.');
+export const severitySchema = z
+  .enum(['info', 'warning', 'critical'])
+  .describe(
+    'critical: a large deviation (peak score at the critical level) or a static limit crossed; warning otherwise; ' +
+      'info or a fixed severity when an alert rule says so.',
+  );
 
 /**
  * One alert lifecycle transition. `id` is deterministic per incident (series + start time), so a redelivered
@@ -13,25 +20,38 @@ export const severitySchema = z.enum(['info', 'warning', 'critical']);
 export const alertEventSchema = z
   .object({
     schema: z.literal(ALERT_EVENT_SCHEMA),
-    id: z.string().min(1),
-    series: z.string().min(1),
+    id: z
+      .string()
+      .min(1)
+      .describe('The incident: 32 hex digits of sha256(series + "\\n" + startedAt); the same on firing and resolved.'),
+    series: z.string().min(1).describe('The series key: metric|host=…|tag=… (tags sorted).'),
     host: z.string(),
     metric: z.string(),
     tags: z.record(z.string(), z.string()),
     state: alertStateSchema,
-    value: z.number(),
-    expected: z.number(),
-    lower: z.number(),
-    upper: z.number(),
-    score: z.number().min(0).max(1),
+    value: z.number().describe('The value of the point that caused this transition, in the metric’s unit.'),
+    expected: z.number().describe('What the model expected for that point.'),
+    lower: z.number().describe('Lower edge of the band the point was judged against (the band stored in InfluxDB).'),
+    upper: z.number().describe('Upper edge of that band.'),
+    score: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('Anomaly score of the point: 0.5 and above is the detector’s own alert (sensitivity medium).'),
     severity: severitySchema,
-    detector: z.string(),
-    startedAt: z.number().int(),
-    updatedAt: z.number().int(),
-    resolvedAt: z.number().int().optional(),
-    influxql: z.string(),
+    detector: z
+      .string()
+      .describe(
+        'What explains the incident: spike, dip, level_shift, drift, new_high, new_low, seasonal_deviation, or ' +
+          'none (a static limit, or a value still outside its band).',
+      ),
+    startedAt: z.number().int().describe('First breaching point of the incident, epoch ms (event time).'),
+    updatedAt: z.number().int().describe('The point that caused this transition, epoch ms (event time).'),
+    resolvedAt: z.number().int().optional().describe('resolved only: first calm point, epoch ms (event time).'),
+    influxql: z.string().describe('An InfluxQL query of the points, band and scores around the incident.'),
   })
-  .strict();
+  .strict()
+  .describe('tideline.alert/1: one alert transition, published to tideline.alerts.v1 keyed by series.');
 
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 export type AlertState = z.infer<typeof alertStateSchema>;

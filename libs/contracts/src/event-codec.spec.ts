@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALERT_EVENT_SCHEMA, type AlertEvent } from './alert-event.schema';
-import { BASELINE_UPDATE_SCHEMA, type BaselineUpdate } from './baseline-update.schema';
+import { BASELINE_POINT_SCHEMA, type BaselinePoint } from './baseline-point.schema';
 import {
   decodeAlertEvent,
-  decodeBaselineUpdate,
+  decodeBaselinePoint,
   decodeMetricEvent,
   encodeEvent,
   type DecodeResult,
@@ -65,18 +65,31 @@ describe('encodeEvent / decodeMetricEvent', () => {
       updatedAt: NOW,
       influxql: 'SELECT 1',
     };
-    const baseline: BaselineUpdate = {
-      schema: BASELINE_UPDATE_SCHEMA,
+    const baseline: BaselinePoint = {
+      schema: BASELINE_POINT_SCHEMA,
       series: 'cpu|host=h',
+      host: 'h',
+      metric: 'cpu',
+      tags: {},
       ts: NOW,
+      value: 1.5,
       expected: 1,
       lower: 0,
       upper: 2,
-      observations: 10,
+      score: 0.1,
+      detector: 'none',
+      ready: true,
+      evidence: { deviation: 0.2, seasonality: 'daily', observations: 10 },
     };
     assert.deepEqual(decodeAlertEvent(encodeEvent(alert)), { ok: true, value: alert });
-    assert.deepEqual(decodeBaselineUpdate(encodeEvent(baseline)), { ok: true, value: baseline });
-    assert.equal(failure(decodeBaselineUpdate(encodeEvent(event))).reason, 'unsupported_schema');
+    assert.deepEqual(decodeBaselinePoint(encodeEvent(baseline)), { ok: true, value: baseline });
+    assert.equal(failure(decodeBaselinePoint(encodeEvent(event))).reason, 'unsupported_schema');
+    // the hot path's hand-written checks defer to zod on anything odd, so the reasons are the same
+    assert.equal(failure(decodeBaselinePoint(JSON.stringify({ ...baseline, score: 1.5 }))).reason, 'schema_violation');
+    assert.equal(failure(decodeBaselinePoint(JSON.stringify({ ...baseline, extra: 1 }))).reason, 'schema_violation');
+    const noEvidence: Partial<BaselinePoint> = { ...baseline };
+    delete noEvidence.evidence;
+    assert.equal(failure(decodeBaselinePoint(JSON.stringify(noEvidence))).reason, 'schema_violation');
   });
 
   it('refuses to encode an invalid event instead of writing null for NaN', () => {

@@ -7,12 +7,17 @@ export const MEASUREMENTS = {
   points: 'points',
   /** The baseline band per point. Fields: `expected`, `lower`, `upper`. */
   baseline: 'baseline',
-  /** Anomaly score per point. Fields: `score` (0..1), `value`. Tag: `detector`. */
+  /**
+   * Anomaly score per point (per series, the highest of each `baseline.scoreResolutionMs` window). Fields: `score`
+   * (0..1), `value`. Tag: `detector`. Written by the baseline service.
+   */
   anomalyScores: 'anomaly_scores',
-  /** Alert transitions. Fields: `value`, `expected`, `score`, `id`. Tags: `state`, `severity`. */
+  /**
+   * Every alert transition, as published on the alerts topic (same `id`). Fields: `value`, `expected`, `lower`,
+   * `upper`, `score`, `id` (string), `started_at` (epoch ms). Tags: `state` (firing, resolved), `severity`,
+   * `detector`. Written by the anomaly service; read by the reporter.
+   */
   alerts: 'alerts',
-  /** Model checkpoints. Field: `state` (base64 snapshot bytes). */
-  modelCheckpoints: 'model_checkpoints',
 } as const;
 
 /** The default InfluxDB database name (config may override it). */

@@ -22,21 +22,23 @@ const name = z
 export const metricEventSchema = z
   .object({
     schema: z.literal(METRIC_EVENT_SCHEMA),
-    metric: name,
-    host: name,
-    value: z.number(),
-    ts: z.number().int().nonnegative(),
+    metric: name.describe('Metric name, dot-separated by convention, e.g. cpu.total, disk.used_percent.'),
+    host: name.describe('The host the value was measured on.'),
+    value: z.number().describe('The measured value, in `unit`; a finite number.'),
+    ts: z.number().int().nonnegative().describe('Event time: milliseconds since the Unix epoch (UTC).'),
     tags: z
       .record(name, name)
       .refine((tags) => Object.keys(tags).length <= LIMITS.maxTags, {
         message: `must have at most ${LIMITS.maxTags} tags`,
         params: { code: 'too_many' },
       })
-      .default({}),
-    unit: z.string().max(32).optional(),
-    source: z.enum(['collector', 'sdk', 'telegraf', 'replay', 'other']).optional(),
+      .default({})
+      .describe('More identity of the series (e.g. core, mount, route); metric, host and tags name one series.'),
+    unit: z.string().max(32).optional().describe('Unit of `value`, e.g. percent, bytes, ms, bytes/s.'),
+    source: z.enum(['collector', 'sdk', 'telegraf', 'replay', 'other']).optional().describe('What produced the event.'),
   })
-  .strict();
+  .strict()
+  .describe('tideline.metric/1: one measurement of one series, published to tideline.metrics.v1 keyed by series.');
 
 export type MetricEvent = z.infer<typeof metricEventSchema>;
 

@@ -5,7 +5,7 @@
 export const TOPICS = {
   /** Metric events from collectors, the SDK, replay and Telegraf (JSON or InfluxDB line protocol). */
   metrics: 'tideline.metrics.v1',
-  /** Baseline model updates published by the baseline service for the anomaly service. */
+  /** Every learned point as the baseline service judged it (`tideline.baseline/2`), for the anomaly service. */
   baselines: 'tideline.baselines.v1',
   /** Compacted: latest model checkpoint per series, keyed by series id. */
   modelCheckpoints: 'tideline.model-checkpoints.v1',
@@ -20,3 +20,20 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 export function deadLetterTopic(topic: string): string {
   return `${topic}.dlq`;
 }
+
+/** How a topic is kept; partitions, replication and the retention of non-compacted topics come from the config. */
+export interface TopicPolicy {
+  /** Compacted (latest record per key) instead of deleted after the retention time. */
+  readonly compact: boolean;
+  /** Has a `<topic>.dlq` for records its consumers cannot handle. */
+  readonly withDeadLetter: boolean;
+}
+
+/** Each topic's spec, defined once: every service that creates a topic creates it this way. */
+export const TOPIC_POLICIES: Readonly<Record<keyof typeof TOPICS, TopicPolicy>> = {
+  metrics: { compact: false, withDeadLetter: true },
+  baselines: { compact: false, withDeadLetter: true },
+  modelCheckpoints: { compact: true, withDeadLetter: false },
+  alertState: { compact: true, withDeadLetter: false },
+  alerts: { compact: false, withDeadLetter: true },
+};

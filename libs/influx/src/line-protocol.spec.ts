@@ -27,10 +27,6 @@ describe('toLineProtocol', () => {
     assert.equal(toLineProtocol({ measurement: 'm', fields: { s: 'a "b" \\c' } }), 'm s="a \\"b\\" \\\\c"');
   });
 
-  it('writes a line break in a tag as the two characters \\n', () => {
-    assert.equal(toLineProtocol({ measurement: 'm', tags: { t: 'a\nb' }, fields: { v: 1 } }), 'm,t=a\\nb v=1');
-  });
-
   it('drops empty tag values, which InfluxDB would refuse', () => {
     assert.equal(toLineProtocol({ measurement: 'm', tags: { a: '', b: 'x' }, fields: { v: 1 } }), 'm,b=x v=1');
   });
@@ -48,6 +44,14 @@ describe('toLineProtocol', () => {
     ['no fields', { measurement: 'm', fields: {} }, /has no fields/],
     ['an empty measurement', { measurement: '', fields: { v: 1 } }, /measurement must not be empty/],
     ['a fractional timestamp', { measurement: 'm', fields: { v: 1 }, timestampMs: 1.5 }, /must be an integer/],
+    // it would end the line and start a forged one
+    ['a line break in a tag', { measurement: 'm', tags: { t: 'a\nb' }, fields: { v: 1 } }, /control character/],
+    // it would escape the comma that follows it
+    [
+      'a tag value ending in a backslash',
+      { measurement: 'm', tags: { t: 'a\\', u: 'b' }, fields: { v: 1 } },
+      /backslash/,
+    ],
   ] as const) {
     it(`refuses ${name} with a non-retriable InfluxError`, () => {
       assert.throws(

@@ -1,3 +1,4 @@
+import { LineFormatError, escapeMeasurement, escapeTagKey, escapeTagValue } from '@tideline/contracts';
 import { InfluxError } from './influx-errors';
 
 /** A field value: numbers are floats, `bigint` is written as an integer (`42i`). */
@@ -12,19 +13,8 @@ export interface Point {
   readonly timestampMs?: number;
 }
 
-// InfluxDB 1.x line protocol escaping (https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/):
-// measurement: comma and space; tag keys, tag values, field keys: comma, equals sign and space; string field values:
-// double quote and backslash. A line break cannot be escaped in names, so it is written as the two characters `\n`
-// (InfluxDB keeps a backslash before any other character literally; Telegraf does the same).
-const MEASUREMENT_SPECIAL = /[, \n\r]/g;
-const KEY_SPECIAL = /[,= \n\r]/g;
-
-function escapeWith(pattern: RegExp) {
-  return (text: string): string => text.replace(pattern, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\${c}`));
-}
-
-export const escapeMeasurement = escapeWith(MEASUREMENT_SPECIAL);
-export const escapeKey = escapeWith(KEY_SPECIAL);
+// Names are escaped by libs/contracts' line-protocol writer, the one the parser round-trips with: it refuses a name
+// InfluxDB could not store exactly (a line break would forge a row, a trailing backslash would eat the separator).
 
 export function escapeStringField(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
@@ -53,24 +43,34 @@ function formatField(key: string, value: FieldValue): string {
 /**
  * Serialises a point to InfluxDB line protocol with ms timestamps, escaping as the spec requires. Tags are sorted
  * (InfluxDB's recommendation), empty tag values are dropped (InfluxDB rejects them). Throws a non-retriable
- * {@link InfluxError} (`invalid_point`) for a point InfluxDB would refuse: no fields, a non-finite number, an empty
- * measurement, or a timestamp that is not an integer.
+ * {@link InfluxError} (`invalid_point`) for a point InfluxDB would refuse or store differently: no fields, a
+ * non-finite number, an empty measurement, a timestamp that is not an integer, or a name that cannot be written
+ * exactly (see libs/contracts' `lineProtocolNameProblem`).
  */
 export function toLineProtocol(point: Point): string {
+  try {
+    return formatPoint(point);
+  } catch (error) {
+    if (error instanceof LineFormatError) throw invalid(error.message);
+    throw error;
+  }
+}
+
+function formatPoint(point: Point): string {
   if (!point.measurement) throw invalid('measurement must not be empty');
   let line = escapeMeasurement(point.measurement);
   const tags = point.tags ?? {};
   for (const key of Object.keys(tags).sort()) {
     const value = tags[key];
     if (value === undefined || value === '' || key === '') continue;
-    line += `,${escapeKey(key)}=${escapeKey(value)}`;
+    line += `,${escapeTagKey(key)}=${escapeTagValue(value)}`;
   }
   let separator = ' ';
   let fields = 0;
   for (const [key, value] of Object.entries(point.fields)) {
     if (value === undefined) continue;
     if (key === '') throw invalid('field keys must not be empty');
-    line += `${separator}${escapeKey(key)}=${formatField(key, value)}`;
+    line += `${separator}${escapeTagKey(key)}=${formatField(key, value)}`;
     separator = ',';
     fields++;
   }

@@ -88,6 +88,8 @@ export interface BatchConsumerStats {
   readonly commits: number;
   readonly handlerErrors: number;
   readonly retries: number;
+  /** Times the consumer was started again after kafkajs gave up on a broker that did not answer long enough. */
+  readonly restarts: number;
   /** `topic/partition` → last committed offset (next to read). */
   readonly committed: Readonly<Record<string, string>>;
   /** The consumer stopped on an error (see `onCrash`). */
@@ -210,16 +212,41 @@ class DeadLetterQueue {
   }
 }
 
+/** Names of kafkajs errors that mean a broker did not answer (in an error or anywhere in its `cause` chain). */
+const OUTAGE_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSLockTimeout',
+]);
+
+/**
+ * Whether a consumer crash comes from brokers not answering, as opposed to a bug or a handler that failed (a
+ * {@link BatchHandlerError} anywhere in the chain is never an outage, however kafkajs wrapped it).
+ */
+export function isBrokerOutage(error: unknown): boolean {
+  let outage = false;
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    if (e instanceof BatchHandlerError) return false;
+    if (OUTAGE_ERRORS.has(e.name) || /group coordinator|ECONNREFUSED|Connection error/i.test(e.message)) outage = true;
+  }
+  return outage;
+}
+
 /**
  * A kafkajs consumer with `eachBatch`, auto-commit off, and per-partition commits of exactly what is handled.
- * Delivery is at-least-once: after a crash or rebalance, records after the last commit are delivered again.
+ * Delivery is at-least-once: after a crash or rebalance, records after the last commit are delivered again. A crash
+ * because brokers did not answer for longer than kafkajs retries (a broker restart) starts the consumer again with
+ * backoff; any other crash stops it (`onCrash`).
  */
 export class BatchConsumer {
   private consumer: Consumer | undefined;
   private readonly abort = new AbortController();
   private readonly policy: RetryPolicy;
   private readonly assigned = deferred<void>();
-  private counters = { batches: 0, records: 0, deadLettered: 0, commits: 0, handlerErrors: 0, retries: 0 };
+  private counters = { batches: 0, records: 0, deadLettered: 0, commits: 0, handlerErrors: 0, retries: 0, restarts: 0 };
   private readonly committed: Record<string, string> = {};
   private crashed = false;
 
@@ -234,6 +261,10 @@ export class BatchConsumer {
   /** Connects, subscribes, and starts handling batches; resolves once the consumer is running. */
   async start(handler: BatchHandler): Promise<void> {
     if (this.consumer) throw new TidelineError('BatchConsumer already started');
+    await this.run(handler);
+  }
+
+  private async run(handler: BatchHandler): Promise<void> {
     const { options } = this;
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
@@ -250,9 +281,16 @@ export class BatchConsumer {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart) return;
+      const error = event.payload.error;
+      // kafkajs gives up (non-retriable) once a broker has not answered for its whole retry budget, e.g. during a
+      // broker restart: nothing would ever restart this consumer, so it starts again itself, with backoff.
+      if (!this.abort.signal.aborted && isBrokerOutage(error)) {
+        void this.restartAfterOutage(consumer, handler, error);
+        return;
+      }
       this.crashed = true;
-      this.assigned.reject(event.payload.error);
-      options.hooks?.onCrash?.(event.payload.error);
+      this.assigned.reject(error);
+      options.hooks?.onCrash?.(error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
@@ -262,6 +300,27 @@ export class BatchConsumer {
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.handleBatch(handler, payload),
     });
+  }
+
+  private async restartAfterOutage(crashed: Consumer, handler: BatchHandler, cause: unknown): Promise<void> {
+    const hooks = this.options.hooks;
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      hooks?.onHandlerError?.({ topic: this.options.topics.join(','), partition: -1, error: cause, willRetry: true });
+      try {
+        await abortableSleep(retryDelayMs(this.policy, attempt), this.abort.signal);
+      } catch {
+        return; // stopping
+      }
+      try {
+        this.counters.restarts++;
+        await this.run(handler);
+        return;
+      } catch (error) {
+        cause = error;
+        await this.consumer?.disconnect().catch(() => undefined);
+      }
+    }
   }
 
   /** Stops fetching, lets the batch in flight finish or stop early, commits what is handled, disconnects. */

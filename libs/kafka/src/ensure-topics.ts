@@ -1,5 +1,5 @@
 import type { Kafka, ITopicConfig } from 'kafkajs';
-import { TOPICS, deadLetterTopic } from '@tideline/contracts';
+import { TOPICS, TOPIC_POLICIES, deadLetterTopic } from '@tideline/contracts';
 import type { KafkaSection } from '@tideline/config';
 import { TidelineError, retry } from '@tideline/retry';
 
@@ -97,18 +97,22 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
 }
 
 /**
- * Tideline's own topics from {@link TOPICS}, sized by the `kafka` config section, each with its dead-letter topic.
- * Event topics are deleted after `retentionMs`; the checkpoint and alert-state topics are compacted (latest per key).
+ * The spec of one of Tideline's topics (its role in {@link TOPICS}, under the name the config gives it): compaction and
+ * dead-letter topic from {@link TOPIC_POLICIES}, sized by the `kafka` config section; non-compacted topics are deleted
+ * after `retentionMs`.
  */
-export function tidelineTopicSpecs(
+export function tidelineTopicSpec(
+  role: keyof typeof TOPICS,
+  topic: string,
   section: Pick<KafkaSection, 'partitions' | 'replicationFactor' | 'retentionMs'>,
-): TopicSpec[] {
-  const base = { partitions: section.partitions, replicationFactor: section.replicationFactor, withDeadLetter: true };
-  return [
-    { ...base, topic: TOPICS.metrics, retentionMs: section.retentionMs },
-    { ...base, topic: TOPICS.baselines, retentionMs: section.retentionMs },
-    { ...base, topic: TOPICS.alerts, retentionMs: section.retentionMs },
-    { ...base, topic: TOPICS.modelCheckpoints, compact: true },
-    { ...base, topic: TOPICS.alertState, compact: true },
-  ];
+): TopicSpec {
+  const policy = TOPIC_POLICIES[role];
+  return {
+    topic,
+    partitions: section.partitions,
+    replicationFactor: section.replicationFactor,
+    compact: policy.compact,
+    withDeadLetter: policy.withDeadLetter,
+    ...(policy.compact ? {} : { retentionMs: section.retentionMs }),
+  };
 }

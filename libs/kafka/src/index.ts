@@ -7,4 +7,4 @@ export * from './partition-checkpoint';
 export * from './batch-consumer';
 export * from './compacted-table';
 export { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
-export { PartitionContinuity } from './partition-continuity';
+export { PartitionedStore } from './partitioned-store';

@@ -11,6 +11,10 @@ export interface PointAssessment {
   upper: number;
   /** Which detector explains the score (`none` when nothing is unusual). */
   detector: string;
+  /** Deviation in units of the series' own usual surprise (1 = as unusual as this series usually gets). */
+  deviation: number;
+  /** The seasonal profile the expected value came from. */
+  seasonality: 'none' | 'daily' | 'weekly';
   /** False while the model is warming up: its band is not yet trusted and the score is 0. */
   ready: boolean;
   /**
@@ -22,7 +26,17 @@ export interface PointAssessment {
 }
 
 export function emptyAssessment(): PointAssessment {
-  return { score: 0, expected: 0, lower: 0, upper: 0, detector: 'none', ready: false, learned: false };
+  return {
+    score: 0,
+    expected: 0,
+    lower: 0,
+    upper: 0,
+    detector: 'none',
+    deviation: 0,
+    seasonality: 'none',
+    ready: false,
+    learned: false,
+  };
 }
 
 /**

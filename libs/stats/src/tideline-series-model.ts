@@ -47,6 +47,7 @@ class TidelineSeriesModel implements SeriesModel {
       out.upper = this.band.upper;
       out.score = 0;
       out.detector = 'none';
+      out.deviation = 0;
       out.learned = false;
       return;
     }
@@ -56,6 +57,8 @@ class TidelineSeriesModel implements SeriesModel {
     out.lower = e.lower;
     out.upper = e.upper;
     out.detector = e.detector;
+    out.deviation = e.severity;
+    out.seasonality = e.seasonality;
     out.learned = true;
     this.last = ts;
   }

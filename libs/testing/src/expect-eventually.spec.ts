@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectEventually } from './expect-eventually';
-import { makeAlertEvent, makeBaselineUpdate, makeMetricEvent, makeMetricEvents } from './fixtures';
+import { makeAlertEvent, makeBaselinePoint, makeMetricEvent, makeMetricEvents } from './fixtures';
 import { stackFromEnv } from './stack-env';
 import { uniqueDatabase, uniqueGroup, uniqueName, uniqueTopic } from './unique-names';
-import { parseAlertEvent, parseBaselineUpdate, parseMetricEvent } from '@tideline/contracts';
+import { parseAlertEvent, parseBaselinePoint, parseMetricEvent } from '@tideline/contracts';
 
 describe('expectEventually', () => {
   it('returns the value once the condition stops throwing', async () => {
@@ -73,7 +73,7 @@ describe('fixtures', () => {
   it('are valid events by the contracts', () => {
     assert.doesNotThrow(() => parseMetricEvent(makeMetricEvent()));
     assert.doesNotThrow(() => parseAlertEvent(makeAlertEvent()));
-    assert.doesNotThrow(() => parseBaselineUpdate(makeBaselineUpdate()));
+    assert.doesNotThrow(() => parseBaselinePoint(makeBaselinePoint()));
     for (const event of makeMetricEvents(50)) parseMetricEvent(event);
   });
 

@@ -1,10 +1,10 @@
 import {
   ALERT_EVENT_SCHEMA,
-  BASELINE_UPDATE_SCHEMA,
+  BASELINE_POINT_SCHEMA,
   METRIC_EVENT_SCHEMA,
   seriesKey,
   type AlertEvent,
-  type BaselineUpdate,
+  type BaselinePoint,
   type MetricEvent,
 } from '@tideline/contracts';
 
@@ -45,16 +45,24 @@ export function makeMetricEvents(
   );
 }
 
-/** A valid baseline update; override any field. */
-export function makeBaselineUpdate(overrides: Partial<BaselineUpdate> = {}): BaselineUpdate {
+/** A valid baseline point (a point as the baseline service judged it); override any field. */
+export function makeBaselinePoint(overrides: Partial<BaselinePoint> = {}): BaselinePoint {
+  const event = makeMetricEvent();
   return {
-    schema: BASELINE_UPDATE_SCHEMA,
-    series: seriesKey(makeMetricEvent()),
+    schema: BASELINE_POINT_SCHEMA,
+    series: seriesKey(event),
+    host: event.host,
+    metric: event.metric,
+    tags: { ...event.tags },
     ts: FIXTURE_EPOCH_MS,
+    value: 52,
     expected: 50,
     lower: 40,
     upper: 60,
-    observations: 100,
+    score: 0.05,
+    detector: 'none',
+    ready: true,
+    evidence: { deviation: 0.1, seasonality: 'none', observations: 100 },
     ...overrides,
   };
 }

@@ -1,51 +1,61 @@
-import { ALERT_EVENT_SCHEMA, MEASUREMENTS, type AlertEvent, type AlertState, type Severity } from '@tideline/contracts';
+import {
+  ALERT_EVENT_SCHEMA,
+  MEASUREMENTS,
+  type AlertEvent,
+  type AlertState,
+  type BaselinePoint,
+  type Severity,
+} from '@tideline/contracts';
+import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
 import type { Incident } from './alert-lifecycle.state';
 
 /** How far before the incident and after its last update the alert's InfluxQL query looks. */
 const QUERY_MARGIN_MS = 60 * 60 * 1000;
 
 export interface AlertEventInput {
-  readonly series: string;
-  readonly host: string;
-  readonly metric: string;
-  readonly tags: Readonly<Record<string, string>>;
+  /** The point that caused the transition, with the band it was judged against. */
+  readonly point: BaselinePoint;
   readonly state: AlertState;
   readonly incident: Incident;
-  /** The point that caused the transition, with the band it was judged against. */
-  readonly ts: number;
-  readonly value: number;
-  readonly score: number;
-  readonly expected: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly criticalScore: number;
+  readonly policy: AlertLifecyclePolicy;
 }
 
-/** Builds the versioned alert event of one lifecycle transition. */
+/** Builds the versioned alert event of one lifecycle transition; its band is the point's stored band. */
 export function buildAlertEvent(input: AlertEventInput): AlertEvent {
-  const { incident } = input;
-  const severity: Severity = incident.peakScore >= input.criticalScore ? 'critical' : 'warning';
+  const { incident, point } = input;
   const event: AlertEvent = {
     schema: ALERT_EVENT_SCHEMA,
     id: incident.id,
-    series: input.series,
-    host: input.host,
-    metric: input.metric,
-    tags: { ...input.tags },
+    series: point.series,
+    host: point.host,
+    metric: point.metric,
+    tags: { ...point.tags },
     state: input.state,
-    value: input.value,
-    expected: input.expected,
-    lower: input.lower,
-    upper: input.upper,
-    score: input.score,
-    severity,
+    value: point.value,
+    expected: point.expected,
+    lower: point.lower,
+    upper: point.upper,
+    score: point.score,
+    severity: severityOf(incident, point, input.policy),
     detector: incident.detector,
     startedAt: incident.startedAt,
-    updatedAt: input.ts,
-    influxql: alertInfluxQl(input.series, incident.startedAt - QUERY_MARGIN_MS, input.ts + QUERY_MARGIN_MS),
+    updatedAt: point.ts,
+    influxql: alertInfluxQl(point.series, incident.startedAt - QUERY_MARGIN_MS, point.ts + QUERY_MARGIN_MS),
   };
   if (input.state === 'resolved' && incident.resolvedAt !== null) event.resolvedAt = incident.resolvedAt;
   return event;
+}
+
+/**
+ * A rule's fixed severity, else critical for a large deviation (peak score at `criticalScore`) or a value beyond a
+ * static limit, warning otherwise.
+ */
+export function severityOf(incident: Incident, point: BaselinePoint, policy: AlertLifecyclePolicy): Severity {
+  if (policy.severity !== 'auto') return policy.severity;
+  const { upperLimit, lowerLimit } = policy.alert;
+  const beyondLimit =
+    (upperLimit !== undefined && point.value > upperLimit) || (lowerLimit !== undefined && point.value < lowerLimit);
+  return incident.peakScore >= policy.criticalScore || beyondLimit ? 'critical' : 'warning';
 }
 
 /**

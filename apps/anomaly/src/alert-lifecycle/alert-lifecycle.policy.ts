@@ -1,12 +1,22 @@
 import type { AlertPolicy } from '@tideline/stats';
 
+/** `auto` derives the severity from the incident; a fixed severity comes from a rule. */
+export type SeverityPolicy = 'auto' | 'info' | 'warning' | 'critical';
+
 /**
- * When a series' scores open and close an incident: libs/stats' alert state machine (`ok → pending → firing →
- * clearing → ok`, fire and clear levels of the sensitivity with hysteresis, minimum durations in event time), plus the
- * severity of an incident from its peak score.
+ * How one series' judged points open and close incidents: libs/stats' alert state machine (`ok → pending → firing →
+ * clearing → ok`, fire and clear levels of the sensitivity with hysteresis, static limits, minimum durations in event
+ * time), the severity of its alerts, and whether they are published at all.
  */
 export interface AlertLifecyclePolicy {
   readonly alert: AlertPolicy;
-  /** An incident whose peak score reaches this is critical, otherwise warning. */
+  /**
+   * With `severity: auto`, an incident is critical when its peak score reaches this (default 0.6: a deviation at least
+   * 1.5 times beyond the series' usual extremes, what even `low` sensitivity alerts on) or a static limit is crossed;
+   * otherwise warning.
+   */
   readonly criticalScore: number;
+  readonly severity: SeverityPolicy;
+  /** Incidents are tracked (and stored) but not published. */
+  readonly mute: boolean;
 }

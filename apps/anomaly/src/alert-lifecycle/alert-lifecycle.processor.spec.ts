@@ -3,10 +3,15 @@ import assert from 'node:assert/strict';
 import { alertId } from './alert-id';
 import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
 import { advanceLifecycle, type LifecycleStep } from './alert-lifecycle.processor';
-import { decodeAnomalySeriesRecord, encodeAnomalySeriesRecord, initialLifecycleState } from './alert-lifecycle.state';
+import { decodeLifecycleRecord, encodeLifecycleRecord, initialLifecycleState } from './alert-lifecycle.state';
 
 // 'medium': fires at a score of 0.5, clears below 0.25 (libs/stats resolveSensitivity)
-const POLICY: AlertLifecyclePolicy = { alert: { sensitivity: 'medium' }, criticalScore: 0.8 };
+const POLICY: AlertLifecyclePolicy = {
+  alert: { sensitivity: 'medium' },
+  criticalScore: 0.6,
+  severity: 'auto',
+  mute: false,
+};
 const SERIES = 'cpu.total|host=web-1';
 const MINUTE = 60_000;
 
@@ -101,10 +106,17 @@ describe('advanceLifecycle (libs/stats alert state machine + incidents + idempot
   });
 
   it('round-trips a series record through its persisted encoding (NaN and -Infinity included)', () => {
-    const fresh = { lifecycle: initialLifecycleState(SERIES), model: null };
-    assert.deepEqual(decodeAnomalySeriesRecord(encodeAnomalySeriesRecord(fresh)), fresh);
+    const fresh = initialLifecycleState(SERIES);
+    assert.deepEqual(decodeLifecycleRecord(encodeLifecycleRecord(fresh)), fresh);
     const { state } = run([0.1, 0.6]);
-    const record = { lifecycle: state, model: { kind: 'k', lastTs: 5, observations: 2, state: 'AAAA' } };
-    assert.deepEqual(decodeAnomalySeriesRecord(Buffer.from(encodeAnomalySeriesRecord(record))), record);
+    assert.deepEqual(decodeLifecycleRecord(Buffer.from(encodeLifecycleRecord(state))), state);
+  });
+
+  it('reads a version-1 record (lifecycle with the model the service no longer keeps), so an upgrade keeps incidents', () => {
+    const { state } = run([0.1, 0.6]);
+    const v1 = JSON.parse(encodeLifecycleRecord(state)) as Record<string, unknown>;
+    v1['schema'] = 'tideline.alert-state/1';
+    v1['model'] = { kind: 'k', lastTs: 5, observations: 2, state: 'AAAA' };
+    assert.deepEqual(decodeLifecycleRecord(JSON.stringify(v1)), state);
   });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { INITIAL_ALERT_STATE, type AlertState } from '@tideline/stats';
 
-export const ALERT_LIFECYCLE_STATE_SCHEMA = 'tideline.alert-state/1' as const;
+/** Version 2 holds the lifecycle alone; version 1 also held the series' model, which the baseline service now owns. */
+export const ALERT_LIFECYCLE_STATE_SCHEMA = 'tideline.alert-state/2' as const;
+const ALERT_LIFECYCLE_STATE_SCHEMA_V1 = 'tideline.alert-state/1' as const;
 
 /** The open (or last) incident of a series: from its first breaching point until it resolves. */
 export const incidentSchema = z
@@ -29,8 +31,8 @@ const machineSchema = z
   })
   .strict();
 
-/** The series' model, persisted with its lifecycle so that both resume from the same point of the stream. */
-export const modelSnapshotSchema = z
+/** Version 1's model snapshot (read, ignored). */
+const modelSnapshotSchema = z
   .object({
     kind: z.string().min(1),
     lastTs: z.number(),
@@ -40,17 +42,14 @@ export const modelSnapshotSchema = z
   })
   .strict();
 
-export type ModelSnapshotRecord = z.infer<typeof modelSnapshotSchema>;
-
 /**
  * What the anomaly service keeps per series in the compacted alert-state topic (keyed by series): the alert
- * lifecycle and the model it was computed with. Written on every phase change and periodically, before the offsets of
- * the records that produced it are committed, so that a restarted instance neither fires an incident again nor forgets
- * to resolve it, and scores on with the same model.
+ * lifecycle. Written on every phase change, before the offsets of the records that produced it are committed, so that
+ * a restarted instance neither fires an incident again nor forgets to resolve it.
  */
 export const anomalySeriesRecordSchema = z
   .object({
-    schema: z.literal(ALERT_LIFECYCLE_STATE_SCHEMA),
+    schema: z.enum([ALERT_LIFECYCLE_STATE_SCHEMA, ALERT_LIFECYCLE_STATE_SCHEMA_V1]),
     series: z.string().min(1),
     /**
      * Event time of the latest point that drove the lifecycle (null before the first). A point at or before it (a
@@ -59,7 +58,8 @@ export const anomalySeriesRecordSchema = z
     lastTs: z.number().nullable(),
     machine: machineSchema,
     incident: incidentSchema.nullable(),
-    model: modelSnapshotSchema.nullable(),
+    /** Version 1 only: read and ignored. */
+    model: modelSnapshotSchema.nullable().optional(),
   })
   .strict();
 
@@ -72,12 +72,6 @@ export interface AlertLifecycleState {
   incident: Incident | null;
 }
 
-/** The record of the alert-state topic in memory. */
-export interface AnomalySeriesRecord {
-  readonly lifecycle: AlertLifecycleState;
-  readonly model: ModelSnapshotRecord | null;
-}
-
 export function initialLifecycleState(series: string): AlertLifecycleState {
   return { series, lastTs: Number.NEGATIVE_INFINITY, machine: INITIAL_ALERT_STATE, incident: null };
 }
@@ -88,8 +82,8 @@ export function cloneLifecycle(state: AlertLifecycleState): AlertLifecycleState 
 
 const nullIfNotFinite = (value: number): number | null => (Number.isFinite(value) ? value : null);
 
-export function encodeAnomalySeriesRecord(record: AnomalySeriesRecord): string {
-  const { lifecycle, model } = record;
+/** The alert-state topic's record of a series (keyed by series). */
+export function encodeLifecycleRecord(lifecycle: AlertLifecycleState): string {
   return JSON.stringify({
     schema: ALERT_LIFECYCLE_STATE_SCHEMA,
     series: lifecycle.series,
@@ -101,27 +95,23 @@ export function encodeAnomalySeriesRecord(record: AnomalySeriesRecord): string {
       peakScore: lifecycle.machine.peakScore,
     },
     incident: lifecycle.incident,
-    model,
   });
 }
 
-/** Throws when the bytes are not a record of this schema version. */
-export function decodeAnomalySeriesRecord(bytes: Uint8Array | string): AnomalySeriesRecord {
+/** Throws when the bytes are not a record of a schema version this build reads (1 or 2). */
+export function decodeLifecycleRecord(bytes: Uint8Array | string): AlertLifecycleState {
   const text =
     typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   const wire = anomalySeriesRecordSchema.parse(JSON.parse(text));
   return {
-    lifecycle: {
-      series: wire.series,
-      lastTs: wire.lastTs ?? Number.NEGATIVE_INFINITY,
-      machine: {
-        status: wire.machine.status,
-        sinceMs: wire.machine.sinceMs ?? Number.NaN,
-        firedAtMs: wire.machine.firedAtMs ?? Number.NaN,
-        peakScore: wire.machine.peakScore,
-      },
-      incident: wire.incident,
+    series: wire.series,
+    lastTs: wire.lastTs ?? Number.NEGATIVE_INFINITY,
+    machine: {
+      status: wire.machine.status,
+      sinceMs: wire.machine.sinceMs ?? Number.NaN,
+      firedAtMs: wire.machine.firedAtMs ?? Number.NaN,
+      peakScore: wire.machine.peakScore,
     },
-    model: wire.model,
+    incident: wire.incident,
   };
 }

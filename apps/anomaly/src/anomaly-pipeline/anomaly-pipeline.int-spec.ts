@@ -72,7 +72,7 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
     // every event scored and learned, so "exactly one" below cannot be followed by a late second alert
     await expectEventually(
       async () => {
-        assert.equal(await metricValue(anomaly.url, 'tideline_anomaly_events_scored_total'), 2000);
+        assert.equal(await metricValue(anomaly.url, 'tideline_anomaly_points_decided_total'), 2000);
         assert.equal(await metricValue(baseline.url, 'tideline_baseline_events_learned_total'), 2000);
       },
       { timeoutMs: 60_000, message: 'the services did not process the replay' },
@@ -122,6 +122,26 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       `SELECT "value" FROM "points" WHERE "series" = '${series}' AND time = ${firing.startedAt}ms`,
     );
     assert.equal(spike[0]?.value, 90);
+
+    // the band on the alert is the band stored for that point
+    const stored = await influx.query<{ expected: number; lower: number; upper: number }>(
+      `SELECT "expected", "lower", "upper" FROM "baseline" WHERE "series" = '${series}' AND time = ${firing.updatedAt}ms`,
+    );
+    assert.deepEqual(stored[0] && [stored[0].expected, stored[0].lower, stored[0].upper], [
+      firing.expected,
+      firing.lower,
+      firing.upper,
+    ]);
+    // every transition is in InfluxDB's alerts measurement, with the id it had on the alerts topic
+    await expectEventually(async () => {
+      const rows = await influx.query<{ id: string; state: string; severity: string; value: number; upper: number }>(
+        `SELECT * FROM "alerts" WHERE "series" = '${series}'`,
+      );
+      assert.deepEqual(
+        rows.map((row) => [row.id, row.state, row.severity, row.value, row.upper]),
+        seen.map((alert) => [alert.id, alert.state, alert.severity, alert.value, alert.upper]),
+      );
+    });
   });
 
   it('scores InfluxDB line protocol (Telegraf) like JSON events', async () => {
@@ -188,7 +208,6 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       timestamp_out_of_range: good({ ts: now + LIMITS.maxFutureSkewMs + 60_000 }),
       oversized: good({ unit: undefined, tags: { padding: 'x'.repeat(200) } }).padEnd(LIMITS.maxEventBytes + 10, ' '),
     };
-    const rejectedBefore = await metricValue(anomaly.url, 'tideline_anomaly_records_rejected_total');
     await producer.send({ topic: names.metrics, messages: Object.values(bad).map((value) => ({ key: 'bad', value })) });
     await producer.send({ topic: names.metrics, messages: [{ key: 'good', value: good({ metric: 'after.bad' }) }] });
 
@@ -202,7 +221,6 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       assert.ok(letter.detail && letter.detail.length > 0, `${reason}: a detail`);
     }
     await expectEventually(async () => {
-      assert.equal((await metricValue(anomaly.url, 'tideline_anomaly_records_rejected_total')) - rejectedBefore, 6);
       assert.equal(
         await metricValue(baseline.url, 'tideline_baseline_records_dead_lettered_total', { reason: 'oversized' }),
         1,
@@ -210,6 +228,8 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       const after = await influx.query(`SELECT "value" FROM "points" WHERE "metric" = 'after.bad'`);
       assert.equal(after.length, 1, 'the good record after the bad ones is processed');
     });
+    // the decision stage never sees them: it consumes only what the model stage judged
+    assert.equal(await metricValue(anomaly.url, 'tideline_anomaly_records_rejected_total'), 0);
     for (const service of [baseline, anomaly]) assert.equal((await fetch(`${service.url}/health`)).status, 200);
   });
 });

@@ -6,23 +6,21 @@ export class AnomalyMetrics {
   readonly rejected: Counter<'reason'>;
   readonly alerts: Counter<'state' | 'severity'>;
   readonly statesPersisted: Counter;
-  readonly snapshotFailures: Counter;
   readonly batchSeconds: Histogram;
   readonly series: Gauge;
   readonly openIncidents: Gauge;
-  readonly modelsStarted: Gauge<'from'>;
-  readonly scoresDropped: Gauge;
+  readonly alertsNotStored: Gauge;
 
   constructor(registry: Registry) {
     const registers = [registry];
     this.events = new Counter({
-      name: 'tideline_anomaly_events_scored_total',
-      help: 'Metric events scored.',
+      name: 'tideline_anomaly_points_decided_total',
+      help: 'Judged points of the baselines topic the alert lifecycles were advanced with.',
       registers,
     });
     this.rejected = new Counter({
       name: 'tideline_anomaly_records_rejected_total',
-      help: 'Records of the metrics topic that could not be decoded (dead-lettered when anomaly.deadLetter is on, else skipped; the baseline service dead-letters them).',
+      help: 'Records of the baselines topic that could not be decoded or processed (dead-lettered with the reason).',
       labelNames: ['reason'],
       registers,
     });
@@ -37,14 +35,9 @@ export class AnomalyMetrics {
       help: 'Alert lifecycle states written to the compacted alert-state topic.',
       registers,
     });
-    this.snapshotFailures = new Counter({
-      name: 'tideline_anomaly_model_snapshot_failures_total',
-      help: 'Periodic model snapshots that could not be written (the previous snapshot stays the one a restart resumes).',
-      registers,
-    });
     this.batchSeconds = new Histogram({
       name: 'tideline_anomaly_batch_seconds',
-      help: 'Time to score one batch and publish its alerts.',
+      help: 'Time to decide one batch and publish its alerts.',
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
@@ -58,15 +51,9 @@ export class AnomalyMetrics {
       help: 'Series firing or recovering.',
       registers,
     });
-    this.modelsStarted = new Gauge({
-      name: 'tideline_anomaly_models_started',
-      help: 'Series models started since the process started, by origin: own (its persisted state), baseline (a baseline checkpoint), new.',
-      labelNames: ['from'],
-      registers,
-    });
-    this.scoresDropped = new Gauge({
-      name: 'tideline_anomaly_scores_dropped',
-      help: 'Score points dropped or rejected by the InfluxDB writer since start.',
+    this.alertsNotStored = new Gauge({
+      name: 'tideline_anomaly_alerts_not_stored',
+      help: 'Alert transitions dropped or rejected by the InfluxDB writer since start (they were published on the alerts topic).',
       registers,
     });
   }

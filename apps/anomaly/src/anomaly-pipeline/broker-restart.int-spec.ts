@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { MEASUREMENTS, METRIC_EVENT_SCHEMA, deadLetterTopic } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { DEAD_LETTER_HEADERS, createKafka } from '@tideline/kafka';
-import { freePort, type ServiceProcess } from '@tideline/service/testing';
+import { freePorts, type ServiceProcess } from '@tideline/service/testing';
 import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { REPO_ROOT, metricValue, pipelineEnv, pipelineNames, startPipelineService } from '../testing/pipeline-harness';
@@ -27,12 +27,7 @@ delete stackEnv['NODE_TEST_CONTEXT'];
 
 /** Free ports for the private stack: `stack up` also starts an idle private InfluxDB; only Kafka restarts. */
 async function choosePrivatePorts(): Promise<number> {
-  const [kafka, controller, influx, influxRpc] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
+  const [kafka, controller, influx, influxRpc] = (await freePorts(4)) as [number, number, number, number];
   stackEnv['TIDELINE_KAFKA_PORT'] = String(kafka);
   stackEnv['TIDELINE_KAFKA_CONTROLLER_PORT'] = String(controller);
   stackEnv['TIDELINE_INFLUX_PORT'] = String(influx);
@@ -66,6 +61,7 @@ describe('broker restart mid-stream (private Kafka)', () => {
   let kafka: Kafka;
   let producer: Producer;
   let anomaly: ServiceProcess | undefined;
+  let baseline: ServiceProcess | undefined;
 
   before(async () => {
     const kafkaPort = await choosePrivatePorts();
@@ -73,11 +69,14 @@ describe('broker restart mid-stream (private Kafka)', () => {
     assert.equal(up.code, 0, `stack up failed:\n${up.output}`);
     assert.match(up.output, /kafka\s+started/, `the private broker was not started by this test:\n${up.output}`);
     kafka = createKafka({ brokers: [`127.0.0.1:${kafkaPort}`], clientId: 'test-broker-restart' });
-    anomaly = await startPipelineService('anomaly', {
+    const env = {
       ...pipelineEnv(names, { ...shared, kafkaBrokers: [`127.0.0.1:${kafkaPort}`] }),
-      TIDELINE__ANOMALY__SCORE_RESOLUTION_MS: '0',
-      TIDELINE__ANOMALY__DEAD_LETTER: 'true',
-    });
+      TIDELINE__BASELINE__SCORE_RESOLUTION_MS: '0',
+    };
+    [baseline, anomaly] = await Promise.all([
+      startPipelineService('baseline', env),
+      startPipelineService('anomaly', env),
+    ]);
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
     await producer.connect();
   });
@@ -85,13 +84,13 @@ describe('broker restart mid-stream (private Kafka)', () => {
   after(async () => {
     await producer?.disconnect().catch(() => undefined);
     // after a broker restart kafkajs may take the whole of the service's 10 s shutdown budget to leave its group
-    await anomaly?.stop(20_000);
+    await Promise.all([anomaly?.stop(20_000), baseline?.stop(20_000)]);
     await stack('down');
     rmSync(home, { recursive: true, force: true });
     await influx.dropDatabase(names.database).catch(() => undefined);
   });
 
-  it('every acknowledged event is scored or dead-lettered after `stack down kafka` / `stack up kafka`', async (t) => {
+  it('every acknowledged event is scored or dead-lettered, and decided on, after `stack down kafka` / `stack up kafka`', async (t) => {
     const start = Date.now() - 2 * 24 * 3600_000;
     const records: { key: string; value: string }[] = [];
     let valid = 0;
@@ -168,8 +167,15 @@ describe('broker restart mid-stream (private Kafka)', () => {
       },
       { timeoutMs: 120_000, intervalMs: 2000, message: 'not every event was scored or dead-lettered' },
     );
-    const health = await fetch(`${anomaly!.url}/health`);
-    assert.equal(health.status, 200, await health.text());
-    assert.ok((await metricValue(anomaly!.url, 'tideline_anomaly_events_scored_total')) >= acknowledgedValid);
+    for (const service of [baseline!, anomaly!]) {
+      const health = await fetch(`${service.url}/health`);
+      assert.equal(health.status, 200, await health.text());
+    }
+    // every scored point went on to the decision stage
+    await expectEventually(
+      async () =>
+        assert.ok((await metricValue(anomaly!.url, 'tideline_anomaly_points_decided_total')) >= acknowledgedValid),
+      { timeoutMs: 60_000, intervalMs: 1000, message: 'the anomaly service did not decide on every scored point' },
+    );
   });
 });

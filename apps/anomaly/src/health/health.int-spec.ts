@@ -11,8 +11,7 @@ serviceShellSuite({
   // The anomaly pipeline runs too: topics, groups and database of this test's own.
   env: {
     INFLUX_DATABASE: uniqueDatabase('anomaly_shell'),
-    TIDELINE__ANOMALY__TOPICS__METRICS: uniqueTopic('anomaly-shell-metrics'),
-    TIDELINE__ANOMALY__TOPICS__MODEL_CHECKPOINTS: uniqueTopic('anomaly-shell-checkpoints'),
+    TIDELINE__ANOMALY__TOPICS__BASELINES: uniqueTopic('anomaly-shell-baselines'),
     TIDELINE__ANOMALY__TOPICS__ALERT_STATE: uniqueTopic('anomaly-shell-alert-state'),
     TIDELINE__ANOMALY__TOPICS__ALERTS: uniqueTopic('anomaly-shell-alerts'),
     TIDELINE__ANOMALY__CONSUMER_GROUP: uniqueGroup('anomaly-shell'),

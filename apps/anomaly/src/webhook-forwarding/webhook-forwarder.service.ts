@@ -8,8 +8,7 @@ import {
   type BatchContext,
   type ConsumedBatch,
 } from '@tideline/kafka';
-import { retry } from '@tideline/retry';
-import { SERVICE_CONFIG } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Counter, Registry } from 'prom-client';
 import { WebhookSender } from './webhook.sender';
@@ -19,7 +18,8 @@ import { WebhookSender } from './webhook.sender';
  * alerts topic with its own consumer group and commits an alert only once every webhook that wants it has accepted it
  * or has failed all its retries; a failed delivery goes to the alerts topic's dead-letter topic with reason
  * `webhook_undeliverable`, so nothing is dropped silently. Delivery is at-least-once: receivers de-duplicate on the
- * `x-tideline-alert-id` and `x-tideline-alert-state` headers. Does nothing when no webhook is configured.
+ * `x-tideline-alert-id` and `x-tideline-alert-state` headers. Does nothing when no webhook is configured; otherwise a
+ * consumer that stopped on an error it could not get past fails `/health` (check `webhook-forwarder`).
  */
 @Injectable()
 export class WebhookForwarderService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,13 +28,13 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
   private readonly delivered: Counter<'webhook' | 'outcome'>;
   private producer: IdempotentProducer | undefined;
   private consumer: BatchConsumer | undefined;
-  private readonly abort = new AbortController();
-  private startup: Promise<void> | undefined;
+  private readonly lifecycle: BackgroundStart | undefined;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
     private readonly kafka: Kafka,
     registry: Registry,
+    health: HealthChecks,
   ) {
     this.delivered = new Counter({
       name: 'tideline_webhook_deliveries_total',
@@ -51,23 +51,23 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
             ),
         }),
     );
+    if (this.senders.length > 0) {
+      this.lifecycle = new BackgroundStart(health, {
+        name: 'webhook-forwarder',
+        starting: 'connecting to Kafka',
+        start: () => this.start(),
+        stopParts: () => this.stopParts(),
+        logger: this.logger,
+      });
+    }
   }
 
   /** Starts in the background (retrying until Kafka answers), so the service's HTTP server is not held up. */
   onApplicationBootstrap(): void {
-    if (this.senders.length === 0) return;
-    this.startup = retry(() => this.start(), {
-      policy: { maxRetries: Number.POSITIVE_INFINITY, initialDelayMs: 1000, maxDelayMs: 15_000 },
-      shouldRetry: () => !this.abort.signal.aborted,
-      signal: this.abort.signal,
-      onRetry: ({ error }) =>
-        this.logger.warn(`start failed, retrying: ${error instanceof Error ? error.message : String(error)}`),
-    }).catch(() => undefined);
+    this.lifecycle?.begin();
   }
 
   private async start(): Promise<void> {
-    await this.consumer?.stop().catch(() => undefined);
-    await this.producer?.disconnect().catch(() => undefined);
     this.producer = new IdempotentProducer(this.kafka);
     await this.producer.connect();
     this.consumer = new BatchConsumer(this.kafka, {
@@ -76,6 +76,7 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
       deadLetter: new DeadLetterPublisher(this.producer),
       // a webhook outage retries for minutes: keep the group membership alive meanwhile
       sessionTimeoutMs: 60_000,
+      hooks: this.lifecycle!.consumerHooks('the alerts consumer'),
     });
     await this.consumer.start((batch, context) => this.handle(batch, context));
     this.logger.log(
@@ -84,10 +85,14 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.abort.abort();
-    await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    await this.lifecycle?.stop();
+  }
+
+  private async stopParts(): Promise<void> {
     await this.consumer?.stop().catch(() => undefined);
+    this.consumer = undefined;
     await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
   }
 
   private async handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {

@@ -1,46 +1,130 @@
-import { BASELINE_UPDATE_SCHEMA, type BaselineUpdate, type MetricEvent } from '@tideline/contracts';
-import { emptyAssessment } from '@tideline/stats';
+import { BASELINE_POINT_SCHEMA, type BaselinePoint, type MetricEvent } from '@tideline/contracts';
+import { emptyAssessment, type PointAssessment } from '@tideline/stats';
 import type { ModelEntry } from './model.store';
 
 /** What learning a batch produced. */
 export interface BaselineOutput {
-  /** InfluxDB lines: every raw point, and the band of every point scored by a warmed-up model. */
+  /** InfluxDB lines: every raw point, the band of every point scored by a warmed-up model, and the scores. */
   readonly lines: string[];
-  /** The latest band per series in the batch, for the baselines topic. */
-  readonly updates: Map<string, BaselineUpdate>;
+  /** Every point a model learned, as judged before learning it, for the baselines topic (in stream order). */
+  readonly points: BaselinePoint[];
   /** Entries that learned in this batch (to checkpoint). */
   readonly learned: Set<ModelEntry>;
 }
 
 export function emptyBaselineOutput(): BaselineOutput {
-  return { lines: [], updates: new Map(), learned: new Set() };
+  return { lines: [], points: [], learned: new Set() };
+}
+
+export interface BaselineProcessorOptions {
+  /** Write scores to InfluxDB (`anomaly_scores`). */
+  readonly writeScores: boolean;
+  /**
+   * Event-time window of the written scores: per series, the highest-scoring point of each window is written when
+   * the window closes (when a later point arrives). 0 writes every point.
+   */
+  readonly scoreResolutionMs: number;
 }
 
 /**
- * Feeds one event to its series' model and appends the raw point, the band the point was judged against, and the
- * series' latest band to `out`. Pure apart from the entry's model (its state store): no I/O, no clock.
+ * The model stage: scores one event against its series' model *before* learning it, then learns it, and appends the
+ * raw point, the band and score it was judged with (InfluxDB lines), and the judged point (baselines topic) to
+ * `out`. Pure apart from the entry (its state store): no I/O, no clock. A point the model does not learn (a
+ * redelivery, or one older than the restored checkpoint) is written to `points` again (idempotent) and nothing else:
+ * it was judged the first time.
  */
 export class BaselineProcessor {
   private readonly assessment = emptyAssessment();
+
+  constructor(private readonly options: BaselineProcessorOptions) {}
 
   process(entry: ModelEntry, event: MetricEvent, out: BaselineOutput): void {
     const a = this.assessment;
     entry.model.assess(event.ts, event.value, a);
     out.lines.push(`${entry.pointLinePrefix}value=${event.value} ${event.ts}`);
+    if (!a.learned) return;
+    makeFinite(a, event.value);
+    entry.dirty = true;
+    out.learned.add(entry);
     if (a.ready)
       out.lines.push(`${entry.baselineLinePrefix}expected=${a.expected},lower=${a.lower},upper=${a.upper} ${event.ts}`);
-    if (a.learned) {
-      entry.dirty = true;
-      out.learned.add(entry);
-    }
-    out.updates.set(entry.series, {
-      schema: BASELINE_UPDATE_SCHEMA,
-      series: entry.series,
-      ts: event.ts,
-      expected: a.expected,
-      lower: a.lower,
-      upper: a.upper,
-      observations: entry.model.observations,
-    });
+    if (this.options.writeScores) this.recordScore(entry, event, a, out.lines);
+    out.points.push(baselinePoint(entry, event, a));
   }
+
+  /**
+   * Keeps the highest score of the series' current window; writes the pending one when a point opens a new window.
+   * A window of one point (or resolution 0) writes every point, one point late.
+   */
+  private recordScore(entry: ModelEntry, event: MetricEvent, a: PointAssessment, lines: string[]): void {
+    const pending = entry.pendingScore;
+    const resolution = this.options.scoreResolutionMs;
+    if (resolution <= 0) {
+      lines.push(scoreLine(entry, event.ts, a.score, event.value, a.detector));
+      return;
+    }
+    if (event.ts < pending.windowEnd) {
+      if (a.score > pending.score) setPending(pending, event, a);
+      return;
+    }
+    takePendingScore(entry, lines);
+    pending.windowEnd = (Math.floor(event.ts / resolution) + 1) * resolution;
+    setPending(pending, event, a);
+  }
+}
+
+/**
+ * Values near the edge of float64 (±1e308) can overflow a model's band or deviation to ±Infinity, which neither JSON
+ * nor line protocol can carry: such a number becomes ±Number.MAX_VALUE (NaN: the point's value, or 0 for a score or
+ * deviation), so the verdict is still published and stored rather than failing the batch.
+ */
+function makeFinite(a: PointAssessment, value: number): void {
+  a.expected = finite(a.expected, value);
+  a.lower = finite(a.lower, value);
+  a.upper = finite(a.upper, value);
+  a.score = finite(a.score, 0);
+  a.deviation = finite(a.deviation, 0);
+}
+
+function finite(x: number, ifNaN: number): number {
+  if (Number.isFinite(x)) return x;
+  return Number.isNaN(x) ? ifNaN : x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+function baselinePoint(entry: ModelEntry, event: MetricEvent, a: PointAssessment): BaselinePoint {
+  return {
+    schema: BASELINE_POINT_SCHEMA,
+    series: entry.series,
+    host: entry.host,
+    metric: entry.metric,
+    tags: entry.tags,
+    ts: event.ts,
+    value: event.value,
+    expected: a.expected,
+    lower: a.lower,
+    upper: a.upper,
+    score: a.score,
+    detector: a.detector,
+    ready: a.ready,
+    evidence: { deviation: a.deviation, seasonality: a.seasonality, observations: entry.model.observations - 1 },
+  };
+}
+
+function setPending(pending: ModelEntry['pendingScore'], event: MetricEvent, a: PointAssessment): void {
+  pending.ts = event.ts;
+  pending.score = a.score;
+  pending.value = event.value;
+  pending.detector = a.detector;
+}
+
+/** Appends the series' pending score (if any) to `lines` and clears it. */
+export function takePendingScore(entry: ModelEntry, lines: string[]): void {
+  const pending = entry.pendingScore;
+  if (pending.windowEnd === Number.NEGATIVE_INFINITY) return;
+  lines.push(scoreLine(entry, pending.ts, pending.score, pending.value, pending.detector));
+  pending.windowEnd = Number.NEGATIVE_INFINITY;
+}
+
+function scoreLine(entry: ModelEntry, ts: number, score: number, value: number, detector: string): string {
+  return `${entry.scoreLinePrefix},detector=${detector} score=${score},value=${value} ${ts}`;
 }

@@ -1,15 +1,40 @@
-import { MEASUREMENTS, MODEL_CHECKPOINT_SCHEMA, type MetricEvent, type ModelCheckpoint } from '@tideline/contracts';
+import {
+  MEASUREMENTS,
+  MODEL_CHECKPOINT_SCHEMA,
+  escapeTagKey,
+  escapeTagValue,
+  type MetricEvent,
+  type ModelCheckpoint,
+} from '@tideline/contracts';
+import { PartitionedStore } from '@tideline/kafka';
 import type { SeriesModel, SeriesModelFactory } from '@tideline/stats';
+
+/** A score waiting for its window to close (see `baseline.scoreResolutionMs`); `windowEnd` is -Infinity when none. */
+export interface PendingScore {
+  windowEnd: number;
+  ts: number;
+  score: number;
+  value: number;
+  detector: string;
+}
 
 /** One series' model and what the processor needs to write about it. */
 export interface ModelEntry {
   readonly series: string;
-  readonly partition: number;
+  readonly host: string;
+  readonly metric: string;
+  readonly tags: Readonly<Record<string, string>>;
   readonly model: SeriesModel;
+  /** The model family (checkpoints of another kind are not restored). */
+  readonly modelKind: string;
   /** `points,<tags> ` escaped once per series (the event's own tags included). */
   readonly pointLinePrefix: string;
   /** `baseline,<tags> ` escaped once per series. */
   readonly baselineLinePrefix: string;
+  /** `anomaly_scores,<tags>` escaped once per series; a line adds its detector tag and fields. */
+  readonly scoreLinePrefix: string;
+  /** The highest-scoring point of the current score window, not yet written. */
+  readonly pendingScore: PendingScore;
   /** Learned since its last checkpoint. */
   dirty: boolean;
   /**
@@ -27,20 +52,21 @@ export interface ModelStoreStats {
 }
 
 /**
- * The baseline service's named store of series models, grouped by partition. A series seen for the first time (or
- * again after {@link dropPartition}) starts from its latest checkpoint in the compacted checkpoint topic, so a restart
- * or a partition moving here resumes instead of relearning; checkpoints of learned models are taken with
+ * The baseline service's store of series models, per partition (libs/kafka's {@link PartitionedStore}: `partitions`
+ * is what the pipeline begins, completes and abandons batches on). A series seen for the first time (or again after
+ * its partition was dropped) starts from its latest checkpoint in the compacted checkpoint topic, so a restart or a
+ * partition moving here resumes instead of relearning; checkpoints of learned models are taken with
  * {@link takeCheckpoints}.
  */
 export class ModelStore {
-  private readonly entries = new Map<string, ModelEntry>();
-  private readonly byPartition = new Map<number, Set<string>>();
+  readonly partitions = new PartitionedStore<ModelEntry>();
   private restored = 0;
   private created = 0;
   private unreadable = 0;
 
   constructor(
-    private readonly models: SeriesModelFactory,
+    /** The model kind of a series: its band is drawn at the confidence of the series' alert policy. */
+    private readonly modelsFor: (event: MetricEvent) => SeriesModelFactory,
     private readonly checkpoints: { get(series: string): ModelCheckpoint | undefined },
     /** Least time between two checkpoints of a series; 0 checkpoints every batch that learned. */
     private readonly intervalMs: number,
@@ -48,32 +74,26 @@ export class ModelStore {
   ) {}
 
   entry(partition: number, series: string, event: MetricEvent, nowMs: number): ModelEntry {
-    const found = this.entries.get(series);
-    if (found !== undefined && found.partition === partition) return found;
-    if (found !== undefined) this.remove(found);
+    return this.partitions.entry(partition, series, () => this.create(series, event, nowMs));
+  }
+
+  private create(series: string, event: MetricEvent, nowMs: number): ModelEntry {
     const tags = seriesTags(series, event);
-    const entry: ModelEntry = {
+    const models = this.modelsFor(event);
+    return {
       series,
-      partition,
-      model: this.load(series),
+      host: event.host,
+      metric: event.metric,
+      tags: event.tags,
+      model: this.load(series, models),
+      modelKind: models.kind,
       pointLinePrefix: `${MEASUREMENTS.points},${tags}${userTags(event.tags)} `,
       baselineLinePrefix: `${MEASUREMENTS.baseline},${tags} `,
+      scoreLinePrefix: `${MEASUREMENTS.anomalyScores},${tags}`,
+      pendingScore: { windowEnd: Number.NEGATIVE_INFINITY, ts: 0, score: 0, value: 0, detector: 'none' },
       dirty: false,
       checkpointedAt: nowMs - Math.floor(this.random() * this.intervalMs),
     };
-    this.entries.set(series, entry);
-    let set = this.byPartition.get(partition);
-    if (set === undefined) this.byPartition.set(partition, (set = new Set()));
-    set.add(series);
-    return entry;
-  }
-
-  /** Forgets a partition's models; they are restored from their checkpoints when next seen. */
-  dropPartition(partition: number): void {
-    const set = this.byPartition.get(partition);
-    if (set === undefined) return;
-    for (const series of set) this.entries.delete(series);
-    this.byPartition.delete(partition);
   }
 
   /**
@@ -89,7 +109,7 @@ export class ModelStore {
       out.push({
         schema: MODEL_CHECKPOINT_SCHEMA,
         series: entry.series,
-        kind: this.models.kind,
+        kind: entry.modelKind,
         lastTs: entry.model.lastTs,
         observations: entry.model.observations,
         state: Buffer.from(entry.model.snapshot()).toString('base64'),
@@ -98,30 +118,29 @@ export class ModelStore {
     return out;
   }
 
-  /** Every entry still holding learned points that are not checkpointed (for a final checkpoint on shutdown). */
-  *dirtyEntries(): IterableIterator<ModelEntry> {
-    for (const entry of this.entries.values()) if (entry.dirty) yield entry;
-  }
-
   stats(): ModelStoreStats {
     return {
-      series: this.entries.size,
+      series: this.partitions.size,
       restored: this.restored,
       created: this.created,
       unreadableCheckpoints: this.unreadable,
     };
   }
 
-  private remove(entry: ModelEntry): void {
-    this.entries.delete(entry.series);
-    this.byPartition.get(entry.partition)?.delete(entry.series);
+  get(series: string): ModelEntry | undefined {
+    return this.partitions.get(series);
   }
 
-  private load(series: string): SeriesModel {
+  /** Every entry (for the pending scores on shutdown). */
+  all(): IterableIterator<ModelEntry> {
+    return this.partitions.values();
+  }
+
+  private load(series: string, models: SeriesModelFactory): SeriesModel {
     const checkpoint = this.checkpoints.get(series);
-    if (checkpoint !== undefined && checkpoint.kind === this.models.kind) {
+    if (checkpoint !== undefined && checkpoint.kind === models.kind) {
       try {
-        const model = this.models.restore(Buffer.from(checkpoint.state, 'base64'));
+        const model = models.restore(Buffer.from(checkpoint.state, 'base64'));
         this.restored++;
         return model;
       } catch {
@@ -129,14 +148,15 @@ export class ModelStore {
       }
     }
     this.created++;
-    return this.models.create();
+    return models.create();
   }
 }
 
 const RESERVED_TAGS = new Set(['series', 'host', 'metric']);
 
+/** `series=…,host=…,metric=…`; every name of a decoded event is writable (libs/contracts dead-letters the others). */
 function seriesTags(series: string, event: Pick<MetricEvent, 'host' | 'metric'>): string {
-  return `series=${escapeTag(series)},host=${escapeTag(event.host)},metric=${escapeTag(event.metric)}`;
+  return `series=${escapeTagValue(series)},host=${escapeTagValue(event.host)},metric=${escapeTagValue(event.metric)}`;
 }
 
 /** The event's own tags for `points`, sorted; a tag named like one of ours (series, host, metric) is left out. */
@@ -146,12 +166,7 @@ function userTags(tags: Readonly<Record<string, string>>): string {
     if (RESERVED_TAGS.has(key)) continue;
     const value = tags[key]!;
     if (value.length === 0) continue;
-    out += `,${escapeTag(key)}=${escapeTag(value)}`;
+    out += `,${escapeTagKey(key)}=${escapeTagValue(value)}`;
   }
   return out;
-}
-
-/** Line-protocol escaping of a tag key or value: comma, equals sign and space. */
-export function escapeTag(value: string): string {
-  return value.replace(/[,= ]/g, (c) => `\\${c}`);
 }

@@ -5,7 +5,7 @@ import {
   encodeEvent,
   parseModelCheckpoint,
   seriesKey,
-  type BaselineUpdate,
+  type BaselinePoint,
   type ModelCheckpoint,
 } from '@tideline/contracts';
 import { BatchWriter, InfluxClient } from '@tideline/influx';
@@ -15,30 +15,36 @@ import {
   DeadLetterPublisher,
   IdempotentProducer,
   ensureTopics,
+  tidelineTopicSpec,
   type BatchContext,
   type ConsumedBatch,
   type ConsumedRecord,
   type OutgoingRecord,
-  PartitionContinuity,
 } from '@tideline/kafka';
 import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { BaselineProcessor, emptyBaselineOutput } from '../baseline-model/baseline.processor';
+import {
+  BaselineProcessor,
+  emptyBaselineOutput,
+  takePendingScore,
+  type BaselineOutput,
+} from '../baseline-model/baseline.processor';
 import { ModelStore } from '../baseline-model/model.store';
-import { createSeriesModelFactory } from '@tideline/stats';
+import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
 
 /** Bytes per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */
 const MAX_BYTES_PER_SEND = 512 * 1024;
 
 /**
- * Learns every series' baseline: consumes the metrics topic in batches (consumer group, a series stays on one
- * partition), dead-letters what cannot be decoded, feeds each event to its series' model, and before the batch's
- * offsets are committed: writes the raw points and bands to InfluxDB, publishes each series' latest band to the
- * baselines topic and checkpoints the models that learned to the compacted checkpoint topic. A restart or a partition
- * moving to another instance therefore resumes each model from its checkpoint; points redelivered after the
- * checkpoint are not learned twice (the model skips points not after its latest one).
+ * The model stage, the only place a series' model runs: consumes the metrics topic in batches (consumer group, a
+ * series stays on one partition), dead-letters what cannot be decoded, scores each event against its series' model
+ * before learning it, and before the batch's offsets are committed: publishes every judged point to the baselines
+ * topic (the anomaly service decides on those), writes the raw points, bands and scores to InfluxDB, and checkpoints
+ * the models that learned to the compacted checkpoint topic. A restart or a partition moving to another instance
+ * resumes each model from its checkpoint; points redelivered after the checkpoint are not learned twice (the model
+ * skips points not after its latest one), so the baselines topic carries each point's verdict once per learning.
  */
 @Injectable()
 export class BaselinePipelineService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -51,8 +57,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly checkpoints: CompactedTable<ModelCheckpoint>;
   private readonly writer: BatchWriter;
   private readonly store: ModelStore;
-  private readonly processor = new BaselineProcessor();
-  private readonly continuity = new PartitionContinuity();
+  private readonly processor: BaselineProcessor;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -71,7 +76,12 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
     });
-    this.store = new ModelStore(createSeriesModelFactory(), this.checkpoints, section.checkpointIntervalMs);
+    const policies = new SeriesPolicies(config.alerting);
+    this.store = new ModelStore((event) => policies.modelsFor(event), this.checkpoints, section.checkpointIntervalMs);
+    this.processor = new BaselineProcessor({
+      writeScores: section.writeScores,
+      scoreResolutionMs: section.scoreResolutionMs,
+    });
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
     this.lifecycle = new BackgroundStart(health, {
       name: 'baseline-pipeline',
@@ -89,11 +99,11 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
 
   private async start(): Promise<void> {
     const { topics } = this.config.baseline;
-    const { partitions, replicationFactor, retentionMs } = this.config.kafka;
+    const { kafka } = this.config;
     await ensureTopics(this.kafka, [
-      { topic: topics.metrics, partitions, replicationFactor, retentionMs, withDeadLetter: true },
-      { topic: topics.baselines, partitions, replicationFactor, retentionMs },
-      { topic: topics.modelCheckpoints, partitions, replicationFactor, compact: true },
+      tidelineTopicSpec('metrics', topics.metrics, kafka),
+      tidelineTopicSpec('baselines', topics.baselines, kafka),
+      tidelineTopicSpec('modelCheckpoints', topics.modelCheckpoints, kafka),
     ]);
     await this.writer.client.ensureDatabase();
     await this.producer.connect();
@@ -126,68 +136,81 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   }
 
   private async stopParts(): Promise<void> {
-    await this.consumer?.stop().catch(() => undefined);
+    const consumer = this.consumer;
     this.consumer = undefined;
+    await consumer?.stop().catch(() => undefined);
+    // the scores still waiting for their window to close
+    if (consumer !== undefined && this.lifecycle.started) {
+      const lines: string[] = [];
+      for (const entry of this.store.all()) takePendingScore(entry, lines);
+      if (lines.length > 0) this.writer.writeLines(lines);
+    }
     await this.checkpoints.stop().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
   }
 
-  private async handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {
-    const started = performance.now();
-    const partition = batch.partition;
-    if (!this.continuity.continues(partition, batch.firstOffset)) this.store.dropPartition(partition);
-    try {
+  private handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    return this.store.partitions.runBatch(batch, async () => {
+      const started = performance.now();
       const nowMs = Date.now();
       const out = emptyBaselineOutput();
-      let events = 0;
-      for (const record of batch.records) {
-        if (record.value === null) {
-          this.reject(context, record, 'schema_violation', 'the record has no value');
-          continue;
-        }
-        const decoded = decodeMetricRecord(record.value, { nowMs, recordTimestampMs: Number(record.timestamp) });
-        if (decoded.failure !== undefined)
-          this.reject(context, record, decoded.failure.reason, decoded.failure.message);
-        for (const event of decoded.events) {
-          this.processor.process(this.store.entry(partition, seriesKey(event), event, nowMs), event, out);
-          events++;
-        }
-      }
+      const events = this.judge(batch, context, nowMs, out);
       const checkpoints = this.store.takeCheckpoints(out.learned, nowMs);
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
-      const updates = [...out.updates.values()];
-      // InfluxDB first in the buffer, then Kafka: both must be acknowledged before the offsets are committed.
-      await Promise.all([this.writer.flush(), this.publish(updates, checkpoints)]);
+      // Both must be acknowledged before the offsets are committed; the judged points go out at once, in parallel
+      // with the InfluxDB write, so the anomaly service does not wait for InfluxDB.
+      await Promise.all([this.writer.flush(), this.publish(out.points, checkpoints)]);
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
-      this.continuity.advance(partition, batch.lastOffset);
       this.metrics.events.inc(events);
       this.metrics.checkpoints.inc(checkpoints.length);
-      this.metrics.baselineUpdates.inc(updates.length);
+      this.metrics.pointsPublished.inc(out.points.length);
       this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
-      const stats = this.store.stats();
-      this.metrics.series.set(stats.series);
-      this.metrics.modelsRestored.set(stats.restored);
-      const writer = this.writer.stats();
-      this.metrics.influxDropped.set(writer.dropped + writer.rejected);
-    } catch (error) {
-      this.store.dropPartition(partition);
-      this.continuity.forget(partition);
-      throw error;
+      this.updateGauges();
+    });
+  }
+
+  /** Decodes the batch's records (dead-lettering what cannot be) and feeds each event to its series' model. */
+  private judge(batch: ConsumedBatch, context: BatchContext, nowMs: number, out: BaselineOutput): number {
+    let events = 0;
+    for (const record of batch.records) {
+      if (record.value === null) {
+        this.reject(context, record, 'schema_violation', 'the record has no value');
+        continue;
+      }
+      const decoded = decodeMetricRecord(record.value, { nowMs, recordTimestampMs: Number(record.timestamp) });
+      if (decoded.failure !== undefined) this.reject(context, record, decoded.failure.reason, decoded.failure.message);
+      for (const event of decoded.events) {
+        this.processor.process(this.store.entry(batch.partition, seriesKey(event), event, nowMs), event, out);
+        events++;
+      }
     }
+    return events;
+  }
+
+  private updateGauges(): void {
+    const stats = this.store.stats();
+    this.metrics.series.set(stats.series);
+    this.metrics.modelsRestored.set(stats.restored);
+    const writer = this.writer.stats();
+    this.metrics.influxDropped.set(writer.dropped + writer.rejected);
   }
 
   /**
-   * Baseline updates and checkpoints, in produce calls of at most {@link MAX_BYTES_PER_SEND} (a record batch must stay
-   * under the broker's `message.max.bytes`; a checkpoint with its model is ~10 KB).
+   * Judged points, then checkpoints (so a checkpoint never gets ahead of the points it has learned), in produce calls
+   * of at most {@link MAX_BYTES_PER_SEND} (a record batch must stay under the broker's `message.max.bytes`; a
+   * checkpoint with its model is ~10 KB).
    */
-  private async publish(updates: readonly BaselineUpdate[], checkpoints: readonly ModelCheckpoint[]): Promise<void> {
+  private async publish(points: readonly BaselinePoint[], checkpoints: readonly ModelCheckpoint[]): Promise<void> {
     const { topics } = this.config.baseline;
     const records = [
-      ...updates.map((u) => ({
-        topic: topics.baselines,
-        record: { key: u.series, value: encodeEvent(u) } as OutgoingRecord,
-        size: 200,
-      })),
+      ...points.map((point) => {
+        const value = encodeEvent(point);
+        return {
+          topic: topics.baselines,
+          record: { key: point.series, value } as OutgoingRecord,
+          size: value.byteLength,
+        };
+      }),
       ...checkpoints.map((c) => {
         const value = JSON.stringify(c);
         return {

@@ -5,7 +5,7 @@ export class BaselineMetrics {
   readonly events: Counter;
   readonly deadLettered: Counter<'reason'>;
   readonly checkpoints: Counter;
-  readonly baselineUpdates: Counter;
+  readonly pointsPublished: Counter;
   readonly batchSeconds: Histogram;
   readonly series: Gauge;
   readonly modelsRestored: Gauge;
@@ -29,14 +29,14 @@ export class BaselineMetrics {
       help: 'Model checkpoints written.',
       registers,
     });
-    this.baselineUpdates = new Counter({
-      name: 'tideline_baseline_updates_total',
-      help: 'Baseline updates published.',
+    this.pointsPublished = new Counter({
+      name: 'tideline_baseline_points_published_total',
+      help: 'Judged points published to the baselines topic (one per point a model learned).',
       registers,
     });
     this.batchSeconds = new Histogram({
       name: 'tideline_baseline_batch_seconds',
-      help: 'Time to learn one batch, write it to InfluxDB and checkpoint it.',
+      help: 'Time to score and learn one batch, publish it, write it to InfluxDB and checkpoint it.',
       buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });

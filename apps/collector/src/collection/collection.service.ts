@@ -3,8 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import type { CollectorConfig } from '@tideline/config';
-import { TOPICS } from '@tideline/contracts';
-import { tidelineTopicSpecs, type TopicSpec } from '@tideline/kafka';
+import { tidelineTopicSpec, type TopicSpec } from '@tideline/kafka';
 import { BufferedPublisher } from '@tideline/sdk/publishing';
 import { SERVICE_CONFIG } from '@tideline/service';
 import { HostReader } from '../host-sampling/host-reader';
@@ -77,11 +76,9 @@ export class CollectionService implements OnApplicationBootstrap, OnModuleDestro
   }
 }
 
-/** The metrics topic as libs/kafka creates it (partitions, retention, dead-letter topic), under the configured name. */
+/** The metrics topic as every service creates it (partitions, retention, dead-letter topic), under the configured name. */
 function metricsTopicSpec(config: CollectorConfig): TopicSpec {
-  const metrics = tidelineTopicSpecs(config.kafka).find((spec) => spec.topic === TOPICS.metrics);
-  if (!metrics) throw new Error(`libs/kafka defines no spec for ${TOPICS.metrics}`);
-  return { ...metrics, topic: config.collector.topic };
+  return tidelineTopicSpec('metrics', config.collector.topic, config.kafka);
 }
 
 function describe(error: unknown): string {

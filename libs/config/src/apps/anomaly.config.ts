@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { DEFAULT_HTTP_PORTS } from '../defaults';
-import { withEffectiveAlertDefaults } from '../alert-rules';
 import {
   alertingSectionSchema,
   anomalySectionSchema,
@@ -19,6 +18,6 @@ export const anomalyConfigSchema = defineAppConfig({
   log: logSectionSchema,
   anomaly: anomalySectionSchema,
   alerting: alertingSectionSchema,
-}).overwrite(withEffectiveAlertDefaults);
+});
 
 export type AnomalyConfig = z.infer<typeof anomalyConfigSchema>;

@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import { DEFAULT_HTTP_PORTS } from '../defaults';
-import { withEffectiveAlertDefaults } from '../alert-rules';
 import {
   alertingSectionSchema,
   baselineSectionSchema,
@@ -19,6 +18,6 @@ export const baselineConfigSchema = defineAppConfig({
   log: logSectionSchema,
   baseline: baselineSectionSchema,
   alerting: alertingSectionSchema,
-}).overwrite(withEffectiveAlertDefaults);
+});
 
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;

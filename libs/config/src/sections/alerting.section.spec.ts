@@ -7,7 +7,6 @@ import { compileAlertRules } from '../alert-rules';
 import { ConfigError } from '../config-error';
 import { loadConfig } from '../load-config';
 import { ALERT_POLICY_DEFAULTS } from './alerting.section';
-import { alertLifecycleSectionSchema } from './anomaly.section';
 
 let dir: string;
 before(() => {
@@ -67,7 +66,12 @@ describe('the alerting section', () => {
   it('defaults to no rules and the built-in defaults when the config says nothing', () => {
     for (const app of ['baseline', 'anomaly'] as const) {
       const { alerting } = loadConfig(app, { argv: [], env: {} });
-      assert.deepEqual(alerting, { defaults: ALERT_POLICY_DEFAULTS, rules: [] });
+      assert.deepEqual(alerting.rules, []);
+      assert.deepEqual(compileAlertRules(alerting).resolve({ metric: 'cpu.total', host: 'h', tags: {} }), {
+        rule: 'default',
+        ...ALERT_POLICY_DEFAULTS,
+        mute: false,
+      });
     }
   });
 
@@ -127,42 +131,12 @@ describe('the alerting section', () => {
     assert.match(error.message, /^alerting\.rules\[0\]\.match \(rules\[0\] is "loose"; in .*\) is required/);
   });
 
-  it('takes the legacy anomaly.lifecycle.sensitivity: high as the default sensitivity', () => {
-    const path = yamlFile(
-      'legacy.yaml',
-      'anomaly:\n  lifecycle:\n    sensitivity: high\n    clearDurationMs: 30000\n    criticalScore: 0.9\n',
-    );
-    const config = loadConfig('anomaly', { argv: [], env: {}, configPath: path });
-    assert.deepEqual(config.alerting.defaults, {
-      sensitivity: 'high',
-      minDurationMs: 0,
-      clearDurationMs: 30_000,
-      severity: 'auto',
-    });
-    const policy = compileAlertRules(config.alerting).resolve({ metric: 'cpu.total', host: 'web-1', tags: {} });
-    assert.equal(policy.sensitivity, 'high');
-    assert.equal(config.anomaly.lifecycle.criticalScore, 0.9, 'criticalScore stays where it was');
-  });
-
-  it('lets alerting.defaults win over the legacy anomaly.lifecycle, key by key', () => {
-    const path = yamlFile(
-      'both.yaml',
-      'anomaly:\n  lifecycle: { sensitivity: high, minDurationMs: 1000 }\nalerting:\n  defaults: { sensitivity: low }\n',
-    );
-    const { alerting } = loadConfig('anomaly', { argv: [], env: {}, configPath: path });
-    assert.equal(alerting.defaults.sensitivity, 'low');
-    assert.equal(alerting.defaults.minDurationMs, 1000);
-  });
-
-  it('keeps the legacy lifecycle defaults equal to the built-in alert defaults (an unset lifecycle changes nothing)', () => {
-    const { sensitivity, minDurationMs, clearDurationMs } = alertLifecycleSectionSchema.parse({});
-    assert.deepEqual(
-      { sensitivity, minDurationMs, clearDurationMs },
-      {
-        sensitivity: ALERT_POLICY_DEFAULTS.sensitivity,
-        minDurationMs: ALERT_POLICY_DEFAULTS.minDurationMs,
-        clearDurationMs: ALERT_POLICY_DEFAULTS.clearDurationMs,
-      },
+  it('refuses a sensitivity in anomaly.lifecycle (it moved to alerting, which both services read)', () => {
+    const path = yamlFile('old.yaml', 'anomaly:\n  lifecycle:\n    sensitivity: high\n    criticalScore: 0.9\n');
+    const error = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: path }));
+    assert.match(
+      error.message,
+      /^anomaly\.lifecycle\.sensitivity \(in .*\) is not a known key; allowed: keys criticalScore/,
     );
   });
 

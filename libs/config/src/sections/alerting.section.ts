@@ -33,8 +33,7 @@ export const alertMatchSchema = z
 
 /**
  * What a series' alerts follow when no rule says otherwise. Every key is optional: what is left out comes from
- * `anomaly.lifecycle` in the anomaly service (compatibility), else from {@link ALERT_POLICY_DEFAULTS}; see
- * `effectiveAlertDefaults`.
+ * {@link ALERT_POLICY_DEFAULTS} (see `effectiveAlertDefaults`).
  */
 export const alertDefaultsSchema = z
   .object({

@@ -9,22 +9,17 @@ const topicName = z
 const score = z.number().min(0).max(1).describe('a number 0-1');
 
 /**
- * When a series' scores open and close an incident: the sensitivity of libs/stats' alert state machine (its fire and
- * clear levels, with hysteresis) and how long, in event time, breaching or calm must last.
+ * The anomaly service's own part of the alert lifecycle. Sensitivity, limits and durations are per series, in the
+ * `alerting` section that the baseline service reads too (it draws each series' band at its sensitivity).
  */
 export const alertLifecycleSectionSchema = z
   .object({
-    /** `low`, `medium`, `high`, or the score (0-1] at which an alert fires (it clears below half of it). */
-    sensitivity: z
-      .union([z.enum(['low', 'medium', 'high']), z.number().gt(0).max(1)])
-      .default('medium')
-      .describe('low, medium, high, or a number in (0, 1]'),
-    /** Breaching must last this long (first to last breaching point) before the alert fires; 0 fires at once. */
-    minDurationMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
-    /** Calm must last this long before the alert resolves; 0 resolves on the first calm point. */
-    clearDurationMs: z.number().int().min(0).default(0).describe('an integer number of milliseconds >= 0'),
-    /** An incident whose peak score reaches this is critical, otherwise warning. */
-    criticalScore: score.default(0.8),
+    /**
+     * With `severity: auto`, an incident whose peak score reaches this is critical (so is one whose value crossed a
+     * static limit), otherwise warning. 0.6: at least 1.5 times beyond the series' usual extremes, what even `low`
+     * sensitivity alerts on.
+     */
+    criticalScore: score.default(0.6),
   })
   .strict();
 
@@ -56,13 +51,13 @@ export const webhookSchema = z
   })
   .strict();
 
-/** The anomaly service: topics, lifecycle policy, and the webhook forwarder. */
+/** The anomaly service (the decision stage): topics, lifecycle policy, and the webhook forwarder. */
 export const anomalySectionSchema = z
   .object({
     topics: z
       .object({
-        metrics: topicName.default(TOPICS.metrics),
-        modelCheckpoints: topicName.default(TOPICS.modelCheckpoints),
+        /** What it consumes: every point as the baseline service judged it. */
+        baselines: topicName.default(TOPICS.baselines),
         alertState: topicName.default(TOPICS.alertState),
         alerts: topicName.default(TOPICS.alerts),
       })
@@ -71,29 +66,6 @@ export const anomalySectionSchema = z
     consumerGroup: z.string().min(1).default('tideline-anomaly').describe('a non-empty consumer group id'),
     partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(3).describe('an integer 1-64'),
     lifecycle: alertLifecycleSectionSchema.prefault({}),
-    /**
-     * Least time between two persisted snapshots of a series' model (with its lifecycle, in the alert-state topic);
-     * a lifecycle change is always persisted at once. After a crash, points learned since the last snapshot are not
-     * relearned.
-     */
-    modelCheckpointIntervalMs: z
-      .number()
-      .int()
-      .min(0)
-      .default(60_000)
-      .describe('an integer number of milliseconds >= 0'),
-    /** Write anomaly scores to InfluxDB (`anomaly_scores`). */
-    writeScores: z.boolean().default(true).describe('true or false'),
-    /**
-     * Resolution of the written scores, in event time: per series, the point with the highest score of each window
-     * this long (a series sampled less often keeps every point). 0 writes every point's score.
-     */
-    scoreResolutionMs: z.number().int().min(0).default(10_000).describe('an integer number of milliseconds >= 0'),
-    /**
-     * Dead-letter bad metric records too. Off by default: the baseline service, which reads the same topic, owns its
-     * dead-letter topic, so each bad record is dead-lettered once; the anomaly service counts what it skips.
-     */
-    deadLetter: z.boolean().default(false).describe('true or false'),
     webhooks: z.array(webhookSchema).default([]),
     webhookConsumerGroup: z.string().min(1).default('tideline-webhooks').describe('a non-empty consumer group id'),
   })

@@ -6,7 +6,7 @@ const topicName = z
   .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name')
   .describe('a Kafka topic name (letters, digits, . _ -)');
 
-/** The baseline service: which topics it reads and writes, and how it checkpoints its models. */
+/** The baseline service (the model stage): which topics it reads and writes, how it checkpoints its models. */
 export const baselineSectionSchema = z
   .object({
     topics: z
@@ -28,6 +28,13 @@ export const baselineSectionSchema = z
     checkpointIntervalMs: z.number().int().min(0).default(30_000).describe('an integer number of milliseconds >= 0'),
     /** Whether the metrics topic's bad records go to its dead-letter topic (the baseline service owns it). */
     deadLetter: z.boolean().default(true).describe('true or false'),
+    /** Write anomaly scores to InfluxDB (`anomaly_scores`). */
+    writeScores: z.boolean().default(true).describe('true or false'),
+    /**
+     * Resolution of the written scores, in event time: per series, the point with the highest score of each window
+     * this long (a series sampled less often keeps every point). 0 writes every point's score.
+     */
+    scoreResolutionMs: z.number().int().min(0).default(10_000).describe('an integer number of milliseconds >= 0'),
   })
   .strict();
 

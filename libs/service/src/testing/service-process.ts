@@ -4,14 +4,31 @@ import { createServer } from 'node:net';
 
 /** A port nothing listens on right now (the OS picked it, then we let it go). */
 export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
+  const [port] = await freePorts(1);
+  return port!;
+}
+
+/**
+ * `count` different ports that were free a moment ago (loopback). All are held open until every one is chosen: ports
+ * asked for one after the other can come back equal, since each is released before the next is asked for.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(async (server) => {
+        server.listen(0, '127.0.0.1');
+        await once(server, 'listening');
+        const address = server.address();
+        if (address === null || typeof address === 'string') throw new Error('no TCP address');
+        return address.port;
+      }),
+    );
+  } finally {
+    await Promise.all(
+      servers.map((server) => (server.listening ? new Promise((resolve) => server.close(resolve)) : undefined)),
+    );
+  }
 }
 
 export interface ServiceExit {

@@ -15,6 +15,7 @@ export function formatAlertLine(alert: AlertEvent): string {
   );
 }
 
-function num(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(5).replace(/\.?0+$/, '');
+/** Five significant digits at the value's real magnitude: 11081234567.8 → 11081000000, 0.000123456 → 0.00012346. */
+export function num(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)));
 }

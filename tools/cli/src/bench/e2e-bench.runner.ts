@@ -61,12 +61,12 @@ export interface E2eBenchResult {
     readonly publishedP50: number;
     readonly publishedP99: number;
   };
-  readonly anomalyProcess: {
-    readonly cpuPercent: number | null;
-    readonly rssMaxMb: number | null;
-    /** Batches handled during the load and their mean handling time (decode, score, publish). */
-    readonly batches: number;
-    readonly avgBatchMs: number;
+  /** Each service process during the load (CPU, RSS, batches), and the CPU both spent per 1,000 events. */
+  readonly services: {
+    readonly baseline: ServiceUsage;
+    readonly anomaly: ServiceUsage;
+    /** CPU seconds of baseline + anomaly per 1,000 events of the load (null when /proc is not readable). */
+    readonly cpuSecondsPer1000Events: number | null;
   };
   readonly generatorCpuPercent: number;
   readonly kafkaProducerPerf: ProducerPerfResult | { readonly error: string } | null;
@@ -75,7 +75,17 @@ export interface E2eBenchResult {
   readonly floor: { readonly eventsPerSecond: number; readonly p99Ms: number; readonly passed: boolean };
 }
 
+export interface ServiceUsage {
+  readonly cpuPercent: number | null;
+  readonly rssMaxMb: number | null;
+  /** Batches handled during the load and their mean handling time. */
+  readonly batches: number;
+  readonly avgBatchMs: number;
+}
+
 export const E2E_FLOOR = Object.freeze({ eventsPerSecond: 50_000, p99Ms: 2000 });
+
+type PipelineApp = 'baseline' | 'anomaly';
 
 /**
  * Events per send of the load generator, and sends in flight. kafkajs groups a send's messages per partition by
@@ -89,18 +99,20 @@ const MAX_SENDS_IN_FLIGHT = 16;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * `tideline bench e2e`: real Kafka → the anomaly service (its compiled app, as a process, default config) → alerts.
- * Sends a warm-up, then a paced load of metric events over many series with a spike on one series every
- * `spikeEveryMs`; measures what the service sustained (events scored per second, including the drain after the
- * load) and the ingest→alert latency of the spikes (event time, set when the event is handed to the producer, to the
- * alert's arrival at a consumer). Then runs Kafka's own ProducerPerformance against the same broker for the ratio.
- * Everything runs on its own topics and database, removed afterwards.
+ * `tideline bench e2e`: real Kafka → the baseline service (the model) → baselines topic → the anomaly service (the
+ * decisions) → alerts, both compiled apps as processes with their default config. Sends a warm-up, then a paced load
+ * of metric events over many series with a spike on one series every `spikeEveryMs`; measures what the whole path
+ * sustained (events decided on per second by the anomaly service, including the drain after the load), the CPU both
+ * services spent per event, and the ingest→alert latency of the spikes (event time, set when the event is handed to
+ * the producer, to the alert's arrival at a consumer). Then runs Kafka's own ProducerPerformance against the same
+ * broker for the ratio. Everything runs on its own topics and database, removed afterwards.
  */
 export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchResult> {
   const { log } = options;
   const id = randomBytes(4).toString('hex');
   const topics = {
     metrics: `bench.${id}.metrics`,
+    baselines: `bench.${id}.baselines`,
     alerts: `bench.${id}.alerts`,
     alertState: `bench.${id}.alert-state`,
     modelCheckpoints: `bench.${id}.model-checkpoints`,
@@ -111,31 +123,31 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
   const p = options.partitions;
   await ensureTopics(kafka, [
     { topic: topics.metrics, partitions: p, withDeadLetter: true },
+    { topic: topics.baselines, partitions: p, withDeadLetter: true },
     { topic: topics.alerts, partitions: p },
     { topic: topics.alertState, partitions: p, compact: true },
     { topic: topics.modelCheckpoints, partitions: p, compact: true },
   ]);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  log(`starting the anomaly service (topics bench.${id}.*, ${p} partitions) on ${url}`);
-  const anomaly = spawn(process.execPath, [join(options.repoRoot, 'apps', 'anomaly', 'dist', 'main.js')], {
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: options.brokers.join(','),
-      INFLUX_URL: options.influxUrl,
-      INFLUX_DATABASE: database,
-      HTTP_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      TIDELINE__ANOMALY__TOPICS__METRICS: topics.metrics,
-      TIDELINE__ANOMALY__TOPICS__ALERTS: topics.alerts,
-      TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
-      TIDELINE__ANOMALY__TOPICS__MODEL_CHECKPOINTS: topics.modelCheckpoints,
-      TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  anomaly.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+  const env = {
+    KAFKA_BROKERS: options.brokers.join(','),
+    INFLUX_URL: options.influxUrl,
+    INFLUX_DATABASE: database,
+    LOG_LEVEL: 'warn',
+    TIDELINE__BASELINE__TOPICS__METRICS: topics.metrics,
+    TIDELINE__BASELINE__TOPICS__BASELINES: topics.baselines,
+    TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: topics.modelCheckpoints,
+    TIDELINE__BASELINE__CONSUMER_GROUP: `bench-${id}-baseline`,
+    TIDELINE__ANOMALY__TOPICS__BASELINES: topics.baselines,
+    TIDELINE__ANOMALY__TOPICS__ALERTS: topics.alerts,
+    TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
+    TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
+  };
+  log(`starting the baseline and anomaly services (topics bench.${id}.*, ${p} partitions)`);
+  const services = {
+    baseline: await spawnService('baseline', options.repoRoot, env),
+    anomaly: await spawnService('anomaly', options.repoRoot, env),
+  };
+  const { url } = services.anomaly;
   // The load generator must cost far less than what it measures: a plain producer, leader acks, no idempotence, and
   // each series' partition computed once with Kafka's default (murmur2) partitioner instead of per message.
   const keyPartitioner = Partitioners.DefaultPartitioner();
@@ -165,7 +177,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
-    await waitReady(url, anomaly, () => stderr);
+    for (const service of Object.values(services)) await waitReady(service);
     await producer.connect();
     await subscriberReady(subscriber, received);
 
@@ -177,10 +189,9 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
 
     log(`load: ${options.rate} events/s for ${options.durationSeconds} s, a spike every ${options.spikeEveryMs} ms`);
     const scoredBefore = await scoredTotal(url);
-    const batchesBefore = await batchStats(url);
-    const usageBefore = processUsage(anomaly.pid!);
+    const before = await Promise.all(APPS.map((app) => serviceSample(services[app])));
     const cpuBefore = process.cpuUsage();
-    let rssMax = usageBefore?.rssBytes ?? 0;
+    const rssMax = [before[0]!.usage?.rssBytes ?? 0, before[1]!.usage?.rssBytes ?? 0];
     const started = Date.now();
     const durationMs = options.durationSeconds * 1000;
     let sent = 0;
@@ -193,7 +204,9 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
       if (elapsed >= durationMs) break;
       if (now - lastSample >= 1000) {
         lastSample = now;
-        rssMax = Math.max(rssMax, processUsage(anomaly.pid!)?.rssBytes ?? 0);
+        APPS.forEach((app, i) => {
+          rssMax[i] = Math.max(rssMax[i]!, processUsage(services[app].child.pid!)?.rssBytes ?? 0);
+        });
       }
       const dueSpikes = Math.floor(elapsed / options.spikeEveryMs) + 1 - spikesRequested;
       for (let i = 0; i < dueSpikes; i++) generator.requestSpike(spikesRequested++);
@@ -213,8 +226,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     const loadEnded = Date.now();
     const loadSeconds = (loadEnded - started) / 1000;
     const scoredAtEnd = await scoredTotal(url);
-    const batchesAtEnd = await batchStats(url);
-    const usageAtEnd = processUsage(anomaly.pid!);
+    const atEnd = await Promise.all(APPS.map((app) => serviceSample(services[app])));
     const cpu = process.cpuUsage(cpuBefore);
     log(`sent ${sent} events in ${loadSeconds.toFixed(1)} s; waiting for the service to score them all`);
     const target = scoredBefore + sent;
@@ -231,8 +243,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     const latencies = firing.map((r) => r.at - r.updatedAt);
     const toTopic = firing.map((r) => r.producedAt - r.updatedAt);
     const sustained = sent / ((loadEnded - started + drainMs) / 1000);
-    const anomalyCpu =
-      usageBefore && usageAtEnd ? (100 * (usageAtEnd.cpuSeconds - usageBefore.cpuSeconds)) / loadSeconds : null;
+    const usage = APPS.map((_, i) => serviceUsage(before[i]!, atEnd[i]!, loadSeconds, rssMax[i]!));
+    const [baselineCpu, anomalyCpu] = APPS.map((_, i) => cpuSecondsBetween(before[i]!, atEnd[i]!));
     const result = {
       config: {
         rate: options.rate,
@@ -262,18 +274,15 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
         publishedP50: percentile(toTopic, 0.5),
         publishedP99: percentile(toTopic, 0.99),
       },
-      anomalyProcess: {
-        cpuPercent: anomalyCpu === null ? null : Math.round(anomalyCpu),
-        rssMaxMb: rssMax > 0 ? Math.round(rssMax / 1048576) : null,
-        batches: batchesAtEnd.count - batchesBefore.count,
-        avgBatchMs: round(
-          (1000 * (batchesAtEnd.sum - batchesBefore.sum)) / Math.max(1, batchesAtEnd.count - batchesBefore.count),
-          1,
-        ),
+      services: {
+        baseline: usage[0]!,
+        anomaly: usage[1]!,
+        cpuSecondsPer1000Events:
+          baselineCpu == null || anomalyCpu == null ? null : round((1000 * (baselineCpu + anomalyCpu)) / sent, 4),
       },
       generatorCpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1e6 / loadSeconds),
     };
-    await stopProcess(anomaly);
+    await Promise.all(Object.values(services).map((service) => stopProcess(service.child)));
 
     let perf: ProducerPerfResult | { error: string } | null = null;
     if (options.kafkaPerfRecords > 0) {
@@ -307,7 +316,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
       result.alerts.firing > 0;
     return { ...result, kafkaProducerPerf: perf, ratioToKafkaProducer: ratio, floor: { ...E2E_FLOOR, passed } };
   } finally {
-    if (anomaly.exitCode === null && anomaly.signalCode === null) anomaly.kill('SIGKILL');
+    for (const { child } of Object.values(services))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     subscriber.kill('SIGTERM');
     await producer.disconnect().catch(() => undefined);
     await cleanUp(kafka, Object.values(topics), options.influxUrl, database, log);
@@ -399,33 +409,79 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function waitReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+const APPS: readonly PipelineApp[] = ['baseline', 'anomaly'];
+
+interface SpawnedService {
+  readonly app: PipelineApp;
+  readonly child: ChildProcess;
+  readonly url: string;
+  stderr(): string;
+}
+
+/** Starts `apps/<app>/dist/main.js` on a free port with the bench's topics and database. */
+async function spawnService(app: PipelineApp, repoRoot: string, env: Record<string, string>): Promise<SpawnedService> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(repoRoot, 'apps', app, 'dist', 'main.js')], {
+    env: { ...process.env, ...env, HTTP_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr = (stderr + c).slice(-4000)));
+  return { app, child, url: `http://127.0.0.1:${port}`, stderr: () => stderr };
+}
+
+async function waitReady(service: SpawnedService): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the anomaly service exited (${child.exitCode}): ${stderr()}`);
+    if (service.child.exitCode !== null)
+      throw new Error(`the ${service.app} service exited (${service.child.exitCode}): ${service.stderr()}`);
     try {
-      if ((await fetch(`${url}/health`)).status === 200) return;
+      if ((await fetch(`${service.url}/health`)).status === 200) return;
     } catch {
       // not listening yet
     }
     await sleep(250);
   }
-  throw new Error(`the anomaly service was not ready within 90 s: ${stderr()}`);
+  throw new Error(`the ${service.app} service was not ready within 90 s: ${service.stderr()}`);
+}
+
+interface ServiceSample {
+  readonly usage: ReturnType<typeof processUsage>;
+  readonly batches: { count: number; sum: number };
+}
+
+async function serviceSample(service: SpawnedService): Promise<ServiceSample> {
+  return { usage: processUsage(service.child.pid!), batches: await batchStats(service.url, service.app) };
+}
+
+function cpuSecondsBetween(before: ServiceSample, after: ServiceSample): number | null {
+  return before.usage && after.usage ? after.usage.cpuSeconds - before.usage.cpuSeconds : null;
+}
+
+function serviceUsage(before: ServiceSample, after: ServiceSample, seconds: number, rssMax: number): ServiceUsage {
+  const cpuSeconds = cpuSecondsBetween(before, after);
+  const batches = after.batches.count - before.batches.count;
+  return {
+    cpuPercent: cpuSeconds === null ? null : Math.round((100 * cpuSeconds) / seconds),
+    rssMaxMb: rssMax > 0 ? Math.round(rssMax / 1048576) : null,
+    batches,
+    avgBatchMs: round((1000 * (after.batches.sum - before.batches.sum)) / Math.max(1, batches), 1),
+  };
 }
 
 async function scoredTotal(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tideline_anomaly_events_scored_total'));
+  const line = text.split('\n').find((l) => l.startsWith('tideline_anomaly_points_decided_total'));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-async function batchStats(url: string): Promise<{ count: number; sum: number }> {
+async function batchStats(url: string, app: PipelineApp): Promise<{ count: number; sum: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => {
     const line = text.split('\n').find((l) => l.startsWith(name));
     return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
   };
-  return { count: value('tideline_anomaly_batch_seconds_count'), sum: value('tideline_anomaly_batch_seconds_sum') };
+  return { count: value(`tideline_${app}_batch_seconds_count`), sum: value(`tideline_${app}_batch_seconds_sum`) };
 }
 
 async function waitScored(url: string, target: number, timeoutMs: number): Promise<void> {
@@ -434,7 +490,7 @@ async function waitScored(url: string, target: number, timeoutMs: number): Promi
     const scored = await scoredTotal(url);
     if (scored >= target) return;
     if (Date.now() > deadline)
-      throw new Error(`the anomaly service scored ${scored} of ${target} events within ${timeoutMs} ms`);
+      throw new Error(`the anomaly service decided on ${scored} of ${target} events within ${timeoutMs} ms`);
     await sleep(20);
   }
 }

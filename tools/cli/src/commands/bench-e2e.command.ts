@@ -91,7 +91,11 @@ export function formatE2e(r: E2eBenchResult): string {
     `  alerts      ${r.alerts.firing} firing of ${r.alerts.spikes} spikes, ${r.alerts.resolved} resolved`,
     `  latency     ingest->alert received p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples} alerts)`,
     `              ingest->alert published p50 ${r.latencyMs.publishedP50} ms, p99 ${r.latencyMs.publishedP99} ms`,
-    `  service     CPU ${r.anomalyProcess.cpuPercent ?? '?'} % of one core, RSS max ${r.anomalyProcess.rssMaxMb ?? '?'} MB, ${r.anomalyProcess.batches} batches of ${r.anomalyProcess.avgBatchMs} ms on average; load generator CPU ${r.generatorCpuPercent} %`,
+    ...(['baseline', 'anomaly'] as const).map((app) => {
+      const u = r.services[app];
+      return `  ${app.padEnd(10)}  CPU ${u.cpuPercent ?? '?'} % of one core, RSS max ${u.rssMaxMb ?? '?'} MB, ${u.batches} batches of ${u.avgBatchMs} ms on average`;
+    }),
+    `  both        ${r.services.cpuSecondsPer1000Events ?? '?'} CPU seconds per 1,000 events; load generator CPU ${r.generatorCpuPercent} %`,
     perf === null
       ? '  kafka       ProducerPerformance skipped'
       : 'error' in perf

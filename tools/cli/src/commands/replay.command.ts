@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@tideline/config';
 import { TOPICS } from '@tideline/contracts';
-import { IdempotentProducer, createKafka, ensureTopics } from '@tideline/kafka';
+import { IdempotentProducer, createKafka, ensureTopics, tidelineTopicSpec } from '@tideline/kafka';
 import { loadReplaySeries, timeShift } from '../replay/replay-plan';
 import { progressPrinter } from '../replay/replay-progress';
 import { replay } from '../replay/replay.publisher';
@@ -53,7 +53,10 @@ export const registerReplayCommand: RegisterCommand = (program: Command) => {
     .option('--host <host>', 'host of the replayed series', 'replay')
     .option('--tag <key=value>', 'add a tag to every event (repeatable)', tagOption, {})
     .option('--topic <topic>', 'topic to publish to', TOPICS.metrics)
-    .option('--keep-timestamps', 'publish the original timestamps (default: shift history so its last point is now)')
+    .option(
+      '--keep-timestamps',
+      'publish the original timestamps (default: shift history by whole weeks so its last point falls in the past week)',
+    )
     .action(async (path: string, options: ReplayCommandOptions) => {
       const config = loadConfig('cli');
       const series = loadReplaySeries(path, options.series);
@@ -62,10 +65,7 @@ export const registerReplayCommand: RegisterCommand = (program: Command) => {
       }
       const shiftMs = timeShift(series, Date.now(), options.keepTimestamps === true);
       const kafka = createKafka(config.kafka, { clientId: 'tideline-replay' });
-      const { partitions, replicationFactor, retentionMs } = config.kafka;
-      await ensureTopics(kafka, [
-        { topic: options.topic, partitions, replicationFactor, retentionMs, withDeadLetter: true },
-      ]);
+      await ensureTopics(kafka, [tidelineTopicSpec('metrics', options.topic, config.kafka)]);
       const producer = new IdempotentProducer(kafka, { maxInFlightRequests: 1 });
       await producer.connect();
       const abort = new AbortController();

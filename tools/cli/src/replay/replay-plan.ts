@@ -41,10 +41,14 @@ export function metricName(stem: string): string {
   return stem.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
 /**
- * The shift (ms) that moves history so that its latest point lands at `nowMs`, keeping the spacing: replayed data then
- * passes the consumers' timestamp window (events older than the limit in contracts' LIMITS are rejected) and the
- * alerts' times read as "just now". 0 when `keep` is set.
+ * The shift (ms) that moves history by whole weeks so that its latest point lands within the week before `nowMs`:
+ * replayed data then passes the consumers' timestamp window (events older than the limit in contracts' LIMITS are
+ * rejected) and the alerts' times read as recent, while every point keeps its weekday and time of day, so the
+ * series' daily and weekly patterns stay where they were in the calendar and the model judges a replay exactly as
+ * `tideline eval` judges the original file. 0 when `keep` is set.
  */
 export function timeShift(series: readonly ReplaySeries[], nowMs: number, keep: boolean): number {
   if (keep) return 0;
@@ -53,5 +57,5 @@ export function timeShift(series: readonly ReplaySeries[], nowMs: number, keep: 
     const last = s.points[s.points.length - 1];
     if (last !== undefined && last.ts > latest) latest = last.ts;
   }
-  return Number.isFinite(latest) ? nowMs - latest : 0;
+  return Number.isFinite(latest) ? Math.floor((nowMs - latest) / WEEK_MS) * WEEK_MS : 0;
 }

@@ -54,9 +54,14 @@ describe('replay', () => {
     assert.deepEqual(sendTimes, [0, 1000, 2000, 3000]);
   });
 
-  it('shifts history so that its latest point is now, unless timestamps are kept', () => {
-    const all = [series('a', 0, 3), series('b', 0, 5)];
-    assert.equal(timeShift(all, 10 * MINUTE, false), 6 * MINUTE);
-    assert.equal(timeShift(all, 10 * MINUTE, true), 0);
+  it('shifts history by whole weeks so that its latest point falls in the last week, unless timestamps are kept', () => {
+    const WEEK = 7 * 24 * 60 * MINUTE;
+    const all = [series('a', 0, 3), series('b', 0, 5)]; // latest point at 4 minutes
+    assert.equal(timeShift(all, 10 * MINUTE, false), 0, 'already within the last week');
+    const now = 3 * WEEK + 10 * MINUTE;
+    const shift = timeShift(all, now, false);
+    assert.equal(shift, 3 * WEEK, 'weekday and time of day kept');
+    assert.ok(4 * MINUTE + shift <= now && 4 * MINUTE + shift > now - WEEK);
+    assert.equal(timeShift(all, now, true), 0);
   });
 });

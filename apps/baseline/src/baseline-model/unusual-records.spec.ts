@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeMetricRecord, encodeEvent, seriesKey } from '@tideline/contracts';
 import { createSeriesModelFactory, emptyAssessment } from '@tideline/stats';
-import { ScoringProcessor, emptyScoringOutput } from './scoring.processor';
-import { SeriesStore } from './series.store';
+import { BaselineProcessor, emptyBaselineOutput } from './baseline.processor';
+import { ModelStore } from './model.store';
 
 /**
- * The records on whose batch the anomaly consumer once stopped (`Cannot create property '1,1795757603426,…' on number
- * '12.7'`): ordinary collector events of `cpu.load_5m`, the failing one at offset 64 of partition 0. The cause was in
- * the model code of that build, not in the record; these keep the exact bytes going through decode, model and
- * lifecycle, as a new series, as the continuation of its history and from a restored snapshot.
+ * The records on whose batch the anomaly consumer once stopped, when it still ran its own model (`Cannot create
+ * property '1,1795757603426,…' on number '12.7'`): ordinary collector events of `cpu.load_5m`, the failing one at
+ * offset 64 of partition 0. The cause was in the model code of that build, not in the record; these keep the exact
+ * bytes going through decode and the model stage (now the baseline service's), as a new series, as the continuation of
+ * its history and from a restored snapshot.
  */
 const HISTORY: readonly [number, number][] = [
   [11.35, 1795757249548],
@@ -43,29 +44,34 @@ function collectorRecord(value: number, ts: number): Buffer {
 
 function pipeline() {
   const models = createSeriesModelFactory('medium');
-  const store = new SeriesStore(models, { own: empty, baseline: empty }, 60_000, () => 0);
-  const processor = new ScoringProcessor({
-    policy: { alert: { sensitivity: 'medium' }, criticalScore: 0.8 },
-    writeScores: true,
-    scoreResolutionMs: 0,
-  });
+  const store = new ModelStore(
+    () => models,
+    empty,
+    60_000,
+    () => 0,
+  );
+  const processor = new BaselineProcessor({ writeScores: true, scoreResolutionMs: 0 });
   const feed = (bytes: Buffer) => {
     const decoded = decodeMetricRecord(bytes, { nowMs: NOW, recordTimestampMs: NOW });
     assert.equal(decoded.failure, undefined);
-    const out = emptyScoringOutput();
+    const out = emptyBaselineOutput();
     for (const event of decoded.events) processor.process(store.entry(0, seriesKey(event), event, NOW), event, out);
-    for (const alert of out.alerts) encodeEvent(alert);
+    for (const point of out.points) encodeEvent(point);
     return out;
   };
   return { models, store, feed };
 }
 
-describe('unusual records the anomaly consumer once stopped on', () => {
+describe('unusual records the model stage once stopped on', () => {
   it('scores the exact record as the first point of a new series', () => {
     const { feed } = pipeline();
     const out = feed(Buffer.from(FAILING));
-    assert.equal(out.scoreLines.length, 1);
-    assert.match(out.scoreLines[0]!, /value=12\.7 1795757603426$/);
+    assert.equal(out.points.length, 1);
+    assert.equal(out.points[0]!.value, 12.7);
+    assert.match(
+      out.lines.find((l) => l.startsWith('anomaly_scores'))!,
+      /value=12\.7 1795757603426$/,
+    );
   });
 
   it('scores it after the series history, again after a snapshot round trip, and ignores its redelivery', () => {
@@ -78,15 +84,18 @@ describe('unusual records the anomaly consumer once stopped on', () => {
     restored.assess(1795757603426, 12.7, assessment);
     assert.equal(assessment.learned, true);
     assert.ok(Number.isFinite(assessment.score));
-    assert.equal(feed(Buffer.from(FAILING)).scoreLines.length, 1);
-    assert.equal(feed(Buffer.from(FAILING)).scoreLines.length, 0, 'a redelivered point is not scored again');
+    assert.equal(feed(Buffer.from(FAILING)).points.length, 1);
+    assert.equal(feed(Buffer.from(FAILING)).points.length, 0, 'a redelivered point is not judged again');
   });
 
   it('survives a value at the edge of float64 and tags named like Object.prototype members', () => {
     const { feed } = pipeline();
     for (const [value, ts] of HISTORY) feed(collectorRecord(value, ts));
-    feed(collectorRecord(1e308, 1795757603426));
-    feed(collectorRecord(-1e308, 1795757603427));
+    for (const out of [feed(collectorRecord(1e308, 1795757603426)), feed(collectorRecord(-1e308, 1795757603427))]) {
+      // published (feed encodes every point, which refuses non-finite numbers) and writable to InfluxDB
+      assert.equal(out.points.length, 1);
+      for (const line of out.lines) assert.doesNotMatch(line, /Infinity|NaN/, line);
+    }
     feed(
       Buffer.from(
         '{"schema":"tideline.metric/1","metric":"m","host":"vm","value":12.7,"ts":1795757603426,"tags":{"__proto__":"x","constructor":"y"}}',

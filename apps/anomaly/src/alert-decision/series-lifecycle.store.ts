@@ -1,0 +1,75 @@
+import { MEASUREMENTS, escapeTagValue, type BaselinePoint } from '@tideline/contracts';
+import { PartitionedStore } from '@tideline/kafka';
+import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
+import {
+  cloneLifecycle,
+  initialLifecycleState,
+  type AlertLifecycleState,
+} from '../alert-lifecycle/alert-lifecycle.state';
+
+/** What the decision stage keeps about one series: its alert lifecycle and the policy that drives it. */
+export interface LifecycleEntry {
+  readonly series: string;
+  readonly lifecycle: AlertLifecycleState;
+  readonly policy: AlertLifecyclePolicy;
+  /** `alerts,series=…,host=…,metric=…` escaped once per series; a line adds state, severity and detector. */
+  readonly alertLinePrefix: string;
+  /** The lifecycle changed status since it was last persisted (must be persisted before the commit). */
+  changed: boolean;
+}
+
+/**
+ * The anomaly service's store of alert lifecycles, per partition (libs/kafka's {@link PartitionedStore}: `partitions`
+ * is what the pipeline begins, completes and abandons batches on). A series seen for the first time (or again after
+ * its partition was dropped) starts from its persisted lifecycle in the compacted alert-state topic, else `ok`.
+ */
+export class SeriesLifecycleStore {
+  readonly partitions = new PartitionedStore<LifecycleEntry>();
+
+  constructor(
+    private readonly persisted: { get(series: string): AlertLifecycleState | undefined },
+    private readonly policyFor: (point: BaselinePoint) => AlertLifecyclePolicy,
+  ) {}
+
+  entry(partition: number, point: BaselinePoint): LifecycleEntry {
+    return this.partitions.entry(partition, point.series, () => {
+      const own = this.persisted.get(point.series);
+      return {
+        series: point.series,
+        lifecycle: own === undefined ? initialLifecycleState(point.series) : cloneLifecycle(own),
+        policy: this.policyFor(point),
+        alertLinePrefix: `${MEASUREMENTS.alerts},${seriesLineTags(point)}`,
+        changed: false,
+      };
+    });
+  }
+
+  /** The lifecycles of these entries that changed since they were persisted; marks them persisted. */
+  takeChanged(entries: Iterable<LifecycleEntry>): AlertLifecycleState[] {
+    const out: AlertLifecycleState[] = [];
+    for (const entry of entries) {
+      if (!entry.changed) continue;
+      entry.changed = false;
+      out.push(cloneLifecycle(entry.lifecycle));
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.partitions.size;
+  }
+
+  openIncidents(): number {
+    let n = 0;
+    for (const entry of this.partitions.values()) {
+      const status = entry.lifecycle.machine.status;
+      if (status === 'firing' || status === 'clearing') n++;
+    }
+    return n;
+  }
+}
+
+/** `series=…,host=…,metric=…` escaped for line-protocol tag values. */
+function seriesLineTags(point: Pick<BaselinePoint, 'series' | 'host' | 'metric'>): string {
+  return `series=${escapeTagValue(point.series)},host=${escapeTagValue(point.host)},metric=${escapeTagValue(point.metric)}`;
+}

@@ -1,0 +1,100 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { METRIC_EVENT_SCHEMA, parseBaselinePoint, seriesKey, type MetricEvent } from '@tideline/contracts';
+import { createSeriesModelFactory } from '@tideline/stats';
+import { BaselineProcessor, emptyBaselineOutput, takePendingScore } from './baseline.processor';
+import { ModelStore } from './model.store';
+
+const MINUTE = 60_000;
+const empty = { get: () => undefined };
+
+function setup(scoreResolutionMs: number, sensitivity: 'low' | 'medium' | 'high' = 'medium') {
+  const models = createSeriesModelFactory(sensitivity);
+  const store = new ModelStore(
+    () => models,
+    empty,
+    60_000,
+    () => 0,
+  );
+  const processor = new BaselineProcessor({ writeScores: true, scoreResolutionMs });
+  const event = (i: number, value: number, stepMs = MINUTE): MetricEvent => ({
+    schema: METRIC_EVENT_SCHEMA,
+    metric: 'cpu',
+    host: 'h',
+    tags: { core: '0' },
+    value,
+    ts: i * stepMs,
+  });
+  const run = (values: readonly number[], stepMs = MINUTE, start = 0) => {
+    const out = emptyBaselineOutput();
+    values.forEach((v, j) => {
+      const e = event(start + j, v, stepMs);
+      processor.process(store.entry(0, seriesKey(e), e, 0), e, out);
+    });
+    return out;
+  };
+  return { store, run };
+}
+
+const normal = (n: number) => Array.from({ length: n }, (_, i) => 100 + ((i * 7) % 5) - 2);
+
+describe('BaselineProcessor (the model stage)', () => {
+  it('publishes every learned point judged before learning it: valid tideline.baseline/2 records in stream order', () => {
+    const out = setup(0).run([...normal(300), 400]);
+    assert.equal(out.points.length, 301);
+    out.points.forEach((p, i) => {
+      assert.equal(parseBaselinePoint(p), p);
+      assert.equal(p.ts, i * MINUTE);
+    });
+    const spike = out.points[300]!;
+    assert.deepEqual(
+      [spike.series, spike.host, spike.metric, spike.tags],
+      ['cpu|host=h|core=0', 'h', 'cpu', { core: '0' }],
+    );
+    assert.equal(spike.ready, true);
+    assert.ok(spike.score >= 0.5, `spike score ${spike.score}`);
+    assert.ok(spike.upper < 400, 'the band is the one learned before the spike');
+    assert.equal(spike.evidence.observations, 300);
+    assert.equal(out.points[0]!.ready, false);
+  });
+
+  it('writes the band it publishes: the baseline line of a point carries the same expected, lower and upper', () => {
+    const out = setup(0).run(normal(300));
+    const last = out.points[299]!;
+    const line = out.lines.find((l) => l.startsWith('baseline,') && l.endsWith(` ${last.ts}`));
+    assert.equal(line?.split(' ')[1], `expected=${last.expected},lower=${last.lower},upper=${last.upper}`);
+  });
+
+  it('draws the band at the sensitivity of the series: wider at low than at high, same expected value', () => {
+    const low = setup(0, 'low').run(normal(300)).points[299]!;
+    const high = setup(0, 'high').run(normal(300)).points[299]!;
+    assert.equal(low.expected, high.expected);
+    assert.ok(low.upper - low.lower > high.upper - high.lower);
+  });
+
+  it('does not judge a redelivered point again (nothing published), but writes its raw point again (idempotent)', () => {
+    const { run } = setup(0);
+    run(normal(10));
+    const again = run([normal(10)[9]!], MINUTE, 9);
+    assert.equal(again.points.length, 0);
+    assert.deepEqual(
+      again.lines.map((l) => l.split(',')[0]),
+      ['points'],
+    );
+  });
+
+  it('writes every score at resolution 0, and the best score per window otherwise', () => {
+    const scores = (out: { lines: string[] }) => out.lines.filter((l) => l.startsWith('anomaly_scores,'));
+    assert.equal(scores(setup(0).run(normal(100))).length, 100);
+    // 1-second points, 10-second windows: one line per closed window
+    const { store, run } = setup(10_000);
+    assert.equal(scores(run(normal(100), 1000)).length, 9, 'windows 0..8 closed; window 9 is pending');
+    const lines: string[] = [];
+    for (const entry of store.all()) takePendingScore(entry, lines);
+    assert.equal(lines.length, 1);
+    assert.match(
+      lines[0]!,
+      /^anomaly_scores,series=cpu\|host\\=h\|core\\=0,host=h,metric=cpu,detector=\w+ score=[\d.e-]+,value=\d+ 9\d{4}$/,
+    );
+  });
+});
