@@ -33,9 +33,11 @@ if (kind !== 'unit' && kind !== 'int') {
   process.exit(2);
 }
 const suffix = kind === 'unit' ? '.spec.js' : '.int-spec.js';
-const files = globSync(`{apps,libs,tools}/*/dist/**/*${suffix}`)
-  .filter((file) => !filter || file.includes(filter))
-  .sort();
+// A compiled test whose source is gone (deleted or moved since the last build; tsc -b leaves its output) is not run.
+const compiled = globSync(`{apps,libs,tools}/*/dist/**/*${suffix}`);
+const stale = compiled.filter((file) => !existsSync(file.replace('/dist/', '/src/').replace(/\.js$/, '.ts')));
+if (stale.length > 0) console.error(`not run, their sources are gone (stale build output): ${stale.join(', ')}`);
+const files = compiled.filter((file) => !stale.includes(file) && (!filter || file.includes(filter))).sort();
 if (files.length === 0) {
   console.error(`no ${kind} test files found (did the build run?)`);
   process.exit(1);

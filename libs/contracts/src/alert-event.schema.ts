@@ -49,6 +49,13 @@ export const alertEventSchema = z
     updatedAt: z.number().int().describe('The point that caused this transition, epoch ms (event time).'),
     resolvedAt: z.number().int().optional().describe('resolved only: first calm point, epoch ms (event time).'),
     influxql: z.string().describe('An InfluxQL query of the points, band and scores around the incident.'),
+    explanation: z
+      .string()
+      .optional()
+      .describe(
+        'Why, in the detector’s own terms, e.g. "spike: 94.4 above the band 72.3–86.0 (expected 79.1), 1.9 times ' +
+          'as unusual as this series usually gets".',
+      ),
   })
   .strict()
   .describe('tideline.alert/1: one alert transition, published to tideline.alerts.v1 keyed by series.');
@@ -61,4 +68,12 @@ export function parseAlertEvent(input: unknown): AlertEvent {
   const result = alertEventSchema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ContractValidationError(ALERT_EVENT_SCHEMA, toFieldIssues(result.error));
   return result.data;
+}
+
+/**
+ * A number of an alert for people: five significant digits at its real magnitude (11081234567.8 → 11081000000,
+ * 0.000123456 → 0.00012346, 42 → 42).
+ */
+export function formatAlertNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)));
 }

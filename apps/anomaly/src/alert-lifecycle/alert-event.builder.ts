@@ -6,6 +6,7 @@ import {
   type BaselinePoint,
   type Severity,
 } from '@tideline/contracts';
+import { explainAlert } from './alert-explanation';
 import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
 import type { Incident } from './alert-lifecycle.state';
 
@@ -41,6 +42,7 @@ export function buildAlertEvent(input: AlertEventInput): AlertEvent {
     startedAt: incident.startedAt,
     updatedAt: point.ts,
     influxql: alertInfluxQl(point.series, incident.startedAt - QUERY_MARGIN_MS, point.ts + QUERY_MARGIN_MS),
+    explanation: explainAlert(input.state, incident.detector, point, input.policy.alert),
   };
   if (input.state === 'resolved' && incident.resolvedAt !== null) event.resolvedAt = incident.resolvedAt;
   return event;

@@ -98,6 +98,11 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
     assert.ok(firing.lower < firing.expected && firing.expected < firing.upper);
     assert.ok(Math.abs(firing.expected - 50) < 1, `expected ${firing.expected} near the level 50`);
     assert.equal(firing.startedAt, firing.updatedAt);
+    assert.match(
+      firing.explanation ?? '',
+      /^\w[\w ]*: 90 above the band [\d.]+–[\d.]+ \(expected [\d.]+\); [\d.]+ times as unusual/,
+    );
+    assert.match(resolved.explanation ?? '', /^back to normal: /);
     assert.equal(resolved.startedAt, firing.startedAt);
     // resolved once the series is calm and back in its band: after the spike, within a few points
     const resolvedAt = resolved.resolvedAt ?? 0;

@@ -1,4 +1,4 @@
-import type { AlertEvent } from '@tideline/contracts';
+import { formatAlertNumber as fmt, type AlertEvent } from '@tideline/contracts';
 
 export type WebhookFormat = 'generic' | 'slack' | 'alertmanager';
 
@@ -23,7 +23,8 @@ export function genericPayload(alert: AlertEvent): { type: 'tideline.alert'; ale
 export function alertSummary(alert: AlertEvent): string {
   const what = alert.state === 'firing' ? `${alert.severity.toUpperCase()} anomaly` : 'RESOLVED';
   const band = `expected ${fmt(alert.expected)} (band ${fmt(alert.lower)} .. ${fmt(alert.upper)})`;
-  return `${what}: ${alert.metric} on ${alert.host} = ${fmt(alert.value)}, ${band}, score ${alert.score.toFixed(4)}`;
+  const summary = `${what}: ${alert.metric} on ${alert.host} = ${fmt(alert.value)}, ${band}, score ${alert.score.toFixed(4)}`;
+  return alert.explanation === undefined ? summary : `${summary}. ${alert.explanation}`;
 }
 
 /**
@@ -78,6 +79,7 @@ export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknow
   for (const [key, value] of Object.entries(alert.tags)) labels[`tag_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`] = value;
   const annotations = {
     summary: alertSummary(alert),
+    ...(alert.explanation === undefined ? {} : { description: alert.explanation }),
     value: String(alert.value),
     expected: String(alert.expected),
     lower: String(alert.lower),
@@ -107,8 +109,4 @@ export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknow
       },
     ],
   };
-}
-
-function fmt(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
 }

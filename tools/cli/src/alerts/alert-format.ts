@@ -1,4 +1,4 @@
-import type { AlertEvent } from '@tideline/contracts';
+import { formatAlertNumber as num, type AlertEvent } from '@tideline/contracts';
 
 /** One human-readable line per alert transition. */
 export function formatAlertLine(alert: AlertEvent): string {
@@ -11,11 +11,7 @@ export function formatAlertLine(alert: AlertEvent): string {
   return (
     `${when}  ${alert.state === 'firing' ? 'FIRING  ' : 'RESOLVED'}  ${alert.severity.padEnd(8)}  ${alert.metric} host=${alert.host}${tags}  ` +
     `value ${num(alert.value)} expected ${num(alert.expected)} [${num(alert.lower)} .. ${num(alert.upper)}]  ` +
-    `score ${alert.score.toFixed(4)}  since ${new Date(alert.startedAt).toISOString()}  id ${alert.id}`
+    `score ${alert.score.toFixed(4)}  since ${new Date(alert.startedAt).toISOString()}  id ${alert.id}` +
+    (alert.explanation === undefined ? '' : `  (${alert.explanation})`)
   );
-}
-
-/** Five significant digits at the value's real magnitude: 11081234567.8 → 11081000000, 0.000123456 → 0.00012346. */
-export function num(value: number): string {
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(5)));
 }

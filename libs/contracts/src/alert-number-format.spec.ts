@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { num } from './alert-format';
+import { formatAlertNumber as num } from './alert-event.schema';
 
 describe('alert number format', () => {
   it('prints large and small values at their real magnitude with five significant digits', () => {
