@@ -7,6 +7,7 @@ export * from './alert-event.schema';
 export * from './baseline-point.schema';
 export * from './model-checkpoint.schema';
 export * from './influx-measurements';
+export * from './metric-names';
 export * from './event-codec';
 export * from './line-protocol';
 export * from './line-protocol-format';

@@ -1,36 +1,37 @@
-import { METRIC_EVENT_SCHEMA, type MetricEvent } from '@tideline/contracts';
+import { HOST_METRIC_NAMES as NAMES, METRIC_EVENT_SCHEMA, type MetricEvent } from '@tideline/contracts';
 import type { HostSample } from '../host-sampling/host-sample';
 import { counterRate, cpuBusyPercent } from './counter-rate';
 
 /**
- * Every metric the collector publishes: name, unit, and the tag that tells its series apart (besides `host` and the
- * configured tags). Rates need two samples, so they first appear on the second tick.
+ * Every metric the collector publishes: name (defined once, in libs/contracts' `HOST_METRIC_NAMES`), unit, and the
+ * tag that tells its series apart (besides `host` and the configured tags). Rates need two samples, so they first
+ * appear on the second tick.
  */
 export const HOST_METRICS = {
-  cpuUsage: { name: 'cpu.usage_percent', unit: 'percent' },
-  cpuCoreUsage: { name: 'cpu.core.usage_percent', unit: 'percent', tag: 'core' },
-  load1: { name: 'cpu.load_1m', unit: 'load' },
-  load5: { name: 'cpu.load_5m', unit: 'load' },
-  load15: { name: 'cpu.load_15m', unit: 'load' },
-  memTotal: { name: 'mem.total_bytes', unit: 'bytes' },
-  memUsed: { name: 'mem.used_bytes', unit: 'bytes' },
-  memAvailable: { name: 'mem.available_bytes', unit: 'bytes' },
-  memUsedPercent: { name: 'mem.used_percent', unit: 'percent' },
-  swapUsed: { name: 'mem.swap_used_bytes', unit: 'bytes' },
-  swapTotal: { name: 'mem.swap_total_bytes', unit: 'bytes' },
-  diskUsedPercent: { name: 'disk.used_percent', unit: 'percent', tag: 'mount' },
-  diskUsed: { name: 'disk.used_bytes', unit: 'bytes', tag: 'mount' },
-  diskTotal: { name: 'disk.total_bytes', unit: 'bytes', tag: 'mount' },
-  diskRead: { name: 'disk.read_bytes_per_sec', unit: 'bytes/s', tag: 'device' },
-  diskWrite: { name: 'disk.write_bytes_per_sec', unit: 'bytes/s', tag: 'device' },
-  netRx: { name: 'net.rx_bytes_per_sec', unit: 'bytes/s', tag: 'interface' },
-  netTx: { name: 'net.tx_bytes_per_sec', unit: 'bytes/s', tag: 'interface' },
-  netRxErrors: { name: 'net.rx_errors_per_sec', unit: 'errors/s', tag: 'interface' },
-  netTxErrors: { name: 'net.tx_errors_per_sec', unit: 'errors/s', tag: 'interface' },
-  processes: { name: 'proc.count', unit: 'processes' },
-  selfCpu: { name: 'collector.cpu_percent', unit: 'percent' },
-  selfRss: { name: 'collector.rss_bytes', unit: 'bytes' },
-} as const satisfies Record<string, { name: string; unit: string; tag?: string }>;
+  cpuUsage: { name: NAMES.cpuUsage, unit: 'percent' },
+  cpuCoreUsage: { name: NAMES.cpuCoreUsage, unit: 'percent', tag: 'core' },
+  load1: { name: NAMES.load1, unit: 'load' },
+  load5: { name: NAMES.load5, unit: 'load' },
+  load15: { name: NAMES.load15, unit: 'load' },
+  memTotal: { name: NAMES.memTotal, unit: 'bytes' },
+  memUsed: { name: NAMES.memUsed, unit: 'bytes' },
+  memAvailable: { name: NAMES.memAvailable, unit: 'bytes' },
+  memUsedPercent: { name: NAMES.memUsedPercent, unit: 'percent' },
+  swapUsed: { name: NAMES.swapUsed, unit: 'bytes' },
+  swapTotal: { name: NAMES.swapTotal, unit: 'bytes' },
+  diskUsedPercent: { name: NAMES.diskUsedPercent, unit: 'percent', tag: 'mount' },
+  diskUsed: { name: NAMES.diskUsed, unit: 'bytes', tag: 'mount' },
+  diskTotal: { name: NAMES.diskTotal, unit: 'bytes', tag: 'mount' },
+  diskRead: { name: NAMES.diskRead, unit: 'bytes/s', tag: 'device' },
+  diskWrite: { name: NAMES.diskWrite, unit: 'bytes/s', tag: 'device' },
+  netRx: { name: NAMES.netRx, unit: 'bytes/s', tag: 'interface' },
+  netTx: { name: NAMES.netTx, unit: 'bytes/s', tag: 'interface' },
+  netRxErrors: { name: NAMES.netRxErrors, unit: 'errors/s', tag: 'interface' },
+  netTxErrors: { name: NAMES.netTxErrors, unit: 'errors/s', tag: 'interface' },
+  processes: { name: NAMES.processes, unit: 'processes' },
+  selfCpu: { name: NAMES.selfCpu, unit: 'percent' },
+  selfRss: { name: NAMES.selfRss, unit: 'bytes' },
+} as const satisfies Record<keyof typeof NAMES, { name: string; unit: string; tag?: string }>;
 
 type HostMetric = (typeof HOST_METRICS)[keyof typeof HOST_METRICS];
 

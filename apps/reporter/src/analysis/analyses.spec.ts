@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { reporterSectionSchema } from '@tideline/config';
+import { HOST_METRIC_NAMES, RUNTIME_METRIC_NAMES } from '@tideline/contracts';
 import { alertHygiene } from './alert-hygiene';
 import type { AlertRecord, AnomalyPoint, BucketedSeries } from './analysis.types';
 import { parseSeriesKey } from './analysis.types';
 import { detectBaselineShift } from './baseline-shifts';
 import { groupIncidents } from './incidents';
 import { detectLeak } from './leak-detector';
-import { LimitResolver } from './limits';
+import { LimitResolver, globToRegExp } from './limits';
 import { recurringAnomalyHours } from './recurring-anomalies';
 
 const MIN = 60_000;
@@ -46,9 +48,9 @@ const incidentOptions = {
 
 describe('parseSeriesKey', () => {
   it('takes metric and host from the contract series key', () => {
-    assert.deepEqual(parseSeriesKey('disk.used_pct|host=db-1|mount=/'), {
-      series: 'disk.used_pct|host=db-1|mount=/',
-      metric: 'disk.used_pct',
+    assert.deepEqual(parseSeriesKey('disk.used_percent|host=db-1|mount=/'), {
+      series: 'disk.used_percent|host=db-1|mount=/',
+      metric: 'disk.used_percent',
       host: 'db-1',
     });
   });
@@ -164,8 +166,21 @@ describe('LimitResolver', () => {
       { metric: 'disk.*', hosts: 'db-*', limit: 90, kind: 'capacity', label: 'db disk' },
       { metric: 'disk.*', limit: 100, kind: 'capacity' },
     ]);
-    assert.equal(r.resolve('disk.used_pct', 'db-1')?.limit, 90);
-    assert.equal(r.resolve('disk.used_pct', 'web-1')?.source, 'reporter.limits[1]');
+    assert.equal(r.resolve('disk.used_percent', 'db-1')?.limit, 90);
+    assert.equal(r.resolve('disk.used_percent', 'web-1')?.source, 'reporter.limits[1]');
     assert.equal(r.resolve('cpu.total', 'web-1'), undefined);
+  });
+
+  it("gives every collector host a disk and a memory limit by default, by the collector's metric names", () => {
+    const settings = reporterSectionSchema.parse({});
+    const r = new LimitResolver(settings.limits);
+    assert.equal(r.resolve(HOST_METRIC_NAMES.diskUsedPercent, 'any-host')?.label, 'disk full');
+    assert.equal(r.resolve(HOST_METRIC_NAMES.memUsedPercent, 'any-host')?.label, 'memory exhausted');
+    // the trend query selects them
+    const selected = new RegExp(r.metricRegex()!);
+    assert.ok(selected.test(HOST_METRIC_NAMES.diskUsedPercent) && selected.test(HOST_METRIC_NAMES.memUsedPercent));
+    // and the leak check looks at the memory the collector and the SDK publish
+    const leak = globToRegExp(settings.analysis.leakMetrics);
+    assert.ok(leak.test(HOST_METRIC_NAMES.memUsed) && leak.test(RUNTIME_METRIC_NAMES.rss));
   });
 });

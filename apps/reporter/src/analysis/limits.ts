@@ -2,7 +2,7 @@ import type { LimitRef } from '../report/report.schema';
 
 /** One configured limit (from `reporter.limits`): a metric name or glob, optionally only for some hosts. */
 export interface LimitRule {
-  /** Metric name or glob (`*` any characters, `?` one), e.g. `disk.used_pct` or `latency.*`. */
+  /** Metric name or glob (`*` any characters, `?` one), e.g. `disk.used_percent` or `latency.*`. */
   readonly metric: string;
   /** Host glob; default every host. */
   readonly hosts?: string;
@@ -53,7 +53,7 @@ export class LimitResolver {
 
   /**
    * An InfluxQL regex that selects the metrics any rule may match, so the trend query reads only those series
-   * (`metric =~ /^(disk\.used_pct|latency\..*)$/`).
+   * (`metric =~ /^(disk\.used_percent|latency\..*)$/`).
    */
   metricRegex(): string | undefined {
     if (this.compiled.length === 0) return undefined;

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { HOST_METRIC_NAMES } from '@tideline/contracts';
 
 const email = z
   .string()
@@ -29,7 +30,7 @@ function isValidTimeZone(zone: string): boolean {
 /** One limit or SLO, for a metric (name or glob) and optionally only some hosts (glob). The first match wins. */
 export const reporterLimitSchema = z
   .object({
-    metric: z.string().min(1).describe('a metric name or glob such as disk.used_pct or latency.*'),
+    metric: z.string().min(1).describe('a metric name or glob such as disk.used_percent or latency.*'),
     hosts: z.string().min(1).optional().describe('a host glob such as db-*'),
     limit: z.number().refine(Number.isFinite, 'must be a finite number').describe('a number'),
     kind: z.enum(['capacity', 'slo']).default('capacity').describe('capacity or slo'),
@@ -65,10 +66,23 @@ export const reporterSmtpSchema = z
   .strict()
   .refine((s) => s.url !== undefined || s.host !== undefined, { message: 'needs url or host', path: ['host'] });
 
-/** Default limits: percentages of disk and memory in use (the collector's metric names). */
+/**
+ * Default limits: the percentages of disk and memory in use, full at 100, by the names the collector publishes them
+ * under (libs/contracts' `HOST_METRIC_NAMES`; an app may publish the same names with the SDK).
+ */
 export const DEFAULT_REPORTER_LIMITS = Object.freeze([
-  Object.freeze({ metric: 'disk.*used_pct', limit: 100, kind: 'capacity' as const, label: 'disk full' }),
-  Object.freeze({ metric: 'mem*.used_pct', limit: 100, kind: 'capacity' as const, label: 'memory exhausted' }),
+  Object.freeze({
+    metric: HOST_METRIC_NAMES.diskUsedPercent,
+    limit: 100,
+    kind: 'capacity' as const,
+    label: 'disk full',
+  }),
+  Object.freeze({
+    metric: HOST_METRIC_NAMES.memUsedPercent,
+    limit: 100,
+    kind: 'capacity' as const,
+    label: 'memory exhausted',
+  }),
 ]);
 
 /** The reporter: when the weekly report runs, what it analyses, and where it goes. */

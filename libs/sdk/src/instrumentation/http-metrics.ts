@@ -1,8 +1,9 @@
 import { metrics, type Meter } from '@opentelemetry/api';
+import { HTTP_METRIC_NAMES } from '@tideline/contracts';
 import { durationHistogram, SDK_METER_NAME } from './time-async';
 
-/** The histogram HTTP helpers record on (milliseconds; attributes `method`, `route`, `status`). */
-export const HTTP_SERVER_DURATION = 'http.server.duration';
+/** The histogram HTTP helpers record on (milliseconds; attributes `method`, `route`, `status`), from libs/contracts. */
+export const HTTP_SERVER_DURATION = HTTP_METRIC_NAMES.serverDuration;
 
 /** The `route` of a request that matched no route: never the raw URL, whose ids would make a series per request. */
 export const UNMATCHED_ROUTE = 'unmatched';

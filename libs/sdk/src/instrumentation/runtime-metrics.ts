@@ -1,21 +1,10 @@
 import { metrics, type BatchObservableResult, type Meter, type Observable } from '@opentelemetry/api';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { RUNTIME_METRIC_NAMES } from '@tideline/contracts';
 import { SDK_METER_NAME } from './time-async';
 
-/** Names of the runtime gauges (all observed once per export interval). */
-export const RUNTIME_METRICS = {
-  /** Event-loop delay over the interval, ms: mean, p99 and max (Node's `monitorEventLoopDelay`, 20 ms resolution). */
-  eventLoopLagMean: 'nodejs.eventloop.lag.mean',
-  eventLoopLagP99: 'nodejs.eventloop.lag.p99',
-  eventLoopLagMax: 'nodejs.eventloop.lag.max',
-  /** V8 heap in use and reserved, bytes. */
-  heapUsed: 'nodejs.heap.used',
-  heapTotal: 'nodejs.heap.total',
-  /** Resident set size of the process, bytes. */
-  rss: 'process.memory.rss',
-  /** CPU time of the process over the interval as a percentage of one core. */
-  cpu: 'process.cpu.percent',
-} as const;
+/** Names of the runtime gauges (all observed once per export interval); defined once, in libs/contracts. */
+export const RUNTIME_METRICS = RUNTIME_METRIC_NAMES;
 
 /**
  * Registers event-loop lag, heap, RSS and CPU gauges on `meter`. The lag histogram is reset at each observation, so
