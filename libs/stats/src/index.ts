@@ -22,3 +22,5 @@ export * from './series-model';
 export * from './tideline-series-model';
 export * from './create-series-model-factory';
 export * from './mulberry32';
+export * from './holt-winters-detector';
+export * from './lag-z-score-detector';

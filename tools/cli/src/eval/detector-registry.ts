@@ -1,4 +1,10 @@
-import { createTidelineDetector, WindowedGaussianDetector, type PointScorer } from '@tideline/stats';
+import {
+  createTidelineDetector,
+  HoltWintersDetector,
+  LagZScoreDetector,
+  WindowedGaussianDetector,
+  type PointScorer,
+} from '@tideline/stats';
 
 /** A detector the evaluation can run: one fresh instance per series, one configuration for the whole corpus. */
 export interface DetectorSpec {
@@ -38,6 +44,18 @@ export const DETECTORS: readonly DetectorSpec[] = [
     name: 'windowed-gaussian',
     description: "NAB's windowedGaussian reference (window 6400, step 100)",
     create: () => new WindowedGaussianDetector(),
+  },
+  {
+    name: 'holt-winters',
+    description:
+      'predictive additive Holt-Winters (α 0.3, β 0.1, γ 0.1, season one day of points up to 288), 3.5 residual σ, untuned',
+    create: () => new HoltWintersDetector(),
+  },
+  {
+    name: 'zms',
+    description:
+      'Merlion ZMS-style max |z| of the value and its lag-1, 2, 4 differences, trained on the first 750 points',
+    create: () => new LagZScoreDetector(),
   },
   { name: 'null', description: 'constant 0.5 (NAB null detector: defines 0)', create: () => new ConstantScorer() },
   {

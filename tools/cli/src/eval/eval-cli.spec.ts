@@ -57,6 +57,17 @@ describe('tideline eval / nab-score on a small NAB-layout dataset', () => {
     assert.deepEqual((JSON.parse(s.stdout) as { nab: unknown }).nab, out['nab']);
   });
 
+  it('runs the peers by name (holt-winters, zms) and each finds both spikes', () => {
+    for (const detector of ['holt-winters', 'zms']) {
+      const r = tideline('eval', dir, '--detector', detector, '--json');
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as Record<string, Record<string, number>>;
+      assert.equal(out['detector'], detector);
+      // Holt-Winters echoes a spike (it enters the level and the trend), so its false alerts are not asserted.
+      assert.equal(out['windows']!['detected'], 2, detector);
+    }
+  });
+
   it('runs the null detector to exactly 0 on every profile', () => {
     const r = tideline('eval', dir, '--detector', 'null', '--json');
     assert.deepEqual((JSON.parse(r.stdout) as { nab: unknown }).nab, {
