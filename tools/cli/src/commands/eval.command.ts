@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { detectionReport } from '../eval/detection-report';
-import { DEFAULT_DETECTOR, DETECTORS, findDetector } from '../eval/detector-registry';
-import { runDetector } from '../eval/eval-runner';
+import { evaluateDetection, pointsToRun, type CvRequest, type DetectionEvaluation } from '../eval/detection-eval';
+import { crossValidatedJson, DEFINITIONS, formatCrossValidation } from '../eval/detection-output';
+import { DEFAULT_CV_SEED } from '../eval/cv-folds';
+import { DEFAULT_DETECTOR, DETECTORS, findDetector, type DetectorSpec } from '../eval/detector-registry';
 import { evaluateForecasts, type ForecastMetrics } from '../eval/forecast-eval';
 import { DEFAULT_FORECASTER, FORECASTERS, findForecaster } from '../eval/forecaster-registry';
 import { fmt, int, pct, table } from '../eval/format';
-import { chooseThreshold, prepareCorpus, scoreCorpusAt, type CorpusScore } from '../eval/nab-corpus-score';
 import { loadNabDataset, writeResultFile, type NabDataset } from '../eval/nab-dataset';
 import { nabDatasetDir } from '../eval/nab-dataset-dir';
-import type { ScoredFile } from '../eval/nab-scorer';
 import { createProgress } from '../eval/progress';
 import { formatNabTable, nabSummary } from './nab-score.command';
 import type { RegisterCommand } from './index';
@@ -21,52 +20,55 @@ interface EvalOptions {
   quantise: boolean;
   labels?: string;
   perFile?: boolean;
+  cv?: string;
+  seed: string;
   forecast?: boolean;
   forecaster: string;
 }
 
-const DEFINITIONS = {
-  detection:
-    "a scored row (after NAB's probationary period) whose score is >= the threshold optimised for NAB's standard profile",
-  window_detected: 'at least one detection inside the labelled window',
-  detected_early:
-    "first detection before the window's midpoint, i.e. fraction elapsed < 0.5 (windows are centred on the labelled anomaly)",
-  fraction_elapsed: '(first detected row - window start) / window width, 0 = on the first row of the window',
-  alert: 'a maximal run of consecutive detections in one file',
-  false_alert: 'an alert none of whose rows lies inside a window; precision = true alerts / alerts raised',
-  false_per_1000_points: 'false alerts per 1,000 scored rows',
-};
+/** `--cv K` and `--seed N` as numbers; a bad value stops the command with a message naming the option. */
+function cvRequest(options: EvalOptions): CvRequest | undefined {
+  if (options.cv === undefined) return undefined;
+  const folds = Number(options.cv);
+  if (!Number.isInteger(folds) || folds < 2) throw new Error(`--cv must be an integer ≥ 2, got "${options.cv}"`);
+  const seed = Number(options.seed);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new Error(`--seed must be a non-negative integer, got "${options.seed}"`);
+  return { folds, seed };
+}
 
-async function runAnomalyEval(dataset: NabDataset, options: EvalOptions) {
-  const spec = findDetector(options.detector);
-  const total = dataset.files.reduce((n, f) => n + f.values.length, 0);
+/** Runs one or more detectors with one progress bar over every point streamed. */
+function evaluateAll(dataset: NabDataset, specs: readonly DetectorSpec[], options: EvalOptions) {
+  const cv = cvRequest(options);
+  const total = specs.reduce((n, spec) => n + pointsToRun(dataset, spec, cv), 0);
   const progress = createProgress(total, 'points');
-  let run;
+  const out: DetectionEvaluation[] = [];
+  let before = 0;
   try {
-    run = runDetector(dataset.files, spec.create, {
-      quantise: options.quantise,
-      onFile: (file, done) => progress.update(done, file.key),
-    });
+    for (const spec of specs) {
+      const start = before;
+      const ev = evaluateDetection(dataset, spec, {
+        quantise: options.quantise,
+        ...(cv === undefined ? {} : { cv }),
+        onPoints: (done, label) => progress.update(start + done, label),
+      });
+      before += pointsToRun(dataset, spec, cv);
+      out.push(ev);
+    }
   } finally {
     progress.stop();
   }
-  const files: ScoredFile[] = dataset.files.map((f, i) => ({ key: f.key, windows: f.windows, scores: run.scores[i]! }));
-  const corpus = prepareCorpus(files);
-  const profiles = dataset.profiles.map((p) =>
-    scoreCorpusAt(corpus, p, chooseThreshold(corpus, p, { kind: 'sweep' }), 'sweep'),
-  );
-  const result: CorpusScore = {
-    files: files.length,
-    rows: total,
-    scorableRows: corpus.units.reduce((n, u) => n + Math.max(0, u.windowOf.length - u.probation), 0),
-    windows: corpus.windowCount,
-    profiles,
-  };
-  const standard = profiles.find((p) => p.profile === 'standard') ?? profiles[0]!;
-  const report = detectionReport(files, corpus.units, standard.threshold);
+  return out;
+}
+
+async function runAnomalyEval(dataset: NabDataset, options: EvalOptions) {
+  const spec = findDetector(options.detector);
+  const [ev] = evaluateAll(dataset, [spec], options);
+  const { run, result, report, files } = ev!;
+  const standard = result.profiles.find((p) => p.profile === 'standard') ?? result.profiles[0]!;
   if (options.writeResults !== undefined) {
     for (let i = 0; i < dataset.files.length; i++) {
-      await writeResultFile(resolve(options.writeResults), spec.name, dataset.files[i]!, run.scores[i]!);
+      await writeResultFile(resolve(options.writeResults), spec.name, dataset.files[i]!, files[i]!.scores);
     }
   }
   const { perFile, ...detection } = report;
@@ -84,6 +86,7 @@ async function runAnomalyEval(dataset: NabDataset, options: EvalOptions) {
     detector_cpu_seconds: run.seconds,
     detector_points_per_cpu_second: run.seconds > 0 ? run.points / run.seconds : null,
     quantised_to_12_digits: options.quantise,
+    ...(ev!.cv === undefined ? {} : { cross_validated: crossValidatedJson(ev!.cv) }),
     definitions: DEFINITIONS,
     ...(options.perFile ? { per_file: perFile } : {}),
   };
@@ -105,6 +108,7 @@ async function runAnomalyEval(dataset: NabDataset, options: EvalOptions) {
     `  alerts   ${int(a.raised)} raised, ${int(a.false)} false, precision ${a.precision === null ? 'n/a' : pct(a.true, a.raised)}; ${fmt(a.false_per_file)} false per file, ${fmt(a.false_per_1000_points, 3)} per 1,000 points; ${a.files_with_false_alerts} files with a false alert`,
     '  (an alert is a run of consecutive detections; it is false if none of its rows is inside a window)',
   ];
+  if (ev!.cv !== undefined) lines.push('', formatCrossValidation(ev!, ev!.cv));
   if (options.perFile) {
     lines.push(
       '',
@@ -182,6 +186,11 @@ export const registerEvalCommand: RegisterCommand = (program: Command) => {
     .option('--no-quantise', 'keep full-precision scores (by default they are rounded to 12 digits, like NAB results)')
     .option('--labels <file>', 'windows file relative to the dataset', 'labels/combined_windows.json')
     .option('--per-file', 'add per-file windows and alerts')
+    .option(
+      '--cv <k>',
+      "also score out-of-sample: k folds of files stratified by category; per fold the setting (from the detector's grid) and threshold are chosen on the training folds",
+    )
+    .option('--seed <n>', 'seed of the --cv fold assignment', String(DEFAULT_CV_SEED))
     .option('--forecast', 'evaluate 1-day forecasts (sMAPE, MASE, interval coverage) instead of detection')
     .option(
       '--forecaster <name>',

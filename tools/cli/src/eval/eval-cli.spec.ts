@@ -8,6 +8,15 @@ import { join, resolve } from 'node:path';
 
 const BIN = resolve(__dirname, '../../bin/tideline.js');
 
+interface CrossValidatedJson {
+  folds: number;
+  seed: number;
+  grid: string[];
+  nab: Record<string, number>;
+  windows: { total: number };
+  per_fold: { files: string[]; chosen: Record<string, { setting: string }> }[];
+}
+
 function tideline(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -66,6 +75,25 @@ describe('tideline eval / nab-score on a small NAB-layout dataset', () => {
       // Holt-Winters echoes a spike (it enters the level and the trend), so its false alerts are not asserted.
       assert.equal(out['windows']!['detected'], 2, detector);
     }
+  });
+
+  it('adds the cross-validated figures with --cv: every file held out once, a setting and threshold per fold', () => {
+    const r = tideline('eval', dir, '--detector', 'windowed-gaussian', '--cv', '3', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const cv = (JSON.parse(r.stdout) as { cross_validated: CrossValidatedJson }).cross_validated;
+    assert.equal(cv.folds, 3);
+    assert.equal(cv.seed, 1);
+    assert.deepEqual(cv.grid, ['default', 'windowSize=400', 'windowSize=1600']);
+    for (const k of ['standard', 'reward_low_FP', 'reward_low_FN']) assert.equal(typeof cv.nab[k], 'number');
+    assert.deepEqual(cv.per_fold.flatMap((f) => f.files).sort(), ['cat/late.csv', 'cat/quiet.csv', 'cat/spiky.csv']);
+    for (const f of cv.per_fold) assert.ok(cv.grid.includes(f.chosen['standard']!.setting));
+    assert.equal(cv.windows.total, 2);
+  });
+
+  it('rejects --cv below 2 with a message naming the option', () => {
+    const r = tideline('eval', dir, '--cv', '1');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--cv must be an integer ≥ 2, got "1"/);
   });
 
   it('runs the null detector to exactly 0 on every profile', () => {
