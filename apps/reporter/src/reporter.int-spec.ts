@@ -9,7 +9,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SMTPServer } from 'smtp-server';
-import { reporterSectionSchema } from '@tideline/config';
+import { DEFAULT_REPORTER_LIMITS, reporterSectionSchema } from '@tideline/config';
 import { InfluxClient } from '@tideline/influx';
 import { freePort, startService } from '@tideline/service/testing';
 import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
@@ -88,10 +88,10 @@ describe('reporter against InfluxDB and a real SMTP server', () => {
       dataDir: dir,
       smtp: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'tideline@example.com', timeoutMs: 2000 },
       recipients: { ops: ['ops@example.com', 'not an address'], storage: ['dba@example.com'] },
+      // the default limits (disk and memory of the collector) and an SLO
       limits: [
-        { metric: 'disk.*', limit: 100, label: 'disk full' },
-        { metric: 'mem.*', limit: 4000, label: 'memory exhausted' },
-        { metric: 'latency.p99', limit: 800, kind: 'slo', label: 'SLO 800 ms' },
+        ...DEFAULT_REPORTER_LIMITS,
+        { metric: 'http.server.duration.p99', limit: 800, kind: 'slo', label: 'SLO 800 ms' },
       ],
       delivery: { initialDelayMs: 50, maxDelayMs: 200 },
     });
@@ -132,26 +132,35 @@ describe('reporter against InfluxDB and a real SMTP server', () => {
       const text = ops.text ?? '';
       const html = typeof ops.html === 'string' ? ops.html : '';
 
-      // The incident: web-1 latency, Wednesday 14:00 UTC, 1 h 30, peak 1450, critical.
-      assert.match(text, /Wed 2026-11-18 14:00, 1 h 30 min, web-1 \[critical\]: latency\.p99; peak 1450/);
-      assert.match(html, /web-1<\/td><td[^>]*>latency\.p99<\/td>/);
-      // The disk projection, as a range (p50 – p90), 1.5 %/day from ~76 % to 100 %: about 16 days.
+      // The incident: the critical alert on web-1's latency, Wednesday 14:00 UTC to its resolve 1 h 45 later, peak 1450,
+      // listed with the alert's own id.
+      assert.match(
+        text,
+        new RegExp(
+          `Wed 2026-11-18 14:00, 1 h 45 min, web-1 \\[critical\\]: http\\.server\\.duration\\.p99; peak 1450 \\(score 0\\.660\\).*; alert ${fixture.incident.id}`,
+        ),
+      );
+      assert.match(html, /web-1<\/td><td[^>]*>http\.server\.duration\.p99<\/td>/);
+      // The disk projection (a default limit, by the collector's metric name), as a range (p50 – p90), 1.5 %/day
+      // from ~76 % to 100 %: about 16 days.
       const disk =
-        /db-1 disk\.used_pct: disk full \(100\) in ([\d.]+) d \(range p50–p90 ([\d.]+) d – ([\d.]+|never)/.exec(text);
+        /db-1 disk\.used_percent: disk full \(100\) in ([\d.]+) d \(range p50–p90 ([\d.]+) d – ([\d.]+|never)/.exec(
+          text,
+        );
       assert.ok(disk, `disk projection in:\n${text}`);
       assert.ok(Number(disk[1]) > 12 && Number(disk[1]) < 20, `p50 ${disk[1]} d`);
       // Recommendations with their numbers.
       assert.match(
         text,
-        /\* Add capacity for disk\.used_pct on db-1: disk full in [\d.]+ d\n {2}now 76\.\d+, growing 1\.\d+\/day/,
+        /\* Add capacity for disk\.used_percent on db-1: disk full in [\d.]+ d\n {2}now 76\.\d+, growing 1\.\d+\/day/,
       );
       assert.match(
         text,
-        /\* Investigate a possible memory leak: mem\.rss_mb on db-1\n {2}daily low rose on \d of 6 days/,
+        /\* Investigate a possible memory leak: process\.memory\.rss on db-1\n {2}daily low rose on \d of 6 days/,
       );
       assert.match(
         text,
-        /\* Lower the alert sensitivity of cpu\.total on web-2\n {2}8 alerts this week, 8 \(100 %\) outside any incident, 2 flaps/,
+        /\* Lower the alert sensitivity of cpu\.usage_percent on web-2\n {2}8 alerts this week, 8 of 8 resolved \(100 %\) over within 15 min, 2 flaps/,
       );
       assert.match(text, /\* Declare a maintenance window 02:00–03:00 on batch-1/);
       // What is missing: the invalid recipient, the new host, the missing day.
@@ -248,9 +257,10 @@ describe('reporter against InfluxDB and a real SMTP server', () => {
       const entry = list.reports.find((r) => r.id === reportId);
       assert.ok(entry, `GET /reports lists ${reportId}`);
       const json = (await (await fetch(`${service.url}/reports/${reportId}/report.json`)).json()) as {
-        incidents: unknown[];
+        incidents: { id: string }[];
       };
-      assert.equal(json.incidents.length, 1);
+      // one incident per alert, with the alert's id
+      assert.deepEqual(json.incidents.map((i) => i.id).sort(), [...fixture.alertIds].sort());
 
       const page = await browser.newPage({ viewport: { width: 820, height: 1200 } });
       const errors: string[] = [];

@@ -20,5 +20,45 @@ export const MEASUREMENTS = {
   alerts: 'alerts',
 } as const;
 
+/** A measurement's name in InfluxDB. */
+export type MeasurementName = (typeof MEASUREMENTS)[keyof typeof MEASUREMENTS];
+
+/** InfluxDB field types as line protocol writes them: `1.5`, `42i`, `"text"`. */
+export type InfluxFieldType = 'float' | 'integer' | 'string';
+
+/**
+ * The fields of each measurement and their types, exactly as the services write them. A reader (the reporter,
+ * dashboards) relies on these names; a writer must not add, drop or retype one without changing this table (InfluxDB
+ * refuses a point whose field changes type within a shard).
+ */
+export const MEASUREMENT_FIELDS = {
+  points: { value: 'float' },
+  baseline: { expected: 'float', lower: 'float', upper: 'float' },
+  anomaly_scores: { score: 'float', value: 'float' },
+  alerts: {
+    value: 'float',
+    expected: 'float',
+    lower: 'float',
+    upper: 'float',
+    score: 'float',
+    id: 'string',
+    started_at: 'integer',
+  },
+} as const satisfies Record<MeasurementName, Readonly<Record<string, InfluxFieldType>>>;
+
+/** The tags on every row of every measurement: the series key, its host and its metric. */
+export const SERIES_TAGS = ['series', 'host', 'metric'] as const;
+
+/**
+ * The tags of each measurement, exactly as the services write them (`points` also carries each event's own tags,
+ * e.g. `mount`, `core`, `service`; the other measurements carry only these).
+ */
+export const MEASUREMENT_TAGS = {
+  points: SERIES_TAGS,
+  baseline: SERIES_TAGS,
+  anomaly_scores: [...SERIES_TAGS, 'detector'],
+  alerts: [...SERIES_TAGS, 'state', 'severity', 'detector'],
+} as const satisfies Record<MeasurementName, readonly string[]>;
+
 /** The default InfluxDB database name (config may override it). */
 export const DEFAULT_INFLUX_DATABASE = 'tideline';

@@ -1,51 +1,44 @@
-import type { AlertHygieneRow, Incident } from '../report/report.schema';
+import type { AlertHygieneRow } from '../report/report.schema';
 import type { AlertRecord } from './analysis.types';
 import { groupBy } from './incidents';
 
 export interface AlertHygieneOptions {
   /** A firing that follows a resolve of the same series within this window is a flap. */
   readonly flapWindowMs: number;
-  /** Slack around an incident when deciding whether an alert belongs to it. */
-  readonly incidentSlackMs: number;
+  /** An alert resolved within this of its start is brief (a blip). */
+  readonly briefAlertMs: number;
 }
 
 /**
- * Per series: alerts fired and resolved, flaps (re-fired within `flapWindowMs` of resolving), firings that overlap
- * no incident of their host, and the median firing→resolved duration (paired by alert id). Noisiest first.
+ * Per series, from the alert transitions the anomaly service stored (one id per alert, a `firing` and a `resolved`
+ * row): alerts fired and resolved, flaps (re-fired within `flapWindowMs` of a resolve), brief alerts (resolved within
+ * `briefAlertMs` of their start) and the median duration from start to resolve. A row repeated under the same
+ * (id, state), as an at-least-once redelivery may store it, counts once. Noisiest first.
  */
-export function alertHygiene(
-  alerts: readonly AlertRecord[],
-  incidents: readonly Incident[],
-  options: AlertHygieneOptions,
-): AlertHygieneRow[] {
-  const incidentsByHost = groupBy(incidents, (i) => i.host);
+export function alertHygiene(alerts: readonly AlertRecord[], options: AlertHygieneOptions): AlertHygieneRow[] {
   const rows: AlertHygieneRow[] = [];
   for (const [series, list] of groupBy(alerts, (a) => a.series)) {
     list.sort((a, b) => a.time - b.time);
     const first = list[0]!;
-    let firing = 0;
-    let resolved = 0;
+    const fired = new Set<string>();
+    const resolvedIds = new Set<string>();
     let flaps = 0;
-    let withoutIncident = 0;
+    let brief = 0;
     let lastResolvedAt: number | undefined;
-    const firedAt = new Map<string, number>();
     const durations: number[] = [];
-    const hostIncidents = incidentsByHost.get(first.host) ?? [];
     for (const a of list) {
       if (a.state === 'firing') {
-        if (firedAt.has(a.id)) continue; // a repeated firing update of the same alert
-        firing++;
-        firedAt.set(a.id, a.time);
+        if (fired.has(a.id)) continue;
+        fired.add(a.id);
         if (lastResolvedAt !== undefined && a.time - lastResolvedAt <= options.flapWindowMs) flaps++;
-        const inIncident = hostIncidents.some(
-          (i) => a.time >= i.start - options.incidentSlackMs && a.time <= i.end + options.incidentSlackMs,
-        );
-        if (!inIncident) withoutIncident++;
       } else {
-        resolved++;
+        if (resolvedIds.has(a.id)) continue;
+        resolvedIds.add(a.id);
         lastResolvedAt = a.time;
-        const started = firedAt.get(a.id);
-        if (started !== undefined) durations.push(a.time - started);
+        if (!Number.isFinite(a.startedAt)) continue;
+        const duration = a.time - a.startedAt;
+        durations.push(duration);
+        if (duration <= options.briefAlertMs) brief++;
       }
     }
     durations.sort((x, y) => x - y);
@@ -53,10 +46,10 @@ export function alertHygiene(
       series,
       host: first.host,
       metric: first.metric,
-      firing,
-      resolved,
+      firing: fired.size,
+      resolved: resolvedIds.size,
       flaps,
-      withoutIncident,
+      brief,
       ...(durations.length > 0 ? { medianDurationMs: durations[Math.floor((durations.length - 1) / 2)]! } : {}),
     });
   }

@@ -10,13 +10,14 @@ import { groupIncidents } from './incidents';
 import { detectLeak } from './leak-detector';
 import { LimitResolver, globToRegExp } from './limits';
 import { recurringAnomalyHours } from './recurring-anomalies';
+import type { Incident } from '../report/report.schema';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-11-16T08:00:00Z');
 const id = (host: string, metric: string) => ({ series: `${metric}|host=${host}`, host, metric });
-const anomaly = (host: string, metric: string, time: number, score = 0.9999): AnomalyPoint => ({
+const anomaly = (host: string, metric: string, time: number, score = 0.55): AnomalyPoint => ({
   ...id(host, metric),
   time,
   score,
@@ -28,23 +29,21 @@ const alert = (
   time: number,
   alertId: string,
   state: 'firing' | 'resolved',
-  severity: AlertRecord['severity'] = 'warning',
+  options: { severity?: AlertRecord['severity']; startedAt?: number; score?: number } = {},
 ): AlertRecord => ({
   ...id(host, metric),
   time,
   id: alertId,
   state,
-  severity,
-  score: 0.99,
+  severity: options.severity ?? 'warning',
+  detector: 'spike',
+  startedAt: options.startedAt ?? time,
+  score: options.score ?? 0.55,
   value: 1,
+  expected: 0,
+  lower: -1,
+  upper: 1,
 });
-const incidentOptions = {
-  mergeGapMs: 30 * MIN,
-  minPoints: 3,
-  minDurationMs: 15 * MIN,
-  warningScore: 0.9999,
-  criticalScore: 0.999999,
-};
 
 describe('parseSeriesKey', () => {
   it('takes metric and host from the contract series key', () => {
@@ -57,54 +56,52 @@ describe('parseSeriesKey', () => {
 });
 
 describe('groupIncidents', () => {
-  it('chains anomalies of one host less than the gap apart into one incident, with its peak and alert severity', () => {
-    const points = [
-      anomaly('a', 'cpu', T0),
-      anomaly('a', 'lat', T0 + 10 * MIN, 0.9999999),
-      anomaly('a', 'cpu', T0 + 35 * MIN),
+  it('makes one incident per alert id, from its started_at to its resolve, with its severity and peak', () => {
+    const alerts = [
+      alert('a', 'lat', T0 + 10 * MIN, 'x', 'firing', { severity: 'critical', startedAt: T0 + 5 * MIN, score: 0.55 }),
+      alert('a', 'lat', T0 + 40 * MIN, 'x', 'resolved', { severity: 'critical', startedAt: T0 + 5 * MIN, score: 0.1 }),
+      alert('a', 'cpu', T0 + 20 * MIN, 'y', 'firing'),
     ];
-    const incidents = groupIncidents(
-      points,
-      [alert('a', 'lat', T0 + 12 * MIN, 'x', 'firing', 'critical')],
-      incidentOptions,
+    const points = [anomaly('a', 'lat', T0 + 20 * MIN, 0.66), anomaly('a', 'lat', T0 + 2 * HOUR, 0.9)];
+    const incidents = groupIncidents(alerts, points, { until: T0 + DAY });
+    assert.deepEqual(
+      incidents.map((i) => i.id),
+      ['x', 'y'],
     );
-    assert.equal(incidents.length, 1);
-    const i = incidents[0]!;
-    assert.equal(i.start, T0);
-    assert.equal(i.durationMs, 35 * MIN);
-    assert.deepEqual(i.metrics, ['cpu', 'lat']);
-    assert.equal(i.peak.score, 0.9999999);
-    assert.equal(i.severity, 'critical');
+    const [x, y] = incidents as [Incident, Incident];
+    assert.equal(x.start, T0 + 5 * MIN);
+    assert.equal(x.durationMs, 35 * MIN);
+    assert.equal(x.open, false);
+    assert.equal(x.severity, 'critical');
+    assert.equal(x.metric, 'lat');
+    assert.equal(x.peak.score, 0.66, 'the anomalous point during it, not the one after it');
+    assert.equal(x.anomalousPoints, 1);
+    // not resolved yet: open until the end of the period
+    assert.equal(y.open, true);
+    assert.equal(y.end, T0 + DAY);
   });
 
-  it('does not call an isolated blip an incident, and splits at gaps longer than the merge gap', () => {
-    const points = [
-      anomaly('a', 'cpu', T0),
-      anomaly('a', 'cpu', T0 + 5 * HOUR),
-      anomaly('a', 'cpu', T0 + 5 * HOUR + 10 * MIN),
-      anomaly('a', 'cpu', T0 + 5 * HOUR + 20 * MIN),
-    ];
-    const incidents = groupIncidents(points, [], incidentOptions);
-    assert.equal(incidents.length, 1);
-    assert.equal(incidents[0]!.start, T0 + 5 * HOUR);
-    assert.equal(incidents[0]!.severity, 'warning'); // no alert: from the peak score 0.9999
+  it('counts a repeated (id, state) row, as a redelivery may store it, once', () => {
+    const rows = [alert('a', 'cpu', T0, 'z', 'firing'), alert('a', 'cpu', T0, 'z', 'firing')];
+    assert.equal(groupIncidents(rows, [], { until: T0 + HOUR }).length, 1);
   });
 });
 
 describe('alertHygiene', () => {
-  it('counts flaps (re-fired within the window) and alerts outside incidents', () => {
+  it('counts flaps (re-fired within the window) and brief alerts, with the median duration', () => {
     const alerts = [
       alert('a', 'cpu', T0, '1', 'firing'),
-      alert('a', 'cpu', T0 + 10 * MIN, '1', 'resolved'),
+      alert('a', 'cpu', T0 + 10 * MIN, '1', 'resolved', { startedAt: T0 }),
       alert('a', 'cpu', T0 + 30 * MIN, '2', 'firing'),
-      alert('a', 'cpu', T0 + 50 * MIN, '2', 'resolved'),
+      alert('a', 'cpu', T0 + 90 * MIN, '2', 'resolved', { startedAt: T0 + 30 * MIN }),
+      alert('a', 'cpu', T0 + 5 * HOUR, '3', 'firing'),
       alert('a', 'cpu', T0 + 5 * HOUR, '3', 'firing'),
     ];
-    const [row] = alertHygiene(alerts, [], { flapWindowMs: HOUR, incidentSlackMs: 30 * MIN });
+    const [row] = alertHygiene(alerts, { flapWindowMs: HOUR, briefAlertMs: 15 * MIN });
     assert.equal(row!.firing, 3);
     assert.equal(row!.resolved, 2);
     assert.equal(row!.flaps, 1);
-    assert.equal(row!.withoutIncident, 3);
+    assert.equal(row!.brief, 1);
     assert.equal(row!.medianDurationMs, 10 * MIN);
   });
 });

@@ -11,13 +11,25 @@ export interface AnomalyPoint extends SeriesId {
   readonly value: number;
 }
 
+/**
+ * One alert transition, a row of InfluxDB's `alerts` as the anomaly service writes it (libs/contracts
+ * `MEASUREMENT_FIELDS.alerts`, `MEASUREMENT_TAGS.alerts`). NaN for a number the row lacks.
+ */
 export interface AlertRecord extends SeriesId {
+  /** The transition's event time. */
   readonly time: number;
+  /** The alert's id: the same on the alerts topic, one per incident. */
   readonly id: string;
   readonly state: 'firing' | 'resolved';
   readonly severity: 'info' | 'warning' | 'critical';
+  readonly detector: string;
+  /** The incident's first breaching point (epoch ms). */
+  readonly startedAt: number;
   readonly score: number;
   readonly value: number;
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
 }
 
 /** A regularly bucketed series (bucket start times); NaN marks an empty bucket. */

@@ -2,89 +2,70 @@ import type { Incident, Severity } from '../report/report.schema';
 import type { AlertRecord, AnomalyPoint } from './analysis.types';
 
 export interface IncidentOptions {
-  /** Anomalies of one host closer than this belong to the same incident. */
-  readonly mergeGapMs: number;
-  /** A cluster is an incident when it has at least this many anomalous points, or lasts `minDurationMs`. */
-  readonly minPoints: number;
-  readonly minDurationMs: number;
-  /** Peak scores at or above these make an incident without alerts warning / critical. */
-  readonly warningScore: number;
-  readonly criticalScore: number;
+  /** End of the report's period: an incident still firing then is open and ends there. */
+  readonly until: number;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /**
- * Groups a week's anomalous points into incidents: per host, points sorted by time are chained while the gap to the
- * previous one is at most `mergeGapMs` (single-linkage in time). Chains too short to matter (isolated blips) are
- * not incidents. Severity is the highest alert severity of that host during the incident, or, when no alert fired,
- * follows the peak score (`criticalScore`, `warningScore`). Sorted by start.
- * O(n log n) for n anomalous points.
+ * The week's incidents: one per alert id, as the anomaly service stored its transitions in InfluxDB's `alerts` (a
+ * `firing` row, and a `resolved` row once it is over; the id is the one on the alerts topic). An incident starts at
+ * its alert's `started_at` (the first breaching point) and ends at its resolve, or at the period's end while it is
+ * still open. Its severity is the alert's (the highest of its rows), its peak the highest score among its rows and the
+ * series' anomalous points in between. Sorted by start.
+ * O(a log a + i·n) for a alert rows, i incidents and n anomalous points of a series.
  */
 export function groupIncidents(
-  anomalies: readonly AnomalyPoint[],
   alerts: readonly AlertRecord[],
+  anomalies: readonly AnomalyPoint[],
   options: IncidentOptions,
 ): Incident[] {
-  const byHost = groupBy(anomalies, (a) => a.host);
-  const alertsByHost = groupBy(
-    alerts.filter((a) => a.state === 'firing'),
-    (a) => a.host,
-  );
+  const anomaliesBySeries = groupBy(anomalies, (a) => a.series);
   const incidents: Incident[] = [];
-  for (const [host, points] of byHost) {
-    points.sort((a, b) => a.time - b.time);
-    let cluster: AnomalyPoint[] = [];
-    const close = (): void => {
-      if (cluster.length === 0) return;
-      const start = cluster[0]!.time;
-      const end = cluster[cluster.length - 1]!.time;
-      if (cluster.length >= options.minPoints || end - start >= options.minDurationMs) {
-        incidents.push(toIncident(host, cluster, alertsByHost.get(host) ?? [], options));
-      }
-      cluster = [];
-    };
-    for (const p of points) {
-      if (cluster.length > 0 && p.time - cluster[cluster.length - 1]!.time > options.mergeGapMs) close();
-      cluster.push(p);
-    }
-    close();
+  for (const rows of groupBy(alerts, (a) => a.id).values()) {
+    rows.sort((a, b) => a.time - b.time);
+    incidents.push(toIncident(rows, anomaliesBySeries.get(rows[0]!.series) ?? [], options));
   }
-  return incidents.sort((a, b) => a.start - b.start || a.host.localeCompare(b.host));
+  return incidents.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
 }
 
 function toIncident(
-  host: string,
-  cluster: readonly AnomalyPoint[],
-  hostAlerts: readonly AlertRecord[],
+  rows: readonly AlertRecord[],
+  seriesAnomalies: readonly AnomalyPoint[],
   options: IncidentOptions,
 ): Incident {
-  const slackMs = options.mergeGapMs;
-  const start = cluster[0]!.time;
-  const end = cluster[cluster.length - 1]!.time;
-  let peak = cluster[0]!;
-  for (const p of cluster) if (p.score > peak.score) peak = p;
-  const during = hostAlerts.filter((a) => a.time >= start - slackMs && a.time <= end + slackMs);
-  let severity: Severity =
-    peak.score >= options.criticalScore ? 'critical' : peak.score >= options.warningScore ? 'warning' : 'info';
-  if (during.length > 0) {
-    severity = 'info';
-    for (const a of during) if (SEVERITY_RANK[a.severity] > SEVERITY_RANK[severity]) severity = a.severity;
+  const first = rows[0]!;
+  const resolved = rows.find((r) => r.state === 'resolved');
+  const startedAt = rows.map((r) => r.startedAt).find(Number.isFinite);
+  const start = startedAt ?? first.time;
+  const end = resolved ? resolved.time : Math.max(options.until, start);
+  let peak = { series: first.series, time: first.time, score: -Infinity, value: Number.NaN };
+  let severity: Severity = 'info';
+  for (const r of rows) {
+    if (SEVERITY_RANK[r.severity] > SEVERITY_RANK[severity]) severity = r.severity;
+    if (r.score > peak.score) peak = { series: r.series, time: r.time, score: r.score, value: r.value };
   }
-  const series = [...new Set(cluster.map((p) => p.series))].sort();
-  const metrics = [...new Set(cluster.map((p) => p.metric))].sort();
+  let anomalousPoints = 0;
+  for (const p of seriesAnomalies) {
+    if (p.time < start || p.time > end) continue;
+    anomalousPoints++;
+    if (p.score > peak.score) peak = { series: p.series, time: p.time, score: p.score, value: p.value };
+  }
+  if (peak.score === -Infinity) peak = { ...peak, score: Number.NaN };
   return {
-    id: `${host}@${new Date(start).toISOString()}`,
-    host,
-    series,
-    metrics,
+    id: first.id,
+    series: first.series,
+    host: first.host,
+    metric: first.metric,
+    detector: first.detector,
     start,
     end,
     durationMs: end - start,
-    peak: { series: peak.series, time: peak.time, score: peak.score, value: peak.value },
+    open: resolved === undefined,
+    peak,
     severity,
-    anomalousPoints: cluster.length,
-    alerts: during.length,
+    anomalousPoints,
   };
 }
 

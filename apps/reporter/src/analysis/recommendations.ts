@@ -2,6 +2,7 @@ import type { AlertHygieneRow, Projection, Recommendation, SeriesComparison } fr
 import type { SeriesId } from './analysis.types';
 import type { LeakEvidence } from './leak-detector';
 import type { RecurringHour } from './recurring-anomalies';
+import { fmtNumber } from '../render/format';
 import { formatDuration } from './zoned-time';
 
 export interface RecommendationOptions {
@@ -11,8 +12,10 @@ export interface RecommendationOptions {
   readonly growthForCapacity: number;
   /** Lower sensitivity: at least this many alerts in the week … */
   readonly noisyMinAlerts: number;
-  /** … of which at least this fraction overlapped no incident. */
-  readonly noisyMinShareWithoutIncident: number;
+  /** … of which at least this fraction of the resolved ones were brief … */
+  readonly noisyMinShareBrief: number;
+  /** … that is, resolved within this of their start. */
+  readonly briefAlertMs: number;
 }
 
 export interface RecommendationInputs {
@@ -24,8 +27,6 @@ export interface RecommendationInputs {
 }
 
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
-const num = (x: number): string =>
-  Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3);
 
 /**
  * Turns the week's findings into actions, each with the numbers behind it. Priority (higher first): breached or
@@ -46,7 +47,7 @@ export function recommend(inputs: RecommendationInputs, options: RecommendationO
         ? `${p.metric} on ${p.host} is over its ${p.limit.label}: act now`
         : `Add capacity for ${p.metric} on ${p.host}: ${p.limit.label} in ${formatDuration(p.etaP50Ms)}`,
       evidence:
-        `now ${num(p.current)}, growing ${num(p.slopePerDay)}/day; ${p.limit.label} reached in ` +
+        `now ${fmtNumber(p.current)}, growing ${fmtNumber(p.slopePerDay)}/day; ${p.limit.label} reached in ` +
         `${formatDuration(p.etaP50Ms)} (p50) to ${formatDuration(p.etaP90Ms)} (p90); ${p.method}`,
       priority: p.breached ? 100 : 90 - Math.min(40, p.etaP50Ms / 86_400_000),
     });
@@ -60,8 +61,8 @@ export function recommend(inputs: RecommendationInputs, options: RecommendationO
       metric: leak.metric,
       title: `Investigate a possible memory leak: ${leak.metric} on ${leak.host}`,
       evidence:
-        `daily low rose on ${e.risingTroughs} of ${e.steps} days, from ${num(e.firstTrough)} to ${num(e.lastTrough)} ` +
-        `(${pct(e.relativeGrowth)}); trend ${num(e.slopePerDay)}/day, R² ${e.r2.toFixed(2)}`,
+        `daily low rose on ${e.risingTroughs} of ${e.steps} days, from ${fmtNumber(e.firstTrough)} to ${fmtNumber(e.lastTrough)} ` +
+        `(${pct(e.relativeGrowth)}); trend ${fmtNumber(e.slopePerDay)}/day, R² ${e.r2.toFixed(2)}`,
       priority: 70 + Math.min(10, e.relativeGrowth * 20),
     });
   }
@@ -79,9 +80,9 @@ export function recommend(inputs: RecommendationInputs, options: RecommendationO
     });
   }
   for (const h of inputs.hygiene) {
-    if (h.firing < options.noisyMinAlerts) continue;
-    const share = h.withoutIncident / h.firing;
-    if (share < options.noisyMinShareWithoutIncident) continue;
+    if (h.firing < options.noisyMinAlerts || h.resolved === 0) continue;
+    const share = h.brief / h.resolved;
+    if (share < options.noisyMinShareBrief) continue;
     out.push({
       kind: 'lower-sensitivity',
       series: h.series,
@@ -89,8 +90,8 @@ export function recommend(inputs: RecommendationInputs, options: RecommendationO
       metric: h.metric,
       title: `Lower the alert sensitivity of ${h.metric} on ${h.host}`,
       evidence:
-        `${h.firing} alerts this week, ${h.withoutIncident} (${(share * 100).toFixed(0)} %) outside any incident, ` +
-        `${h.flaps} flaps` +
+        `${h.firing} alerts this week, ${h.brief} of ${h.resolved} resolved (${(share * 100).toFixed(0)} %) over within ` +
+        `${formatDuration(options.briefAlertMs)}, ${h.flaps} flaps` +
         (h.medianDurationMs !== undefined ? `, median duration ${formatDuration(h.medianDurationMs)}` : ''),
       priority: 40 + Math.min(9, h.firing / 5),
     });
@@ -106,8 +107,8 @@ export function recommend(inputs: RecommendationInputs, options: RecommendationO
       metric: c.metric,
       title: `Sustained growth of ${c.metric} on ${c.host}: plan capacity`,
       evidence:
-        `mean ${num(c.lastWeek.mean)} → ${num(c.thisWeek.mean)} (${pct(change)}), p95 ${num(c.lastWeek.p95)} → ` +
-        `${num(c.thisWeek.p95)}; Welch t = ${c.significance.t.toFixed(2)}, p = ${c.significance.pValue.toPrecision(2)}`,
+        `mean ${fmtNumber(c.lastWeek.mean)} → ${fmtNumber(c.thisWeek.mean)} (${pct(change)}), p95 ${fmtNumber(c.lastWeek.p95)} → ` +
+        `${fmtNumber(c.thisWeek.p95)}; Welch t = ${c.significance.t.toFixed(2)}, p = ${c.significance.pValue.toPrecision(2)}`,
       priority: 30 + Math.min(9, change * 10),
     });
   }

@@ -189,7 +189,11 @@ export class ReportQueryStore {
     return out;
   }
 
-  /** Alert transitions in `[from, until)`. */
+  /**
+   * Alert transitions in `[from, until)`: the rows of `alerts` as the anomaly service writes them (libs/contracts
+   * `MEASUREMENT_FIELDS.alerts` and `MEASUREMENT_TAGS.alerts`). Grouped by `series`, so the other tags (`host`,
+   * `metric`, `state`, `severity`, `detector`) come back as columns beside the fields.
+   */
   async alerts(from: number, until: number): Promise<AlertRecord[]> {
     const result = await this.run(
       'alerts',
@@ -200,32 +204,42 @@ export class ReportQueryStore {
       const key = s.tags?.['series'];
       if (key === undefined) continue;
       const parsed = parseSeriesKey(key);
-      const col = (name: string): number => s.columns.indexOf(name);
-      const [iId, iState, iSeverity, iScore, iValue, iHost, iMetric] = [
-        col('id'),
-        col('state'),
-        col('severity'),
-        col('score'),
-        col('value'),
-        col('host'),
-        col('metric'),
-      ];
+      const column = (name: string): number => s.columns.indexOf(name);
+      const at = {
+        id: column('id'),
+        state: column('state'),
+        severity: column('severity'),
+        detector: column('detector'),
+        startedAt: column('started_at'),
+        score: column('score'),
+        value: column('value'),
+        expected: column('expected'),
+        lower: column('lower'),
+        upper: column('upper'),
+        host: column('host'),
+        metric: column('metric'),
+      };
       for (const row of s.values) {
-        const state = row[iState];
+        const state = row[at.state];
         if (state !== 'firing' && state !== 'resolved') continue;
-        const severity = row[iSeverity];
-        const host = iHost >= 0 && typeof row[iHost] === 'string' ? (row[iHost] as string) : parsed.host;
-        const metric = iMetric >= 0 && typeof row[iMetric] === 'string' ? (row[iMetric] as string) : parsed.metric;
+        const text = (i: number): string | undefined => (typeof row[i] === 'string' ? (row[i] as string) : undefined);
+        const num = (i: number): number => (typeof row[i] === 'number' ? (row[i] as number) : Number.NaN);
+        const severity = row[at.severity];
         out.push({
           series: key,
-          host,
-          metric,
+          host: text(at.host) ?? parsed.host,
+          metric: text(at.metric) ?? parsed.metric,
           time: toMs(row[0]),
-          id: typeof row[iId] === 'string' ? (row[iId] as string) : `${key}@${String(row[0])}`,
+          id: text(at.id) ?? `${key}@${String(row[0])}`,
           state,
           severity: severity === 'critical' || severity === 'warning' ? severity : 'info',
-          score: typeof row[iScore] === 'number' ? (row[iScore] as number) : Number.NaN,
-          value: typeof row[iValue] === 'number' ? (row[iValue] as number) : Number.NaN,
+          detector: text(at.detector) ?? '',
+          startedAt: num(at.startedAt),
+          score: num(at.score),
+          value: num(at.value),
+          expected: num(at.expected),
+          lower: num(at.lower),
+          upper: num(at.upper),
         });
       }
     }

@@ -9,7 +9,14 @@ export interface ChartInput {
   readonly expected: Float64Array;
   readonly lower: Float64Array;
   readonly upper: Float64Array;
-  readonly anomalies: readonly { readonly time: number; readonly value: number }[];
+  /** Anomalous points, drawn as dots coloured by level (info, warning, critical). */
+  readonly anomalies: readonly {
+    readonly time: number;
+    readonly value: number;
+    readonly level?: 'info' | 'warning' | 'critical';
+  }[];
+  /** The series' alerts: a shaded span from start to end, a line where each fired. */
+  readonly alerts?: readonly { readonly start: number; readonly end: number; readonly severity: string }[];
   /** A configured limit, drawn as a red line when it is near the data. */
   readonly limit?: number;
   readonly timeZone: string;
@@ -24,6 +31,9 @@ const COLORS = {
   expected: [40, 100, 190] as Rgb,
   value: [30, 30, 30] as Rgb,
   anomaly: [215, 40, 40] as Rgb,
+  warning: [230, 140, 20] as Rgb,
+  info: [110, 110, 200] as Rgb,
+  alert: [240, 90, 90] as Rgb,
   limit: [200, 30, 30] as Rgb,
   text: [60, 60, 60] as Rgb,
 };
@@ -33,7 +43,8 @@ export const CHART_HEIGHT = 220;
 
 /**
  * One series over the report's period: the baseline band (lower–upper, shaded) with its expected line, the values,
- * anomalies as red dots, and the limit when one is configured. Day boundaries and ~5 value ticks in the report's
+ * its alerts as red spans (firing to resolved), anomalous points as dots (red critical, amber warning, blue info), and
+ * the limit when one is configured. Day boundaries and ~5 value ticks in the report's
  * timezone. Returns PNG bytes.
  */
 export function renderChart(input: ChartInput): Buffer {
@@ -91,6 +102,13 @@ export function renderChart(input: ChartInput): Buffer {
   }
   r.fillRect(left, bottom, right - left, 1, COLORS.axis);
   r.fillRect(left, top, 1, bottom - top, COLORS.axis);
+  for (const a of input.alerts ?? []) {
+    if (a.end < input.from || a.start >= input.until) continue;
+    const xa = Math.round(x(Math.max(a.start, input.from)));
+    const xb = Math.round(x(Math.min(a.end, input.until)));
+    r.fillRect(xa, top, Math.max(1, xb - xa), bottom - top, COLORS.alert, 0.15);
+    if (a.start >= input.from) r.fillRect(xa, top, 1, bottom - top, COLORS.alert, 0.8);
+  }
 
   // Baseline band: a vertical span per pixel column, interpolated between buckets.
   const n = input.times.length;
@@ -119,7 +137,8 @@ export function renderChart(input: ChartInput): Buffer {
   }
   for (const a of input.anomalies) {
     if (!Number.isFinite(a.value) || a.time < input.from || a.time >= input.until) continue;
-    r.circle(x(a.time), y(a.value), 3.2, COLORS.anomaly, 0.9);
+    const color = a.level === 'info' ? COLORS.info : a.level === 'warning' ? COLORS.warning : COLORS.anomaly;
+    r.circle(x(a.time), y(a.value), 3.2, color, 0.9);
   }
   return r.toPng();
 }

@@ -26,3 +26,8 @@ export function fmtP(p: number | undefined): string {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/** An anomaly score (0–1, the detector's scale: alerts from 0.5): three decimals, `—` when unknown. */
+export function fmtScore(score: number): string {
+  return Number.isFinite(score) ? score.toFixed(3) : '—';
+}

@@ -1,6 +1,6 @@
 import { formatDuration, formatZoned } from '../analysis/zoned-time';
 import type { ChartRef, WeeklyReport } from '../report/report.schema';
-import { escapeHtml as e, fmtNumber, fmtP, fmtPercent } from './format';
+import { escapeHtml as e, fmtNumber, fmtP, fmtPercent, fmtScore } from './format';
 
 export interface HtmlRenderOptions {
   /** Where an `<img>` finds a chart: `cid:…` in the e-mail, a data: URI in the saved file. */
@@ -78,13 +78,14 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
       .slice(0, 30)
       .map(
         (i) =>
-          `<tr><td style="${css.td}">${when(i.start)}</td><td style="${css.num}">${e(formatDuration(i.durationMs))}</td>` +
-          `<td style="${css.td}">${e(i.host)}</td><td style="${css.td}">${i.metrics.map(e).join(', ')}</td>` +
-          `<td style="${css.num}">${fmtNumber(i.peak.value)} (score ${i.peak.score.toFixed(4)})</td>` +
+          `<tr><td style="${css.td}">${when(i.start)}</td>` +
+          `<td style="${css.num}">${e(formatDuration(i.durationMs))}${i.open ? ' (open)' : ''}</td>` +
+          `<td style="${css.td}">${e(i.host)}</td><td style="${css.td}">${e(i.metric)}</td>` +
+          `<td style="${css.num}">${fmtNumber(i.peak.value)} (score ${fmtScore(i.peak.score)})</td>` +
           `<td style="${css.td}"><span style="color:${SEVERITY_COLOR[i.severity]};font-weight:bold;">${i.severity}</span></td>` +
-          `<td style="${css.num}">${i.anomalousPoints}</td></tr>`,
+          `<td style="${css.num}">${i.anomalousPoints}</td><td style="${css.td}"><code>${e(i.id)}</code></td></tr>`,
       );
-    parts.push(table(['Start', 'Duration', 'Host', 'Metrics', 'Peak', 'Severity', 'Points'], rows));
+    parts.push(table(['Start', 'Duration', 'Host', 'Metric', 'Peak', 'Severity', 'Points', 'Alert id'], rows));
     if (report.incidents.length > 30)
       parts.push(`<p style="${css.muted}">…and ${report.incidents.length - 30} more.</p>`);
   }
@@ -92,7 +93,7 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
   if (report.charts.length > 0) {
     parts.push(`<h2 style="${css.h2}">Charts</h2>`);
     parts.push(
-      `<p style="${css.muted}">Black: values · blue band: baseline (lower–upper) and expected · red dots: anomalies · dashed red: limit.</p>`,
+      `<p style="${css.muted}">Black: values · blue band: baseline (lower–upper) and expected · red span: an alert, from its first breaching point to its resolve · dots: anomalous points (red critical, amber warning) · dashed red: limit.</p>`,
     );
     for (const c of report.charts) {
       parts.push(
@@ -162,15 +163,16 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
       .map(
         (h) =>
           `<tr><td style="${css.td}">${e(h.host)}</td><td style="${css.td}">${e(h.metric)}</td><td style="${css.num}">${h.firing}</td>` +
-          `<td style="${css.num}">${h.flaps}</td><td style="${css.num}">${h.withoutIncident}</td>` +
+          `<td style="${css.num}">${h.flaps}</td><td style="${css.num}">${h.brief}</td>` +
           `<td style="${css.num}">${h.medianDurationMs !== undefined ? e(formatDuration(h.medianDurationMs)) : '—'}</td></tr>`,
       );
-    parts.push(table(['Host', 'Metric', 'Alerts', 'Flaps', 'Outside incidents', 'Median duration'], rows));
+    parts.push(table(['Host', 'Metric', 'Alerts', 'Flaps', 'Brief', 'Median duration'], rows));
   }
 
   parts.push(
     `<p style="${css.muted};margin-top:24px;">Tideline · all numbers in this report are in the JSON version (GET /reports/${e(report.id)}.json). ` +
-      `Incidents group anomalies of one host less than the configured gap apart; a flap is an alert re-firing within the flap window after resolving.</p>`,
+      `An incident is one alert of the anomaly service (same id as on the alerts topic), from its first breaching point to its resolve; ` +
+      `a flap is an alert re-firing within the flap window after resolving; a brief alert was over within the configured brief time.</p>`,
   );
   parts.push('</div></body></html>');
   return parts.join('\n');

@@ -1,6 +1,6 @@
 import { formatDuration, formatZoned } from '../analysis/zoned-time';
 import type { WeeklyReport } from '../report/report.schema';
-import { fmtNumber, fmtP, fmtPercent } from './format';
+import { fmtNumber, fmtP, fmtPercent, fmtScore } from './format';
 
 /** The plain-text alternative of the e-mail: the same sections as the HTML, without charts. */
 export function renderText(report: WeeklyReport): string {
@@ -31,8 +31,9 @@ export function renderText(report: WeeklyReport): string {
   if (report.incidents.length === 0) out.push('No incidents this week.');
   for (const i of report.incidents.slice(0, 30)) {
     out.push(
-      `- ${when(i.start)}, ${formatDuration(i.durationMs)}, ${i.host} [${i.severity}]: ${i.metrics.join(', ')}; ` +
-        `peak ${fmtNumber(i.peak.value)} (score ${i.peak.score.toFixed(4)}) at ${when(i.peak.time)}; ${i.anomalousPoints} anomalous points`,
+      `- ${when(i.start)}, ${formatDuration(i.durationMs)}${i.open ? ' (open)' : ''}, ${i.host} [${i.severity}]: ${i.metric}; ` +
+        `peak ${fmtNumber(i.peak.value)} (score ${fmtScore(i.peak.score)}) at ${when(i.peak.time)}; ` +
+        `${i.anomalousPoints} anomalous points; alert ${i.id}`,
     );
   }
   h('Time until a limit (soonest first)');
@@ -63,7 +64,7 @@ export function renderText(report: WeeklyReport): string {
   h('Alert hygiene (noisiest first)');
   if (report.hygiene.length === 0) out.push('No alerts this week.');
   for (const a of report.hygiene.slice(0, 15)) {
-    out.push(`- ${a.host} ${a.metric}: ${a.firing} alerts, ${a.flaps} flaps, ${a.withoutIncident} outside incidents`);
+    out.push(`- ${a.host} ${a.metric}: ${a.firing} alerts, ${a.flaps} flaps, ${a.brief} brief`);
   }
   if (report.charts.length > 0) {
     h('Charts');

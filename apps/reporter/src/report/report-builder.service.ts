@@ -19,6 +19,7 @@ import {
   type DataNote,
   type Projection,
   type SeriesComparison,
+  type Severity,
   type WeeklyReport,
 } from './report.schema';
 
@@ -29,16 +30,14 @@ export interface ReportAnalysisSettings {
   readonly anomalyScore: number;
   readonly warningScore: number;
   readonly criticalScore: number;
-  readonly incidentGapMs: number;
-  readonly incidentMinPoints: number;
-  readonly incidentMinDurationMs: number;
+  readonly briefAlertMs: number;
   readonly flapWindowMs: number;
   readonly alpha: number;
   readonly minSignificantChange: number;
   readonly capacityHorizonMs: number;
   readonly growthForCapacity: number;
   readonly noisyMinAlerts: number;
-  readonly noisyMinShareWithoutIncident: number;
+  readonly noisyMinShareBrief: number;
   readonly maintenanceMinDays: number;
   readonly leakMetrics: string;
   readonly trendLookbackMs: number;
@@ -101,11 +100,12 @@ export class ReportBuilder {
     // One pass over all series for everything but the percentile, the queries side by side: InfluxDB spreads them
     // over its cores, and none waits for another.
     const trendBucketMs = Math.max(HOUR, Math.round((until - trendFrom) / 168 / HOUR) * HOUR);
-    const [daily, baseline, anomalies, alerts, trends] = await Promise.all([
+    // Alerts from the previous period too: an incident that fired then and was still open this week belongs here.
+    const [daily, baseline, anomalies, recentAlerts, trends] = await Promise.all([
       this.store.dailyStats(prevSince, until),
       this.store.bucketMeans('baseline', MEASUREMENTS.baseline, 'expected', prevSince, until, DAY),
       this.store.anomalies(since, until, s.anomalyScore),
-      this.store.alerts(since, until),
+      this.store.alerts(prevSince, until),
       this.store.trendBuckets(trendRegex, trendFrom, until, trendBucketMs),
     ]);
     const queriedAt = performance.now();
@@ -188,18 +188,9 @@ export class ReportBuilder {
       });
     }
 
-    const incidents = groupIncidents(
-      anomalies.map((a) => a),
-      alerts,
-      {
-        mergeGapMs: s.incidentGapMs,
-        minPoints: s.incidentMinPoints,
-        minDurationMs: s.incidentMinDurationMs,
-        warningScore: s.warningScore,
-        criticalScore: s.criticalScore,
-      },
-    );
-    const hygiene = alertHygiene(alerts, incidents, { flapWindowMs: s.flapWindowMs, incidentSlackMs: s.incidentGapMs });
+    const incidents = groupIncidents(recentAlerts, anomalies, { until }).filter((i) => i.end >= since);
+    const alerts = recentAlerts.filter((a) => a.time >= since);
+    const hygiene = alertHygiene(alerts, { flapWindowMs: s.flapWindowMs, briefAlertMs: s.briefAlertMs });
 
     const shifts: BaselineShift[] = [];
     for (const b of baseline.values()) {
@@ -240,22 +231,26 @@ export class ReportBuilder {
 
     const analysedAt = performance.now();
 
-    // Charts: the series a reader will ask about first.
-    const picks: { series: string; reason: string }[] = [];
-    const pick = (series: string, reason: string): void => {
-      if (!picks.some((p) => p.series === series)) picks.push({ series, reason });
-    };
+    // Charts: every incident, projection, leak, shift and significant change, one of each kind in turn (most severe,
+    // soonest, strongest first) until `maxCharts`, so that each kind is shown when there are many of another.
     const bySeverity = [...incidents].sort(
       (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.peak.score - a.peak.score,
     );
-    for (const i of bySeverity.slice(0, 4))
-      pick(i.peak.series, `incident on ${i.host} at ${formatZoned(i.start, timezone)}`);
-    for (const p of projections.slice(0, 3)) pick(p.series, `projection: ${p.limit.label}`);
-    for (const l of leaks.slice(0, 2)) pick(l.series, 'leak-like trend');
-    for (const sh of shifts.slice(0, 2)) pick(sh.series, 'baseline shift');
-    for (const c of comparisons.filter((c) => c.significance?.significant).slice(0, 2))
-      pick(c.series, 'significant change');
-    const chosen = picks.slice(0, s.maxCharts);
+    const chosen = pickCharts(
+      [
+        bySeverity.map((i) => ({
+          series: i.series,
+          reason: `incident on ${i.host} at ${formatZoned(i.start, timezone)}`,
+        })),
+        projections.map((p) => ({ series: p.series, reason: `projection: ${p.limit.label}` })),
+        leaks.map((l) => ({ series: l.series, reason: 'leak-like trend' })),
+        shifts.map((sh) => ({ series: sh.series, reason: 'baseline shift' })),
+        comparisons
+          .filter((c) => c.significance?.significant)
+          .map((c) => ({ series: c.series, reason: 'significant change' })),
+      ],
+      s.maxCharts,
+    );
     const bucketMs = Math.max(5 * 60_000, Math.round(periodMs / 336));
     // The percentile is by far the costliest aggregate in InfluxDB 1.x (it materialises every point: ~100 s for
     // 8.4M points here, more than everything else together), so it is computed for the series the report lists,
@@ -266,11 +261,11 @@ export class ReportBuilder {
       if (c.significance?.significant) listed.add(c.series);
     }
     for (const key of [
-      ...incidents.flatMap((i) => i.series),
+      ...incidents.map((i) => i.series),
       ...projections.map((p) => p.series),
       ...shifts.map((x) => x.series),
       ...leaks.map((l) => l.series),
-      ...picks.map((p) => p.series),
+      ...chosen.map((p) => p.series),
     ]) {
       if (listed.size < s.maxPercentileSeries || daily.size <= s.maxPercentileSeries) listed.add(key);
     }
@@ -298,7 +293,8 @@ export class ReportBuilder {
         capacityHorizonMs: s.capacityHorizonMs,
         growthForCapacity: s.growthForCapacity,
         noisyMinAlerts: s.noisyMinAlerts,
-        noisyMinShareWithoutIncident: s.noisyMinShareWithoutIncident,
+        noisyMinShareBrief: s.noisyMinShareBrief,
+        briefAlertMs: s.briefAlertMs,
       },
     );
 
@@ -319,7 +315,12 @@ export class ReportBuilder {
           expected: data.expected,
           lower: data.lower,
           upper: data.upper,
-          anomalies: anomalies.filter((a) => a.series === p.series),
+          anomalies: anomalies
+            .filter((a) => a.series === p.series)
+            .map((a) => ({ time: a.time, value: a.value, level: scoreLevel(a.score, s) })),
+          alerts: incidents
+            .filter((i) => i.series === p.series)
+            .map((i) => ({ start: i.start, end: i.end, severity: i.severity })),
           ...(limit ? { limit: limit.limit } : {}),
           timeZone: timezone,
           from: since,
@@ -426,6 +427,37 @@ function maxOf(values: Float64Array): number | undefined {
 
 function finiteOr(x: number | undefined, fallback: number): number {
   return x !== undefined && Number.isFinite(x) ? x : x === undefined ? fallback : 1e9;
+}
+
+/**
+ * Up to `max` distinct series from the lists, one from each list in turn. A series already picked for an earlier
+ * reason is not charted twice.
+ */
+function pickCharts(
+  lists: readonly (readonly { series: string; reason: string }[])[],
+  max: number,
+): { series: string; reason: string }[] {
+  const picks: { series: string; reason: string }[] = [];
+  const next = lists.map(() => 0);
+  while (picks.length < max) {
+    let progressed = false;
+    lists.forEach((list, k) => {
+      while (next[k]! < list.length && picks.length < max) {
+        const candidate = list[next[k]!++]!;
+        if (picks.some((p) => p.series === candidate.series)) continue;
+        picks.push(candidate);
+        progressed = true;
+        break;
+      }
+    });
+    if (!progressed) break;
+  }
+  return picks;
+}
+
+/** The level of an anomalous point's score: the alert severities' scale (see reporter.analysis). */
+function scoreLevel(score: number, s: ReportAnalysisSettings): Severity {
+  return score >= s.criticalScore ? 'critical' : score >= s.warningScore ? 'warning' : 'info';
 }
 
 function severityRank(s: string): number {

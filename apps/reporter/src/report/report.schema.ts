@@ -1,8 +1,9 @@
 /**
  * The weekly report as data: what the HTML, the plain text and `GET /reports/:id.json` are rendered from.
- * Times are epoch milliseconds. Bump {@link REPORT_SCHEMA} when a field changes meaning.
+ * Times are epoch milliseconds. Bump {@link REPORT_SCHEMA} when a field changes meaning (2: an incident is one alert
+ * of the anomaly service, with its id; alert hygiene counts brief alerts instead of alerts outside incidents).
  */
-export const REPORT_SCHEMA = 'tideline.report/1' as const;
+export const REPORT_SCHEMA = 'tideline.report/2' as const;
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -47,19 +48,28 @@ export interface SeriesComparison {
   readonly significance?: Significance;
 }
 
+/** One alert of the anomaly service, from its first breaching point to its resolve. */
 export interface Incident {
+  /** The alert's id: the same on the alerts topic, in webhooks and in InfluxDB's `alerts`. */
   readonly id: string;
+  readonly series: string;
   readonly host: string;
-  readonly series: readonly string[];
-  readonly metrics: readonly string[];
+  readonly metric: string;
+  /** The detector that raised it (libs/stats detector names). */
+  readonly detector: string;
+  /** The alert's `started_at`: its first breaching point. */
   readonly start: number;
+  /** When it resolved; the period's end while it is {@link open}. */
   readonly end: number;
   readonly durationMs: number;
-  /** The highest anomaly score in the incident and where it was. */
+  /** Still firing at the end of the period. */
+  readonly open: boolean;
+  /** The highest anomaly score of the alert and of the series' anomalous points during it, and where it was. */
   readonly peak: { readonly series: string; readonly time: number; readonly score: number; readonly value: number };
+  /** The alert's severity (the anomaly service's: severity `auto` or the series' rule). */
   readonly severity: Severity;
+  /** Points of the series at or above `analysis.anomalyScore` during the incident. */
   readonly anomalousPoints: number;
-  readonly alerts: number;
 }
 
 export interface AlertHygieneRow {
@@ -70,8 +80,8 @@ export interface AlertHygieneRow {
   readonly resolved: number;
   /** Re-fired within the flap window of resolving. */
   readonly flaps: number;
-  /** Firing alerts that overlap no incident. */
-  readonly withoutIncident: number;
+  /** Alerts resolved within `analysis.briefAlertMs` of their start: blips. */
+  readonly brief: number;
   readonly medianDurationMs?: number;
 }
 

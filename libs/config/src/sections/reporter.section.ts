@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { HOST_METRIC_NAMES } from '@tideline/contracts';
+import { resolveSensitivity } from '@tideline/stats';
+import { alertLifecycleSectionSchema } from './anomaly.section';
 
 const email = z
   .string()
@@ -65,6 +67,22 @@ export const reporterSmtpSchema = z
   })
   .strict()
   .refine((s) => s.url !== undefined || s.host !== undefined, { message: 'needs url or host', path: ['host'] });
+
+const score = z.number().min(0).max(1).describe('a score 0-1');
+
+/**
+ * The score levels of the reporter, on the detector's scale (libs/stats `resolveSensitivity`: the detector scores its
+ * alerts r/(r + 1) ≥ 0.5, ordinary points below 0.3), so that the report and the alerts agree on what is anomalous,
+ * warning and critical.
+ */
+export const ALERT_SCORES = Object.freeze({
+  /** What medium sensitivity, the default, fires at. */
+  anomalous: resolveSensitivity('medium').fireLevel,
+  /** Severity `auto` makes every alert below the critical score a warning, so warning starts where alerts do. */
+  warning: resolveSensitivity('medium').fireLevel,
+  /** The anomaly service's default critical score (anomaly.lifecycle.criticalScore). */
+  critical: alertLifecycleSectionSchema.parse({}).criticalScore,
+});
 
 /**
  * Default limits: the percentages of disk and memory in use, full at 100, by the names the collector publishes them
@@ -133,20 +151,29 @@ export const reporterSectionSchema = z
     limits: z.array(reporterLimitSchema).default(() => DEFAULT_REPORTER_LIMITS.map((l) => ({ ...l }))),
     analysis: z
       .object({
-        /** Anomaly scores at or above this count as anomalous points. */
-        anomalyScore: z.number().min(0).max(1).default(0.99).describe('a number 0-1'),
-        warningScore: z.number().min(0).max(1).default(0.9999).describe('a number 0-1'),
-        criticalScore: z.number().min(0).max(1).default(0.999999).describe('a number 0-1'),
-        incidentGapMs: duration('the gap that splits incidents').default(30 * 60_000),
-        incidentMinPoints: z.number().int().min(1).default(3).describe('an integer >= 1'),
-        incidentMinDurationMs: duration('the shortest incident').default(15 * 60_000),
+        /**
+         * Anomaly scores at or above this count as anomalous points (the dots on the charts, recurring hours, an
+         * incident's anomalous points). Default: the score medium sensitivity fires at (`resolveSensitivity('medium')`
+         * in libs/stats, 0.5): every alert the detector raises scores at least this, ordinary points below 0.3.
+         */
+        anomalyScore: score.default(ALERT_SCORES.anomalous),
+        /** Anomalous points at or above this are drawn as warnings. Default 0.5: what severity `auto` calls warning. */
+        warningScore: score.default(ALERT_SCORES.warning),
+        /**
+         * Anomalous points at or above this are drawn as critical. Default 0.6: the anomaly service's
+         * `anomaly.lifecycle.criticalScore` default (`resolveSensitivity('low')`'s fire level: 1.5 times beyond the
+         * series' usual extremes), so a red dot means what a critical alert means.
+         */
+        criticalScore: score.default(ALERT_SCORES.critical),
+        /** An alert over within this is brief (a blip); a series whose alerts are mostly brief is noisy. */
+        briefAlertMs: duration('how short a brief alert is').default(15 * 60_000),
         flapWindowMs: duration('the flap window').default(60 * 60_000),
         alpha: z.number().gt(0).lt(1).default(0.01).describe('a significance level between 0 and 1'),
         minSignificantChange: z.number().min(0).default(0.05).describe('a relative change such as 0.05'),
         capacityHorizonMs: duration('the capacity planning horizon').default(30 * 24 * 3_600_000),
         growthForCapacity: z.number().min(0).default(0.2).describe('a relative change such as 0.2'),
         noisyMinAlerts: z.number().int().min(1).default(5).describe('an integer >= 1'),
-        noisyMinShareWithoutIncident: z.number().min(0).max(1).default(0.8).describe('a number 0-1'),
+        noisyMinShareBrief: z.number().min(0).max(1).default(0.8).describe('a number 0-1'),
         maintenanceMinDays: z.number().int().min(2).default(3).describe('an integer >= 2'),
         /** Metrics (glob) checked for leak-like trends. */
         leakMetrics: z.string().min(1).default('*mem*').describe('a metric glob'),
