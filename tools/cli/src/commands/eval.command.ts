@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { evaluateDetection, pointsToRun, type CvRequest, type DetectionEvaluation } from '../eval/detection-eval';
-import { crossValidatedJson, DEFINITIONS, formatCrossValidation } from '../eval/detection-output';
+import {
+  compareEntryJson,
+  crossValidatedJson,
+  DEFINITIONS,
+  formatCategoryComparison,
+  formatComparison,
+  formatCrossValidation,
+  formatProfileTable,
+} from '../eval/detection-output';
 import { DEFAULT_CV_SEED } from '../eval/cv-folds';
 import { DEFAULT_DETECTOR, DETECTORS, findDetector, type DetectorSpec } from '../eval/detector-registry';
 import { evaluateForecasts, type ForecastMetrics } from '../eval/forecast-eval';
@@ -10,7 +18,7 @@ import { fmt, int, pct, table } from '../eval/format';
 import { loadNabDataset, writeResultFile, type NabDataset } from '../eval/nab-dataset';
 import { nabDatasetDir } from '../eval/nab-dataset-dir';
 import { createProgress } from '../eval/progress';
-import { formatNabTable, nabSummary } from './nab-score.command';
+import { nabSummary } from './nab-score.command';
 import type { RegisterCommand } from './index';
 
 interface EvalOptions {
@@ -22,6 +30,7 @@ interface EvalOptions {
   perFile?: boolean;
   cv?: string;
   seed: string;
+  compare?: boolean;
   forecast?: boolean;
   forecaster: string;
 }
@@ -101,7 +110,8 @@ async function runAnomalyEval(dataset: NabDataset, options: EvalOptions) {
     `${dataset.dir}: ${result.files} files, ${int(result.rows)} points (${int(result.scorableRows)} scored after probation), ${result.windows} windows`,
     `detector CPU time ${fmt(run.seconds, 2)} s (${int(run.points / Math.max(run.seconds, 1e-9))} points per CPU-second)`,
     '',
-    formatNabTable(result),
+    formatProfileTable(ev!),
+    "(alerts, precision and false alerts per 1,000 scored points at each profile's threshold)",
     '',
     `At the standard-profile threshold ${Number(standard.threshold.toPrecision(12))}:`,
     `  windows  ${w.detected}/${w.total} detected (${pct(w.detected, w.total)}), ${w.detected_early} early (before the window midpoint); fraction of the window elapsed at first detection: mean ${fmt(w.mean_fraction_elapsed)}, median ${fmt(w.median_fraction_elapsed)}`,
@@ -121,6 +131,45 @@ async function runAnomalyEval(dataset: NabDataset, options: EvalOptions) {
   if (options.writeResults !== undefined)
     lines.push('', `result CSVs written under ${resolve(options.writeResults, spec.name)}`);
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** `--compare`: every compared detector (the default, the peers, the windowed Gaussian) side by side. */
+function runComparison(dataset: NabDataset, options: EvalOptions) {
+  const evs = evaluateAll(
+    dataset,
+    DETECTORS.filter((d) => d.compared),
+    options,
+  );
+  const first = evs[0]!.result;
+  if (options.json) {
+    const out = {
+      dataset: dataset.dir,
+      files: first.files,
+      points: first.rows,
+      scored_points: first.scorableRows,
+      windows: first.windows,
+      quantised_to_12_digits: options.quantise,
+      detectors: evs.map(compareEntryJson),
+      definitions: DEFINITIONS,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  const cv = evs[0]!.cv;
+  process.stdout.write(
+    [
+      `NAB evaluation of every detector side by side`,
+      `${dataset.dir}: ${first.files} files, ${int(first.rows)} points (${int(first.scorableRows)} scored after probation), ${first.windows} windows`,
+      '',
+      formatComparison(evs),
+      ...(cv === undefined ? [] : ['', formatCategoryComparison(evs)]),
+      '',
+      "NAB scores are normalised (0 = never detect, 100 = every window on its first row); windows, precision (true alerts / alerts) and false alerts per 1,000 scored points are at the standard profile's threshold.",
+      cv === undefined
+        ? "In-sample: each threshold optimised on the whole corpus (NAB's procedure). Add --cv K for out-of-sample figures."
+        : `CV: ${cv.folds} folds of files stratified by category, seed ${cv.seed}; each detector's grid setting and threshold chosen on the training folds only (grids: tideline eval --detector <name> --cv ${cv.folds}).`,
+    ].join('\n') + '\n',
+  );
 }
 
 function forecastRow(name: string, m: ForecastMetrics): string[] {
@@ -191,6 +240,7 @@ export const registerEvalCommand: RegisterCommand = (program: Command) => {
       "also score out-of-sample: k folds of files stratified by category; per fold the setting (from the detector's grid) and threshold are chosen on the training folds",
     )
     .option('--seed <n>', 'seed of the --cv fold assignment', String(DEFAULT_CV_SEED))
+    .option('--compare', 'run every detector (default, peers, windowed Gaussian) and print them side by side')
     .option('--forecast', 'evaluate 1-day forecasts (sMAPE, MASE, interval coverage) instead of detection')
     .option(
       '--forecaster <name>',
@@ -202,6 +252,7 @@ export const registerEvalCommand: RegisterCommand = (program: Command) => {
       try {
         const dataset = await loadNabDataset(nabDir === undefined ? nabDatasetDir() : resolve(nabDir), options.labels);
         if (options.forecast) runForecastEval(dataset, options);
+        else if (options.compare) runComparison(dataset, options);
         else await runAnomalyEval(dataset, options);
       } catch (error) {
         process.stderr.write(`tideline eval: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -102,7 +102,17 @@ describe('crossValidate', () => {
     const cv = crossValidate(files, [noisy, perfect], folds, 4, NAB_PROFILES);
     for (const fold of cv.perFold) for (const p of NAB_PROFILES) assert.equal(fold.chosen[p.name].setting, 1);
     // Every window detected on its first row and nothing else: 100 on every profile, out of sample too.
-    for (const p of cv.profiles) assert.ok(Math.abs(p.normalised - 100) < 1e-9, `${p.profile} ${p.normalised}`);
+    for (const p of cv.profiles) {
+      assert.ok(Math.abs(p.normalised - 100) < 1e-9, `${p.profile} ${p.normalised}`);
+      assert.deepEqual(
+        p.byCategory.map((c) => [c.category, c.files, c.windows, c.normalised]),
+        [
+          ['cat0', 4, 3, 100],
+          ['cat1', 4, 3, 100],
+          ['cat2', 4, 3, 100],
+        ],
+      );
+    }
     assert.deepEqual(cv.detection.alerts, { raised: 9, true: 9, false: 0, precision: 1, false_per_1000_points: 0 });
     assert.deepEqual(cv.detection.windows, { total: 9, detected: 9, detected_early: 9 });
 

@@ -6,7 +6,7 @@
  * whole corpus' null and perfect detectors, exactly as the in-sample score normalises its sum. Pure: the caller
  * supplies every setting's per-row scores (a detector's scores of one file do not depend on the other files).
  */
-import { foldSplit } from './cv-folds';
+import { categoryOf, foldSplit } from './cv-folds';
 import { detectionReport } from './detection-report';
 import { prepareCorpus } from './nab-corpus-score';
 import { normaliseScore } from './nab-normalise';
@@ -45,6 +45,16 @@ export interface CvProfileScore {
   readonly normalised: number;
   readonly windows: number;
   readonly windowsDetected: number;
+  /** The same per NAB category, in sorted order; `normalised` is null for a category without windows. */
+  readonly byCategory: readonly CvCategoryScore[];
+}
+
+export interface CvCategoryScore {
+  readonly category: string;
+  readonly files: number;
+  readonly windows: number;
+  readonly raw: number;
+  readonly normalised: number | null;
 }
 
 /** Operator figures of the held-out files at the standard profile's choices, summed over the folds. */
@@ -87,6 +97,8 @@ export function crossValidate(
     scores: scoresBySetting[g]![i]!,
   });
   const totals = new Map(profiles.map((p) => [p.name, { raw: 0, windows: 0, windowsDetected: 0 }]));
+  const categories = [...new Set(files.map((f) => categoryOf(f.key)))].sort();
+  const categoryRaw = new Map(profiles.map((p) => [p.name, new Map(categories.map((c) => [c, 0]))]));
   const standard = profiles.find((p) => p.name === 'standard') ?? profiles[0]!;
   const detection = { total: 0, detected: 0, early: 0, raised: 0, false: 0, scorable: 0 };
   const perFold: CvFold[] = [];
@@ -111,6 +123,9 @@ export function crossValidate(
       for (const i of test) {
         const s = scoreFile(scored(best.setting, i), units[i]!, p, best.threshold);
         total.raw += s.score;
+        const byCategory = categoryRaw.get(p.name)!;
+        const c = categoryOf(files[i]!.key);
+        byCategory.set(c, byCategory.get(c)! + s.score);
         total.windows += s.windows;
         total.windowsDetected += s.windowsDetected;
       }
@@ -134,7 +149,19 @@ export function crossValidate(
     folds: k,
     profiles: profiles.map((p) => {
       const t = totals.get(p.name)!;
-      return { profile: p.name, ...t, normalised: normaliseScore(t.raw, p, windowCount) };
+      const byCategory = categories.map((category) => {
+        const members = files.filter((f) => categoryOf(f.key) === category);
+        const windows = members.reduce((n, f) => n + f.windows.length, 0);
+        const raw = categoryRaw.get(p.name)!.get(category)!;
+        return {
+          category,
+          files: members.length,
+          windows,
+          raw,
+          normalised: windows === 0 ? null : normaliseScore(raw, p, windows),
+        };
+      });
+      return { profile: p.name, ...t, normalised: normaliseScore(t.raw, p, windowCount), byCategory };
     }),
     perFold,
     detection: {

@@ -3,13 +3,14 @@
  * optimised per profile on the whole corpus) with the operator figures at each profile's threshold, and, on
  * request, the k-fold cross-validated score (see cross-validate.ts). No printing.
  */
-import { crossValidate, type CrossValidation } from './cross-validate';
-import { stratifiedFolds } from './cv-folds';
+import { crossValidate, type CrossValidation, type CvCategoryScore } from './cross-validate';
+import { categoryOf, stratifiedFolds } from './cv-folds';
 import { detectionReport, type DetectionReport, type FileDetections } from './detection-report';
 import type { DetectorSpec } from './detector-registry';
 import { runDetector, type DetectorRun } from './eval-runner';
 import { chooseThreshold, prepareCorpus, scoreCorpusAt, type CorpusScore } from './nab-corpus-score';
 import type { NabDataset } from './nab-dataset';
+import { normaliseScore } from './nab-normalise';
 import type { NabProfileName } from './nab-profiles';
 import type { ScoredFile } from './nab-scorer';
 
@@ -41,6 +42,8 @@ export interface DetectionEvaluation {
   readonly report: DetectionReport & { readonly perFile: readonly FileDetections[] };
   /** Operator figures at each profile's own threshold. */
   readonly reportByProfile: Readonly<Record<NabProfileName, DetectionReport>>;
+  /** In-sample NAB score per category and profile (each at the corpus-wide threshold of that profile). */
+  readonly byCategory: Readonly<Record<NabProfileName, readonly CvCategoryScore[]>>;
   readonly cv?: CrossValidated;
 }
 
@@ -83,6 +86,22 @@ export function evaluateDetection(
   ) as Record<NabProfileName, DetectionReport & { perFile: readonly FileDetections[] }>;
   const standard = profiles.find((p) => p.profile === 'standard') ?? profiles[0]!;
   const report = reportByProfile[standard.profile];
+  const categories = [...new Set(files.map((f) => categoryOf(f.key)))].sort();
+  const byCategory = Object.fromEntries(
+    dataset.profiles.map((profile) => {
+      const perFile = profiles.find((p) => p.profile === profile.name)!.perFile;
+      return [
+        profile.name,
+        categories.map((category) => {
+          const members = files.filter((f) => categoryOf(f.key) === category);
+          const windows = members.reduce((n, f) => n + f.windows.length, 0);
+          const raw = perFile.filter((f) => categoryOf(f.key) === category).reduce((n, f) => n + f.score, 0);
+          const normalised = windows === 0 ? null : normaliseScore(raw, profile, windows);
+          return { category, files: members.length, windows, raw, normalised };
+        }),
+      ];
+    }),
+  ) as Record<NabProfileName, CvCategoryScore[]>;
   let cv: CrossValidated | undefined;
   if (options.cv !== undefined) {
     // The grid's first setting is the default configuration: its scores are the run above.
@@ -102,5 +121,5 @@ export function evaluateDetection(
       grid: spec.grid.map((g) => g.label),
     };
   }
-  return { spec, run, files, result, report, reportByProfile, ...(cv === undefined ? {} : { cv }) };
+  return { spec, run, files, result, report, reportByProfile, byCategory, ...(cv === undefined ? {} : { cv }) };
 }

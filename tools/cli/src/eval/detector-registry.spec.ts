@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mulberry32 } from '@tideline/stats';
-import { DETECTORS } from './detector-registry';
+import { DETECTORS, findDetector } from './detector-registry';
 
 /** Three days of 5-minute points: a daily cycle, noise, a spike and a level shift. */
 function series(): { t: number[]; x: number[] } {
@@ -37,4 +37,12 @@ describe('detector registry', () => {
       }
     });
   }
+
+  it('compares the default, the two peers and the windowed Gaussian, not the null and random floors', () => {
+    assert.deepEqual(
+      DETECTORS.filter((d) => d.compared).map((d) => d.name),
+      ['tideline', 'windowed-gaussian', 'holt-winters', 'zms'],
+    );
+    assert.throws(() => findDetector('nope'), /unknown detector "nope"/);
+  });
 });

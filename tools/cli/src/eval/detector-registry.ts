@@ -26,6 +26,8 @@ export interface DetectorSpec {
    * first entry is always the default configuration (`create`), which also wins ties.
    */
   readonly grid: readonly GridSetting[];
+  /** Whether `tideline eval --compare` lists it (the default and the reference detectors, not the floors). */
+  readonly compared: boolean;
 }
 
 /** Constant 0.5 on every row: NAB's "null" detector, whose optimum is never to detect (normalised score 0). */
@@ -87,12 +89,14 @@ export const DETECTORS: readonly DetectorSpec[] = [
     grid: grid<TidelineDetectorOptions>({ tailProbability: [0.003, 0.001, 0.01], suppressPoints: [35, 20, 60] }, (o) =>
       createTidelineDetector(o),
     ),
+    compared: true,
   },
   {
     name: 'windowed-gaussian',
     description: "NAB's windowedGaussian reference (window 6400, step 100)",
     create: () => new WindowedGaussianDetector(),
     grid: grid<WindowedGaussianOptions>({ windowSize: [6400, 400, 1600] }, (o) => new WindowedGaussianDetector(o)),
+    compared: true,
   },
   {
     name: 'holt-winters',
@@ -103,6 +107,7 @@ export const DETECTORS: readonly DetectorSpec[] = [
       { alpha: [0.3, 0.1, 0.5], seasonLength: ['daily', 0] },
       (o) => new HoltWintersDetector(o),
     ),
+    compared: true,
   },
   {
     name: 'zms',
@@ -114,18 +119,21 @@ export const DETECTORS: readonly DetectorSpec[] = [
       (o) => new LagZScoreDetector(o),
       (k, v) => (v === NEVER_FROZEN ? `${k}=all` : `${k}=${String(v)}`),
     ),
+    compared: true,
   },
   {
     name: 'null',
     description: 'constant 0.5 (NAB null detector: defines 0)',
     create: () => new ConstantScorer(),
     grid: [{ label: 'default', create: () => new ConstantScorer() }],
+    compared: false,
   },
   {
     name: 'random',
     description: 'uniform random, seed 42 per series (mulberry32, not NAB’s Mersenne Twister sequence)',
     create: () => new SeededRandomScorer(42),
     grid: [{ label: 'default', create: () => new SeededRandomScorer(42) }],
+    compared: false,
   },
 ];
 

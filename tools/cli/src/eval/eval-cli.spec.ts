@@ -17,6 +17,15 @@ interface CrossValidatedJson {
   per_fold: { files: string[]; chosen: Record<string, { setting: string }> }[];
 }
 
+interface CompareEntryJson {
+  detector: string;
+  in_sample: {
+    nab: Record<string, number>;
+    alerts: { precision: number | null; false_per_1000_points: number };
+  };
+  cross_validated: { nab: Record<string, number> };
+}
+
 function tideline(...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -88,6 +97,26 @@ describe('tideline eval / nab-score on a small NAB-layout dataset', () => {
     assert.deepEqual(cv.per_fold.flatMap((f) => f.files).sort(), ['cat/late.csv', 'cat/quiet.csv', 'cat/spiky.csv']);
     for (const f of cv.per_fold) assert.ok(cv.grid.includes(f.chosen['standard']!.setting));
     assert.equal(cv.windows.total, 2);
+  });
+
+  it('prints every compared detector side by side with --compare, precision and false alerts per 1,000 points', () => {
+    const r = tideline('eval', dir, '--compare', '--cv', '3', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { detectors: CompareEntryJson[] };
+    assert.deepEqual(
+      out.detectors.map((d) => d.detector),
+      ['tideline', 'windowed-gaussian', 'holt-winters', 'zms'],
+    );
+    for (const d of out.detectors) {
+      assert.equal(typeof d.in_sample.nab['standard'], 'number');
+      assert.equal(typeof d.in_sample.alerts.false_per_1000_points, 'number');
+      assert.ok(d.in_sample.alerts.precision === null || typeof d.in_sample.alerts.precision === 'number');
+      assert.equal(typeof d.cross_validated.nab['standard'], 'number');
+    }
+    const human = tideline('eval', dir, '--compare');
+    assert.equal(human.status, 0, human.stderr);
+    assert.match(human.stdout, /detector\s+standard\s+low-FP\s+low-FN\s+windows\s+precision\s+false\/1k pts/);
+    assert.match(human.stdout, /^windowed-gaussian\s+\S+\s+\S+\s+\S+\s+2\/2\s+1\.000\s+0\.000$/m);
   });
 
   it('rejects --cv below 2 with a message naming the option', () => {
