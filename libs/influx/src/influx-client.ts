@@ -2,8 +2,19 @@ import type { InfluxSection } from '@tideline/config';
 import { InfluxError } from './influx-errors';
 import { toLineProtocol, type Point } from './line-protocol';
 
+/**
+ * Where InfluxDB is and which database the client uses (the `influx` config section satisfies it). `retention`
+ * (`influx.retention`, an InfluxDB duration such as `30d` or `INF`) is applied by {@link InfluxClient.ensureDatabase}.
+ */
 export type InfluxConnection = Pick<InfluxSection, 'url' | 'database'> &
-  Partial<Pick<InfluxSection, 'username' | 'password' | 'token' | 'timeoutMs'>>;
+  Partial<Pick<InfluxSection, 'username' | 'password' | 'token' | 'timeoutMs' | 'retention'>>;
+
+/**
+ * The retention policy the configured retention is applied to: the one InfluxDB creates with every database and writes
+ * and queries use when they name none. Altering it (rather than adding a policy of our own) keeps the data written
+ * before the retention was applied where queries find it.
+ */
+export const DEFAULT_RETENTION_POLICY = 'autogen';
 
 /** One series of a query result, as InfluxDB returns it. */
 export interface InfluxSeries {
@@ -41,6 +52,7 @@ export interface RetentionPolicySpec {
   readonly name: string;
   /** InfluxDB duration, e.g. `30d`, `INF`. */
   readonly duration: string;
+  /** InfluxDB duration; `0s` lets InfluxDB choose from `duration`; default: unchanged (InfluxDB's choice on create). */
   readonly shardDuration?: string;
   /** Default 1. */
   readonly replication?: number;
@@ -132,10 +144,28 @@ export class InfluxClient {
     await this.runQuery('POST', influxql, options);
   }
 
-  /** `CREATE DATABASE` (idempotent) and, when given, a retention policy made the default. */
-  async ensureDatabase(database: string = this.database, retention?: RetentionPolicySpec): Promise<void> {
+  /**
+   * `CREATE DATABASE` (idempotent) and a retention policy made the default: `retention` when given; otherwise, for the
+   * connection's own database, the connection's `retention` applied to {@link DEFAULT_RETENTION_POLICY} (created or
+   * altered to match, with InfluxDB's own shard duration for it), so that every service that creates the database
+   * applies `influx.retention` at start and writes, which name no policy, go to it.
+   */
+  async ensureDatabase(
+    database: string = this.database,
+    retention: RetentionPolicySpec | undefined = this.configuredRetention(database),
+  ): Promise<void> {
     await this.execute(`CREATE DATABASE ${quoteIdentifier(database)}`, { database });
     if (retention) await this.ensureRetentionPolicy(database, retention);
+  }
+
+  /** The policy `influx.retention` asks for on `database`, if it is the connection's own and a retention is set. */
+  configuredRetention(database: string = this.database): RetentionPolicySpec | undefined {
+    const duration = this.connection.retention;
+    if (duration === undefined || database !== this.database) return undefined;
+    // SHARD DURATION 0s: InfluxDB picks the shard duration it would for a new policy of that duration (1 h below 2 d,
+    // 1 d up to 6 months, 7 d above and for INF). Left as it was, an altered policy could keep shards longer than
+    // the data, or be refused ("retention policy duration must be greater than the shard duration").
+    return { name: DEFAULT_RETENTION_POLICY, duration, shardDuration: '0s', isDefault: true };
   }
 
   /** Creates the retention policy, or alters it to match when it exists (idempotent). */

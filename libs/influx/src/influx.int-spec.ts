@@ -124,6 +124,47 @@ describe('InfluxClient (shared InfluxDB)', () => {
     assert.equal(policies.find((p) => p.name === 'tideline_rp')?.duration, '168h0m0s');
   });
 
+  it("ensureDatabase applies the connection's retention to autogen, as the default, and writes land in it", async () => {
+    const database = uniqueDatabase('retention');
+    databases.push(database);
+    type Rp = { name: string; duration: string; shardGroupDuration: string; default: boolean };
+    const policies = async (): Promise<[string, string, string, boolean][]> =>
+      (await shared.query<Rp>(`SHOW RETENTION POLICIES ON "${database}"`)).map((p) => [
+        p.name,
+        p.duration,
+        p.shardGroupDuration,
+        p.default,
+      ]);
+    // data of a database that existed before the retention was applied
+    const before = new InfluxClient({ url: stack.influxUrl, database });
+    await before.ensureDatabase();
+    const now = Date.now();
+    await before.writeLines([`m v=1 ${now}`]);
+    assert.deepEqual(await policies(), [['autogen', '0s', '168h0m0s', true]], 'no retention: InfluxDB keeps it all');
+
+    const client = new InfluxClient({ url: stack.influxUrl, database, retention: '30d' });
+    await client.ensureDatabase();
+    await client.ensureDatabase();
+    assert.deepEqual(await policies(), [['autogen', '720h0m0s', '24h0m0s', true]]);
+    await client.writeLines([`m v=2 ${now + 1}`]);
+    const [counted] = await client.query<{ count: number }>('SELECT count("v") FROM "autogen"."m"');
+    assert.equal(counted?.count, 2, 'the older point and the new one, both in the policy queries read by default');
+    // an older point than the retention is refused by InfluxDB, not stored
+    await assert.rejects(client.writeLines([`m v=3 ${now - 40 * 86_400_000}`]), /beyond retention policy/);
+
+    // a restart with a shorter retention alters the policy, shard duration included
+    await new InfluxClient({ url: stack.influxUrl, database, retention: '1h' }).ensureDatabase();
+    assert.deepEqual(await policies(), [['autogen', '1h0m0s', '1h0m0s', true]]);
+    // another database named in the call is left to its caller
+    const other = uniqueDatabase('retention_other');
+    databases.push(other);
+    await client.ensureDatabase(other);
+    assert.deepEqual(
+      (await shared.query<Rp>(`SHOW RETENTION POLICIES ON "${other}"`)).map((p) => p.duration),
+      ['0s'],
+    );
+  });
+
   it('BatchWriter writes everything it accepted to the shared server', async () => {
     const database = await freshDatabase(shared, 'writer');
     const client = new InfluxClient({ url: stack.influxUrl, database });

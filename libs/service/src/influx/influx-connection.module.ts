@@ -28,6 +28,16 @@ export class InfluxHealthProbe implements OnApplicationBootstrap {
 }
 
 /**
+ * The service's InfluxDB client, from its `influx` config section: address, database, credentials, timeout, and the
+ * retention (`influx.retention`) that `ensureDatabase()` applies as the database's default policy when the service
+ * creates its database at start.
+ */
+export function influxClientFor(config: Pick<ServiceConfig, 'influx'>): InfluxClient {
+  const { url, database, username, password, token, timeoutMs, retention } = config.influx;
+  return new InfluxClient({ url, database, username, password, token, timeoutMs, retention });
+}
+
+/**
  * InfluxDB for a service: provides an `InfluxClient` (the class is the token) for the `influx` config section and
  * registers the `influx` health check. Global: imported once in `AppModule`, injectable in every feature module.
  * The client is plain HTTP (fetch), so there is nothing to close on shutdown.
@@ -38,7 +48,7 @@ export class InfluxHealthProbe implements OnApplicationBootstrap {
     {
       provide: InfluxClient,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: ServiceConfig) => new InfluxClient(config.influx),
+      useFactory: influxClientFor,
     },
     InfluxHealthProbe,
   ],
