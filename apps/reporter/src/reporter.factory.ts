@@ -84,6 +84,7 @@ export function createReporter(
     timezone: settings.schedule.timezone,
     periodMs: settings.periodMs,
     catchUpMaxAgeMs: settings.schedule.catchUpMaxAgeMs,
+    hasData: (since, until) => new ReportQueryStore(influx, database).hasPoints(since, until),
     ...(overrides.now ? { now: overrides.now } : {}),
     ...(overrides.log ? { log: overrides.log } : {}),
   });

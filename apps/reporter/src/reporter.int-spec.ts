@@ -14,6 +14,7 @@ import { InfluxClient } from '@tideline/influx';
 import { freePort, startService } from '@tideline/service/testing';
 import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
 import { buildFixtureWeek, type FixtureWeek } from './fixtures/fixture-week';
+import { ReportQueryStore } from './query/report-query.store';
 import { createReporter, type Reporter } from './reporter.factory';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -180,6 +181,13 @@ describe('reporter against InfluxDB and a real SMTP server', () => {
     } finally {
       await smtp.stop();
     }
+  });
+
+  it('finds points in the fixture week and none a year earlier (what decides whether a missed tick is caught up)', async () => {
+    const store = new ReportQueryStore(influx, database);
+    const YEAR = 365 * 86_400_000;
+    assert.equal(await store.hasPoints(fixture.since, fixture.until), true);
+    assert.equal(await store.hasPoints(fixture.since - YEAR, fixture.until - YEAR), false);
   });
 
   it('keeps the report while the SMTP server is down and delivers it exactly once when it comes back', async () => {

@@ -102,6 +102,15 @@ export class ReportQueryStore {
     return out;
   }
 
+  /** Whether any point was stored in `[from, until)` (reads one row at most). */
+  async hasPoints(from: number, until: number): Promise<boolean> {
+    const result = await this.run(
+      'has_points',
+      `SELECT "value" FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} LIMIT 1`,
+    );
+    return result.series.some((s) => s.values.length > 0);
+  }
+
   /**
    * Daily mean and max of the raw points per series over `[from, until)`, both weeks in one pass: the week's mean
    * and max follow exactly from them (max of maxima; mean of daily means), and the daily means feed Welch's test.

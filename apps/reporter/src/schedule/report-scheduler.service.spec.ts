@@ -107,4 +107,35 @@ describe('ReportScheduler', () => {
     assert.equal(await s.catchUp(), undefined);
     assert.equal(runs.length, 0);
   });
+
+  it('does not catch up (nor e-mail) a missed tick whose period has no points, and logs why', async () => {
+    const archive = new ReportArchive(dir);
+    const runs: RunRequest[] = [];
+    const logs: string[] = [];
+    const asked: [number, number][] = [];
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    const s = new ReportScheduler(fakeRunner(archive, runs), new ReportLeases(dir, 60_000, 'a'), archive, {
+      ...options(now),
+      hasData: async (since, until) => {
+        asked.push([since, until]);
+        return false;
+      },
+      log: (line) => logs.push(line),
+    });
+    assert.equal(await s.catchUp(), undefined);
+    assert.equal(runs.length, 0);
+    const tick = Date.parse('2026-11-23T07:00:00Z');
+    assert.deepEqual(asked, [[tick - 7 * DAY, tick]]);
+    assert.match(
+      logs.join('\n'),
+      /not catching up the missed report of 2026-11-23T07:00:00\.000Z: no points .* nothing sent/,
+    );
+    // with data, the same tick is caught up
+    const t = new ReportScheduler(fakeRunner(archive, runs), new ReportLeases(dir, 60_000, 'b'), archive, {
+      ...options(now),
+      hasData: async () => true,
+    });
+    await t.catchUp();
+    assert.equal(runs.length, 1);
+  });
 });

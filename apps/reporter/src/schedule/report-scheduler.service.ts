@@ -9,6 +9,11 @@ export interface SchedulerOptions {
   readonly timezone: string;
   readonly periodMs: number;
   readonly catchUpMaxAgeMs: number;
+  /**
+   * Whether any point was stored in `[since, until)`. A missed tick whose period has none is not caught up: on the
+   * first start of a new installation that report would say nothing ("0 hosts") to every recipient.
+   */
+  readonly hasData?: (since: number, until: number) => Promise<boolean>;
   readonly now?: () => number;
   readonly log?: (message: string) => void;
 }
@@ -16,8 +21,10 @@ export interface SchedulerOptions {
 /**
  * Runs the report on the cron schedule (croner, in the configured timezone). Each tick has a deterministic report id,
  * and only the instance that wins the tick's lease builds and sends it (see {@link ReportLeases}). On start, the most
- * recent tick is caught up once if no report exists for it and it is younger than `catchUpMaxAgeMs` (older missed
- * ticks are skipped: a stale weekly report helps nobody, and sending a backlog would flood inboxes).
+ * recent tick is caught up once if no report exists for it, it is younger than `catchUpMaxAgeMs` (older missed ticks
+ * are skipped: a stale weekly report helps nobody, and sending a backlog would flood inboxes) and its period has data
+ * (an installation's first start has nothing to report on; a scheduled tick without data is still sent, since a
+ * silent week is news).
  */
 export class ReportScheduler {
   private job: Cron | undefined;
@@ -63,11 +70,20 @@ export class ReportScheduler {
     return cron.previousRuns(1, new Date(now + 1))[0]?.getTime();
   }
 
-  /** Catches up the most recent tick once, when it has no report yet and is recent enough. */
+  /** Catches up the most recent tick once, when it has no report yet, is recent enough and has data to report on. */
   async catchUp(): Promise<RunResult | undefined> {
     const tick = this.lastTick();
     if (tick === undefined || this.now() - tick > this.options.catchUpMaxAgeMs) return undefined;
     if (await this.archive.exists(scheduledReportId(tick))) return undefined;
+    const since = tick - this.options.periodMs;
+    if (this.options.hasData && !(await this.options.hasData(since, tick))) {
+      this.options.log?.(
+        `not catching up the missed report of ${new Date(tick).toISOString()}: no points were stored between ` +
+          `${new Date(since).toISOString()} and then (a first start?), so it would be empty; nothing sent. ` +
+          `The next report is due at ${this.nextRun()?.toISOString() ?? 'the next tick'}.`,
+      );
+      return undefined;
+    }
     this.options.log?.(`catching up the missed report of ${new Date(tick).toISOString()}`);
     return this.runTick(tick, 'catch-up');
   }
