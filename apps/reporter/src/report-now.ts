@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@tideline/config';
-import { InfluxClient } from '@tideline/influx';
+import { InfluxClient, InfluxError } from '@tideline/influx';
 import { createReporter } from './reporter.factory';
 
 /**
@@ -171,11 +171,24 @@ export async function reportNow(argv: readonly string[]): Promise<number> {
     );
     return code;
   } catch (error) {
-    process.stderr.write(`report: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`report: ${describeFailure(error, config.influx.url)}\n`);
     return 1;
   } finally {
     reporter.close();
   }
+}
+
+/**
+ * One line for a report that could not be built. InfluxDB not answering (stopped, wrong port) says what to run instead
+ * of the client's error alone.
+ */
+export function describeFailure(error: unknown, influxUrl: string): string {
+  const unreachable = error instanceof InfluxError && error.status === undefined && error.retriable;
+  if (unreachable) {
+    const cause = /\): (.+)$/.exec(error.message)?.[1] ?? error.code;
+    return `InfluxDB does not answer at ${influxUrl} (${cause}); run \`npx tideline status\` to see what is running`;
+  }
+  return error instanceof Error ? error.message : String(error);
 }
 
 if (require.main === module) {

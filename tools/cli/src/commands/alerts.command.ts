@@ -1,9 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '@tideline/config';
+import { logLevel } from 'kafkajs';
 import { TOPICS } from '@tideline/contracts';
 import { createKafka, ensureTopics } from '@tideline/kafka';
 import { formatAlertLine } from '../alerts/alert-format';
 import { readAlerts } from '../alerts/alert-reader';
+import { brokerDownMessage } from '../services/broker-down';
+import { resolveCommandConfig } from '../services/command-config';
 import type { RegisterCommand } from './index';
 
 interface AlertsOptions {
@@ -29,6 +31,9 @@ function secondsOption(value: string): number {
  * - `--timeout S`: without `--follow`, wait up to S seconds for a first alert if there is none yet; with `--follow`,
  *   follow for S seconds. Either way exit 0 if at least one alert was printed, 1 if none (so a script can wait for
  *   an alert: `tideline alerts --json --timeout 60`).
+ *
+ * Kafka is where `tideline up` put it (see {@link resolveCommandConfig}); when it does not answer, the command ends
+ * with one line saying what to run, and exit status 1.
  */
 export const registerAlertsCommand: RegisterCommand = (program: Command) => {
   program
@@ -40,11 +45,9 @@ export const registerAlertsCommand: RegisterCommand = (program: Command) => {
     .option('--series <text>', 'only alerts whose series contains this text')
     .option('--topic <topic>', 'the alerts topic', TOPICS.alerts)
     .action(async (options: AlertsOptions) => {
-      const config = loadConfig('cli');
-      const kafka = createKafka(config.kafka, { clientId: 'tideline-alerts' });
+      const { config } = resolveCommandConfig(process.env);
+      const kafka = createKafka(config.kafka, { clientId: 'tideline-alerts', logLevel: logLevel.NOTHING });
       const { partitions, replicationFactor, retentionMs } = config.kafka;
-      // so that waiting for the first alert works before any service has created the topic
-      await ensureTopics(kafka, [{ topic: options.topic, partitions, replicationFactor, retentionMs }]);
       const abort = new AbortController();
       const onSigint = () => abort.abort();
       process.once('SIGINT', onSigint);
@@ -55,6 +58,8 @@ export const registerAlertsCommand: RegisterCommand = (program: Command) => {
       process.stdout.on('error', onStdoutError);
       let printed = 0;
       try {
+        // so that waiting for the first alert works before any service has created the topic
+        await ensureTopics(kafka, [{ topic: options.topic, partitions, replicationFactor, retentionMs }]);
         await readAlerts({
           kafka,
           topic: options.topic,
@@ -70,6 +75,12 @@ export const registerAlertsCommand: RegisterCommand = (program: Command) => {
           onInvalid: ({ partition, offset, reason }) =>
             process.stderr.write(`alerts: skipped record ${partition}/${offset}: ${reason}\n`),
         });
+      } catch (error) {
+        const down = brokerDownMessage(error, config.kafka.brokers);
+        if (down === undefined) throw error;
+        process.stderr.write(`alerts: ${down}\n`);
+        process.exitCode = 1;
+        return;
       } finally {
         process.off('SIGINT', onSigint);
         process.stdout.off('error', onStdoutError);

@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { runReportNow } from '../report/reporter-entry';
+import { reporterEnvironment, resolveCommandConfig } from '../services/command-config';
 import type { RegisterCommand } from './index';
 
 /**
  * `tideline report --now [--since ISO] [--until ISO] [--to ADDR] [--smtp-url URL] [--wait S] [--json]`: builds the
  * report for a period (default: the configured period ending now), saves it (HTML, JSON, charts) under
  * `reporter.dataDir`, queues one message per team and tries to send it; prints where the HTML was saved. It runs the
- * reporter's own one-shot entry point (apps/reporter/dist/report-now.js) with the reporter's config.
+ * reporter's own one-shot entry point (apps/reporter/dist/report-now.js) with the reporter's config, InfluxDB where
+ * `tideline up` put it and the reports in the folder the reporter `up` runs serves (see {@link resolveCommandConfig},
+ * {@link reporterEnvironment}).
  *
  * Exit status: 0 saved and delivered (or written to the outbox); 3 saved but not delivered yet (queued, retried by
  * the reporter service or `--wait`); 4 saved but delivery failed permanently; 2 bad arguments; 1 build failed.
@@ -48,7 +51,9 @@ export const registerReportCommand: RegisterCommand = (program: Command) => {
       if (options.json) args.push('--json');
       if (options.config !== undefined) args.push('--config', options.config);
       try {
-        const run = await runReportNow(args, { inherit: true });
+        const { config, stack } = resolveCommandConfig(process.env);
+        const env = { INFLUX_URL: config.influx.url, ...reporterEnvironment(stack, process.env, process.argv) };
+        const run = await runReportNow(args, { inherit: true, env: definedOnly(env) });
         process.exitCode = run.code;
       } catch (error) {
         process.stderr.write(`tideline report: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -66,6 +71,10 @@ interface ReportOptions {
   wait?: string;
   json?: boolean;
   config?: string;
+}
+
+function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function collect(value: string, previous: string[] = []): string[] {

@@ -1,5 +1,6 @@
 import { DEFAULT_HTTP_PORTS } from '@tideline/config';
 import { appServer } from './app-server';
+import { reporterEnvironment } from './command-config';
 import type { ManagedComponent } from '../stack/managed-component';
 import { kafkaBrokers, influxUrl, parsePort, type Env, type StackSettings } from '../stack/stack-settings';
 
@@ -26,7 +27,8 @@ export function appServices(env: Env): AppService[] {
 
 /**
  * The environment an app starts with: ours, minus anything that would point it at other servers, plus the three
- * variables the apps read: `KAFKA_BROKERS`, `INFLUX_URL`, `HTTP_PORT`.
+ * variables the apps read: `KAFKA_BROKERS`, `INFLUX_URL`, `HTTP_PORT`; the reporter also its folder under the stack's
+ * home, as `tideline report` uses it ({@link reporterEnvironment}).
  */
 export function appEnvironment(app: AppService, settings: StackSettings, env: Env): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
@@ -36,6 +38,7 @@ export function appEnvironment(app: AppService, settings: StackSettings, env: En
   }
   return {
     ...base,
+    ...(app.name === 'reporter' ? reporterEnvironment(settings, env) : {}),
     KAFKA_BROKERS: kafkaBrokers(settings),
     INFLUX_URL: influxUrl(settings),
     HTTP_PORT: String(app.port),
