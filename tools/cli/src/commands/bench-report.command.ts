@@ -94,8 +94,6 @@ export const registerBenchReportCommand: RegisterCommand = (program: Command) =>
               INFLUX_DATABASE: options.database,
               TIDELINE__REPORTER__DATA_DIR: dataDir,
               TIDELINE__REPORTER__QUERY_TIMEOUT_MS: '1800000',
-              // Anomalies an hour apart (the synthetic resolution) must chain into incidents: the gap spans two points.
-              TIDELINE__REPORTER__ANALYSIS__INCIDENT_GAP_MS: String(2 * HOUR),
             },
           },
         );
