@@ -1,4 +1,4 @@
-import { TidelineDetector, type ExpectedBand } from '@tideline/stats';
+import { AutoEtsForecaster, TidelineDetector, type ExpectedBand } from '@tideline/stats';
 import type { ForecastBands, Forecaster } from './forecast-eval';
 import { SeasonalNaiveForecaster } from './seasonal-naive-forecaster';
 
@@ -41,6 +41,12 @@ export const FORECASTERS: readonly ForecasterSpec[] = [
     name: 'seasonal-naive',
     description: 'value one day earlier, with empirical quantiles of past one-day-lag errors as the interval',
     create: () => new SeasonalNaiveForecaster(),
+  },
+  {
+    name: 'ets',
+    description:
+      'automatic exponential smoothing (AutoETS-style: trend none/additive/damped × season none/day/week, least squares by Nelder–Mead, lowest AICc) refitted on the last 28 days at each origin, Gaussian model intervals',
+    create: () => new AutoEtsForecaster(),
   },
 ];
 
