@@ -1,60 +1,155 @@
 import { z } from 'zod';
 import { ContractValidationError, toFieldIssues } from './validation-error';
 
-export const BASELINE_POINT_SCHEMA = 'tideline.baseline/2' as const;
+export const BASELINE_RECORD_SCHEMA = 'tideline.baseline/2' as const;
+
+const SEASONALITIES = ['none', 'daily', 'weekly'] as const;
 
 /**
- * One point as the baseline service judged it: published to the baselines topic for every point its model learned,
- * keyed by series (same key and partition count as the metrics topic, so one ordered stream per series). The band is
- * the one the point was scored against (before the model learned it), drawn at the confidence of the series' alert
- * policy, and is also the band stored in InfluxDB for that point: the anomaly service decides on exactly this record.
+ * One point as the baseline service judged it: the band is the one the point was scored against (before the model
+ * learned it), drawn at the confidence of the series' alert policy, and is also the band stored in InfluxDB for that
+ * point: the anomaly service decides on exactly this.
  */
-export const baselinePointSchema = z
+export interface BaselinePoint {
+  readonly series: string;
+  readonly host: string;
+  readonly metric: string;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Event time, epoch ms. */
+  readonly ts: number;
+  readonly value: number;
+  readonly expected: number;
+  readonly lower: number;
+  readonly upper: number;
+  /** Anomaly score in [0, 1]: 0.5 and above is the detector's own alert (`medium`). */
+  readonly score: number;
+  /** What explains the score: none, spike, dip, level_shift, drift, new_high, new_low, seasonal_deviation. */
+  readonly detector: string;
+  /** False while the model warms up: its band is not yet trusted and its score is 0. */
+  readonly ready: boolean;
+  /** The evidence the detector used. */
+  readonly evidence: {
+    /** Deviation in units of the series' own usual surprise (1 = as unusual as it usually gets). */
+    readonly deviation: number;
+    readonly seasonality: (typeof SEASONALITIES)[number];
+    /** Points the model had learned before this one. */
+    readonly observations: number;
+  };
+}
+
+const column = <T extends z.ZodType>(of: T, description: string) => z.array(of).min(1).describe(description);
+
+/**
+ * The judged points of one series from one batch of the baseline service, in event-time order, as columns (one
+ * record per series and batch instead of one per point: the producer's cost is per record, and the series' name
+ * and tags travel once). Keyed by series on the baselines topic, which has the metrics topic's partitions, so a
+ * series' records stay in order.
+ */
+export const baselineRecordSchema = z
   .object({
-    schema: z.literal(BASELINE_POINT_SCHEMA),
-    series: z.string().min(1),
+    schema: z.literal(BASELINE_RECORD_SCHEMA),
+    series: z.string().min(1).describe('The series key: metric|host=…|tag=… (tags sorted).'),
     host: z.string(),
     metric: z.string(),
     tags: z.record(z.string(), z.string()),
-    /** Event time, epoch ms. */
-    ts: z.number().int(),
-    value: z.number(),
-    expected: z.number(),
-    lower: z.number(),
-    upper: z.number(),
-    /** Anomaly score in [0, 1]: 0.5 and above is the detector's own alert (`medium`). */
-    score: z.number().min(0).max(1),
-    /** What explains the score: none, spike, dip, level_shift, drift, new_high, new_low, seasonal_deviation. */
-    detector: z.string(),
-    /** False while the model warms up: its band is not yet trusted and its score is 0. */
-    ready: z.boolean(),
-    /** The evidence the detector used. */
-    evidence: z
+    points: z
       .object({
-        /** Deviation in units of the series' own usual surprise (1 = as unusual as it usually gets). */
-        deviation: z.number(),
-        seasonality: z.enum(['none', 'daily', 'weekly']),
-        /** Points the model had learned before this one. */
-        observations: z.number().int().nonnegative(),
+        ts: column(z.number().int(), 'Event time of each point, epoch ms, ascending.'),
+        value: column(z.number(), 'The measured value.'),
+        expected: column(z.number(), 'What the model expected for the point.'),
+        lower: column(z.number(), 'Lower edge of the band the point was judged against.'),
+        upper: column(z.number(), 'Upper edge of that band.'),
+        score: column(z.number().min(0).max(1), 'Anomaly score: 0.5 and above is the detector’s own alert.'),
+        detector: column(
+          z.string(),
+          'What explains the score: none, spike, dip, level_shift, drift, new_high, new_low, seasonal_deviation.',
+        ),
+        ready: column(z.boolean(), 'False while the model warms up (band not trusted, score 0).'),
+        deviation: column(z.number(), 'Deviation in units of the series’ own usual surprise.'),
+        seasonality: column(z.enum(SEASONALITIES), 'The seasonal profile the expected value came from.'),
+        observations: column(z.number().int().nonnegative(), 'Points the model had learned before this one.'),
       })
-      .strict(),
+      .strict()
+      .refine((p) => Object.values(p).every((c) => c.length === p.ts.length), {
+        message: 'every column must have one entry per point',
+      }),
   })
   .strict()
-  .describe('tideline.baseline/2: one point as the baseline service judged it, on tideline.baselines.v1.');
+  .describe('tideline.baseline/2: the judged points of one series, on tideline.baselines.v1, keyed by series.');
 
-export type BaselinePoint = z.infer<typeof baselinePointSchema>;
+export type BaselineRecord = z.infer<typeof baselineRecordSchema>;
 
-export function parseBaselinePoint(input: unknown): BaselinePoint {
-  const fast = fastParseBaselinePoint(input);
+/** The record of one series' judged points (in event-time order; at least one). */
+export function baselineRecordOf(points: readonly BaselinePoint[]): BaselineRecord {
+  const first = points[0];
+  if (first === undefined) throw new RangeError('a baseline record needs at least one point');
+  return {
+    schema: BASELINE_RECORD_SCHEMA,
+    series: first.series,
+    host: first.host,
+    metric: first.metric,
+    tags: { ...first.tags },
+    points: {
+      ts: points.map((p) => p.ts),
+      value: points.map((p) => p.value),
+      expected: points.map((p) => p.expected),
+      lower: points.map((p) => p.lower),
+      upper: points.map((p) => p.upper),
+      score: points.map((p) => p.score),
+      detector: points.map((p) => p.detector),
+      ready: points.map((p) => p.ready),
+      deviation: points.map((p) => p.evidence.deviation),
+      seasonality: points.map((p) => p.evidence.seasonality),
+      observations: points.map((p) => p.evidence.observations),
+    },
+  };
+}
+
+/**
+ * Points per record at most: a point takes at most ~175 bytes of JSON columns, so with a series name and tags at
+ * their limits a record stays under `LIMITS.maxEventBytes` (64 KiB), which every decoder enforces.
+ */
+export const MAX_POINTS_PER_BASELINE_RECORD = 200;
+
+/** One series' judged points (in event-time order) as records of at most {@link MAX_POINTS_PER_BASELINE_RECORD}. */
+export function baselineRecordsOf(points: readonly BaselinePoint[]): BaselineRecord[] {
+  const out: BaselineRecord[] = [];
+  for (let i = 0; i < points.length; i += MAX_POINTS_PER_BASELINE_RECORD)
+    out.push(baselineRecordOf(points.slice(i, i + MAX_POINTS_PER_BASELINE_RECORD)));
+  return out;
+}
+
+/** The record's points, in order. */
+export function baselinePointsOf(record: BaselineRecord): BaselinePoint[] {
+  const { series, host, metric, tags, points: c } = record;
+  return c.ts.map((ts, i) => ({
+    series,
+    host,
+    metric,
+    tags,
+    ts,
+    value: c.value[i]!,
+    expected: c.expected[i]!,
+    lower: c.lower[i]!,
+    upper: c.upper[i]!,
+    score: c.score[i]!,
+    detector: c.detector[i]!,
+    ready: c.ready[i]!,
+    evidence: { deviation: c.deviation[i]!, seasonality: c.seasonality[i]!, observations: c.observations[i]! },
+  }));
+}
+
+export function parseBaselineRecord(input: unknown): BaselineRecord {
+  const fast = fastParseBaselineRecord(input);
   if (fast !== undefined) return fast;
-  const result = baselinePointSchema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new ContractValidationError(BASELINE_POINT_SCHEMA, toFieldIssues(result.error));
+  const result = baselineRecordSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ContractValidationError(BASELINE_RECORD_SCHEMA, toFieldIssues(result.error));
   return result.data;
 }
 
-const SEASONALITIES = new Set(['none', 'daily', 'weekly']);
-const POINT_KEYS = 14;
-const EVIDENCE_KEYS = 3;
+const RECORD_KEYS = 6;
+const COLUMNS = 11;
+const SEASONALITY_SET: ReadonlySet<unknown> = new Set(SEASONALITIES);
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -62,40 +157,49 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   return true;
 }
 
+function everyOf(column: unknown, n: number, test: (x: unknown) => boolean): boolean {
+  if (!Array.isArray(column) || column.length !== n) return false;
+  for (let i = 0; i < n; i++) if (!test(column[i])) return false;
+  return true;
+}
+
+const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+
 /**
- * The checks of {@link baselinePointSchema} written out for the hot path (the anomaly service decodes every point):
+ * The checks of {@link baselineRecordSchema} written out for the hot path (the anomaly service decodes every record):
  * returns the input when it certainly is valid, undefined on any doubt (zod then has the last word and the message).
  */
-function fastParseBaselinePoint(input: unknown): BaselinePoint | undefined {
+function fastParseBaselineRecord(input: unknown): BaselineRecord | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
-  const p = input as Record<string, unknown>;
-  const e = p['evidence'] as Record<string, unknown> | undefined;
-  const score = p['score'];
-  const ts = p['ts'];
+  const r = input as Record<string, unknown>;
+  const c = r['points'] as Record<string, unknown> | undefined;
+  if (
+    r['schema'] !== BASELINE_RECORD_SCHEMA ||
+    typeof r['series'] !== 'string' ||
+    r['series'].length === 0 ||
+    typeof r['host'] !== 'string' ||
+    typeof r['metric'] !== 'string' ||
+    !isStringRecord(r['tags']) ||
+    typeof c !== 'object' ||
+    c === null ||
+    Object.keys(r).length !== RECORD_KEYS ||
+    Object.keys(c).length !== COLUMNS ||
+    !Array.isArray(c['ts'])
+  )
+    return undefined;
+  const n = c['ts'].length;
   const ok =
-    p['schema'] === BASELINE_POINT_SCHEMA &&
-    typeof p['series'] === 'string' &&
-    p['series'].length > 0 &&
-    typeof p['host'] === 'string' &&
-    typeof p['metric'] === 'string' &&
-    isStringRecord(p['tags']) &&
-    Number.isInteger(ts) &&
-    Number.isFinite(p['value']) &&
-    Number.isFinite(p['expected']) &&
-    Number.isFinite(p['lower']) &&
-    Number.isFinite(p['upper']) &&
-    typeof score === 'number' &&
-    score >= 0 &&
-    score <= 1 &&
-    typeof p['detector'] === 'string' &&
-    typeof p['ready'] === 'boolean' &&
-    typeof e === 'object' &&
-    e !== null &&
-    Number.isFinite(e['deviation']) &&
-    SEASONALITIES.has(e['seasonality'] as string) &&
-    Number.isInteger(e['observations']) &&
-    (e['observations'] as number) >= 0 &&
-    Object.keys(p).length === POINT_KEYS &&
-    Object.keys(e).length === EVIDENCE_KEYS;
-  return ok ? (p as unknown as BaselinePoint) : undefined;
+    n > 0 &&
+    everyOf(c['ts'], n, Number.isInteger) &&
+    everyOf(c['value'], n, finite) &&
+    everyOf(c['expected'], n, finite) &&
+    everyOf(c['lower'], n, finite) &&
+    everyOf(c['upper'], n, finite) &&
+    everyOf(c['score'], n, (x) => finite(x) && (x as number) >= 0 && (x as number) <= 1) &&
+    everyOf(c['detector'], n, (x) => typeof x === 'string') &&
+    everyOf(c['ready'], n, (x) => typeof x === 'boolean') &&
+    everyOf(c['deviation'], n, finite) &&
+    everyOf(c['seasonality'], n, (x) => SEASONALITY_SET.has(x)) &&
+    everyOf(c['observations'], n, (x) => Number.isInteger(x) && (x as number) >= 0);
+  return ok ? (r as unknown as BaselineRecord) : undefined;
 }

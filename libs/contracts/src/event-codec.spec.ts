@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALERT_EVENT_SCHEMA, type AlertEvent } from './alert-event.schema';
-import { BASELINE_POINT_SCHEMA, type BaselinePoint } from './baseline-point.schema';
+import { baselineRecordOf, type BaselinePoint } from './baseline-point.schema';
 import {
   decodeAlertEvent,
-  decodeBaselinePoint,
+  decodeBaselineRecord,
   decodeMetricEvent,
   encodeEvent,
   type DecodeResult,
@@ -65,8 +65,7 @@ describe('encodeEvent / decodeMetricEvent', () => {
       updatedAt: NOW,
       influxql: 'SELECT 1',
     };
-    const baseline: BaselinePoint = {
-      schema: BASELINE_POINT_SCHEMA,
+    const point: BaselinePoint = {
       series: 'cpu|host=h',
       host: 'h',
       metric: 'cpu',
@@ -81,15 +80,16 @@ describe('encodeEvent / decodeMetricEvent', () => {
       ready: true,
       evidence: { deviation: 0.2, seasonality: 'daily', observations: 10 },
     };
+    const baseline = baselineRecordOf([point, { ...point, ts: NOW + 1, score: 0.6, detector: 'spike' }]);
     assert.deepEqual(decodeAlertEvent(encodeEvent(alert)), { ok: true, value: alert });
-    assert.deepEqual(decodeBaselinePoint(encodeEvent(baseline)), { ok: true, value: baseline });
-    assert.equal(failure(decodeBaselinePoint(encodeEvent(event))).reason, 'unsupported_schema');
+    assert.deepEqual(decodeBaselineRecord(encodeEvent(baseline)), { ok: true, value: baseline });
+    assert.equal(failure(decodeBaselineRecord(encodeEvent(event))).reason, 'unsupported_schema');
     // the hot path's hand-written checks defer to zod on anything odd, so the reasons are the same
-    assert.equal(failure(decodeBaselinePoint(JSON.stringify({ ...baseline, score: 1.5 }))).reason, 'schema_violation');
-    assert.equal(failure(decodeBaselinePoint(JSON.stringify({ ...baseline, extra: 1 }))).reason, 'schema_violation');
-    const noEvidence: Partial<BaselinePoint> = { ...baseline };
-    delete noEvidence.evidence;
-    assert.equal(failure(decodeBaselinePoint(JSON.stringify(noEvidence))).reason, 'schema_violation');
+    const badScore = { ...baseline, points: { ...baseline.points, score: [0.1, 1.5] } };
+    assert.equal(failure(decodeBaselineRecord(JSON.stringify(badScore))).reason, 'schema_violation');
+    assert.equal(failure(decodeBaselineRecord(JSON.stringify({ ...baseline, extra: 1 }))).reason, 'schema_violation');
+    const ragged = { ...baseline, points: { ...baseline.points, value: [1.5] } };
+    assert.match(failure(decodeBaselineRecord(JSON.stringify(ragged))).message, /one entry per point/);
   });
 
   it('refuses to encode an invalid event instead of writing null for NaN', () => {

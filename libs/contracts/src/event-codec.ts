@@ -1,5 +1,5 @@
 import { ALERT_EVENT_SCHEMA, parseAlertEvent, type AlertEvent } from './alert-event.schema';
-import { BASELINE_POINT_SCHEMA, parseBaselinePoint, type BaselinePoint } from './baseline-point.schema';
+import { BASELINE_RECORD_SCHEMA, parseBaselineRecord, type BaselineRecord } from './baseline-point.schema';
 import { LIMITS } from './limits';
 import { fastParseMetricEvent } from './metric-event.fast-path';
 import { METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from './metric-event.schema';
@@ -55,14 +55,14 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * of every Tideline topic. Throws {@link ContractValidationError} rather than produce a record consumers would
  * dead-letter (JSON would silently turn NaN into null).
  */
-export function encodeEvent(event: MetricEvent | AlertEvent | BaselinePoint): Uint8Array {
+export function encodeEvent(event: MetricEvent | AlertEvent | BaselineRecord): Uint8Array {
   const valid =
     event.schema === METRIC_EVENT_SCHEMA
       ? parseMetricEvent(event)
       : event.schema === ALERT_EVENT_SCHEMA
         ? parseAlertEvent(event)
-        : event.schema === BASELINE_POINT_SCHEMA
-          ? parseBaselinePoint(event)
+        : event.schema === BASELINE_RECORD_SCHEMA
+          ? parseBaselineRecord(event)
           : undefined;
   if (valid === undefined) {
     const schema = (event as { schema?: unknown }).schema;
@@ -109,9 +109,9 @@ export function decodeAlertEvent(bytes: Uint8Array | string): DecodeResult<Alert
   return decodeWith(bytes, ALERT_EVENT_SCHEMA, parseAlertEvent);
 }
 
-/** Decodes and validates a baseline point; never throws. */
-export function decodeBaselinePoint(bytes: Uint8Array | string): DecodeResult<BaselinePoint> {
-  return decodeWith(bytes, BASELINE_POINT_SCHEMA, parseBaselinePoint);
+/** Decodes and validates a baseline record (one series' judged points); never throws. */
+export function decodeBaselineRecord(bytes: Uint8Array | string): DecodeResult<BaselineRecord> {
+  return decodeWith(bytes, BASELINE_RECORD_SCHEMA, parseBaselineRecord);
 }
 
 /**

@@ -13,3 +13,4 @@ export * from './line-protocol';
 export * from './line-protocol-format';
 export * from './metric-record.decoder';
 export * from './json-schemas';
+export * from './line-shape';

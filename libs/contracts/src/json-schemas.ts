@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { alertEventSchema } from './alert-event.schema';
-import { baselinePointSchema } from './baseline-point.schema';
+import { baselineRecordSchema } from './baseline-point.schema';
 import { metricEventSchema } from './metric-event.schema';
 
 /**
@@ -13,7 +13,7 @@ export function contractJsonSchemas(): Record<string, Record<string, unknown>> {
   return {
     'tideline.metric.v1.schema.json': schemaOf(metricEventSchema),
     'tideline.alert.v1.schema.json': schemaOf(alertEventSchema),
-    'tideline.baseline.v2.schema.json': schemaOf(baselinePointSchema),
+    'tideline.baseline.v2.schema.json': schemaOf(baselineRecordSchema),
   };
 }
 

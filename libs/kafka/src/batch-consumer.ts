@@ -34,6 +34,14 @@ export interface BatchContext {
    * handler returns normally, every record of the batch counts as handled anyway.
    */
   markHandled(...records: readonly ConsumedRecord[]): void;
+  /**
+   * Defers the commit of this batch (and of the partition's later batches) until `work` settles, while the consumer
+   * already goes on with the next batch: for output that must be durable before the offsets are committed but need
+   * not hold up the stream (e.g. an InfluxDB write off the alert path). Commits stay in order. If `work` rejects,
+   * nothing from this batch on is committed and the consumer starts again from its last commit (the records are
+   * delivered again).
+   */
+  commitAfter(work: Promise<unknown>): void;
   /** Keeps group membership alive during a long batch. */
   heartbeat(): Promise<void>;
   /** False once the consumer is stopping or the partition was revoked: stop early, what was handled is committed. */
@@ -249,6 +257,9 @@ export class BatchConsumer {
   private counters = { batches: 0, records: 0, deadLettered: 0, commits: 0, handlerErrors: 0, retries: 0, restarts: 0 };
   private readonly committed: Record<string, string> = {};
   private crashed = false;
+  private handler: BatchHandler | undefined;
+  /** Per `topic/partition`: the last deferred commit, so that commits stay in offset order. */
+  private readonly deferredCommits = new Map<string, Promise<void>>();
 
   constructor(
     readonly kafka: Kafka,
@@ -261,6 +272,7 @@ export class BatchConsumer {
   /** Connects, subscribes, and starts handling batches; resolves once the consumer is running. */
   async start(handler: BatchHandler): Promise<void> {
     if (this.consumer) throw new TidelineError('BatchConsumer already started');
+    this.handler = handler;
     await this.run(handler);
   }
 
@@ -323,11 +335,21 @@ export class BatchConsumer {
     }
   }
 
-  /** Stops fetching, lets the batch in flight finish or stop early, commits what is handled, disconnects. */
-  async stop(): Promise<void> {
+  /**
+   * Stops fetching, lets the batch in flight finish or stop early, commits what is handled (deferred commits
+   * included, for at most `deferredTimeoutMs`), disconnects.
+   */
+  async stop(deferredTimeoutMs = 5000): Promise<void> {
     this.abort.abort(new TidelineError('consumer stopping', { code: 'consumer_stopping' }));
     const consumer = this.consumer;
     if (!consumer) return;
+    await consumer.stop().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(this.deferredCommits.values()),
+      new Promise((resolve) => (timer = setTimeout(resolve, deferredTimeoutMs))),
+    ]);
+    clearTimeout(timer);
     await consumer.disconnect();
   }
 
@@ -379,7 +401,12 @@ export class BatchConsumer {
           hooks?.onDeadLetter?.({ topic, partition, offset: record.offset, reason });
         })
       : undefined;
+    const deferred: Promise<unknown>[] = [];
     const context: BatchContext = {
+      commitAfter: (work) => {
+        work.catch(() => undefined); // observed by the deferred commit
+        deferred.push(work);
+      },
       deadLetter: (record, reason, detail) => {
         if (!deadLetters) {
           return Promise.reject(new TidelineError('no dead-letter publisher configured for this consumer'));
@@ -423,7 +450,7 @@ export class BatchConsumer {
         break;
       }
       this.counters.handlerErrors++;
-      await this.commit(payload, topic, partition, checkpoint, firstOffset);
+      await this.commitInOrder(payload, topic, partition, checkpoint, firstOffset, deferred.splice(0));
       const willRetry = isRetriable(failure) && attempt < this.policy.maxRetries && isActive();
       hooks?.onHandlerError?.({ topic, partition, error: failure, willRetry });
       if (!isActive()) return; // stopping or revoked: what was handled is committed, the rest is redelivered
@@ -440,10 +467,73 @@ export class BatchConsumer {
       pending = records.filter((_, i) => !checkpoint.isHandledAt(i));
       if (pending.length === 0) break;
     }
-    await this.commit(payload, topic, partition, checkpoint, firstOffset);
+    await this.commitInOrder(payload, topic, partition, checkpoint, firstOffset, deferred);
     this.counters.batches++;
     this.counters.records += records.length;
     hooks?.onBatchHandled?.({ topic, partition, records: records.length, durationMs: performance.now() - started });
+  }
+
+  /** Commits now, unless this batch has deferred work or an earlier commit of the partition is still deferred. */
+  private async commitInOrder(
+    payload: EachBatchPayload,
+    topic: string,
+    partition: number,
+    checkpoint: PartitionCheckpoint,
+    firstOffset: bigint,
+    work: readonly Promise<unknown>[],
+  ): Promise<void> {
+    if (work.length > 0 || this.deferredCommits.has(`${topic}/${partition}`)) {
+      this.deferCommit(topic, partition, checkpoint, firstOffset, payload, work);
+    } else {
+      await this.commit(payload, topic, partition, checkpoint, firstOffset);
+    }
+  }
+
+  /**
+   * Resolves the batch's offsets now (fetching goes on) and commits them once `work` and every earlier deferred commit
+   * of the partition have settled. A rejected `work` commits nothing more and restarts the consumer from its last
+   * commit.
+   */
+  private deferCommit(
+    topic: string,
+    partition: number,
+    checkpoint: PartitionCheckpoint,
+    firstOffset: bigint,
+    payload: EachBatchPayload,
+    work: readonly Promise<unknown>[],
+  ): void {
+    const offset = checkpoint.committable();
+    if (offset === firstOffset) return;
+    payload.resolveOffset((offset - 1n).toString());
+    const key = `${topic}/${partition}`;
+    const consumer = this.consumer;
+    const previous = this.deferredCommits.get(key) ?? Promise.resolve();
+    const next = previous
+      .then(() => Promise.all(work))
+      .then(async () => {
+        const committed = this.committed[key];
+        if (consumer === undefined || (committed !== undefined && BigInt(committed) >= offset)) return;
+        try {
+          await consumer.commitOffsets([{ topic, partition, offset: offset.toString() }]);
+        } catch {
+          return; // the partition moved away (rebalance): its new owner starts from the last commit
+        }
+        this.committed[key] = offset.toString();
+        this.counters.commits++;
+        this.options.hooks?.onCommit?.({ topic, partition, offset: offset.toString() });
+      })
+      .catch((error: unknown) => this.restartFromCommit(error))
+      .finally(() => {
+        if (this.deferredCommits.get(key) === next) this.deferredCommits.delete(key);
+      });
+    this.deferredCommits.set(key, next);
+  }
+
+  /** Output of handled records was lost: start the consumer again from its last commits (records are redelivered). */
+  private restartFromCommit(cause: unknown): void {
+    const consumer = this.consumer;
+    if (consumer === undefined || this.handler === undefined || this.abort.signal.aborted) return;
+    void this.restartAfterOutage(consumer, this.handler, cause);
   }
 
   private async commit(

@@ -329,4 +329,55 @@ describe('BatchConsumer', () => {
       ['6', '7', '8', '9'],
     );
   });
+
+  it('commitAfter: goes on with the next batches at once, commits each batch only once its deferred work is done, in order', async () => {
+    const topic = uniqueTopic('deferred');
+    const groupId = uniqueGroup('deferred');
+    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
+    const gates: Array<() => void> = [];
+    const seen: string[] = [];
+    await startConsumer(groupId, topic, async (batch, context) => {
+      seen.push(...batch.records.map((r) => String(r.value)));
+      context.commitAfter(new Promise<void>((resolve) => gates.push(resolve)));
+    });
+    for (const part of [['a', 'b'], ['c'], ['d', 'e']]) {
+      await producer.send(
+        topic,
+        part.map((value) => ({ key: 'k', value })),
+      );
+      await expectEventually(() => assert.ok(seen.includes(part[part.length - 1]!)));
+    }
+    // every record was handled although no deferred work is done yet: nothing is committed
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'e']);
+    assert.equal((await committedOffsets(groupId, topic)).get(0), '-1');
+    assert.ok(gates.length >= 2, `${gates.length} batches`);
+    // the last batch's work finishes first: still nothing, the commits keep their order
+    gates[gates.length - 1]!();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await committedOffsets(groupId, topic)).get(0), '-1');
+    for (const open of gates) open();
+    await expectEventually(async () => assert.equal((await committedOffsets(groupId, topic)).get(0), '5'));
+  });
+
+  it('commitAfter: deferred work that fails commits nothing more and the records are delivered again', async () => {
+    const topic = uniqueTopic('deferred-fail');
+    const groupId = uniqueGroup('deferred-fail');
+    await ensureTopics(kafka, [{ topic, partitions: 1 }]);
+    const seen: string[] = [];
+    let failNext = true;
+    await startConsumer(
+      groupId,
+      topic,
+      async (batch, context) => {
+        seen.push(...batch.records.map((r) => String(r.value)));
+        const fail = failNext;
+        failNext = false;
+        context.commitAfter(fail ? Promise.reject(new Error('InfluxDB refused the write')) : Promise.resolve());
+      },
+      { retry: { initialDelayMs: 50, maxDelayMs: 200 } },
+    );
+    await producer.send(topic, [{ key: 'k', value: 'x' }]);
+    await expectEventually(() => assert.deepEqual(seen, ['x', 'x']), { timeoutMs: 60_000 });
+    await expectEventually(async () => assert.equal((await committedOffsets(groupId, topic)).get(0), '1'));
+  });
 });

@@ -1,6 +1,5 @@
 import {
   ALERT_EVENT_SCHEMA,
-  BASELINE_POINT_SCHEMA,
   METRIC_EVENT_SCHEMA,
   seriesKey,
   type AlertEvent,
@@ -45,11 +44,10 @@ export function makeMetricEvents(
   );
 }
 
-/** A valid baseline point (a point as the baseline service judged it); override any field. */
+/** A point as the baseline service judged it; override any field. */
 export function makeBaselinePoint(overrides: Partial<BaselinePoint> = {}): BaselinePoint {
   const event = makeMetricEvent();
   return {
-    schema: BASELINE_POINT_SCHEMA,
     series: seriesKey(event),
     host: event.host,
     metric: event.metric,

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeBaselinePoint } from '@tideline/testing';
-import type { BaselinePoint } from '@tideline/contracts';
+import { MEASUREMENT_FIELDS, MEASUREMENT_TAGS, fieldTypesOf, lineShape, type BaselinePoint } from '@tideline/contracts';
 import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
 import { AlertDecisionProcessor, emptyDecisionOutput } from './alert-decision.processor';
 import { SeriesLifecycleStore } from './series-lifecycle.store';
@@ -86,5 +86,15 @@ describe('AlertDecisionProcessor (the decision stage)', () => {
     const { run } = setup();
     const warming = points([0.1, 0.9, 0.9]).map((p) => ({ ...p, ready: false }));
     assert.equal(run(warming).alerts.length, 0);
+  });
+
+  it('writes exactly the fields and tags libs/contracts declares for alerts (what the reporter reads)', () => {
+    const out = setup().run(points([0.1, 0.7, 0.1]));
+    assert.equal(out.alertLines.length, 2);
+    for (const line of out.alertLines.map(lineShape)) {
+      assert.equal(line.measurement, 'alerts');
+      assert.deepEqual(fieldTypesOf(line), MEASUREMENT_FIELDS.alerts);
+      assert.deepEqual(Object.keys(line.tags).sort(), [...MEASUREMENT_TAGS.alerts].sort());
+    }
   });
 });

@@ -5,8 +5,14 @@ import { explainAlert } from './alert-explanation';
 
 describe('explainAlert', () => {
   it('says where a value lies against its band, with the expected value and how unusual it is', () => {
-    const point = makeBaselinePoint({ value: 94.4, expected: 79.1, lower: 72.3, upper: 86, detector: 'spike' });
-    point.evidence.deviation = 1.94;
+    const point = makeBaselinePoint({
+      value: 94.4,
+      expected: 79.1,
+      lower: 72.3,
+      upper: 86,
+      detector: 'spike',
+      evidence: { deviation: 1.94, seasonality: 'none', observations: 500 },
+    });
     assert.equal(
       explainAlert('firing', 'spike', point, {}),
       'spike: 94.4 above the band 72.3–86 (expected 79.1); 1.9 times as unusual as this series usually gets',

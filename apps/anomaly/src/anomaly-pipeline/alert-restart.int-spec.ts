@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { METRIC_EVENT_SCHEMA, seriesKey, type AlertEvent, type BaselinePoint } from '@tideline/contracts';
+import {
+  METRIC_EVENT_SCHEMA,
+  baselinePointsOf,
+  seriesKey,
+  type AlertEvent,
+  type BaselinePoint,
+  type BaselineRecord,
+} from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
 import type { ServiceProcess } from '@tideline/service/testing';
@@ -160,7 +167,7 @@ async function collectLatestBaseline(kafka: Kafka, topic: string, series: string
     return await expectEventually(
       () => {
         const mine = collector.messages
-          .map((m) => JSON.parse(m.value!.toString('utf8')) as BaselinePoint)
+          .flatMap((m) => baselinePointsOf(JSON.parse(m.value!.toString('utf8')) as BaselineRecord))
           .filter((u) => u.series === series);
         assert.ok(mine.length > 0);
         return mine.reduce((a, b) => (b.ts > a.ts ? b : a));

@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { compileAlertRules, type AnomalyConfig } from '@tideline/config';
-import { decodeBaselinePoint, encodeEvent, type AlertEvent, type BaselinePoint } from '@tideline/contracts';
+import {
+  baselinePointsOf,
+  decodeBaselineRecord,
+  encodeEvent,
+  type AlertEvent,
+  type BaselinePoint,
+} from '@tideline/contracts';
 import { BatchWriter, InfluxClient } from '@tideline/influx';
 import {
   BatchConsumer,
@@ -177,14 +183,16 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
         this.reject(context, record, 'schema_violation', 'the record has no value');
         continue;
       }
-      const decoded = decodeBaselinePoint(record.value);
+      const decoded = decodeBaselineRecord(record.value);
       if (!decoded.ok) {
         this.reject(context, record, decoded.error.reason, decoded.error.message);
         continue;
       }
       try {
-        this.processor.process(this.store.entry(batch.partition, decoded.value), decoded.value, out);
-        points++;
+        const judged = baselinePointsOf(decoded.value);
+        const entry = this.store.entry(batch.partition, judged[0]!);
+        for (const point of judged) this.processor.process(entry, point, out);
+        points += judged.length;
       } catch (error) {
         // One record this service cannot handle must not stop the consumer (and every series behind it).
         const detail = error instanceof Error ? error.message : String(error);

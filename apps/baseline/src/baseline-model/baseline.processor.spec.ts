@@ -1,6 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { METRIC_EVENT_SCHEMA, parseBaselinePoint, seriesKey, type MetricEvent } from '@tideline/contracts';
+import {
+  MEASUREMENT_FIELDS,
+  MEASUREMENT_TAGS,
+  METRIC_EVENT_SCHEMA,
+  fieldTypesOf,
+  lineShape,
+  baselinePointsOf,
+  baselineRecordOf,
+  parseBaselineRecord,
+  seriesKey,
+  type BaselinePoint,
+  type MetricEvent,
+} from '@tideline/contracts';
 import { createSeriesModelFactory } from '@tideline/stats';
 import { BaselineProcessor, emptyBaselineOutput, takePendingScore } from './baseline.processor';
 import { ModelStore } from './model.store';
@@ -31,7 +43,9 @@ function setup(scoreResolutionMs: number, sensitivity: 'low' | 'medium' | 'high'
       const e = event(start + j, v, stepMs);
       processor.process(store.entry(0, seriesKey(e), e, 0), e, out);
     });
-    return out;
+    // the one series' judged points, in order
+    const points: BaselinePoint[] = [...out.points.values()].flat();
+    return { ...out, points };
   };
   return { store, run };
 }
@@ -39,13 +53,12 @@ function setup(scoreResolutionMs: number, sensitivity: 'low' | 'medium' | 'high'
 const normal = (n: number) => Array.from({ length: n }, (_, i) => 100 + ((i * 7) % 5) - 2);
 
 describe('BaselineProcessor (the model stage)', () => {
-  it('publishes every learned point judged before learning it: valid tideline.baseline/2 records in stream order', () => {
+  it('publishes every learned point judged before learning it, per series in stream order, as a valid tideline.baseline/2 record', () => {
     const out = setup(0).run([...normal(300), 400]);
     assert.equal(out.points.length, 301);
-    out.points.forEach((p, i) => {
-      assert.equal(parseBaselinePoint(p), p);
-      assert.equal(p.ts, i * MINUTE);
-    });
+    out.points.forEach((p, i) => assert.equal(p.ts, i * MINUTE));
+    const record = parseBaselineRecord(JSON.parse(JSON.stringify(baselineRecordOf(out.points))));
+    assert.deepEqual(baselinePointsOf(record), out.points, 'the record carries every point exactly');
     const spike = out.points[300]!;
     assert.deepEqual(
       [spike.series, spike.host, spike.metric, spike.tags],
@@ -96,5 +109,21 @@ describe('BaselineProcessor (the model stage)', () => {
       lines[0]!,
       /^anomaly_scores,series=cpu\|host\\=h\|core\\=0,host=h,metric=cpu,detector=\w+ score=[\d.e-]+,value=\d+ 9\d{4}$/,
     );
+  });
+
+  it('writes exactly the fields and tags libs/contracts declares for points, baseline and anomaly_scores (what the reporter reads)', () => {
+    const lines = setup(0)
+      .run([...normal(300), 400])
+      .lines.map(lineShape);
+    for (const measurement of ['points', 'baseline', 'anomaly_scores'] as const) {
+      const mine = lines.filter((l) => l.measurement === measurement);
+      assert.ok(mine.length > 0, measurement);
+      for (const line of mine) {
+        assert.deepEqual(fieldTypesOf(line), MEASUREMENT_FIELDS[measurement], measurement);
+        // points also carry the event's own tags (here core)
+        const own = measurement === 'points' ? ['core'] : [];
+        assert.deepEqual(Object.keys(line.tags).sort(), [...MEASUREMENT_TAGS[measurement], ...own].sort(), measurement);
+      }
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { BASELINE_POINT_SCHEMA, type BaselinePoint, type MetricEvent } from '@tideline/contracts';
+import type { BaselinePoint, MetricEvent } from '@tideline/contracts';
 import { emptyAssessment, type PointAssessment } from '@tideline/stats';
 import type { ModelEntry } from './model.store';
 
@@ -6,14 +6,14 @@ import type { ModelEntry } from './model.store';
 export interface BaselineOutput {
   /** InfluxDB lines: every raw point, the band of every point scored by a warmed-up model, and the scores. */
   readonly lines: string[];
-  /** Every point a model learned, as judged before learning it, for the baselines topic (in stream order). */
-  readonly points: BaselinePoint[];
+  /** Every point a model learned, as judged before learning it, per series in stream order (the baselines topic). */
+  readonly points: Map<ModelEntry, BaselinePoint[]>;
   /** Entries that learned in this batch (to checkpoint). */
   readonly learned: Set<ModelEntry>;
 }
 
 export function emptyBaselineOutput(): BaselineOutput {
-  return { lines: [], points: [], learned: new Set() };
+  return { lines: [], points: new Map(), learned: new Set() };
 }
 
 export interface BaselineProcessorOptions {
@@ -49,7 +49,10 @@ export class BaselineProcessor {
     if (a.ready)
       out.lines.push(`${entry.baselineLinePrefix}expected=${a.expected},lower=${a.lower},upper=${a.upper} ${event.ts}`);
     if (this.options.writeScores) this.recordScore(entry, event, a, out.lines);
-    out.points.push(baselinePoint(entry, event, a));
+    const judged = baselinePoint(entry, event, a);
+    const list = out.points.get(entry);
+    if (list === undefined) out.points.set(entry, [judged]);
+    else list.push(judged);
   }
 
   /**
@@ -93,7 +96,6 @@ function finite(x: number, ifNaN: number): number {
 
 function baselinePoint(entry: ModelEntry, event: MetricEvent, a: PointAssessment): BaselinePoint {
   return {
-    schema: BASELINE_POINT_SCHEMA,
     series: entry.series,
     host: entry.host,
     metric: entry.metric,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeMetricRecord, encodeEvent, seriesKey } from '@tideline/contracts';
+import { baselineRecordOf, decodeMetricRecord, encodeEvent, seriesKey } from '@tideline/contracts';
 import { createSeriesModelFactory, emptyAssessment } from '@tideline/stats';
 import { BaselineProcessor, emptyBaselineOutput } from './baseline.processor';
 import { ModelStore } from './model.store';
@@ -56,8 +56,8 @@ function pipeline() {
     assert.equal(decoded.failure, undefined);
     const out = emptyBaselineOutput();
     for (const event of decoded.events) processor.process(store.entry(0, seriesKey(event), event, NOW), event, out);
-    for (const point of out.points) encodeEvent(point);
-    return out;
+    for (const points of out.points.values()) encodeEvent(baselineRecordOf(points));
+    return { ...out, points: [...out.points.values()].flat() };
   };
   return { models, store, feed };
 }

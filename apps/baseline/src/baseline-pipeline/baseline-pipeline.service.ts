@@ -5,6 +5,7 @@ import {
   encodeEvent,
   parseModelCheckpoint,
   seriesKey,
+  baselineRecordsOf,
   type BaselinePoint,
   type ModelCheckpoint,
 } from '@tideline/contracts';
@@ -33,6 +34,9 @@ import {
 import { ModelStore } from '../baseline-model/model.store';
 import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
+
+/** Lines buffered for InfluxDB above which a batch waits for them to be written (the buffer holds twice this). */
+const INFLUX_BACKPRESSURE_POINTS = 200_000;
 
 /** Bytes per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */
 const MAX_BYTES_PER_SEND = 512 * 1024;
@@ -82,7 +86,11 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       writeScores: section.writeScores,
       scoreResolutionMs: section.scoreResolutionMs,
     });
-    this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
+    this.writer = new BatchWriter(influx, {
+      maxBatchPoints: 10_000,
+      flushIntervalMs: 1000,
+      maxBufferedPoints: 2 * INFLUX_BACKPRESSURE_POINTS,
+    });
     this.lifecycle = new BackgroundStart(health, {
       name: 'baseline-pipeline',
       starting: 'loading model checkpoints',
@@ -123,8 +131,10 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       topics: [section.topics.metrics],
       fromBeginning: true,
       partitionsConsumedConcurrently: section.partitionsConsumedConcurrently,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      maxWaitTimeMs: 250,
+      // on the alert path now: a batch's judged points go out when the whole batch is scored, so batches of ~9,000
+      // events (1 MiB) keep ingest-to-alert short while still amortising the commit round trip
+      maxBytesPerPartition: 1024 * 1024,
+      maxWaitTimeMs: 50,
       ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
       hooks: this.lifecycle.consumerHooks('the metrics consumer'),
     });
@@ -157,13 +167,19 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       const events = this.judge(batch, context, nowMs, out);
       const checkpoints = this.store.takeCheckpoints(out.learned, nowMs);
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
-      // Both must be acknowledged before the offsets are committed; the judged points go out at once, in parallel
-      // with the InfluxDB write, so the anomaly service does not wait for InfluxDB.
-      await Promise.all([this.writer.flush(), this.publish(out.points, checkpoints)]);
+      const written = this.writer.flush();
+      // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
+      // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
+      // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
+      await this.publish(out.points, checkpoints);
+      if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
+      else context.commitAfter(written);
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
       this.metrics.events.inc(events);
       this.metrics.checkpoints.inc(checkpoints.length);
-      this.metrics.pointsPublished.inc(out.points.length);
+      let published = 0;
+      for (const points of out.points.values()) published += points.length;
+      this.metrics.pointsPublished.inc(published);
       this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
       this.updateGauges();
     });
@@ -200,14 +216,18 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
    * of at most {@link MAX_BYTES_PER_SEND} (a record batch must stay under the broker's `message.max.bytes`; a
    * checkpoint with its model is ~10 KB).
    */
-  private async publish(points: readonly BaselinePoint[], checkpoints: readonly ModelCheckpoint[]): Promise<void> {
+  private async publish(
+    points: ReadonlyMap<unknown, readonly BaselinePoint[]>,
+    checkpoints: readonly ModelCheckpoint[],
+  ): Promise<void> {
     const { topics } = this.config.baseline;
     const records = [
-      ...points.map((point) => {
-        const value = encodeEvent(point);
+      // one record per series (a long run in several): its points of this batch, in order
+      ...[...points.values()].flatMap(baselineRecordsOf).map((record) => {
+        const value = encodeEvent(record);
         return {
           topic: topics.baselines,
-          record: { key: point.series, value } as OutgoingRecord,
+          record: { key: record.series, value } as OutgoingRecord,
           size: value.byteLength,
         };
       }),

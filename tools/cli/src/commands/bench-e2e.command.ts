@@ -39,7 +39,7 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
   bench
     .command('e2e')
     .description(
-      "events/s and ingest-to-alert latency through Kafka and the anomaly service, vs Kafka's own producer tool",
+      "events/s, CPU per event and ingest-to-alert latency through Kafka, the baseline and the anomaly service, vs Kafka's own producer tool",
     )
     .option('--rate <events/s>', 'target load', positiveInt, 60_000)
     .option('--duration <seconds>', 'length of the load phase', positiveInt, 30)
