@@ -1,5 +1,5 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import { consoleOutput, parseTimeoutSeconds, printUpResults } from '../stack/console-output';
+import type { Command } from 'commander';
+import { consoleOutput, printUpResults, timeoutSecondsOption } from '../stack/console-output';
 import { followFiles, tailFile } from '../stack/log-tail';
 import { formatDownResult, formatDuration, formatStatus, upJson, upSucceeded } from '../stack/report';
 import { findRepoRoot } from '../stack/repo-root';
@@ -20,14 +20,6 @@ function settingsFromProcess() {
   return resolveStackSettings(process.env, findRepoRoot(), process.cwd());
 }
 
-function timeoutOption(value: string): number {
-  try {
-    return parseTimeoutSeconds(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
 /** `tideline stack up|down|status|logs`: the local Kafka and InfluxDB servers only. */
 export const registerStackCommand: RegisterCommand = (program: Command) => {
   const stack = program
@@ -37,7 +29,7 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
   stack
     .command('up')
     .description('start Kafka and InfluxDB in the background and wait until both answer (idempotent)')
-    .option('--timeout <seconds>', 'how long to wait for readiness', timeoutOption, DEFAULT_READY_TIMEOUT_MS)
+    .addOption(timeoutSecondsOption('how long to wait for readiness', DEFAULT_READY_TIMEOUT_MS))
     .option('--json', 'print the outcome as JSON on stdout (progress goes to stderr)')
     .option('--check', 'only check what starting needs (Java, Maven, influxd or apt-get, free ports); start nothing')
     .action(async (options: { timeout: number; json?: boolean; check?: boolean }) => {

@@ -1,8 +1,8 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { appServices } from '../services/app-services';
 import { systemComponents, systemUp } from '../services/system';
 import { whereToLook } from '../services/where-to-look';
-import { consoleOutput, parseTimeoutSeconds, printUpResults } from '../stack/console-output';
+import { consoleOutput, printUpResults, timeoutSecondsOption } from '../stack/console-output';
 import { formatDuration, upSucceeded } from '../stack/report';
 import { findRepoRoot } from '../stack/repo-root';
 import { DEFAULT_READY_TIMEOUT_MS } from '../stack/stack';
@@ -14,18 +14,7 @@ export const registerUpCommand: RegisterCommand = (program: Command) => {
   program
     .command('up')
     .description('start the local stack and the four services in the background; wait until all are healthy')
-    .option(
-      '--timeout <seconds>',
-      'how long to wait for each group to become ready',
-      (value) => {
-        try {
-          return parseTimeoutSeconds(value);
-        } catch (error) {
-          throw new InvalidArgumentError((error as Error).message);
-        }
-      },
-      DEFAULT_READY_TIMEOUT_MS,
-    )
+    .addOption(timeoutSecondsOption('how long to wait for each group to become ready', DEFAULT_READY_TIMEOUT_MS))
     .action(async (options: { timeout: number }) => {
       const out = consoleOutput(false);
       const settings = resolveStackSettings(process.env, findRepoRoot(), process.cwd());

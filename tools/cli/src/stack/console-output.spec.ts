@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lastRun, parseTimeoutSeconds } from './console-output';
+import { Command } from 'commander';
+import { lastRun, parseTimeoutSeconds, timeoutSecondsOption } from './console-output';
 
 describe('console output', () => {
   it('shows only the log lines of the last start, not those of earlier runs', () => {
@@ -19,5 +20,16 @@ describe('console output', () => {
     assert.equal(parseTimeoutSeconds('0.5'), 500);
     assert.throws(() => parseTimeoutSeconds('0'), /positive number of seconds/);
     assert.throws(() => parseTimeoutSeconds('soon'), /positive number of seconds/);
+  });
+
+  it('shows the --timeout default in seconds in --help (it showed 60000) and parses seconds to ms', () => {
+    const command = new Command('up').addOption(timeoutSecondsOption('how long to wait', 60_000)).exitOverride();
+    assert.match(command.helpInformation(), /--timeout <seconds>\s+how long to wait \(default: 60\)/);
+    command.parse(['--timeout', '90'], { from: 'user' });
+    assert.equal(command.opts()['timeout'], 90_000);
+    assert.equal(
+      new Command('up').addOption(timeoutSecondsOption('x', 60_000)).parse([], { from: 'user' }).opts()['timeout'],
+      60_000,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidArgumentError, Option } from 'commander';
 import * as fs from 'node:fs';
 import { tailFile } from './log-tail';
 import type { ManagedComponent, Output, UpResult } from './managed-component';
@@ -45,6 +46,22 @@ export function lastRun(lines: readonly string[]): string[] {
 }
 
 /** Parses `--timeout <seconds>`. */
+/**
+ * The `--timeout <seconds>` option of `up` and `stack up`: parsed to ms, its default shown in seconds in `--help`
+ * (it showed the ms value, 60000, as if it were seconds).
+ */
+export function timeoutSecondsOption(description: string, defaultMs: number): Option {
+  return new Option('--timeout <seconds>', description)
+    .argParser((value) => {
+      try {
+        return parseTimeoutSeconds(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    })
+    .default(defaultMs, `${defaultMs / 1000}`);
+}
+
 export function parseTimeoutSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0)
