@@ -1,39 +1,18 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
+import { dirname, join } from 'node:path';
+import { configError, temporaryConfigFiles } from './testing/config-files';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_INFLUX_DATABASE } from '@tideline/contracts';
 import { defineAppConfig } from './apps';
-import { ConfigError } from './config-error';
 import { DEFAULT_HTTP_PORTS, DEFAULTS } from './defaults';
 import { CONFIG_ERROR_EXIT_CODE, loadConfig, loadConfigWith } from './load-config';
 import { genericEnvKeyPath, genericEnvVariable } from './env-mapping';
 
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tideline-config-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function yamlFile(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    assert.equal(error.retriable, false);
-    return error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const files = temporaryConfigFiles('tideline-config');
+const yamlFile = files.yamlFile;
+after(() => files.cleanUp());
 
 describe('loadConfig', () => {
   it('gives every service its defaults: local stack addresses and its own HTTP port', () => {
@@ -187,7 +166,7 @@ describe('loadConfig', () => {
   });
 
   it('reports an unreadable or malformed file naming it', () => {
-    const missing = join(dir, 'missing.yaml');
+    const missing = join(dirname(yamlFile('present.yaml', '')), 'missing.yaml');
     assert.match(
       configError(() => loadConfig('collector', { argv: [], env: { TIDELINE_CONFIG: missing } })).message,
       /missing\.yaml.*TIDELINE_CONFIG.*ENOENT/,

@@ -1,34 +1,13 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
+import { configError, temporaryConfigFiles } from '../testing/config-files';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compileAlertRules } from '../alert-rules';
-import { ConfigError } from '../config-error';
 import { loadConfig } from '../load-config';
 import { ALERT_POLICY_DEFAULTS } from './alerting.section';
 
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tideline-alerting-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-function yamlFile(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a ConfigError');
-}
+const files = temporaryConfigFiles('tideline-alerting');
+const yamlFile = files.yamlFile;
+after(() => files.cleanUp());
 
 const RULES_YAML = `alerting:
   defaults: { minDurationMs: 60000 }
