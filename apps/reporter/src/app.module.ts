@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InfluxConnectionModule, KafkaConnectionModule } from '@tideline/service';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { ReporterModule } from './reporter.module';
 
 /**
@@ -7,6 +8,6 @@ import { ReporterModule } from './reporter.module';
  * /health, /metrics, config and shutdown come from @tideline/service; add each feature module to `imports`.
  */
 @Module({
-  imports: [InfluxConnectionModule, KafkaConnectionModule, ReporterModule],
+  imports: [InfluxConnectionModule, KafkaConnectionModule, ReporterModule, DashboardModule],
 })
 export class AppModule {}
