@@ -1,4 +1,5 @@
-import { MEASUREMENTS } from '@tideline/contracts';
+import { createHash } from 'node:crypto';
+import { HOST_METRIC_NAMES, MEASUREMENTS, escapeTagValue, seriesKey } from '@tideline/contracts';
 import type { InfluxClient } from '@tideline/influx';
 
 const HOUR = 3_600_000;
@@ -23,16 +24,28 @@ export interface BenchDataStats {
   readonly seconds: number;
 }
 
-/** The metric names: three with limits (disk, memory) so projections run, the rest plain. */
-export function benchMetricNames(count: number): string[] {
-  const fixed = ['disk.used_pct', 'mem.used_pct', 'mem.rss_mb'];
-  const names = fixed.slice(0, count);
-  for (let i = names.length; i < count; i++) names.push(`app.metric_${String(i).padStart(2, '0')}`);
-  return names;
+/** One synthetic metric: its name and the event's own tags (the collector tags a disk metric with its mount). */
+export interface BenchMetric {
+  readonly metric: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The metrics of one host: the collector's own names first (`HOST_METRIC_NAMES`, so `disk.used_percent` and
+ * `mem.used_percent` meet the reporter's default limits and get projections), then `app.metric_NN`.
+ */
+export function benchMetrics(count: number): BenchMetric[] {
+  const names = Object.values(HOST_METRIC_NAMES);
+  const out: BenchMetric[] = [];
+  for (let i = 0; i < count; i++) {
+    const metric = names[i] ?? `app.metric_${String(i).padStart(2, '0')}`;
+    out.push({ metric, tags: metric.startsWith('disk.') && !metric.includes('per_sec') ? { mount: '/' } : {} });
+  }
+  return out;
 }
 
 export function specKey(spec: BenchDataSpec): string {
-  return `v1 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
+  return `v2 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
 }
 
 /** True when the database already holds exactly this synthetic data set (written by an earlier run). */
@@ -45,11 +58,115 @@ export async function benchDataPresent(influx: InfluxClient, database: string, s
   }
 }
 
+/** The incident id the anomaly service gives (`alertId` in apps/anomaly: SHA-256 of series and start, 32 hex). */
+function incidentId(series: string, startedAt: number): string {
+  return createHash('sha256').update(`${series}\n${startedAt}`).digest('hex').slice(0, 32);
+}
+
+/** A small deterministic generator (LCG), so every run writes the same data. */
+export function benchRandom(seed = 12345): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+interface SeriesCounts {
+  points: number;
+  baselinePoints: number;
+  anomalyPoints: number;
+  alertPoints: number;
+}
+
+/**
+ * The line-protocol lines of one synthetic series (host `h`, metric `m`), in exactly the layout the services write
+ * (`MEASUREMENT_FIELDS`, `MEASUREMENT_TAGS`): `points` with the event's own tags, `baseline`, one `anomaly_scores`
+ * row per point on the detector's scale (ordinary points below 0.3, an incident's at 0.5 or more), and `alerts`
+ * transitions (firing, resolved) with the deterministic id, `started_at` as an integer and the band.
+ */
+export function benchSeriesLines(
+  spec: BenchDataSpec,
+  h: number,
+  m: number,
+  random: () => number,
+  emit: (line: string) => void,
+  counts: SeriesCounts = { points: 0, baselinePoints: 0, anomalyPoints: 0, alertPoints: 0 },
+): SeriesCounts {
+  const from = spec.until - 14 * DAY;
+  const since = spec.until - 7 * DAY;
+  const { metric, tags: own } = benchMetrics(spec.metrics)[m]!;
+  const host = `host-${String(h).padStart(4, '0')}`;
+  const series = seriesKey({ metric, host, tags: own });
+  const seriesTags = `series=${escapeTagValue(series)},host=${escapeTagValue(host)},metric=${escapeTagValue(metric)}`;
+  const ownTags = Object.keys(own)
+    .sort()
+    .map((k) => `,${k}=${escapeTagValue(own[k]!)}`)
+    .join('');
+  const base = 20 + ((h * 7 + m * 13) % 50);
+  const amplitude = base * 0.2;
+  const growing = metric === HOST_METRIC_NAMES.diskUsedPercent && h % 20 === 0;
+  const incident = (h * spec.metrics + m) % 100 === 7 ? since + ((h + m) % 6) * DAY + 10 * HOUR : undefined;
+  const band = (expected: number): { lower: number; upper: number } => ({
+    lower: expected - base * 0.15,
+    upper: expected + base * 0.15,
+  });
+  const alert = (
+    state: 'firing' | 'resolved',
+    severity: 'warning' | 'critical',
+    detector: string,
+    startedAt: number,
+    at: number,
+    value: number,
+    score: number,
+  ): void => {
+    const { lower, upper } = band(base);
+    emit(
+      `${MEASUREMENTS.alerts},${seriesTags},state=${state},severity=${severity},detector=${detector} ` +
+        `value=${value},expected=${base},lower=${lower},upper=${upper},score=${score},` +
+        `id="${incidentId(series, startedAt)}",started_at=${startedAt}i ${at}`,
+    );
+    counts.alertPoints++;
+  };
+  for (let t = from; t < spec.until; t += spec.resolutionMs) {
+    const cycle = amplitude * Math.sin(((t % DAY) / DAY) * 2 * Math.PI);
+    const expected = growing ? 50 + ((t - from) / DAY) * 2 : base + cycle;
+    let v = growing ? expected + random() : expected + random() * base * 0.05;
+    let score = random() * 0.25;
+    if (incident !== undefined && t >= incident && t < incident + 3 * HOUR) {
+      v = base * 4;
+      score = 0.6 + random() * 0.3;
+      counts.anomalyPoints++;
+    }
+    emit(`${MEASUREMENTS.points},${seriesTags}${ownTags} value=${v} ${t}`);
+    counts.points++;
+    emit(
+      `${MEASUREMENTS.anomalyScores},${seriesTags},detector=${score >= 0.5 ? 'level_shift' : 'none'} score=${score},value=${v} ${t}`,
+    );
+    if ((t - from) % spec.baselineResolutionMs === 0) {
+      const { lower, upper } = band(expected);
+      emit(`${MEASUREMENTS.baseline},${seriesTags} expected=${expected},lower=${lower},upper=${upper} ${t}`);
+      counts.baselinePoints++;
+    }
+  }
+  if (incident !== undefined) {
+    alert('firing', 'critical', 'level_shift', incident, incident, base * 4, 0.8);
+    alert('resolved', 'critical', 'level_shift', incident, incident + 3 * HOUR, base, 0.1);
+  }
+  if ((h * spec.metrics + m) % 200 === 3) {
+    const t = since + ((h + m) % 7) * DAY + 3 * HOUR;
+    alert('firing', 'warning', 'spike', t, t, base * 2, 0.55);
+    alert('resolved', 'warning', 'spike', t, t + 600_000, base, 0.1);
+  }
+  return counts;
+}
+
 /**
  * Writes two weeks (the reported week and the one before, which the report compares against) of synthetic data
- * for `hosts × metrics` series in the MEASUREMENTS layout, as line protocol in batches of 20,000 lines with two
- * requests in flight. Every series has a daily cycle and noise; 5 % of hosts have a filling disk; 1 % of series
- * have a 3-hour incident (anomaly scores + a firing/resolved alert); 0.5 % have a noisy one-point alert.
+ * for `hosts × metrics` series in the layout the services write (see {@link benchSeriesLines}), as line protocol
+ * in batches of 20,000 lines with two requests in flight. Every series has a daily cycle and noise; 5 % of hosts
+ * have a filling disk; 1 % of series have a 3-hour incident (scores ≥ 0.5 and a firing/resolved alert); 0.5 % have
+ * a short warning alert.
  */
 export async function writeBenchData(
   influx: InfluxClient,
@@ -58,92 +175,36 @@ export async function writeBenchData(
   progress: (line: string) => void,
 ): Promise<BenchDataStats> {
   const started = performance.now();
-  const from = spec.until - 14 * DAY;
-  const since = spec.until - 7 * DAY;
-  const names = benchMetricNames(spec.metrics);
   const batch: string[] = [];
   const inFlight: Promise<void>[] = [];
-  let points = 0;
-  let baselinePoints = 0;
-  let anomalyPoints = 0;
-  let alertPoints = 0;
-  let seed = 12345;
-  const random = (): number => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
+  const counts: SeriesCounts = { points: 0, baselinePoints: 0, anomalyPoints: 0, alertPoints: 0 };
+  const random = benchRandom();
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
     const lines = batch.splice(0, batch.length);
     inFlight.push(influx.writeLines(lines, { database }));
     if (inFlight.length >= 2) await inFlight.shift();
   };
-  const push = async (line: string): Promise<void> => {
+  const emit = (line: string): void => {
     batch.push(line);
-    if (batch.length >= 20_000) await flush();
   };
   const totalSeries = spec.hosts * spec.metrics;
   let done = 0;
   for (let h = 0; h < spec.hosts; h++) {
-    const host = `host-${String(h).padStart(4, '0')}`;
     for (let m = 0; m < spec.metrics; m++) {
-      const metric = names[m]!;
-      // Line protocol: `=`, `,` and spaces in tag values are escaped.
-      const tags = `host=${host},metric=${metric},series=${metric}|host\\=${host}`;
-      const base = 20 + ((h * 7 + m * 13) % 50);
-      const amplitude = base * 0.2;
-      const growing = metric === 'disk.used_pct' && h % 20 === 0;
-      const incident = (h * spec.metrics + m) % 100 === 7 ? since + ((h + m) % 6) * DAY + 10 * HOUR : undefined;
-      for (let t = from; t < spec.until; t += spec.resolutionMs) {
-        const cycle = amplitude * Math.sin(((t % DAY) / DAY) * 2 * Math.PI);
-        let v = growing ? 50 + ((t - from) / DAY) * 2 + random() : base + cycle + random() * base * 0.05;
-        if (incident !== undefined && t >= incident && t < incident + 3 * HOUR) {
-          v = base * 4;
-          await push(`${MEASUREMENTS.anomalyScores},${tags},detector=tideline score=0.99999,value=${v} ${t}`);
-          anomalyPoints++;
-        }
-        await push(`${MEASUREMENTS.points},${tags} value=${v.toFixed(3)} ${t}`);
-        points++;
-        if ((t - from) % spec.baselineResolutionMs === 0) {
-          const expected = growing ? 50 + ((t - from) / DAY) * 2 : base + cycle;
-          await push(
-            `${MEASUREMENTS.baseline},${tags} expected=${expected.toFixed(3)},lower=${(expected * 0.85).toFixed(3)},upper=${(expected * 1.15).toFixed(3)} ${t}`,
-          );
-          baselinePoints++;
-        }
-      }
-      if (incident !== undefined) {
-        const id = `${metric}|host=${host}@${incident}`;
-        await push(
-          `${MEASUREMENTS.alerts},${tags},severity=critical,state=firing id="${id}",value=${base * 4},expected=${base},score=0.99999 ${incident}`,
-        );
-        await push(
-          `${MEASUREMENTS.alerts},${tags},severity=critical,state=resolved id="${id}",value=${base},expected=${base},score=0.1 ${incident + 3 * HOUR}`,
-        );
-        alertPoints += 2;
-      }
-      if ((h * spec.metrics + m) % 200 === 3) {
-        const t = since + ((h + m) % 7) * DAY + 3 * HOUR;
-        const id = `${metric}|host=${host}@${t}`;
-        await push(
-          `${MEASUREMENTS.alerts},${tags},severity=warning,state=firing id="${id}",value=${base * 2},expected=${base},score=0.995 ${t}`,
-        );
-        await push(
-          `${MEASUREMENTS.alerts},${tags},severity=warning,state=resolved id="${id}",value=${base},expected=${base},score=0.1 ${t + 600_000}`,
-        );
-        alertPoints += 2;
-      }
+      benchSeriesLines(spec, h, m, random, emit, counts);
+      if (batch.length >= 20_000) await flush();
       done++;
     }
     if ((h + 1) % 100 === 0) {
       const s = (performance.now() - started) / 1000;
       progress(
-        `  wrote ${done.toLocaleString('en')} of ${totalSeries.toLocaleString('en')} series (${Math.round(points / s).toLocaleString('en')} points/s)`,
+        `  wrote ${done.toLocaleString('en')} of ${totalSeries.toLocaleString('en')} series (${Math.round(counts.points / s).toLocaleString('en')} points/s)`,
       );
     }
   }
   await flush();
   await Promise.all(inFlight);
   await influx.writeLines([`bench_meta spec="${specKey(spec)}" ${spec.until}`], { database });
-  return { points, baselinePoints, anomalyPoints, alertPoints, seconds: (performance.now() - started) / 1000 };
+  return { ...counts, seconds: (performance.now() - started) / 1000 };
 }
