@@ -108,6 +108,23 @@ describe('loadConfig', () => {
     assert.match(error.message, /^alertng \(in .*\) is not a known key/);
   });
 
+  it('never repeats a password in an error: URL credentials are masked, secret keys not shown', () => {
+    const url = configError(() =>
+      loadConfig('baseline', { argv: [], env: { INFLUX_URL: 'ftp://admin:hunter2@influx.internal:8086' } }),
+    );
+    assert.doesNotMatch(url.message, /hunter2/);
+    assert.match(url.message, /ftp:\/\/\*\*\*@influx\.internal/);
+    const secret = configError(() =>
+      loadConfig('anomaly', {
+        argv: [],
+        env: {},
+        configPath: yamlFile('secret.yaml', 'anomaly:\n  webhooks:\n    - { name: a, url: "http://x", secret: 42 }\n'),
+      }),
+    );
+    assert.doesNotMatch(secret.message, /42/);
+    assert.match(secret.message, /a secret, not shown/);
+  });
+
   it('rejects a non-numeric port naming the env variable, the key and the allowed range', () => {
     const error = configError(() => loadConfig('collector', { argv: [], env: { HTTP_PORT: 'eighty' } }));
     assert.equal(error.key, 'http.port');

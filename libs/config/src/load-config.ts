@@ -197,9 +197,17 @@ function envVariableFor(path: readonly string[]): string {
   return known ? known[0] : genericEnvVariable(path);
 }
 
-function describeValue(value: unknown): string {
+/** Keys whose values an error message never repeats. */
+const SECRET_KEY = /password|secret|token|credential|key$/i;
+
+/**
+ * The bad value as an error message shows it: JSON, cut at 80 characters; a secret's value is not repeated, and the
+ * credentials of a URL (`http://user:pass@host`) are masked, since config errors end up in logs.
+ */
+function describeValue(value: unknown, path: readonly PropertyKey[] = []): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
+  if (path.some((segment) => typeof segment === 'string' && SECRET_KEY.test(segment))) return '(a secret, not shown)';
+  const text = JSON.stringify(value).replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]*@/gi, '$1***@');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -227,7 +235,7 @@ function toConfigError(
     problem =
       input === undefined || input === null
         ? 'is required'
-        : `is invalid: got ${describeValue(input)} (${issue.message})`;
+        : `is invalid: got ${describeValue(input, issue.path)} (${issue.message})`;
   }
   const key = path.filter((segment) => !isListIndex(segment)).join('.');
   const source = findSource(path, sources);

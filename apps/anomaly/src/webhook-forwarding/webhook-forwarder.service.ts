@@ -51,6 +51,10 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
             ),
         }),
     );
+    for (const webhook of config.anomaly.webhooks) {
+      if (webhook.secret === undefined && webhook.secretEnv === undefined)
+        this.logger.warn(`webhook "${webhook.name}" has no secret: its requests are not signed`);
+    }
     if (this.senders.length > 0) {
       this.lifecycle = new BackgroundStart(health, {
         name: 'webhook-forwarder',
