@@ -7,7 +7,7 @@ import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { HOST_METRIC_NAMES, type AlertEvent } from '@tideline/contracts';
+import { HOST_METRIC_NAMES, MEASUREMENT_FIELDS, MEASUREMENT_TAGS, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { freePort, type ServiceProcess } from '@tideline/service/testing';
 import { expectEventually, stackFromEnv } from '@tideline/testing';
@@ -106,7 +106,7 @@ describe('the whole system, from its real inputs to the weekly e-mail (no fixtur
     }
   });
 
-  it('e-mails the incidents the alerts topic carried, charts with bands, a projection of the filling disk and a recommendation; Chromium renders it without console errors', async () => {
+  it('stores the contract layout, then e-mails the incidents the alerts topic carried, charts with bands, a projection of the filling disk and a recommendation; Chromium renders it without console errors', async () => {
     // 1. The collector on this host, every second, to the test's metrics topic.
     const collector = await startApp('collector', { ...env, TIDELINE__COLLECTOR__INTERVAL_MS: '1000' });
     services.push(collector);
@@ -173,6 +173,29 @@ describe('the whole system, from its real inputs to the weekly e-mail (no fixtur
       },
       { timeoutMs: 120_000, intervalMs: 1000 },
     );
+
+    // What the services stored is the contract's layout (the one `tideline bench report` writes, held to the same
+    // tables by bench-report-data.spec.ts): the four measurements, their fields with their types, their tags.
+    const measurements = (await influx.query<{ name: string }>('SHOW MEASUREMENTS')).map((r) => r.name).sort();
+    assert.deepEqual(measurements, Object.keys(MEASUREMENT_FIELDS).sort());
+    for (const measurement of Object.keys(MEASUREMENT_FIELDS) as (keyof typeof MEASUREMENT_FIELDS)[]) {
+      const fields = await influx.query<{ fieldKey: string; fieldType: string }>(
+        `SHOW FIELD KEYS FROM "${measurement}"`,
+      );
+      assert.deepEqual(
+        Object.fromEntries(fields.map((f) => [f.fieldKey, f.fieldType])),
+        MEASUREMENT_FIELDS[measurement],
+        measurement,
+      );
+      const tags = (await influx.query<{ tagKey: string }>(`SHOW TAG KEYS FROM "${measurement}"`)).map((t) => t.tagKey);
+      // points also carry the events' own tags (the collector's core, mount, device…; the SDK's service, version)
+      if (measurement === 'points')
+        assert.ok(
+          MEASUREMENT_TAGS.points.every((t) => tags.includes(t)),
+          tags.join(),
+        );
+      else assert.deepEqual(tags.sort(), [...MEASUREMENT_TAGS[measurement]].sort(), measurement);
+    }
 
     // 5. The report, by the CLI as a user runs it, to a real SMTP server.
     const until = Date.now();
