@@ -32,3 +32,6 @@ export * from './fit-ets';
 export * from './auto-ets';
 export * from './regular-grid';
 export * from './auto-ets-forecaster';
+export * from './timed-history';
+export * from './lead-time-conformal';
+export * from './combined-forecaster';

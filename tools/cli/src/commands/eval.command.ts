@@ -12,8 +12,8 @@ import {
 } from '../eval/detection-output';
 import { DEFAULT_CV_SEED } from '../eval/cv-folds';
 import { DEFAULT_DETECTOR, DETECTORS, findDetector, type DetectorSpec } from '../eval/detector-registry';
-import { evaluateForecasts, type ForecastMetrics } from '../eval/forecast-eval';
-import { DEFAULT_FORECASTER, FORECASTERS, findForecaster } from '../eval/forecaster-registry';
+import { ALL_FORECASTERS, evaluateForecastRequest, forecastJson, formatForecastTable } from '../eval/forecast-output';
+import { DEFAULT_FORECASTER, FORECASTERS } from '../eval/forecaster-registry';
 import { fmt, int, pct, table } from '../eval/format';
 import { loadNabDataset, writeResultFile, type NabDataset } from '../eval/nab-dataset';
 import { nabDatasetDir } from '../eval/nab-dataset-dir';
@@ -172,53 +172,17 @@ function runComparison(dataset: NabDataset, options: EvalOptions) {
   );
 }
 
-function forecastRow(name: string, m: ForecastMetrics): string[] {
-  return [
-    name,
-    fmt(m.smape, 2),
-    fmt(m.mase, 3),
-    m.coverage === null ? 'n/a' : `${fmt(100 * m.coverage, 1)}%`,
-    int(m.origins),
-    int(m.points),
-  ];
-}
-
+/** `--forecast`: the forecaster(s) at 1 hour, 1 day and 7 days; `--forecaster all` or `--compare`: every one. */
 function runForecastEval(dataset: NabDataset, options: EvalOptions) {
-  const spec = findForecaster(options.forecaster);
+  const requested = options.compare ? ALL_FORECASTERS : options.forecaster;
   const progress = createProgress(dataset.files.length, 'files');
-  let result;
+  let ev;
   try {
-    result = evaluateForecasts(dataset.files, spec.create, { onSeries: (s, done) => progress.update(done, s.key) });
+    ev = evaluateForecastRequest(dataset.dir, dataset.files, requested, (s, done) => progress.update(done, s.key));
   } finally {
     progress.stop();
   }
-  const out = {
-    forecaster: spec.name,
-    dataset: dataset.dir,
-    horizon: '1 day',
-    warm_up_days: 3,
-    ...result.forecaster,
-    seasonal_naive: result.seasonal_naive,
-  };
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-    return;
-  }
-  const f = result.forecaster;
-  process.stdout.write(
-    [
-      `Rolling-origin forecast evaluation of "${spec.name}" (${spec.description})`,
-      `${dataset.dir}: ${f.files} files spanning at least 4 days (${f.files_skipped} shorter ones skipped); origins every day after 3 days of history; horizon 1 day; ${Math.round(100 * f.nominal_coverage)}% intervals`,
-      '',
-      table([
-        ['forecaster', 'sMAPE %', 'MASE', 'coverage', 'origins', 'points'],
-        forecastRow(spec.name, f),
-        ...(spec.name === 'seasonal-naive' ? [] : [forecastRow('seasonal-naive', result.seasonal_naive)]),
-      ]),
-      '',
-      `MASE is scaled by the in-sample MAE of the one-day seasonal-naive forecast; ${f.mase_origins_excluded} origins with a zero scale (flat history) are left out of it.`,
-    ].join('\n') + '\n',
-  );
+  process.stdout.write(options.json ? `${JSON.stringify(forecastJson(ev))}\n` : `${formatForecastTable(ev)}\n`);
 }
 
 /** `tideline eval [nab-dir]`: runs a detector (or, with --forecast, a forecaster) over a NAB-layout dataset. */
@@ -241,10 +205,13 @@ export const registerEvalCommand: RegisterCommand = (program: Command) => {
     )
     .option('--seed <n>', 'seed of the --cv fold assignment', String(DEFAULT_CV_SEED))
     .option('--compare', 'run every detector (default, peers, windowed Gaussian) and print them side by side')
-    .option('--forecast', 'evaluate 1-day forecasts (sMAPE, MASE, interval coverage) instead of detection')
+    .option(
+      '--forecast',
+      'evaluate forecasts 1 hour, 1 day and 7 days ahead (sMAPE, MASE, interval coverage) instead of detection',
+    )
     .option(
       '--forecaster <name>',
-      `forecaster for --forecast: ${FORECASTERS.map((f) => f.name).join(', ')}`,
+      `forecaster for --forecast: ${[...FORECASTERS.map((f) => f.name), ALL_FORECASTERS].join(', ')} (all: side by side, as --compare)`,
       DEFAULT_FORECASTER,
     )
     .option('--json', 'print one JSON object')

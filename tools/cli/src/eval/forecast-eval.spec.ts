@@ -2,7 +2,8 @@
 // whose seasonal-naive errors are known exactly.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateForecasts, type ForecastBands, type Forecaster } from './forecast-eval';
+import { evaluateForecasters, evaluateForecasts, type ForecastBands, type Forecaster } from './forecast-eval';
+import { forecastersFor } from './forecast-output';
 import { SeasonalNaiveForecaster, quantile } from './seasonal-naive-forecaster';
 
 const HOUR = 3_600_000;
@@ -55,7 +56,57 @@ describe('rolling-origin forecast evaluation', () => {
   });
 });
 
+describe('multi-horizon forecast evaluation', () => {
+  const horizons = [
+    { label: '1 hour', ms: HOUR },
+    { label: '1 day', ms: DAY },
+    { label: '7 days', ms: 7 * DAY },
+  ];
+
+  it('scores each horizon on the same daily origins, leaving out horizons not wholly observed (staircase, 5 days)', () => {
+    const [hour, day, week] = evaluateForecasters(
+      [staircase(5)],
+      [{ name: 'seasonal-naive', create: () => new SeasonalNaiveForecaster() }],
+      { horizons },
+    );
+    // Origins at rows 72 and 96 (a whole hour, not a whole day, after the second): one hour after them, rows 73
+    // (4) and 97 (5), forecast by rows 49 (3) and 73 (4).
+    const h = hour!.forecasters['seasonal-naive']!;
+    assert.equal(h.points, 2);
+    assert.ok(Math.abs(h.smape! - (200 / 7 + 200 / 9) / 2) < 1e-12);
+    assert.ok(Math.abs(h.mase! - 1) < 1e-12);
+    // The 1-day figures are those of the single-horizon evaluation.
+    const single = evaluateForecasts([staircase(5)], () => new SeasonalNaiveForecaster());
+    assert.deepEqual(day!.forecasters['seasonal-naive'], single.forecaster);
+    assert.equal(week!.forecasters['seasonal-naive']!.origins, 0);
+    assert.equal(week!.forecasters['seasonal-naive']!.files_skipped, 1);
+  });
+
+  it('names every registered forecaster for "all", and one with seasonal naive beside it otherwise', () => {
+    assert.deepEqual(
+      forecastersFor('all').map((f) => f.name),
+      ['combined', 'tideline', 'seasonal-naive', 'ets'],
+    );
+    assert.deepEqual(
+      forecastersFor('ets').map((f) => f.name),
+      ['ets', 'seasonal-naive'],
+    );
+    assert.throws(() => forecastersFor('prophet'), /unknown forecaster "prophet"/);
+  });
+});
+
 describe('SeasonalNaiveForecaster', () => {
+  it('forecasts d days ahead with the value d days earlier (the last observed day at that time of day)', () => {
+    // Hourly for 4 days, value = 100·day + hour: the last point is day 3, 23:00 (323).
+    const f = new SeasonalNaiveForecaster();
+    for (let i = 0; i < 96; i++) f.learn(i * HOUR, 100 * Math.floor(i / 24) + (i % 24));
+    const last = 95 * HOUR;
+    const out = { mean: new Float64Array(4), lower: new Float64Array(4), upper: new Float64Array(4) };
+    // +1 h: day 4 00:00 ← day 3 00:00; +25 h: day 5 00:00 ← day 3; +30 h: day 5 05:00 ← day 3 05:00; +49 h: day 6.
+    f.forecast([last + HOUR, last + 25 * HOUR, last + 30 * HOUR, last + 49 * HOUR], 0.9, out);
+    assert.deepEqual([...out.mean], [300, 300, 305, 300]);
+  });
+
   it('forecasts the last value at or before one day earlier, even with irregular timestamps', () => {
     const f = new SeasonalNaiveForecaster();
     f.learn(0, 10);

@@ -1,4 +1,4 @@
-import { AutoEtsForecaster, TidelineDetector, type ExpectedBand } from '@tideline/stats';
+import { AutoEtsForecaster, CombinedForecaster, TidelineDetector, type ExpectedBand } from '@tideline/stats';
 import type { ForecastBands, Forecaster } from './forecast-eval';
 import { SeasonalNaiveForecaster } from './seasonal-naive-forecaster';
 
@@ -33,13 +33,21 @@ class TidelineForecaster implements Forecaster {
 
 export const FORECASTERS: readonly ForecasterSpec[] = [
   {
+    name: 'combined',
+    description:
+      "the default: median of Tideline's baseline projection, seasonal naive and the 7-day seasonal median; intervals from the series' own recent errors by lead time (conformal; CombinedForecaster)",
+    create: () => new CombinedForecaster(),
+  },
+  {
     name: 'tideline',
-    description: "Tideline's baseline projection (TidelineDetector.predictInto, as used by forecast())",
+    description:
+      "Tideline's baseline projection alone (TidelineDetector.predictInto, as used by forecast() and the report)",
     create: () => new TidelineForecaster(),
   },
   {
     name: 'seasonal-naive',
-    description: 'value one day earlier, with empirical quantiles of past one-day-lag errors as the interval',
+    description:
+      'value one day earlier (d days when d days ahead), with empirical quantiles of past one-day-lag errors as the interval',
     create: () => new SeasonalNaiveForecaster(),
   },
   {

@@ -1,6 +1,6 @@
 /**
  * Seasonal-naive forecaster with empirical prediction intervals: the forecast for time t is the last value observed
- * at or before t − one season (a day by default), and the interval adds the empirical quantiles of the past
+ * at or before t − one season (a day by default; t − d seasons when t is more than a season ahead), and the interval adds the empirical quantiles of the past
  * one-season-lag errors y(t) − y(t − season). This is the baseline that MASE is scaled by (Hyndman & Koehler 2006,
  * "Another look at measures of forecast accuracy", IJF 22(4)); its errors at any horizon up to one season follow
  * the same lag-one-season distribution, so the empirical interval is honest for the 1-day horizon.
@@ -63,8 +63,12 @@ export class SeasonalNaiveForecaster implements Forecaster {
       hi = quantile(sorted, 1 - (1 - coverage) / 2);
     }
     const last = this.count > 0 ? this.vs[(this.count - 1) % this.cap]! : 0;
+    const lastT = this.count > 0 ? this.ts[(this.count - 1) % this.cap]! : 0;
     for (let k = 0; k < targetsMs.length; k++) {
-      const m = this.valueAtOrBefore(targetsMs[k]! - this.season) ?? last;
+      // Beyond one season ahead, the same time of day in the last observed season: ŷ(T) = y(T − d·season), d the
+      // fewest whole seasons reaching observed data (Hyndman & Athanasopoulos, FPP 3rd ed., §5.2).
+      const seasons = Math.max(1, Math.ceil((targetsMs[k]! - lastT) / this.season - 1e-9));
+      const m = this.valueAtOrBefore(targetsMs[k]! - seasons * this.season) ?? last;
       out.mean[k] = m;
       out.lower[k] = m + lo;
       out.upper[k] = m + hi;
