@@ -8,6 +8,12 @@ import { WebhookForwardingModule } from './webhook-forwarding/webhook-forwarding
  * /health, /metrics, config and shutdown come from @tideline/service; add each feature module to `imports`.
  */
 @Module({
-  imports: [KafkaConnectionModule, InfluxConnectionModule, AnomalyPipelineModule, WebhookForwardingModule],
+  imports: [
+    KafkaConnectionModule,
+    // alerts go out without InfluxDB (the service only records them there): an outage degrades /health, no 503
+    InfluxConnectionModule.forService({ degradesOnly: true }),
+    AnomalyPipelineModule,
+    WebhookForwardingModule,
+  ],
 })
 export class AppModule {}

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
-import { KafkaConnectionModule, InfluxConnectionModule } from '@tideline/service';
+import { KafkaConnectionModule } from '@tideline/service';
 import { AnomalyPipelineService } from './anomaly-pipeline.service';
 
-/** The decision stage (judged points to alerts). Needs the `Kafka` and `InfluxClient` providers of @tideline/service. */
-@Module({ imports: [KafkaConnectionModule, InfluxConnectionModule], providers: [AnomalyPipelineService] })
+/**
+ * The decision stage (judged points to alerts). Needs the `Kafka` provider and the global `InfluxClient` of
+ * @tideline/service (the app module imports `InfluxConnectionModule.forService`).
+ */
+@Module({ imports: [KafkaConnectionModule], providers: [AnomalyPipelineService] })
 export class AnomalyPipelineModule {}

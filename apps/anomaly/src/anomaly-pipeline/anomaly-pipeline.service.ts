@@ -125,7 +125,12 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       tidelineTopicSpec('alertState', topics.alertState, kafka),
       tidelineTopicSpec('alerts', topics.alerts, kafka),
     ]);
-    await this.writer.client.ensureDatabase();
+    // alerting does not wait for InfluxDB: the writer buffers (and retries) until the database answers
+    await this.writer.client
+      .ensureDatabase()
+      .catch((error: unknown) =>
+        this.logger.warn(`InfluxDB not ready, alerts will be recorded once it is: ${String(error)}`),
+      );
     await this.producer.connect();
     // State first: deciding must not start before every persisted lifecycle is known, or a restart could fire again.
     await this.own.start();

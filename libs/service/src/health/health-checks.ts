@@ -41,17 +41,20 @@ export class HealthChecks {
     return [...this.checks.keys()];
   }
 
-  /** Runs every check concurrently; healthy only when all pass. */
+  /** Runs every check concurrently: unavailable when one the service needs fails, degraded when only others do. */
   async run(): Promise<HealthReport> {
     const entries = await Promise.all(
-      [...this.checks.values()].map(async (check) => [check.name, await this.runOne(check)] as const),
+      [...this.checks.values()].map(async (check) => [check, await this.runOne(check)] as const),
     );
-    const failed = entries.filter(([, result]) => !result.ok).map(([name]) => name);
+    const down = entries.filter(([, result]) => !result.ok).map(([check]) => check);
+    const failed = down.filter((check) => check.degradesOnly !== true).map((check) => check.name);
+    const degraded = down.filter((check) => check.degradesOnly === true).map((check) => check.name);
     return {
-      status: failed.length === 0 ? 'ok' : 'unavailable',
+      status: failed.length > 0 ? 'unavailable' : degraded.length > 0 ? 'degraded' : 'ok',
       service: this.options.service,
       failed,
-      checks: Object.fromEntries(entries),
+      degraded,
+      checks: Object.fromEntries(entries.map(([check, result]) => [check.name, result])),
     };
   }
 

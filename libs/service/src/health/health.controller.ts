@@ -6,11 +6,14 @@ import { HealthChecks } from './health-checks';
 export class HealthController {
   constructor(private readonly checks: HealthChecks) {}
 
-  /** Readiness: 200 when every dependency answers, else 503 with the same report naming what failed. */
+  /**
+   * Readiness: 200 when every dependency the service needs answers (`ok`, or `degraded` naming those it can do
+   * without), else 503 with the same report naming what failed.
+   */
   @Get()
   async ready(): Promise<HealthReport> {
     const report = await this.checks.run();
-    if (report.status !== 'ok') throw new ServiceUnavailableException(report);
+    if (report.status === 'unavailable') throw new ServiceUnavailableException(report);
     return report;
   }
 

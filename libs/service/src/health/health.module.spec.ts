@@ -8,12 +8,20 @@ import type { HealthReport } from './dependency-check';
 import { HealthChecks } from './health-checks';
 import { HealthModule } from './health.module';
 
-/** A feature that contributes two dependency checks, one of which can be switched off. */
+/** A feature that contributes three dependency checks, two of which can be switched off (one it can do without). */
 @Injectable()
 class FakeDependencies {
   influxUp = true;
+  mailUp = true;
   constructor(health: HealthChecks) {
     health.register({ name: 'kafka', check: async () => undefined });
+    health.register({
+      name: 'mail',
+      degradesOnly: true,
+      check: async () => {
+        if (!this.mailUp) throw new Error('connect ECONNREFUSED 127.0.0.1:25');
+      },
+    });
     health.register({
       name: 'influx',
       check: async () => {
@@ -50,7 +58,7 @@ describe('HealthModule and MetricsModule over HTTP', () => {
     assert.equal(response.status, 200);
     assert.equal(body.status, 'ok');
     assert.equal(body.service, 'test');
-    assert.deepEqual(Object.keys(body.checks), ['kafka', 'influx']);
+    assert.deepEqual(Object.keys(body.checks), ['kafka', 'mail', 'influx']);
   });
 
   it('GET /health answers 503 with a JSON body naming the dependency that failed', async () => {
@@ -63,6 +71,23 @@ describe('HealthModule and MetricsModule over HTTP', () => {
     assert.deepEqual(body.failed, ['influx']);
     assert.equal(body.checks['influx']?.error, 'connect ECONNREFUSED 127.0.0.1:9');
     assert.equal(body.checks['kafka']?.ok, true);
+  });
+
+  it('GET /health answers 200 "degraded" naming a dependency the service can do without, 503 once one it needs fails too', async () => {
+    const deps = app.get(FakeDependencies);
+    deps.influxUp = true;
+    deps.mailUp = false;
+    let response = await fetch(`${url}/health`);
+    let body = (await response.json()) as HealthReport;
+    assert.equal(response.status, 200);
+    assert.equal(body.status, 'degraded');
+    assert.deepEqual([body.failed, body.degraded], [[], ['mail']]);
+    deps.influxUp = false;
+    response = await fetch(`${url}/health`);
+    body = (await response.json()) as HealthReport;
+    assert.equal(response.status, 503);
+    assert.deepEqual([body.status, body.failed, body.degraded], ['unavailable', ['influx'], ['mail']]);
+    deps.mailUp = true;
   });
 
   it('GET /health/live answers 200 even while a dependency is down', async () => {

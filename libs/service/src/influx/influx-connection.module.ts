@@ -1,27 +1,48 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  Optional,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { InfluxClient } from '@tideline/influx';
 import { HealthChecks } from '../health/health-checks';
 import { SERVICE_CONFIG, type ServiceConfig } from '../service.tokens';
 import { withTimeout } from '../with-timeout';
 
+/** How a service depends on InfluxDB (see {@link InfluxConnectionModule.forService}). */
+export interface InfluxDependency {
+  /** The service does its job without InfluxDB (it only records there): an outage makes `/health` degraded, not 503. */
+  readonly degradesOnly: boolean;
+}
+
+const INFLUX_DEPENDENCY = Symbol('InfluxDependency');
+
 /** The `influx` dependency check: `GET /ping`. */
 @Injectable()
 export class InfluxHealthProbe implements OnApplicationBootstrap {
   private readonly logger = new Logger('influx');
+  private readonly degradesOnly: boolean;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly client: InfluxClient,
     private readonly health: HealthChecks,
+    @Optional() @Inject(INFLUX_DEPENDENCY) dependency?: InfluxDependency,
   ) {
-    health.register({ name: 'influx', check: () => this.client.ping() });
+    this.degradesOnly = dependency?.degradesOnly === true;
+    health.register({ name: 'influx', degradesOnly: this.degradesOnly, check: () => this.client.ping() });
   }
 
-  /** Says early, in the log, when InfluxDB is not there; the service keeps running and `/health` reports 503. */
+  /** Says early, in the log, when InfluxDB is not there; the service keeps running and `/health` says so. */
   onApplicationBootstrap(): void {
+    const consequence = this.degradesOnly ? 'degraded' : '503';
     withTimeout(this.client.ping(), this.health.timeoutMs).catch((error: unknown) =>
       this.logger.warn(
-        `InfluxDB at ${this.config.influx.url} does not answer (${error instanceof Error ? error.message : String(error)}); /health reports 503 until it does`,
+        `InfluxDB at ${this.config.influx.url} does not answer (${error instanceof Error ? error.message : String(error)}); /health reports ${consequence} until it does`,
       ),
     );
   }
@@ -54,4 +75,12 @@ export function influxClientFor(config: Pick<ServiceConfig, 'influx'>): InfluxCl
   ],
   exports: [InfluxClient],
 })
-export class InfluxConnectionModule {}
+export class InfluxConnectionModule {
+  /** The module for a service that only records to InfluxDB and keeps working without it. */
+  static forService(dependency: InfluxDependency): DynamicModule {
+    return {
+      module: InfluxConnectionModule,
+      providers: [{ provide: INFLUX_DEPENDENCY, useValue: dependency }],
+    };
+  }
+}
