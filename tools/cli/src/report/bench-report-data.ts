@@ -19,6 +19,7 @@ export interface BenchDataSpec {
 export interface BenchDataStats {
   readonly points: number;
   readonly baselinePoints: number;
+  /** `anomaly_scores` rows: one per point, as the baseline service writes them. */
   readonly anomalyPoints: number;
   readonly alertPoints: number;
   readonly seconds: number;
@@ -136,13 +137,13 @@ export function benchSeriesLines(
     if (incident !== undefined && t >= incident && t < incident + 3 * HOUR) {
       v = base * 4;
       score = 0.6 + random() * 0.3;
-      counts.anomalyPoints++;
     }
     emit(`${MEASUREMENTS.points},${seriesTags}${ownTags} value=${v} ${t}`);
     counts.points++;
     emit(
       `${MEASUREMENTS.anomalyScores},${seriesTags},detector=${score >= 0.5 ? 'level_shift' : 'none'} score=${score},value=${v} ${t}`,
     );
+    counts.anomalyPoints++;
     if ((t - from) % spec.baselineResolutionMs === 0) {
       const { lower, upper } = band(expected);
       emit(`${MEASUREMENTS.baseline},${seriesTags} expected=${expected},lower=${lower},upper=${upper} ${t}`);
