@@ -35,3 +35,4 @@ export * from './auto-ets-forecaster';
 export * from './timed-history';
 export * from './lead-time-conformal';
 export * from './combined-forecaster';
+export * from './time-until-limit-range';

@@ -4,6 +4,7 @@ import { registerBenchCommand } from './bench.command';
 import { registerBenchCollectorCommand } from './bench-collector.command';
 import { registerBenchE2eCommand } from './bench-e2e.command';
 import { registerBenchReportCommand } from './bench-report.command';
+import { registerBenchTimeToLimitCommand } from './bench-time-to-limit.command';
 import { registerDownCommand } from './down.command';
 import { registerEvalCommand } from './eval.command';
 import { registerNabScoreCommand } from './nab-score.command';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerAlertsCommand,
   registerReportCommand,
   registerBenchReportCommand,
+  registerBenchTimeToLimitCommand,
 ];
