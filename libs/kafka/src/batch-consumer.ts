@@ -258,6 +258,7 @@ export class BatchConsumer {
   private readonly committed: Record<string, string> = {};
   private crashed = false;
   private handler: BatchHandler | undefined;
+  private restarting = false;
   /** Per `topic/partition`: the last deferred commit, so that commits stay in offset order. */
   private readonly deferredCommits = new Map<string, Promise<void>>();
 
@@ -315,6 +316,17 @@ export class BatchConsumer {
   }
 
   private async restartAfterOutage(crashed: Consumer, handler: BatchHandler, cause: unknown): Promise<void> {
+    // several deferred commits may fail together: one restart serves them all
+    if (this.restarting) return;
+    this.restarting = true;
+    try {
+      await this.restart(crashed, handler, cause);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  private async restart(crashed: Consumer, handler: BatchHandler, cause: unknown): Promise<void> {
     const hooks = this.options.hooks;
     await crashed.disconnect().catch(() => undefined);
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
