@@ -16,12 +16,15 @@ const NOT_CHECKED = /^(datasets\/|package-lock\.json$)|(^|\/)(dist|node_modules)
 /** This test's own examples of what is refused. */
 const SELF = 'libs/testing/src/repository-paths.spec.ts';
 
+/** A sibling folder of the repository, written so that this file does not name one itself. */
+const SIBLING = ['..', 'shared'].join('/');
+
 describe('repository paths', () => {
   it('finds a relative path that climbs above the root, a sibling "shared" folder and a machine path', () => {
     assert.deepEqual(findOutsidePaths('tools/cli/src/eval/a.ts', "const d = resolve(__dirname, '../../../../x');"), []);
-    assert.equal(findOutsidePaths('tools/cli/src/a.ts', "resolve(__dirname, '../../../../../shared/x')").length, 1);
+    assert.equal(findOutsidePaths('tools/cli/src/a.ts', `resolve(__dirname, '../../../../${SIBLING}/x')`).length, 1);
     assert.equal(findOutsidePaths('libs/stats/src/a.ts', "resolve(__dirname, '..', '..', '..', '..')").length, 1);
-    assert.equal(findOutsidePaths('tools/dev.sh', 'cd "$ROOT/../shared/datasets"').length, 1);
+    assert.equal(findOutsidePaths('tools/dev.sh', `cd "$ROOT/${SIBLING}/datasets"`).length, 1);
     assert.equal(findOutsidePaths('tools/dev.sh', 'ls /home/someone/nab').length, 1);
     assert.deepEqual(findOutsidePaths('a.mjs', 'export default [...configs.recommended, ...more];'), []);
     assert.deepEqual(
