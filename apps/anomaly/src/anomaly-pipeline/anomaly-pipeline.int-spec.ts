@@ -212,11 +212,13 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       value_not_finite: good({ value: 1 }).replace('"value":1', '"value":1e999'),
       timestamp_out_of_range: good({ ts: now + LIMITS.maxFutureSkewMs + 60_000 }),
       oversized: good({ unit: undefined, tags: { padding: 'x'.repeat(200) } }).padEnd(LIMITS.maxEventBytes + 10, ' '),
+      // a line break would end the InfluxDB line and forge a row (and a trailing backslash would eat a separator)
+      name_not_writable: good({ metric: 'cpu\nforged,host=x value=1' }),
     };
     await producer.send({ topic: names.metrics, messages: Object.values(bad).map((value) => ({ key: 'bad', value })) });
     await producer.send({ topic: names.metrics, messages: [{ key: 'good', value: good({ metric: 'after.bad' }) }] });
 
-    const dead = await readTopic(kafka, `${names.metrics}.dlq`, { count: 6, timeoutMs: 60_000 });
+    const dead = await readTopic(kafka, `${names.metrics}.dlq`, { count: Object.keys(bad).length, timeoutMs: 60_000 });
     const byReason = new Map(dead.map((m) => [parseDeadLetter(m)!.reason, parseDeadLetter(m)!] as const));
     assert.deepEqual([...byReason.keys()].sort(), Object.keys(bad).sort());
     for (const [reason, value] of Object.entries(bad)) {
@@ -233,6 +235,14 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       const after = await influx.query(`SELECT "value" FROM "points" WHERE "metric" = 'after.bad'`);
       assert.equal(after.length, 1, 'the good record after the bad ones is processed');
     });
+    // nothing was forged: the only measurements are the ones the services write
+    const measurements = await influx.query<{ name: string }>('SHOW MEASUREMENTS');
+    assert.deepEqual(
+      measurements
+        .map((m) => m.name)
+        .filter((name) => !['points', 'baseline', 'anomaly_scores', 'alerts'].includes(name)),
+      [],
+    );
     // the decision stage never sees them: it consumes only what the model stage judged
     assert.equal(await metricValue(anomaly.url, 'tideline_anomaly_records_rejected_total'), 0);
     for (const service of [baseline, anomaly]) assert.equal((await fetch(`${service.url}/health`)).status, 200);
