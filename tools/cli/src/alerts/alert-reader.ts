@@ -1,3 +1,4 @@
+import { retry } from '@tideline/retry';
 import { randomBytes } from 'node:crypto';
 import { decodeAlertEvent, type AlertEvent } from '@tideline/contracts';
 import type { Kafka } from 'kafkajs';
@@ -22,6 +23,14 @@ export interface AlertReaderResult {
   readonly stoppedBy: 'caught-up' | 'timeout' | 'aborted';
 }
 
+/** Kafka's "no leader yet" answers for a partition, which a fresh topic gives until its leader is elected. */
+function isLeaderNotReady(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return (
+    type === 'NOT_LEADER_FOR_PARTITION' || type === 'LEADER_NOT_AVAILABLE' || type === 'UNKNOWN_TOPIC_OR_PARTITION'
+  );
+}
+
 /**
  * Reads the alerts topic from its beginning with a throwaway consumer group (it never commits). Deliveries are
  * at-least-once, so an alert (same id and state) seen twice is passed on once.
@@ -35,7 +44,11 @@ export async function readAlerts(options: AlertReaderOptions): Promise<AlertRead
   await admin.connect();
   let ends: Map<number, bigint>;
   try {
-    const offsets = await admin.fetchTopicOffsets(options.topic);
+    // a topic created a moment ago may not have its leader yet: ask again for a few seconds
+    const offsets = await retry(() => admin.fetchTopicOffsets(options.topic), {
+      policy: { maxRetries: 10, initialDelayMs: 100, maxDelayMs: 2000 },
+      shouldRetry: isLeaderNotReady,
+    });
     ends = new Map(
       offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
     );
