@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { SMTPServer } from 'smtp-server';
 import { DEFAULT_REPORTER_LIMITS, reporterSectionSchema } from '@tideline/config';
 import { InfluxClient } from '@tideline/influx';
 import { freePort, startService } from '@tideline/service/testing';
@@ -16,45 +14,7 @@ import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testin
 import { buildFixtureWeek, type FixtureWeek } from './fixtures/fixture-week';
 import { ReportQueryStore } from './query/report-query.store';
 import { createReporter, type Reporter } from './reporter.factory';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** A real SMTP server on loopback that keeps every message it accepts. */
-class TestSmtp {
-  readonly messages: Buffer[] = [];
-  private server: SMTPServer | undefined;
-  constructor(readonly port: number) {}
-  async start(): Promise<void> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          this.messages.push(Buffer.concat(chunks));
-          callback();
-        });
-      },
-    });
-    this.server.listen(this.port, '127.0.0.1');
-    await once(this.server.server, 'listening');
-  }
-  async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
-  }
-}
+import { CHROMIUM, CHROMIUM_ARGS, TestSmtp } from './testing/test-servers';
 
 /** Runs in the page (no DOM types here): each image's natural width, how many colours it has, its laid-out width. */
 const IMAGE_PROBE = `Array.from(document.images).map((img) => {

@@ -1,14 +1,12 @@
 // Helpers of the whole-system acceptance test (not used by the reporter itself): the services, the collector and the
-// CLI as real processes on one test's own topics, groups and database; a real SMTP server; the SDK's exporter fed a
-// history with explicit timestamps.
+// CLI as real processes on one test's own topics, groups and database; the SDK's exporter fed a history with explicit
+// timestamps. The browser and the SMTP server are in ../testing/test-servers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Kafka } from 'kafkajs';
-import { SMTPServer } from 'smtp-server';
 import { BufferedPublisher, KafkaRecordSink, TidelineMetricExporter, type PointContext } from '@tideline/sdk';
 import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
 import { expectEventually, randomSuffix, type StackEndpoints } from '@tideline/testing';
@@ -120,33 +118,6 @@ export async function caughtUp(kafka: Kafka, groupId: string, topic: string): Pr
     });
   } finally {
     await admin.disconnect();
-  }
-}
-
-/** A real SMTP server on loopback that keeps every message it accepts. */
-export class TestSmtp {
-  readonly messages: Buffer[] = [];
-  private server: SMTPServer | undefined;
-  constructor(readonly port: number) {}
-  async start(): Promise<void> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          this.messages.push(Buffer.concat(chunks));
-          callback();
-        });
-      },
-    });
-    this.server.listen(this.port, '127.0.0.1');
-    await once(this.server.server, 'listening');
-  }
-  async stop(): Promise<void> {
-    if (this.server) await new Promise<void>((done) => this.server!.close(() => done()));
   }
 }
 

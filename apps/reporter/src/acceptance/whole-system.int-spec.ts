@@ -11,25 +11,9 @@ import { HOST_METRIC_NAMES, MEASUREMENT_FIELDS, MEASUREMENT_TAGS, type AlertEven
 import { InfluxClient } from '@tideline/influx';
 import { freePort, type ServiceProcess } from '@tideline/service/testing';
 import { expectEventually, stackFromEnv } from '@tideline/testing';
-import {
-  REPO_ROOT,
-  TestSmtp,
-  caughtUp,
-  exportGaugeHistory,
-  runCli,
-  startApp,
-  systemEnv,
-  systemNames,
-} from './system-harness';
+import { REPO_ROOT, caughtUp, exportGaugeHistory, runCli, startApp, systemEnv, systemNames } from './system-harness';
+import { CHROMIUM, CHROMIUM_ARGS, TestSmtp } from '../testing/test-servers';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 const DAY = 86_400_000;
 const NAB = join(REPO_ROOT, 'datasets', 'nab', 'data', 'realKnownCause');
 const NAB_FILES = ['ec2_request_latency_system_failure.csv', 'machine_temperature_system_failure.csv'];

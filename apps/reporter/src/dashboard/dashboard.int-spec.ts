@@ -13,18 +13,11 @@ import { seriesKey } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
 import { expectEventually, randomSuffix, stackFromEnv } from '@tideline/testing';
+import { CHROMIUM, CHROMIUM_ARGS } from '../testing/test-servers';
 import { chronografQueries, grafanaQueries, type DashboardQuery } from './dashboard-queries';
 
 /** The repository root, from this file's compiled location (apps/reporter/dist/dashboard). */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-];
 const STEP_MS = 5 * 60_000;
 const DAY = 86_400_000;
 
