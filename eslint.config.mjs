@@ -28,6 +28,20 @@ const NODE_IO_MODULES = [
   'nodemailer',
 ];
 
+// Which project may import which, by tag (each project.json carries its tags). Types: app (deployable), lib, testing,
+// tool. Scopes of libs: pure (no I/O) < config < io. Scopes of apps: agent (the collector, installed on every host:
+// it stays small: no model, tagged role:model, and no InfluxDB, role:store) and service (baseline, anomaly, reporter).
+const DEPENDENCY_CONSTRAINTS = [
+  { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
+  { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
+  { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
+  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+  { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['role:model', 'role:store'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app'] },
+];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.tideline/**', '.nx/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -40,15 +54,7 @@ export default tseslint.config(
         'error',
         {
           allow: [],
-          depConstraints: [
-            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
-            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
-            { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
-            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app'] },
-          ],
+          depConstraints: DEPENDENCY_CONSTRAINTS,
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -62,15 +68,7 @@ export default tseslint.config(
         'error',
         {
           allow: ['@tideline/testing'],
-          depConstraints: [
-            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
-            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
-            { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
-            { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app'] },
-          ],
+          depConstraints: DEPENDENCY_CONSTRAINTS,
         },
       ],
     },
