@@ -11,6 +11,8 @@ export const DECODE_FAILURE_REASONS = [
   'oversized',
   /** Not UTF-8 JSON. */
   'invalid_json',
+  /** Valid JSON, but an array, number, string, boolean or null instead of an event object. */
+  'json_not_object',
   /** A `schema` field this build does not know (e.g. a newer version). */
   'unsupported_schema',
   /** `value` is NaN or ±Infinity (e.g. `1e999` in JSON). */
@@ -22,6 +24,8 @@ export const DECODE_FAILURE_REASONS = [
    * as a line break (it would forge a row), a trailing backslash, ... (see `lineProtocolNameProblem`).
    */
   'name_not_writable',
+  /** A tag key no event may use: `__proto__` (an object would drop it or take it as its prototype). */
+  'tag_key_reserved',
   /** Any other field is missing, of the wrong type, too long or too many. */
   'schema_violation',
 ] as const;

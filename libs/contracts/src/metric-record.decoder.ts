@@ -1,15 +1,24 @@
-import { checkTimestamp, decodeMetricEvent, type DecodeFailure, type DecodeFailureReason } from './event-codec';
+import { DECODE_FAILURE_REASONS, checkTimestamp, decodeMetricEvent, type DecodeFailure } from './event-codec';
 import { LIMITS } from './limits';
 import { parseLineProtocol, type LineProtocolErrorReason, type LineProtocolPrecision } from './line-protocol';
 import type { MetricEvent } from './metric-event.schema';
 
 /**
  * Why a record of the metrics topic was (wholly or partly) rejected: the JSON codec's reasons, plus
- * `line_protocol_invalid` for line protocol that does not parse. A line-protocol value that overflows, a timestamp
- * outside the window or a name that cannot be written back keeps its precise reason (`value_not_finite`,
- * `timestamp_out_of_range`, `name_not_writable`).
+ * `line_protocol_invalid` for line protocol that does not parse and `no_numeric_field` for a line-protocol line whose
+ * fields are all strings (nothing to measure). A line-protocol value that overflows, a timestamp outside the window,
+ * a name that cannot be written back or a reserved tag key keeps its precise reason (`value_not_finite`,
+ * `timestamp_out_of_range`, `name_not_writable`, `tag_key_reserved`).
  */
-export type MetricRecordFailureReason = DecodeFailureReason | 'line_protocol_invalid';
+export const METRIC_RECORD_FAILURE_REASONS = [
+  ...DECODE_FAILURE_REASONS,
+  /** Line protocol that does not parse (the detail names the line, column and the parser's reason). */
+  'line_protocol_invalid',
+  /** A line-protocol line with only string fields: valid syntax, but no value to score. */
+  'no_numeric_field',
+] as const;
+
+export type MetricRecordFailureReason = (typeof METRIC_RECORD_FAILURE_REASONS)[number];
 
 export interface MetricRecordFailure {
   readonly reason: MetricRecordFailureReason;
