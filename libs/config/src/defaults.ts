@@ -28,6 +28,11 @@ export const DEFAULTS = Object.freeze({
     clientId: 'tideline',
     /** Partitions of the topics Tideline creates (a series stays on one partition: keyed by series). */
     partitions: 3,
+    /**
+     * Partitions of the pipeline topics (metrics, baselines: contracts' `TOPIC_POLICIES` `scaleOut`), the most
+     * instances of the baseline or anomaly service that can share the load; existing topics are grown to it at start.
+     */
+    scaleOutPartitions: 12,
     replicationFactor: 1,
     /** Retention of the event topics (7 days); compacted topics keep the latest value per key forever. */
     retentionMs: 7 * 24 * 60 * 60 * 1000,
@@ -40,6 +45,14 @@ export const DEFAULTS = Object.freeze({
     timeoutMs: 10_000,
   }),
   log: Object.freeze({ level: 'info' as const }),
+  /** Series per pipeline service instance, sized for a 2-core 24 GiB machine (docs/operations.md, Limits). */
+  limits: Object.freeze({
+    maxActiveSeries: 100_000,
+    maxSeriesPerHost: 10_000,
+    maxSeriesInMemory: 120_000,
+    /** 30 minutes. */
+    idleEvictionMs: 30 * 60 * 1000,
+  }),
   /** Config file path variable and the command-line flag that overrides it. */
   configEnvVar: 'TIDELINE_CONFIG',
   configFlag: '--config',

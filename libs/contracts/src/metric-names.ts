@@ -61,3 +61,15 @@ export const RUNTIME_METRIC_NAMES = {
 export const HTTP_METRIC_NAMES = {
   serverDuration: 'http.server.duration',
 } as const;
+
+/**
+ * Reserved for Tideline's own self-monitoring series (e.g. {@link SELF_METRIC_NAMES}): the baseline service
+ * dead-letters a user event whose metric starts with it (`metric_name_reserved`).
+ */
+export const SELF_METRIC_PREFIX = 'tideline.';
+
+/** Tideline's self-monitoring series: alerts the services raise about themselves on the alerts topic. */
+export const SELF_METRIC_NAMES = {
+  /** New series refused because a series cap is reached (value: series refused so far by that instance). */
+  cardinalityExceeded: 'tideline.cardinality_exceeded',
+} as const;

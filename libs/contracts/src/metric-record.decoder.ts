@@ -16,6 +16,13 @@ export const METRIC_RECORD_FAILURE_REASONS = [
   'line_protocol_invalid',
   /** A line-protocol line with only string fields: valid syntax, but no value to score. */
   'no_numeric_field',
+  /**
+   * A well-formed event of a new series refused by the baseline service because a series cap (`limits.maxActiveSeries`
+   * per instance, `limits.maxSeriesPerHost`) is reached.
+   */
+  'cardinality_exceeded',
+  /** A user metric named under the prefix reserved for Tideline's self-monitoring (`SELF_METRIC_PREFIX`, `tideline.`). */
+  'metric_name_reserved',
 ] as const;
 
 export type MetricRecordFailureReason = (typeof METRIC_RECORD_FAILURE_REASONS)[number];

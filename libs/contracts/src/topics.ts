@@ -13,6 +13,11 @@ export const TOPICS = {
   alertState: 'tideline.alert-state.v1',
   /** Alert events (firing / resolved) for subscribers. */
   alerts: 'tideline.alerts.v1',
+  /**
+   * Line-protocol points InfluxDB refused one by one (a partial write: `max-values-per-tag`, `max-series-per-database`,
+   * a field type conflict), each with InfluxDB's reason: the dead-letter topic of the services' InfluxDB writes.
+   */
+  pointsDeadLetter: 'tideline.points.v1.dlq',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -27,13 +32,19 @@ export interface TopicPolicy {
   readonly compact: boolean;
   /** Has a `<topic>.dlq` for records its consumers cannot handle. */
   readonly withDeadLetter: boolean;
+  /**
+   * A pipeline topic whose partitions bound how many instances of a service share its load: created with the config's
+   * `kafka.scaleOutPartitions` (default 12) instead of `kafka.partitions`, and grown to it at start.
+   */
+  readonly scaleOut: boolean;
 }
 
 /** Each topic's spec, defined once: every service that creates a topic creates it this way. */
 export const TOPIC_POLICIES: Readonly<Record<keyof typeof TOPICS, TopicPolicy>> = {
-  metrics: { compact: false, withDeadLetter: true },
-  baselines: { compact: false, withDeadLetter: true },
-  modelCheckpoints: { compact: true, withDeadLetter: false },
-  alertState: { compact: true, withDeadLetter: false },
-  alerts: { compact: false, withDeadLetter: true },
+  metrics: { compact: false, withDeadLetter: true, scaleOut: true },
+  baselines: { compact: false, withDeadLetter: true, scaleOut: true },
+  modelCheckpoints: { compact: true, withDeadLetter: false, scaleOut: false },
+  alertState: { compact: true, withDeadLetter: false, scaleOut: false },
+  alerts: { compact: false, withDeadLetter: true, scaleOut: false },
+  pointsDeadLetter: { compact: false, withDeadLetter: false, scaleOut: false },
 };

@@ -1,4 +1,4 @@
-import type { Kafka, ITopicConfig } from 'kafkajs';
+import type { Admin, Kafka, ITopicConfig } from 'kafkajs';
 import { TOPICS, TOPIC_POLICIES, deadLetterTopic } from '@tideline/contracts';
 import type { KafkaSection } from '@tideline/config';
 import { TidelineError, retry } from '@tideline/retry';
@@ -22,6 +22,18 @@ export interface TopicSpec {
 export interface EnsureTopicsResult {
   readonly created: readonly string[];
   readonly existing: readonly string[];
+  /** Existing topics given more partitions (`growPartitions`), with the count they had. */
+  readonly grown: readonly { readonly topic: string; readonly from: number; readonly to: number }[];
+}
+
+export interface EnsureTopicsOptions {
+  /**
+   * Adds partitions to an existing topic that has fewer than its spec (Kafka can add partitions, never remove them).
+   * Keys then map to other partitions for new records: a series' older records stay on its old partition, so the
+   * consumers of that topic must tolerate a series moving once (Tideline's stages reload its state on the move).
+   * Default false: existing topics are left alone.
+   */
+  readonly growPartitions?: boolean;
 }
 
 function expand(specs: readonly TopicSpec[]): TopicSpec[] {
@@ -59,7 +71,11 @@ function toTopicConfig(spec: TopicSpec): ITopicConfig {
  * safe when two processes race). Partition counts and configs of existing topics are not changed. Resolves once the
  * new topics have leaders.
  */
-export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<EnsureTopicsResult> {
+export async function ensureTopics(
+  kafka: Kafka,
+  specs: readonly TopicSpec[],
+  options: EnsureTopicsOptions = {},
+): Promise<EnsureTopicsResult> {
   const wanted = expand(specs);
   const admin = kafka.admin();
   await admin.connect();
@@ -87,7 +103,14 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
       );
     }
     const missingNames = new Set(missing.map((spec) => spec.topic));
+    const grown = options.growPartitions
+      ? await growPartitions(
+          admin,
+          wanted.filter((spec) => !missingNames.has(spec.topic)),
+        )
+      : [];
     return {
+      grown,
       created: wanted.filter((spec) => missingNames.has(spec.topic)).map((spec) => spec.topic),
       existing: wanted.filter((spec) => !missingNames.has(spec.topic)).map((spec) => spec.topic),
     };
@@ -96,20 +119,47 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
   }
 }
 
+/** Gives each existing topic at least its spec's partitions; returns those it grew. */
+async function growPartitions(
+  admin: Admin,
+  existing: readonly TopicSpec[],
+): Promise<{ topic: string; from: number; to: number }[]> {
+  if (existing.length === 0) return [];
+  const metadata = await admin.fetchTopicMetadata({ topics: existing.map((spec) => spec.topic) });
+  const counts = new Map(metadata.topics.map((topic) => [topic.name, topic.partitions.length]));
+  const grow = existing
+    .map((spec) => ({ topic: spec.topic, from: counts.get(spec.topic) ?? 0, to: spec.partitions ?? 1 }))
+    .filter((g) => g.from > 0 && g.from < g.to);
+  if (grow.length === 0) return [];
+  try {
+    await admin.createPartitions({ topicPartitions: grow.map((g) => ({ topic: g.topic, count: g.to })) });
+  } catch (error) {
+    // another instance grew it first (INVALID_PARTITIONS: the topic already has that many): fine if it did
+    const after = await admin.fetchTopicMetadata({ topics: grow.map((g) => g.topic) });
+    const short = after.topics.filter((t) => t.partitions.length < (grow.find((g) => g.topic === t.name)?.to ?? 0));
+    if (short.length > 0)
+      throw new TidelineError(
+        `could not grow ${short.map((t) => `${t.name} (${t.partitions.length} partitions)`).join(', ')}: ${String(error)}`,
+        { retriable: true, cause: error },
+      );
+  }
+  return grow;
+}
+
 /**
  * The spec of one of Tideline's topics (its role in {@link TOPICS}, under the name the config gives it): compaction and
- * dead-letter topic from {@link TOPIC_POLICIES}, sized by the `kafka` config section; non-compacted topics are deleted
- * after `retentionMs`.
+ * dead-letter topic from {@link TOPIC_POLICIES}, sized by the `kafka` config section (`scaleOutPartitions` for the
+ * pipeline topics, `partitions` for the others); non-compacted topics are deleted after `retentionMs`.
  */
 export function tidelineTopicSpec(
   role: keyof typeof TOPICS,
   topic: string,
-  section: Pick<KafkaSection, 'partitions' | 'replicationFactor' | 'retentionMs'>,
+  section: Pick<KafkaSection, 'partitions' | 'scaleOutPartitions' | 'replicationFactor' | 'retentionMs'>,
 ): TopicSpec {
   const policy = TOPIC_POLICIES[role];
   return {
     topic,
-    partitions: section.partitions,
+    partitions: policy.scaleOut ? section.scaleOutPartitions : section.partitions,
     replicationFactor: section.replicationFactor,
     compact: policy.compact,
     withDeadLetter: policy.withDeadLetter,

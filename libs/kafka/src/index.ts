@@ -7,4 +7,9 @@ export * from './partition-checkpoint';
 export * from './batch-consumer';
 export * from './compacted-table';
 export { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
-export { PartitionedStore } from './partitioned-store';
+export {
+  PartitionedStore,
+  type EvictionReason,
+  type PartitionedStoreOptions,
+  type PartitionedStoreStats,
+} from './partitioned-store';

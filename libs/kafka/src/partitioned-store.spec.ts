@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { PartitionedStore } from './partitioned-store';
 
 describe('PartitionedStore', () => {
@@ -70,5 +71,71 @@ describe('PartitionedStore', () => {
       /publish failed/,
     );
     assert.equal(store.get('a'), undefined, 'a failed batch drops what it touched');
+  });
+
+  it('evicts entries idle for idleMs through onEvict, oldest first, and reloads them on their next use', () => {
+    const evicted: string[] = [];
+    const store = new PartitionedStore<{ key: string; n: number }>({
+      idleMs: 1000,
+      onEvict: (entry, key, reason) => evicted.push(`${key}:${reason}:${entry.n}`),
+    });
+    store.entry(0, 'a', () => ({ key: 'a', n: 1 }), 0);
+    store.entry(1, 'b', () => ({ key: 'b', n: 2 }), 100);
+    store.entry(0, 'a', () => ({ key: 'a', n: -1 }), 600); // used again: now the newest
+    assert.equal(store.evictIdle(1099), 0, 'b was used 999 ms ago');
+    assert.equal(store.evictIdle(1100), 1);
+    assert.deepEqual(evicted, ['b:idle:2']);
+    assert.equal(store.get('b'), undefined);
+    assert.equal(store.get('a')?.n, 1, 'a was used at 600');
+    assert.equal(store.entry(1, 'b', () => ({ key: 'b', n: 3 }), 1200).n, 3, 'b comes back through create');
+    assert.deepEqual(store.stats(), { entries: 2, evictedIdle: 1, evictedLru: 0 });
+  });
+
+  it('never evicts idle entries when idleMs is 0', () => {
+    const store = new PartitionedStore<number>();
+    store.entry(0, 'a', () => 1, 0);
+    assert.equal(store.evictIdle(Number.MAX_SAFE_INTEGER), 0);
+    assert.equal(store.size, 1);
+  });
+
+  it('holds at most maxEntries, evicting the least recently used (not the newest) when a new key comes in', () => {
+    const evicted: string[] = [];
+    const removed: string[] = [];
+    const store = new PartitionedStore<string>({
+      maxEntries: 3,
+      onEvict: (_entry, key, reason) => evicted.push(`${key}:${reason}`),
+      onRemove: (_entry, key) => removed.push(key),
+    });
+    for (const [i, key] of ['a', 'b', 'c'].entries()) store.entry(i % 2, key, () => key, i);
+    store.entry(0, 'a', () => 'again', 10); // a is now the most recently used
+    store.entry(1, 'd', () => 'd', 11);
+    assert.deepEqual(evicted, ['b:lru']);
+    assert.deepEqual([...store.values()].sort(), ['a', 'c', 'd']);
+    store.entry(0, 'e', () => 'e', 12);
+    assert.deepEqual(evicted, ['b:lru', 'c:lru']);
+    assert.equal(store.size, 3);
+    store.dropPartition(0); // a and e: dropped, not evicted
+    assert.deepEqual(evicted, ['b:lru', 'c:lru']);
+    assert.deepEqual(removed.sort(), ['a', 'b', 'c', 'e']);
+    assert.deepEqual(store.stats(), { entries: 1, evictedIdle: 0, evictedLru: 2 });
+  });
+
+  it('keeps the bound under a property: any sequence of uses holds at most maxEntries, each key once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 20 })), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 8 }),
+        (uses, max) => {
+          let live = 0;
+          const store = new PartitionedStore<number>({ maxEntries: max, onRemove: () => live-- });
+          for (const [t, [partition, key]] of uses.entries()) {
+            store.entry(partition, `k${key}`, () => (live++, key), t);
+            assert.ok(store.size <= max);
+          }
+          assert.equal(live, store.size, 'every created entry is either held or was removed once');
+          assert.equal(new Set([...store.values()]).size, store.size);
+        },
+      ),
+    );
   });
 });

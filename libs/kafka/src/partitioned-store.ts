@@ -8,11 +8,58 @@ import { PartitionContinuity } from './partition-continuity';
  * when their key is next seen; a failed batch drops them too ({@link abandonBatch}).
  *
  * Entries are created by the caller's `create` (which reads the persisted state), so the store holds no I/O of its own.
+ *
+ * Memory is bounded two ways ({@link PartitionedStoreOptions}): an entry not used for `idleMs` leaves with
+ * {@link evictIdle}, and beyond `maxEntries` the least recently used entry leaves as a new one comes in. Either way
+ * `onEvict` sees it first and persists what it learned, so the same reload path brings it back on its key's next use.
+ * Entries are kept in a `Map` in order of last use (a use moves an entry to the end), so both evictions take the
+ * oldest entries from the front: O(1) per use and per eviction.
  */
+export interface PartitionedStoreOptions<E> {
+  /** Most entries held; a new entry beyond it evicts the least recently used one. Default: no limit. */
+  readonly maxEntries?: number;
+  /** {@link PartitionedStore.evictIdle} evicts entries not used for this long (ms). 0 (default): never. */
+  readonly idleMs?: number;
+  /**
+   * An entry is leaving memory while its partition goes on (idle or least recently used): persist what it holds that
+   * is not persisted yet, synchronously (e.g. queue a checkpoint and write it through to the table `create` reads), so
+   * that `create` restores it exactly when its key comes back. Not called for {@link PartitionedStore.dropPartition}
+   * (then the partition's entries are reloaded from what is persisted, on purpose).
+   */
+  readonly onEvict?: (entry: E, key: string, reason: EvictionReason) => void;
+  /** Any entry leaving the store (eviction or dropped partition), after `onEvict`. */
+  readonly onRemove?: (entry: E, key: string) => void;
+}
+
+export type EvictionReason = 'idle' | 'lru';
+
+export interface PartitionedStoreStats {
+  readonly entries: number;
+  readonly evictedIdle: number;
+  readonly evictedLru: number;
+}
+
+interface Slot<E> {
+  readonly partition: number;
+  readonly entry: E;
+  lastUsedMs: number;
+}
+
 export class PartitionedStore<E> {
-  private readonly entries = new Map<string, { readonly partition: number; readonly entry: E }>();
+  /** In order of last use, oldest first. */
+  private readonly entries = new Map<string, Slot<E>>();
   private readonly byPartition = new Map<number, Set<string>>();
   private readonly continuity = new PartitionContinuity();
+  private readonly maxEntries: number;
+  private readonly idleMs: number;
+  private evictedIdle = 0;
+  private evictedLru = 0;
+
+  constructor(private readonly options: PartitionedStoreOptions<E> = {}) {
+    this.maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
+    this.idleMs = options.idleMs ?? 0;
+    if (!(this.maxEntries >= 1)) throw new RangeError(`maxEntries must be at least 1, got ${this.maxEntries}`);
+  }
 
   /**
    * Runs a batch's work against the store: {@link beginBatch} first, {@link completeBatch} once `work` resolves (the
@@ -50,28 +97,68 @@ export class PartitionedStore<E> {
     this.continuity.forget(partition);
   }
 
-  /** The key's entry on this partition; created with `create` when new here (a key that moved partitions is moved). */
-  entry(partition: number, key: string, create: () => E): E {
+  /**
+   * The key's entry on this partition, marked used at `nowMs` (processing time, for {@link evictIdle}); created with
+   * `create` when new here (a key that moved partitions is moved). A new entry beyond `maxEntries` evicts the least
+   * recently used other one.
+   */
+  entry(partition: number, key: string, create: () => E, nowMs = 0): E {
     const found = this.entries.get(key);
-    if (found !== undefined && found.partition === partition) return found.entry;
-    if (found !== undefined) this.byPartition.get(found.partition)?.delete(key);
+    if (found !== undefined && found.partition === partition) {
+      found.lastUsedMs = nowMs;
+      // most recently used last: re-inserting moves it to the end of the map's order
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      return found.entry;
+    }
+    if (found !== undefined) this.remove(key, found);
     const entry = create();
-    this.entries.set(key, { partition, entry });
+    this.entries.set(key, { partition, entry, lastUsedMs: nowMs });
     let keys = this.byPartition.get(partition);
     if (keys === undefined) this.byPartition.set(partition, (keys = new Set()));
     keys.add(key);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value!;
+      this.evict(oldest, 'lru');
+      this.evictedLru++;
+    }
     return entry;
+  }
+
+  /** Whether the key has an entry (on any partition); does not mark it used. */
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   get(key: string): E | undefined {
     return this.entries.get(key)?.entry;
   }
 
-  /** Forgets a partition's entries. */
+  /**
+   * Evicts the entries not used since `nowMs - idleMs` (none when `idleMs` is 0); returns how many. Call it between
+   * batches, e.g. at the end of each batch: it only looks at the oldest entries, so it costs nothing when none is idle.
+   */
+  evictIdle(nowMs: number): number {
+    if (this.idleMs <= 0) return 0;
+    let evicted = 0;
+    for (const [key, slot] of this.entries) {
+      if (nowMs - slot.lastUsedMs < this.idleMs) break;
+      this.evict(key, 'idle');
+      evicted++;
+    }
+    this.evictedIdle += evicted;
+    return evicted;
+  }
+
+  /** Forgets a partition's entries (they are reloaded from what is persisted; `onEvict` is not called). */
   dropPartition(partition: number): void {
     const keys = this.byPartition.get(partition);
     if (keys === undefined) return;
-    for (const key of keys) this.entries.delete(key);
+    for (const key of keys) {
+      const slot = this.entries.get(key);
+      this.entries.delete(key);
+      if (slot !== undefined) this.options.onRemove?.(slot.entry, key);
+    }
     this.byPartition.delete(partition);
   }
 
@@ -81,5 +168,24 @@ export class PartitionedStore<E> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  stats(): PartitionedStoreStats {
+    return { entries: this.entries.size, evictedIdle: this.evictedIdle, evictedLru: this.evictedLru };
+  }
+
+  private evict(key: string, reason: EvictionReason): void {
+    const slot = this.entries.get(key);
+    if (slot === undefined) return;
+    this.options.onEvict?.(slot.entry, key, reason);
+    this.remove(key, slot);
+  }
+
+  private remove(key: string, slot: Slot<E>): void {
+    this.entries.delete(key);
+    const keys = this.byPartition.get(slot.partition);
+    keys?.delete(key);
+    if (keys !== undefined && keys.size === 0) this.byPartition.delete(slot.partition);
+    this.options.onRemove?.(slot.entry, key);
   }
 }

@@ -6,6 +6,7 @@ import {
   httpSectionSchema,
   influxSectionSchema,
   kafkaSectionSchema,
+  limitsSectionSchema,
   logSectionSchema,
 } from '../sections';
 import { defineAppConfig } from './define-app-config';
@@ -18,6 +19,7 @@ export const anomalyConfigSchema = defineAppConfig({
   log: logSectionSchema,
   anomaly: anomalySectionSchema,
   alerting: alertingSectionSchema,
+  limits: limitsSectionSchema,
 });
 
 export type AnomalyConfig = z.infer<typeof anomalyConfigSchema>;

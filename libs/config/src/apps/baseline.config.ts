@@ -6,6 +6,7 @@ import {
   httpSectionSchema,
   influxSectionSchema,
   kafkaSectionSchema,
+  limitsSectionSchema,
   logSectionSchema,
 } from '../sections';
 import { defineAppConfig } from './define-app-config';
@@ -18,6 +19,7 @@ export const baselineConfigSchema = defineAppConfig({
   log: logSectionSchema,
   baseline: baselineSectionSchema,
   alerting: alertingSectionSchema,
+  limits: limitsSectionSchema,
 });
 
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;

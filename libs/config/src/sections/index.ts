@@ -8,3 +8,4 @@ export * from './anomaly.section';
 export * from './alerting.section';
 export * from './collector.section';
 export * from './reporter.section';
+export * from './limits.section';

@@ -16,6 +16,13 @@ export const kafkaSectionSchema = z
       .describe('a non-empty list of host:port (env: comma-separated), e.g. 127.0.0.1:19092'),
     clientId: z.string().min(1).default(DEFAULTS.kafka.clientId).describe('a non-empty client id'),
     partitions: z.number().int().min(1).max(1000).default(DEFAULTS.kafka.partitions).describe('an integer 1-1000'),
+    scaleOutPartitions: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULTS.kafka.scaleOutPartitions)
+      .describe('an integer 1-1000'),
     replicationFactor: z
       .number()
       .int()
