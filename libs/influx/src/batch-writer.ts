@@ -1,6 +1,7 @@
 import { RetriesExhaustedError, retry, type RetryPolicy } from '@tideline/retry';
 import type { InfluxClient, WriteOptions } from './influx-client';
 import { toLineProtocol, type Point } from './line-protocol';
+import { isPointRejection, isolateRejectedLines, type RejectedPoint } from './partial-write';
 
 /** What to do with new points when the buffer is full (the server has been down for a while). */
 export type DropPolicy = 'drop-oldest' | 'drop-newest';
@@ -23,6 +24,12 @@ export interface BatchWriterOptions extends WriteOptions {
    */
   readonly retry?: Partial<RetryPolicy>;
   readonly hooks?: BatchWriterHooks;
+  /**
+   * Receives the points InfluxDB refused one by one (see {@link isolateRejectedLines}), e.g. to publish them to a
+   * dead-letter topic. Awaited (and retried with the write policy while it throws) before the batch counts as done,
+   * so a `flush()` resolves only once they are handed over.
+   */
+  readonly onRejectedPoints?: (points: readonly RejectedPoint[]) => Promise<void>;
 }
 
 export interface BatchWriterHooks {
@@ -30,7 +37,11 @@ export interface BatchWriterHooks {
   onRetry?(info: { points: number; retry: number; delayMs: number; error: unknown }): void;
   /** Points dropped: buffer full, retries exhausted (finite policy only), or still pending at `close`. */
   onDrop?(info: { points: number; reason: DropReason }): void;
-  /** A batch InfluxDB refused (4xx: bad line protocol, field type conflict, no such database); not retried. */
+  /**
+   * Points InfluxDB refused (not retried): after an HTTP 400 (a partial write, e.g. `max-values-per-tag`, a field
+   * type conflict, a line it cannot parse) only the points it refuses one by one, the rest of the batch being stored;
+   * a whole batch for any other 4xx (no such database).
+   */
   onRejected?(info: { points: number; error: unknown }): void;
 }
 
@@ -41,7 +52,7 @@ export interface BatchWriterStats {
   readonly written: number;
   /** Points dropped (buffer full, retries exhausted, or pending at close). */
   readonly dropped: number;
-  /** Points in batches InfluxDB refused. */
+  /** Points InfluxDB refused (only those of a partially written batch; a whole batch for another 4xx). */
   readonly rejected: number;
   /** Points buffered or in flight. */
   readonly pending: number;
@@ -251,10 +262,45 @@ export class BatchWriter {
       this.lastError = error instanceof Error ? error.message : String(error);
       if (error instanceof RetriesExhaustedError) {
         this.drop(lines.length, 'retries_exhausted');
+      } else if (isPointRejection(error)) {
+        await this.separateRejected(lines, error);
       } else {
         this.counters.rejected += lines.length;
         this.options.hooks?.onRejected?.({ points: lines.length, error });
       }
     }
+  }
+
+  /** A batch refused with HTTP 400: stores what InfluxDB takes, counts and hands over only what it refuses. */
+  private async separateRejected(lines: string[], error: Parameters<typeof isolateRejectedLines>[1]): Promise<void> {
+    const options = {
+      ...(this.options.database !== undefined ? { database: this.options.database } : {}),
+      ...(this.options.retentionPolicy !== undefined ? { retentionPolicy: this.options.retentionPolicy } : {}),
+      signal: this.abort.signal,
+    };
+    let result: Awaited<ReturnType<typeof isolateRejectedLines>>;
+    try {
+      result = await isolateRejectedLines(lines, error, (part) =>
+        retry(() => this.client.writeLines(part, options), { policy: this.retryPolicy, signal: this.abort.signal }),
+      );
+    } catch (searchError) {
+      if (this.closed) return;
+      // the search itself failed for good: count the batch as refused, as before the search
+      this.counters.rejected += lines.length;
+      this.options.hooks?.onRejected?.({ points: lines.length, error: searchError });
+      return;
+    }
+    const handOver = this.options.onRejectedPoints;
+    if (handOver !== undefined && result.rejected.length > 0) {
+      await retry(() => handOver(result.rejected), {
+        policy: this.retryPolicy,
+        shouldRetry: () => true,
+        signal: this.abort.signal,
+      }).catch(() => undefined);
+    }
+    this.counters.written += result.stored;
+    this.counters.rejected += result.rejected.length;
+    this.counters.flushes++;
+    if (result.rejected.length > 0) this.options.hooks?.onRejected?.({ points: result.rejected.length, error });
   }
 }

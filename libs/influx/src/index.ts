@@ -2,3 +2,4 @@ export * from './influx-errors';
 export * from './line-protocol';
 export * from './influx-client';
 export * from './batch-writer';
+export * from './partial-write';

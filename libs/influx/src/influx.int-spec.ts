@@ -10,6 +10,7 @@ import { BatchWriter } from './batch-writer';
 import { InfluxClient } from './influx-client';
 import { InfluxError } from './influx-errors';
 import type { Point } from './line-protocol';
+import type { RejectedPoint } from './partial-write';
 
 const stack = stackFromEnv();
 const shared = new InfluxClient({ url: stack.influxUrl, database: '_internal' });
@@ -196,6 +197,9 @@ class PrivateInfluxd {
   readonly dir = mkdtempSync(join(tmpdir(), 'tideline-influxd-'));
   url = '';
 
+  /** `dataSettings`: more `[data]` lines, e.g. series limits. */
+  constructor(private readonly dataSettings: readonly string[] = []) {}
+
   async start(): Promise<void> {
     if (!this.url) {
       const [http, rpc] = [await freePort(), await freePort()];
@@ -209,6 +213,7 @@ class PrivateInfluxd {
         `  dir = "${join(this.dir, 'data')}"`,
         `  wal-dir = "${join(this.dir, 'wal')}"`,
         '  query-log-enabled = false',
+        ...this.dataSettings.map((line) => `  ${line}`),
         '[http]',
         '  enabled = true',
         `  bind-address = "127.0.0.1:${http}"`,
@@ -296,6 +301,66 @@ describe('BatchWriter against a server that goes down (private influxd)', () => 
     assert.deepEqual(
       [stats.accepted, stats.written, stats.dropped, stats.rejected, stats.pending],
       [400, 400, 0, 0, 0],
+    );
+    await writer.close();
+  });
+});
+
+describe('BatchWriter when InfluxDB refuses some points of a batch (private influxd with tiny series limits)', () => {
+  const influxd = new PrivateInfluxd(['max-series-per-database = 0', 'max-values-per-tag = 4']);
+  before(() => influxd.start());
+  after(() => influxd.destroy());
+
+  /** A point of series `s<n>` (its own `series` tag value: 4 values at most are taken). */
+  const line = (n: number, i: number) => `points,series=s${n},metric=m value=${i} ${T0 + i * 1000}`;
+
+  it('stores the points InfluxDB takes, hands over only the refused ones with its reason, and counts only those', async () => {
+    const client = new InfluxClient({ url: influxd.url, database: 'limits', timeoutMs: 5000 });
+    await client.ensureDatabase();
+    // the direct answer, as InfluxDB gives it: HTTP 400, a partial write naming the limit and how many it dropped
+    await client.writeLines([line(0, 0), line(1, 0), line(2, 0), line(3, 0)]);
+    const direct = await client.writeLines([line(0, 1), line(9, 1)]).catch((error: unknown) => error);
+    assert.ok(direct instanceof InfluxError, String(direct));
+    assert.equal(direct.status, 400);
+    assert.match(direct.influxMessage ?? '', /^partial write: max-values-per-tag limit exceeded .*dropped=1$/);
+
+    const handedOver: RejectedPoint[] = [];
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 1000,
+      flushIntervalMs: 50,
+      onRejectedPoints: async (rejected) => void handedOver.push(...rejected),
+    });
+    // 10 points of each known series (s0-s3) interleaved with one point of each of 20 new series (s10-s29)
+    const lines: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      if (i < 10) for (let n = 0; n < 4; n++) lines.push(line(n, 100 + i));
+      lines.push(line(10 + i, 100 + i));
+    }
+    writer.writeLines(lines);
+    await writer.flush();
+
+    const stats = writer.stats();
+    assert.deepEqual(
+      [stats.accepted, stats.written, stats.rejected, stats.dropped, stats.pending],
+      [60, 40, 20, 0, 0],
+      'only the 20 points of new series are refused',
+    );
+    assert.deepEqual(
+      handedOver.map((p) => p.line),
+      lines.filter((l) => !/series=s[0-3],/.test(l)),
+      'exactly the refused lines are handed over, in order',
+    );
+    for (const point of handedOver) {
+      assert.equal(point.reason, 'influx_max_values_per_tag');
+      assert.match(point.message, /max-values-per-tag limit exceeded/);
+    }
+    const rows = await client.query<{ count: number }>(
+      'SELECT count("value") FROM "points" WHERE time >= ' + String(T0 + 100_000) + 'ms GROUP BY "series"',
+    );
+    assert.equal(
+      rows.reduce((sum, row) => sum + row.count, 0),
+      40,
+      'the 40 points of the known series are stored',
     );
     await writer.close();
   });
