@@ -139,9 +139,34 @@ describe('encodeEvent / decodeMetricEvent', () => {
     assert.deepEqual([mistyped.reason, mistyped.field], ['schema_violation', 'ts']);
   });
 
-  it('reports "schema_violation" for JSON that is not an object', () => {
-    assert.equal(failure(decodeMetricEvent('42')).reason, 'schema_violation');
-    assert.equal(failure(decodeMetricEvent('null')).reason, 'schema_violation');
+  it('reports "json_not_object" for JSON that is not an object, naming what it is', () => {
+    for (const [text, what] of [
+      ['42', 'a number'],
+      ['null', 'null'],
+      ['[1,2]', 'an array'],
+      ['"x"', 'a string'],
+      ['true', 'a boolean'],
+    ] as const) {
+      const error = failure(decodeMetricEvent(text));
+      assert.equal(error.reason, 'json_not_object', text);
+      assert.match(error.message, new RegExp(`the JSON is ${what}, not an event object`));
+    }
+  });
+
+  it('accepts JSON that starts with a byte order mark, as bytes and as a string', () => {
+    const text = JSON.stringify(event);
+    assert.deepEqual(decodeMetricEvent(bytes(`\ufeff${text}`)), decodeMetricEvent(text));
+    assert.deepEqual(decodeMetricEvent(`\ufeff${text}`), decodeMetricEvent(text));
+    assert.equal(decodeMetricEvent(`\ufeff${text}`).ok, true);
+  });
+
+  it('reports "tag_key_reserved" for a "__proto__" tag instead of dropping it', () => {
+    const text = JSON.stringify(event).replace(/\}$/, ',"tags":{"__proto__":"x","constructor":"y"}}');
+    const error = failure(decodeMetricEvent(text));
+    assert.equal(error.reason, 'tag_key_reserved');
+    assert.match(error.message, /field "tags" has an invalid key "__proto__": is reserved/);
+    const ok = decodeMetricEvent(text.replace('"__proto__":"x",', ''));
+    assert.equal(ok.ok && ok.value.tags['constructor'], 'y', 'a "constructor" tag is an ordinary tag');
   });
 
   it(`reports "oversized" for more than ${LIMITS.maxEventBytes} bytes without parsing them`, () => {

@@ -79,8 +79,8 @@ export function encodeEvent(event: MetricEvent | AlertEvent | BaselineRecord): U
 
 /**
  * Decodes and validates a metric event from wire bytes (or a string); never throws. Checks, in order: size
- * ({@link LIMITS.maxEventBytes}), UTF-8 JSON, schema version, fields, and (when `nowMs` is given) the timestamp
- * window. The failure's `reason` is what the dead-letter record carries.
+ * ({@link LIMITS.maxEventBytes}), UTF-8 JSON (a leading byte order mark is allowed), a JSON object, schema version,
+ * fields, and (when `nowMs` is given) the timestamp window. The failure's `reason` is what the dead-letter record carries.
  */
 export function decodeMetricEvent(bytes: Uint8Array | string, options: DecodeOptions = {}): DecodeResult<MetricEvent> {
   return withTimestampCheck(decodeWith(bytes, METRIC_EVENT_SCHEMA, parseMetricEventFast), options);
@@ -140,6 +140,10 @@ export function checkTimestamp(ts: number, nowMs: number): DecodeFailure | undef
   return undefined;
 }
 
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function byteLength(input: Uint8Array | string): number {
   if (typeof input !== 'string') return input.byteLength;
   // a UTF-16 code unit encodes to at most 3 UTF-8 bytes: only measure exactly when it could matter
@@ -159,10 +163,18 @@ function decodeWith<T>(bytes: Uint8Array | string, schema: string, parse: (input
   }
   let json: unknown;
   try {
-    json = JSON.parse(typeof bytes === 'string' ? bytes : decoder.decode(bytes));
+    // a byte order mark is allowed (the decoder drops it from bytes; a string keeps it)
+    json = JSON.parse(typeof bytes === 'string' ? withoutBom(bytes) : decoder.decode(bytes));
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, error: { reason: 'invalid_json', message: `not UTF-8 JSON: ${detail}` } };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    const what = json === null ? 'null' : Array.isArray(json) ? 'an array' : `a ${typeof json}`;
+    return {
+      ok: false,
+      error: { reason: 'json_not_object', message: `${schema}: the JSON is ${what}, not an event object` },
+    };
   }
   try {
     return { ok: true, value: parse(json) };
@@ -182,5 +194,7 @@ function reasonFor(error: ContractValidationError): [DecodeFailureReason, string
   if (value) return ['value_not_finite', value.field];
   const name = error.issues.find((issue) => issue.code === 'not_writable');
   if (name) return ['name_not_writable', name.field];
+  const reserved = error.issues.find((issue) => issue.code === 'reserved');
+  if (reserved) return ['tag_key_reserved', reserved.field];
   return ['schema_violation', error.field];
 }

@@ -38,6 +38,10 @@ export const LINE_PROTOCOL_ERROR_REASONS = [
    * backslash or holds a control character (see `lineProtocolNameProblem`).
    */
   'name_not_writable',
+  /** A tag key no event may use (`__proto__`, see `RESERVED_TAG_KEYS`). */
+  'tag_key_reserved',
+  /** Every field of the line is a string: valid line protocol, but nothing to measure. */
+  'no_numeric_field',
 ] as const;
 
 export type LineProtocolErrorReason = (typeof LINE_PROTOCOL_ERROR_REASONS)[number];

@@ -10,7 +10,7 @@ import {
   LineFormatError,
   lineProtocolNameProblem,
 } from './line-protocol-format';
-import { METRIC_EVENT_SCHEMA, type MetricEvent } from './metric-event.schema';
+import { METRIC_EVENT_SCHEMA, RESERVED_TAG_KEYS, type MetricEvent } from './metric-event.schema';
 
 const TS = 1_767_225_600_000;
 
@@ -243,9 +243,9 @@ describe('formatLine', () => {
       ts: fc.maxSafeNat(),
     });
 
-    /** The tags as an object with own properties only: a "__proto__" key stays an ordinary key. */
+    /** The tags as an object with own properties only, without a reserved key (the parser refuses "__proto__"). */
     function tagsWithHost(tags: Record<string, string>, host: string): Record<string, string> {
-      const entries = Object.entries(tags).filter(([key]) => key !== 'host');
+      const entries = Object.entries(tags).filter(([key]) => key !== 'host' && !RESERVED_TAG_KEYS.has(key));
       return Object.fromEntries([...entries, ['host', host]]);
     }
 

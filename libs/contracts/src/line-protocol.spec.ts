@@ -59,10 +59,14 @@ describe('parseLineProtocol', () => {
     ]);
   });
 
-  it('parses a whole Telegraf batch; the string-only uptime_format line yields no event and is counted', () => {
+  it('parses a whole Telegraf batch; the string-only uptime_format line is rejected with "no_numeric_field"', () => {
     const result = parseLineProtocol(TELEGRAF_BATCH);
-    assert.deepEqual(result.errors, []);
-    assert.equal(result.skippedStringFields, 1);
+    assert.deepEqual(
+      result.errors.map((error) => error.reason),
+      ['no_numeric_field'],
+    );
+    assert.match(result.errors[0]!.line, /^system,host=web-1 uptime_format=/);
+    assert.equal(result.skippedStringFields, 0);
     assert.equal(result.events.length, 5 + 5 + 3 + 3 + 4 + 5 + 5);
     const byMetric = new Map(result.events.map((event) => [event.metric, event]));
     assert.equal(byMetric.get('mem.available')?.value, 6044782592);
@@ -232,10 +236,10 @@ describe('parseLineProtocol', () => {
       assert.equal(reasonOf('m,region=eu v=1 0'), 'missing_host');
     });
 
-    it('keeps a tag named __proto__ as an ordinary own tag', () => {
-      const [event] = parseLineProtocolStrict('m,host=h,__proto__=x v=1 0');
-      assert.equal(Object.getPrototypeOf(event?.tags), Object.prototype);
-      assert.deepEqual(Object.entries(event?.tags ?? {}), [['__proto__', 'x']]);
+    it('rejects a tag named __proto__ with reason "tag_key_reserved" (the JSON schema refuses it too)', () => {
+      assert.equal(reasonOf('m,host=h,__proto__=x v=1 0'), 'tag_key_reserved');
+      const [event] = parseLineProtocolStrict('m,host=h,constructor=x v=1 0');
+      assert.deepEqual(Object.entries(event?.tags ?? {}), [['constructor', 'x']]);
     });
 
     it(`rejects more than ${LIMITS.maxTags} tags besides host with reason "too_many_tags"`, () => {

@@ -1,7 +1,7 @@
 import { LIMITS } from './limits';
 import { LineProtocolError, type LineProtocolErrorReason } from './line-protocol-error';
 import { lineProtocolNameProblem } from './line-protocol-format';
-import { METRIC_EVENT_SCHEMA, type MetricEvent } from './metric-event.schema';
+import { METRIC_EVENT_SCHEMA, RESERVED_TAG_KEYS, type MetricEvent } from './metric-event.schema';
 
 /** Unit of the timestamps in the text (InfluxDB's `precision` parameter; Telegraf sends `ns`). */
 export type LineProtocolPrecision = 'ns' | 'us' | 'ms' | 's';
@@ -25,7 +25,10 @@ export interface LineProtocolResult {
   readonly events: MetricEvent[];
   /** One error per rejected line; a rejected line contributes no events at all. */
   readonly errors: LineProtocolError[];
-  /** String fields on valid lines: line protocol allows them, but they are not measurements, so no event is made. */
+  /**
+   * String fields beside numeric ones on valid lines: line protocol allows them, but they are not measurements, so no
+   * event is made for them. A line with only string fields is rejected (`no_numeric_field`).
+   */
   readonly skippedStringFields: number;
 }
 
@@ -66,9 +69,11 @@ const enum TokenKind {
  *   (`a\b` stays `a\b`). A quoted string value may span lines.
  * - Field values: floats (`1`, `-1.5`, `1e3`), integers (`1i`), unsigned (`1u`) and booleans (`t`, `true`, `F`, ...;
  *   true is 1, false is 0) become events. Integers beyond 2^53 lose precision (JavaScript numbers). String values
- *   are counted in {@link LineProtocolResult.skippedStringFields} (Telegraf sends string-only lines such as
- *   `system uptime_format="..."`, so such a line is valid and simply yields no event).
- * - The `host` tag becomes the event's `host`; every other tag is kept in `tags`.
+ *   beside numeric ones are counted in {@link LineProtocolResult.skippedStringFields}; a line whose fields are all
+ *   strings (Telegraf's `system uptime_format="..."`) has nothing to measure and is rejected with `no_numeric_field`,
+ *   so that it is dead-lettered rather than silently ignored.
+ * - The `host` tag becomes the event's `host`; every other tag is kept in `tags`. A tag key in `RESERVED_TAG_KEYS`
+ *   (`__proto__`) is rejected with `tag_key_reserved`, as the JSON schema refuses it.
  * - A line whose metric name, host, tag key or tag value could not be written back to InfluxDB exactly is rejected
  *   with `name_not_writable` (see {@link lineProtocolNameProblem}): e.g. `host=web-1\\` (a backslash pair ending the
  *   value) or a tab inside a name.
@@ -180,6 +185,7 @@ class LineParser {
       if (value === '') throw new Rejection('invalid_tag', valuePos, `tag "${key}" has an empty value`);
       if (this.peek() === EQUALS) throw new Rejection('invalid_tag', this.pos, `tag "${key}" has an unescaped "="`);
       if (tags.has(key)) throw new Rejection('duplicate_tag', keyPos, `tag "${key}" appears twice`);
+      if (RESERVED_TAG_KEYS.has(key)) throw new Rejection('tag_key_reserved', keyPos, `tag key "${key}" is reserved`);
       tags.set(key, value);
     }
 
@@ -326,6 +332,10 @@ class LineParser {
         tags: Object.fromEntries(tags),
         source: this.source,
       });
+    }
+    if (events.length === 0) {
+      const keys = fields.map((field) => JSON.stringify(field.key.slice(0, 32))).join(', ');
+      throw new Rejection('no_numeric_field', end, `every field is a string (${keys}): nothing to measure`);
     }
     return { events, skipped };
   }

@@ -12,7 +12,7 @@ const MAX_UNIT_LENGTH = 32;
  * stays the one source of truth and every error message, field name and dead-letter reason comes from it.
  *
  * Anything unusual is left to zod: a prototype other than `Object.prototype` (class instances, arrays), unknown or
- * explicitly `undefined` fields, a `__proto__` tag key (zod drops it), non-finite numbers, unsafe integers, names
+ * explicitly `undefined` fields, a reserved tag key (`__proto__`, which zod refuses), non-finite numbers, unsafe integers, names
  * line protocol cannot carry.
  * Checked against zod by the property test in `metric-event.fast-path.spec.ts`.
  *

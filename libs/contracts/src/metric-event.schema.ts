@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
 import { lineProtocolNameProblem } from './line-protocol-format';
-import { ContractValidationError, toFieldIssues } from './validation-error';
+import { ContractValidationError, toFieldIssues, type FieldIssue } from './validation-error';
 
 export const METRIC_EVENT_SCHEMA = 'tideline.metric/1' as const;
 
@@ -14,6 +14,13 @@ const name = z
     const problem = lineProtocolNameProblem(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, params: { code: 'not_writable' } });
   });
+
+/**
+ * Tag keys no event may carry: a plain object drops `__proto__` (or takes an object value as its prototype), and zod
+ * drops it from a record, so the tag would vanish on the way; such an event is refused (`tag_key_reserved`) rather
+ * than silently changed.
+ */
+export const RESERVED_TAG_KEYS: ReadonlySet<string> = new Set(['__proto__']);
 
 /**
  * One measurement of one series. `ts` is epoch milliseconds; time always travels with the data.
@@ -45,6 +52,25 @@ export type MetricEvent = z.infer<typeof metricEventSchema>;
 /** Validates an unknown value as a metric event; throws {@link ContractValidationError} naming the failing field. */
 export function parseMetricEvent(input: unknown): MetricEvent {
   const result = metricEventSchema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new ContractValidationError(METRIC_EVENT_SCHEMA, toFieldIssues(result.error));
+  // zod skips a "__proto__" key of a record before any check can see it: look at the input itself
+  const reserved = reservedTagIssue(input);
+  if (!result.success || reserved !== undefined) {
+    const issues = result.success ? [] : toFieldIssues(result.error);
+    throw new ContractValidationError(METRIC_EVENT_SCHEMA, reserved === undefined ? issues : [reserved, ...issues]);
+  }
   return result.data;
+}
+
+function reservedTagIssue(input: unknown): FieldIssue | undefined {
+  if (typeof input !== 'object' || input === null || !Object.prototype.hasOwnProperty.call(input, 'tags')) {
+    return undefined;
+  }
+  const tags: unknown = (input as { tags: unknown }).tags;
+  if (typeof tags !== 'object' || tags === null) return undefined;
+  for (const key of RESERVED_TAG_KEYS) {
+    if (Object.prototype.hasOwnProperty.call(tags, key)) {
+      return { field: 'tags', code: 'reserved', reason: `has an invalid key ${JSON.stringify(key)}: is reserved` };
+    }
+  }
+  return undefined;
 }

@@ -146,9 +146,62 @@ describe('decodeMetricRecord', () => {
     });
   });
 
-  it('accepts a line-protocol record holding only string fields as empty', () => {
-    const result = decodeMetricRecord(bytes(`system,host=a uptime_format="1 day" ${NOW}000000`), { nowMs: NOW });
-    assert.equal(result.failure, undefined);
-    assert.equal(result.events.length, 0);
+  it('dead-letters a line-protocol line holding only string fields with reason "no_numeric_field", keeping the others', () => {
+    const text = `system,host=a uptime_format="1 day" ${NOW}000000\nsystem,host=a load1=0.5,note="x" ${NOW}000000`;
+    const result = decodeMetricRecord(bytes(text), { nowMs: NOW });
+    assert.equal(result.failure?.reason, 'no_numeric_field');
+    assert.match(result.failure.message, /line 1, .*every field is a string \("uptime_format"\)/);
+    assert.deepEqual(
+      result.events.map((e) => e.metric),
+      ['system.load1'],
+    );
+    assert.equal(result.skippedStringFields, 1, 'the string field beside a number is counted');
+  });
+
+  it('tells JSON that is not an object from line protocol: arrays, numbers, strings, literals, with a BOM', () => {
+    for (const text of [
+      '[1,2]',
+      '[{"schema":"tideline.metric/1"}]',
+      '42',
+      '-1.5e3',
+      '"cpu"',
+      'true',
+      'null',
+      ' \n 7 ',
+    ]) {
+      const result = decodeMetricRecord(bytes(text), { nowMs: NOW });
+      assert.equal(result.format, 'json', text);
+      assert.equal(result.failure?.reason, 'json_not_object', text);
+    }
+    const truncatedArray = decodeMetricRecord(bytes('[{"schema":'), { nowMs: NOW });
+    assert.deepEqual([truncatedArray.format, truncatedArray.failure?.reason], ['json', 'invalid_json']);
+    // line protocol whose measurement starts like a JSON literal or number is still line protocol
+    for (const text of [`true_count,host=a v=1 ${NOW}000000`, `42,host=a v=1 ${NOW}000000`]) {
+      const result = decodeMetricRecord(bytes(text), { nowMs: NOW });
+      assert.deepEqual([result.format, result.failure, result.events.length], ['line-protocol', undefined, 1], text);
+    }
+  });
+
+  it('accepts a JSON event or a line-protocol record that starts with a UTF-8 byte order mark', () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    const withBom = (b: Uint8Array) => Uint8Array.from([...bom, ...b]);
+    const fromJson = decodeMetricRecord(withBom(json({ value: 3 })), { nowMs: NOW });
+    assert.deepEqual([fromJson.format, fromJson.failure, fromJson.events[0]?.value], ['json', undefined, 3]);
+    const fromLines = decodeMetricRecord(withBom(bytes(`cpu,host=a v=4 ${NOW}000000`)), { nowMs: NOW });
+    assert.deepEqual(
+      [fromLines.format, fromLines.failure, fromLines.events[0]?.value],
+      ['line-protocol', undefined, 4],
+    );
+  });
+
+  it('dead-letters a "__proto__" tag with reason "tag_key_reserved" in JSON and in line protocol', () => {
+    const fromJson = decodeMetricRecord(
+      bytes(new TextDecoder().decode(json({})).replace(/\}$/, ',"tags":{"__proto__":"x"}}')),
+      { nowMs: NOW },
+    );
+    assert.equal(fromJson.failure?.reason, 'tag_key_reserved');
+    const fromLines = decodeMetricRecord(bytes(`cpu,host=a,__proto__=x v=1 ${NOW}000000`), { nowMs: NOW });
+    assert.equal(fromLines.failure?.reason, 'tag_key_reserved');
+    assert.deepEqual([fromJson.events, fromLines.events], [[], []]);
   });
 });

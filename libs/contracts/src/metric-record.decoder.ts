@@ -41,6 +41,8 @@ export interface MetricRecordDecoding {
   readonly format: 'json' | 'line-protocol';
   readonly events: MetricEvent[];
   readonly failure?: MetricRecordFailure;
+  /** Line protocol: string fields beside numeric ones, which are not measurements (no event is made for them). */
+  readonly skippedStringFields?: number;
 }
 
 export interface MetricRecordDecodeOptions {
@@ -53,12 +55,17 @@ export interface MetricRecordDecodeOptions {
 }
 
 const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+/** First bytes of a JSON text that is not an object or array: `"`, `-`, a digit, `t`rue, `f`alse, `n`ull. */
+const JSON_SCALAR_START = new Set([0x22, 0x2d, ...'0123456789tfn'.split('').map((c) => c.charCodeAt(0))]);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Decodes one record of the metrics topic, which carries JSON metric events (collector, SDK, replay) or InfluxDB line
- * protocol (Telegraf's Kafka output with `data_format = "influx"`). The format is told by the first non-blank byte:
- * `{` is JSON, anything else line protocol. Never throws.
+ * protocol (Telegraf's Kafka output with `data_format = "influx"`). The format is told by the first non-blank byte
+ * after an optional UTF-8 byte order mark: `{` or `[` is JSON; a record that is a whole JSON text of another kind (a
+ * number, string, `true`, `null`) is JSON too (dead-lettered `json_not_object`, as an array is); anything else is
+ * line protocol (no JSON text is valid line protocol: a line needs a space and a field). Never throws.
  *
  * @example
  * decodeMetricRecord(Buffer.from('cpu,host=a usage=1 1700000000000000000'), { nowMs: 1700000000000 }).events[0].metric
@@ -102,28 +109,48 @@ export function decodeMetricRecord(bytes: Uint8Array, options: MetricRecordDecod
     if (outOfRange === undefined) events.push(event);
     else failure ??= fromDecodeFailure(outOfRange);
   }
-  // A record of string-only lines (Telegraf's `system uptime_format="..."`) is valid and simply holds no measurement.
-  if (events.length === 0 && failure === undefined && parsed.skippedStringFields === 0) {
+  if (events.length === 0 && failure === undefined) {
     failure = { reason: 'line_protocol_invalid', message: 'no line in the record' };
   }
-  return failure === undefined ? { format: 'line-protocol', events } : { format: 'line-protocol', events, failure };
+  const skipped = parsed.skippedStringFields;
+  return {
+    format: 'line-protocol',
+    events,
+    ...(failure === undefined ? {} : { failure }),
+    ...(skipped === 0 ? {} : { skippedStringFields: skipped }),
+  };
 }
 
 function looksLikeJson(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0; // a UTF-8 byte order mark
+  for (; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
-    return b === OPEN_BRACE;
+    if (b === OPEN_BRACE || b === OPEN_BRACKET) return true;
+    return JSON_SCALAR_START.has(b) && isJsonText(bytes);
   }
   return false;
 }
 
-/** The few line-protocol errors that keep their own reason on the dead-letter record; the rest do not parse. */
+/** Whether the whole record is one JSON text (only asked of records that start like a JSON number, string or literal). */
+function isJsonText(bytes: Uint8Array): boolean {
+  if (bytes.byteLength > LIMITS.maxEventBytes) return false;
+  try {
+    JSON.parse(utf8.decode(bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The line-protocol errors that keep their own reason on the dead-letter record; the rest do not parse. */
 function recordReasonFor(reason: LineProtocolErrorReason): MetricRecordFailureReason {
   switch (reason) {
     case 'value_not_finite':
     case 'timestamp_out_of_range':
     case 'name_not_writable':
+    case 'tag_key_reserved':
+    case 'no_numeric_field':
       return reason;
     default:
       return 'line_protocol_invalid';

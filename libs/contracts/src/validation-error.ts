@@ -3,7 +3,8 @@ import type { z } from 'zod';
 /**
  * Why a field failed, as a stable code (the human text is in {@link FieldIssue.reason}):
  * `required`, `wrong_type`, `not_finite`, `not_integer`, `out_of_range`, `too_long`, `too_many`, `unknown_field`,
- * `unsupported_schema`, `not_writable` (a name InfluxDB line protocol cannot carry exactly), `invalid`.
+ * `unsupported_schema`, `not_writable` (a name InfluxDB line protocol cannot carry exactly), `reserved` (a tag key no
+ * event may use, e.g. `__proto__`), `invalid`.
  */
 export type FieldIssueCode =
   | 'required'
@@ -16,6 +17,7 @@ export type FieldIssueCode =
   | 'unknown_field'
   | 'unsupported_schema'
   | 'not_writable'
+  | 'reserved'
   | 'invalid';
 
 /** One failing field: its dotted path, and why it failed. */

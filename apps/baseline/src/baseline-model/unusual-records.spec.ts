@@ -96,10 +96,19 @@ describe('unusual records the model stage once stopped on', () => {
       assert.equal(out.points.length, 1);
       for (const line of out.lines) assert.doesNotMatch(line, /Infinity|NaN/, line);
     }
-    feed(
+    const out = feed(
       Buffer.from(
-        '{"schema":"tideline.metric/1","metric":"m","host":"vm","value":12.7,"ts":1795757603426,"tags":{"__proto__":"x","constructor":"y"}}',
+        '{"schema":"tideline.metric/1","metric":"m","host":"vm","value":12.7,"ts":1795757603426,"tags":{"constructor":"y","toString":"z"}}',
       ),
     );
+    assert.deepEqual(out.points[0]?.tags, { constructor: 'y', toString: 'z' });
+    // a "__proto__" tag is refused with its own reason instead of vanishing on the way (libs/contracts)
+    const reserved = decodeMetricRecord(
+      Buffer.from(
+        '{"schema":"tideline.metric/1","metric":"m","host":"vm","value":12.7,"ts":1795757603426,"tags":{"__proto__":"x"}}',
+      ),
+      { nowMs: NOW },
+    );
+    assert.equal(reserved.failure?.reason, 'tag_key_reserved');
   });
 });
