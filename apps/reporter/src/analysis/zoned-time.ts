@@ -53,7 +53,10 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
-/** `3 d 4 h`, `45 min`: a duration for people. */
+/**
+ * `3 d 4 h`, `45 min`: a duration for people. Rounded once, to the unit shown, before it is split, so that a part
+ * never reaches its next unit (`7 d`, not `6 d 24 h`; `2 h`, not `1 h 60 min`).
+ */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return ms > 0 ? 'never' : '—';
   const abs = Math.abs(ms);
@@ -64,11 +67,12 @@ export function formatDuration(ms: number): string {
     const m = min % 60;
     return m > 0 ? `${h} h ${m} min` : `${h} h`;
   }
-  const d = abs / 86_400_000;
-  if (d < 14) {
-    const days = Math.floor(d);
-    const hours = Math.round((d - days) * 24);
-    return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  const hours = Math.round(abs / 3_600_000);
+  if (hours < 14 * 24) {
+    const days = Math.floor(hours / 24);
+    const rest = hours % 24;
+    return rest > 0 ? `${days} d ${rest} h` : `${days} d`;
   }
-  return d < 100 ? `${d.toFixed(1)} d` : `${Math.round(d)} d`;
+  const tenths = Math.round(abs / 8_640_000);
+  return tenths < 1000 ? `${(tenths / 10).toFixed(1)} d` : `${Math.round(abs / 86_400_000)} d`;
 }
