@@ -26,9 +26,14 @@ export interface PartitionedStoreOptions<E> {
    * that `create` restores it exactly when its key comes back. Not called for {@link PartitionedStore.dropPartition}
    * (then the partition's entries are reloaded from what is persisted, on purpose).
    */
-  readonly onEvict?: (entry: E, key: string, reason: EvictionReason) => void;
+  readonly onEvict?: (entry: E, key: string, reason: EvictionReason, partition: number) => void;
   /** Any entry leaving the store (eviction or dropped partition), after `onEvict`. */
   readonly onRemove?: (entry: E, key: string) => void;
+  /**
+   * A partition's entries are dropped (a batch that does not continue the last one, a failed batch): whatever the
+   * caller keeps on the side for that partition (e.g. state of evicted entries not persisted yet) is stale too.
+   */
+  readonly onDropPartition?: (partition: number) => void;
 }
 
 export type EvictionReason = 'idle' | 'lru';
@@ -152,6 +157,7 @@ export class PartitionedStore<E> {
 
   /** Forgets a partition's entries (they are reloaded from what is persisted; `onEvict` is not called). */
   dropPartition(partition: number): void {
+    this.options.onDropPartition?.(partition);
     const keys = this.byPartition.get(partition);
     if (keys === undefined) return;
     for (const key of keys) {
@@ -177,7 +183,7 @@ export class PartitionedStore<E> {
   private evict(key: string, reason: EvictionReason): void {
     const slot = this.entries.get(key);
     if (slot === undefined) return;
-    this.options.onEvict?.(slot.entry, key, reason);
+    this.options.onEvict?.(slot.entry, key, reason, slot.partition);
     this.remove(key, slot);
   }
 

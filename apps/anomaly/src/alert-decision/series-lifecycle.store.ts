@@ -24,24 +24,54 @@ export interface LifecycleEntry {
  * its partition was dropped) starts from its persisted lifecycle in the compacted alert-state topic, else `ok`.
  */
 export class SeriesLifecycleStore {
-  readonly partitions = new PartitionedStore<LifecycleEntry>();
+  readonly partitions: PartitionedStore<LifecycleEntry>;
+  /** Lifecycles evicted with a change not yet published (see the constructor). */
+  private readonly unpublished = new Map<string, { readonly partition: number; readonly state: AlertLifecycleState }>();
 
   constructor(
     private readonly persisted: { get(series: string): AlertLifecycleState | undefined },
     private readonly policyFor: (point: BaselinePoint) => AlertLifecyclePolicy,
-  ) {}
-
-  entry(partition: number, point: BaselinePoint): LifecycleEntry {
-    return this.partitions.entry(partition, point.series, () => {
-      const own = this.persisted.get(point.series);
-      return {
-        series: point.series,
-        lifecycle: own === undefined ? initialLifecycleState(point.series) : cloneLifecycle(own),
-        policy: this.policyFor(point),
-        alertLinePrefix: `${MEASUREMENTS.alerts},${seriesLineTags(point)}`,
-        changed: false,
-      };
+    /** `limits.maxSeriesInMemory` and `limits.idleEvictionMs` (libs/config); default: no limit. */
+    limits: { readonly maxSeriesInMemory?: number; readonly idleEvictionMs?: number } = {},
+  ) {
+    this.partitions = new PartitionedStore<LifecycleEntry>({
+      ...(limits.maxSeriesInMemory !== undefined ? { maxEntries: limits.maxSeriesInMemory } : {}),
+      idleMs: limits.idleEvictionMs ?? 0,
+      // Between batches every lifecycle is persisted (changes are published before a batch completes), so a series
+      // leaving memory then reloads exactly. One leaving while its batch has changed it but not yet published the
+      // change (the least-recently-used bound) is kept aside until it is, so that a reload meanwhile starts from it;
+      // the entry itself is still in its batch's output and is published with it.
+      onEvict: (entry, _key, _reason, partition) => {
+        if (entry.changed) this.unpublished.set(entry.series, { partition, state: cloneLifecycle(entry.lifecycle) });
+      },
+      onDropPartition: (partition) => {
+        for (const [series, aside] of this.unpublished)
+          if (aside.partition === partition) this.unpublished.delete(series);
+      },
     });
+  }
+
+  /** Lifecycles not used for `limits.idleEvictionMs` leave memory (they reload from the alert-state topic). */
+  evictIdle(nowMs: number): number {
+    return this.partitions.evictIdle(nowMs);
+  }
+
+  entry(partition: number, point: BaselinePoint, nowMs = 0): LifecycleEntry {
+    return this.partitions.entry(
+      partition,
+      point.series,
+      () => {
+        const own = this.unpublished.get(point.series)?.state ?? this.persisted.get(point.series);
+        return {
+          series: point.series,
+          lifecycle: own === undefined ? initialLifecycleState(point.series) : cloneLifecycle(own),
+          policy: this.policyFor(point),
+          alertLinePrefix: `${MEASUREMENTS.alerts},${seriesLineTags(point)}`,
+          changed: false,
+        };
+      },
+      nowMs,
+    );
   }
 
   /** The lifecycles of these entries that changed since they were persisted; marks them persisted. */
@@ -53,6 +83,11 @@ export class SeriesLifecycleStore {
       out.push(cloneLifecycle(entry.lifecycle));
     }
     return out;
+  }
+
+  /** These states are published (and in the table): nothing of them is kept aside any more. */
+  published(states: readonly AlertLifecycleState[]): void {
+    for (const state of states) this.unpublished.delete(state.series);
   }
 
   get size(): number {

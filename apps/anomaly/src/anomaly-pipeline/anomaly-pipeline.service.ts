@@ -80,21 +80,25 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     });
     const rules = compileAlertRules(config.alerting);
     const { criticalScore } = section.lifecycle;
-    this.store = new SeriesLifecycleStore(this.own, (point: BaselinePoint): AlertLifecyclePolicy => {
-      const rule = rules.resolve(point);
-      return {
-        alert: {
-          sensitivity: rule.sensitivity,
-          minDurationMs: rule.minDurationMs,
-          clearDurationMs: rule.clearDurationMs,
-          ...(rule.upper !== undefined ? { upperLimit: rule.upper } : {}),
-          ...(rule.lower !== undefined ? { lowerLimit: rule.lower } : {}),
-        },
-        criticalScore,
-        severity: rule.severity,
-        mute: rule.mute,
-      };
-    });
+    this.store = new SeriesLifecycleStore(
+      this.own,
+      (point: BaselinePoint): AlertLifecyclePolicy => {
+        const rule = rules.resolve(point);
+        return {
+          alert: {
+            sensitivity: rule.sensitivity,
+            minDurationMs: rule.minDurationMs,
+            clearDurationMs: rule.clearDurationMs,
+            ...(rule.upper !== undefined ? { upperLimit: rule.upper } : {}),
+            ...(rule.lower !== undefined ? { lowerLimit: rule.lower } : {}),
+          },
+          criticalScore,
+          severity: rule.severity,
+          mute: rule.mute,
+        };
+      },
+      config.limits,
+    );
     // Alert transitions are written in the background (bounded buffer, retried, drops counted): an InfluxDB outage
     // never holds up alerts.
     this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
@@ -120,11 +124,17 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private async start(): Promise<void> {
     const { topics } = this.config.anomaly;
     const { kafka } = this.config;
-    await ensureTopics(this.kafka, [
-      tidelineTopicSpec('baselines', topics.baselines, kafka),
-      tidelineTopicSpec('alertState', topics.alertState, kafka),
-      tidelineTopicSpec('alerts', topics.alerts, kafka),
-    ]);
+    const ensured = await ensureTopics(
+      this.kafka,
+      [
+        tidelineTopicSpec('baselines', topics.baselines, kafka),
+        tidelineTopicSpec('alertState', topics.alertState, kafka),
+        tidelineTopicSpec('alerts', topics.alerts, kafka),
+      ],
+      { growPartitions: true },
+    );
+    for (const { topic, from, to } of ensured.grown)
+      this.logger.warn(`grew ${topic} from ${from} to ${to} partitions (kafka.scaleOutPartitions)`);
     // alerting does not wait for InfluxDB: the writer buffers (and retries) until the database answers
     await this.writer.client
       .ensureDatabase()
@@ -169,8 +179,10 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {
     return this.store.partitions.runBatch(batch, async () => {
       const started = performance.now();
+      const nowMs = Date.now();
       const out = emptyDecisionOutput();
-      const points = this.decide(batch, context, out);
+      const points = this.decide(batch, context, out, nowMs);
+      this.store.evictIdle(nowMs);
       const states = this.store.takeChanged(out.changed);
       if (out.alerts.length > 0 || states.length > 0) await this.publish(out.alerts, states);
       if (out.alertLines.length > 0) this.writer.writeLines(out.alertLines);
@@ -181,7 +193,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   }
 
   /** Decodes the batch's judged points (dead-lettering what cannot be) and advances each series' lifecycle. */
-  private decide(batch: ConsumedBatch, context: BatchContext, out: DecisionOutput): number {
+  private decide(batch: ConsumedBatch, context: BatchContext, out: DecisionOutput, nowMs: number): number {
     let points = 0;
     for (const record of batch.records) {
       if (record.value === null) {
@@ -195,7 +207,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       }
       try {
         const judged = baselinePointsOf(decoded.value);
-        const entry = this.store.entry(batch.partition, judged[0]!);
+        const entry = this.store.entry(batch.partition, judged[0]!, nowMs);
         for (const point of judged) this.processor.process(entry, point, out);
         points += judged.length;
       } catch (error) {
@@ -231,6 +243,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     ]);
     for (const chunk of chunks.slice(1)) await this.producer.send(topics.alertState, chunk);
     for (const state of states) this.own.set(state.series, state);
+    this.store.published(states);
     for (const alert of alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
     this.metrics.statesPersisted.inc(states.length);
   }
@@ -242,6 +255,9 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
 
   private updateGauges(): void {
     this.metrics.series.set(this.store.size);
+    const evicted = this.store.partitions.stats();
+    this.metrics.seriesEvicted.set({ reason: 'idle' }, evicted.evictedIdle);
+    this.metrics.seriesEvicted.set({ reason: 'lru' }, evicted.evictedLru);
     this.metrics.openIncidents.set(this.store.openIncidents());
     const writer = this.writer.stats();
     this.metrics.alertsNotStored.set(writer.dropped + writer.rejected);

@@ -10,6 +10,7 @@ export class AnomalyMetrics {
   readonly series: Gauge;
   readonly openIncidents: Gauge;
   readonly alertsNotStored: Gauge;
+  readonly seriesEvicted: Gauge<'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -54,6 +55,12 @@ export class AnomalyMetrics {
     this.alertsNotStored = new Gauge({
       name: 'tideline_anomaly_alerts_not_stored',
       help: 'Alert transitions dropped or rejected by the InfluxDB writer since start (they were published on the alerts topic).',
+      registers,
+    });
+    this.seriesEvicted = new Gauge({
+      name: 'tideline_anomaly_series_evicted',
+      help: 'Series lifecycles that left memory since start, by reason (idle: limits.idleEvictionMs; lru: limits.maxSeriesInMemory); they reload from the alert-state topic.',
+      labelNames: ['reason'],
       registers,
     });
   }

@@ -20,6 +20,7 @@ export interface PipelineNames {
   readonly modelCheckpoints: string;
   readonly alertState: string;
   readonly alerts: string;
+  readonly pointsDeadLetter: string;
   readonly database: string;
   readonly anomalyGroup: string;
   readonly baselineGroup: string;
@@ -35,6 +36,7 @@ export function pipelineNames(prefix: string): PipelineNames {
     modelCheckpoints: `test.${suffix}.model-checkpoints`,
     alertState: `test.${suffix}.alert-state`,
     alerts: `test.${suffix}.alerts`,
+    pointsDeadLetter: `test.${suffix}.points.dlq`,
     database: `test_${suffix.replace(/[^a-zA-Z0-9_]/g, '_')}`,
     anomalyGroup: `test-${suffix}-anomaly`,
     baselineGroup: `test-${suffix}-baseline`,
@@ -54,6 +56,8 @@ export function pipelineEnv(names: PipelineNames, stack: StackEndpoints = stackF
     TIDELINE__BASELINE__TOPICS__METRICS: names.metrics,
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: names.modelCheckpoints,
     TIDELINE__BASELINE__TOPICS__BASELINES: names.baselines,
+    TIDELINE__BASELINE__TOPICS__ALERTS: names.alerts,
+    TIDELINE__BASELINE__TOPICS__POINTS_DEAD_LETTER: names.pointsDeadLetter,
     TIDELINE__BASELINE__CONSUMER_GROUP: names.baselineGroup,
     // checkpoint with every batch: the restart tests check that no point is learned twice or lost
     TIDELINE__BASELINE__CHECKPOINT_INTERVAL_MS: '0',

@@ -49,7 +49,23 @@ export interface ModelStoreStats {
   readonly restored: number;
   readonly created: number;
   readonly unreadableCheckpoints: number;
+  /** Models that left memory idle (`limits.idleEvictionMs`) or least recently used (`limits.maxSeriesInMemory`). */
+  readonly evictedIdle: number;
+  readonly evictedLru: number;
+  /** Events of new series refused by a cap (`limits.maxActiveSeries`, `limits.maxSeriesPerHost`). */
+  readonly refused: number;
 }
+
+/** The caps of `limits` (libs/config) that the model store enforces; every key optional (no limit). */
+export interface ModelStoreLimits {
+  readonly maxActiveSeries?: number;
+  readonly maxSeriesPerHost?: number;
+  readonly maxSeriesInMemory?: number;
+  readonly idleEvictionMs?: number;
+}
+
+/** Why a new series was refused: the cap that is reached. */
+export type SeriesRefusal = { readonly cap: 'maxActiveSeries' | 'maxSeriesPerHost'; readonly limit: number };
 
 /**
  * The baseline service's store of series models, per partition (libs/kafka's {@link PartitionedStore}: `partitions`
@@ -59,39 +75,142 @@ export interface ModelStoreStats {
  * {@link takeCheckpoints}.
  */
 export class ModelStore {
-  readonly partitions = new PartitionedStore<ModelEntry>();
+  readonly partitions: PartitionedStore<ModelEntry>;
   private restored = 0;
   private created = 0;
   private unreadable = 0;
+  private refused = 0;
+  /** Series in memory per host, for `maxSeriesPerHost`. */
+  private readonly perHost = new Map<string, number>();
+  /**
+   * Checkpoints of evicted models that learned since their last one, not yet published: a series that comes back
+   * restores from here first. Published with the next batch ({@link takeEvicted}), then moved to the table
+   * ({@link evictedPublished}); dropped with their partition (a failed batch, a rebalance), which then reloads from
+   * what is persisted and relearns from the committed offsets.
+   */
+  private readonly limbo = new Map<string, { readonly partition: number; readonly checkpoint: ModelCheckpoint }>();
+  /** Score lines still pending on evicted models: written with the next batch's lines. */
+  private evictedScoreLines: string[] = [];
+  private readonly maxActiveSeries: number;
+  private readonly maxSeriesPerHost: number;
 
   constructor(
     /** The model kind of a series: its band is drawn at the confidence of the series' alert policy. */
     private readonly modelsFor: (event: MetricEvent) => SeriesModelFactory,
-    private readonly checkpoints: { get(series: string): ModelCheckpoint | undefined },
+    /** The compacted checkpoint table: read when a series (re)enters memory; set once an eviction's is published. */
+    private readonly checkpoints: {
+      get(series: string): ModelCheckpoint | undefined;
+      set?(series: string, checkpoint: ModelCheckpoint): void;
+    },
     /** Least time between two checkpoints of a series; 0 checkpoints every batch that learned. */
     private readonly intervalMs: number,
     private readonly random: () => number = Math.random,
-  ) {}
+    limits: ModelStoreLimits = {},
+  ) {
+    this.maxActiveSeries = limits.maxActiveSeries ?? Number.POSITIVE_INFINITY;
+    this.maxSeriesPerHost = limits.maxSeriesPerHost ?? Number.POSITIVE_INFINITY;
+    this.partitions = new PartitionedStore<ModelEntry>({
+      ...(limits.maxSeriesInMemory !== undefined ? { maxEntries: limits.maxSeriesInMemory } : {}),
+      idleMs: limits.idleEvictionMs ?? 0,
+      onEvict: (entry, _key, _reason, partition) => this.leave(entry, partition),
+      onRemove: (entry) => this.countHost(entry.host, -1),
+      onDropPartition: (partition) => {
+        for (const [series, { partition: p }] of this.limbo) if (p === partition) this.limbo.delete(series);
+      },
+    });
+  }
 
   entry(partition: number, series: string, event: MetricEvent, nowMs: number): ModelEntry {
-    return this.partitions.entry(partition, series, () => this.create(series, event, nowMs));
+    return this.partitions.entry(
+      partition,
+      series,
+      () => {
+        const entry = this.create(series, event, nowMs);
+        this.countHost(entry.host, 1);
+        return entry;
+      },
+      nowMs,
+    );
+  }
+
+  /**
+   * Whether the event's series may be held: yes when it is in memory or has a checkpoint (a series the system knows,
+   * which the least-recently-used bound makes room for); a new series only while this instance holds fewer than
+   * `maxActiveSeries` series and its host fewer than `maxSeriesPerHost`. Returns the cap that refuses it, counted.
+   */
+  admit(series: string, event: Pick<MetricEvent, 'host'>): SeriesRefusal | undefined {
+    if (this.partitions.has(series) || this.limbo.has(series) || this.checkpoints.get(series) !== undefined)
+      return undefined;
+    let refusal: SeriesRefusal | undefined;
+    if (this.partitions.size >= this.maxActiveSeries) refusal = { cap: 'maxActiveSeries', limit: this.maxActiveSeries };
+    else if ((this.perHost.get(event.host) ?? 0) >= this.maxSeriesPerHost)
+      refusal = { cap: 'maxSeriesPerHost', limit: this.maxSeriesPerHost };
+    if (refusal !== undefined) this.refused++;
+    return refusal;
+  }
+
+  /** Evicts the models idle for `limits.idleEvictionMs` (their state is kept as with {@link takeEvicted}). */
+  evictIdle(nowMs: number): number {
+    return this.partitions.evictIdle(nowMs);
+  }
+
+  /**
+   * What evicted models left to persist: checkpoints of those that learned since their last one (every one not yet
+   * published, until {@link evictedPublished}) and the pending score lines left since the last call. The caller
+   * publishes and writes them with its batch, before it commits.
+   */
+  takeEvicted(): { checkpoints: ModelCheckpoint[]; scoreLines: string[] } {
+    const out = { checkpoints: [...this.limbo.values()].map((l) => l.checkpoint), scoreLines: this.evictedScoreLines };
+    this.evictedScoreLines = [];
+    return out;
+  }
+
+  /** These checkpoints of {@link takeEvicted} are published: they move to the table. */
+  evictedPublished(checkpoints: readonly ModelCheckpoint[]): void {
+    for (const checkpoint of checkpoints) {
+      if (this.limbo.get(checkpoint.series)?.checkpoint !== checkpoint) continue;
+      this.limbo.delete(checkpoint.series);
+      this.checkpoints.set?.(checkpoint.series, checkpoint);
+    }
+  }
+
+  private leave(entry: ModelEntry, partition: number): void {
+    const pending = entry.pendingScore;
+    if (pending.windowEnd !== Number.NEGATIVE_INFINITY) {
+      this.evictedScoreLines.push(
+        `${entry.scoreLinePrefix},detector=${pending.detector} score=${pending.score},value=${pending.value} ${pending.ts}`,
+      );
+      pending.windowEnd = Number.NEGATIVE_INFINITY;
+    }
+    if (!entry.dirty) return;
+    entry.dirty = false;
+    this.limbo.set(entry.series, { partition, checkpoint: checkpointOf(entry) });
+  }
+
+  private countHost(host: string, delta: number): void {
+    const n = (this.perHost.get(host) ?? 0) + delta;
+    if (n <= 0) this.perHost.delete(host);
+    else this.perHost.set(host, n);
   }
 
   private create(series: string, event: MetricEvent, nowMs: number): ModelEntry {
     const tags = seriesTags(series, event);
     const models = this.modelsFor(event);
+    // back before its eviction checkpoint was published: that checkpoint is now this entry's to take (dirty)
+    const model = this.load(series, models);
+    const unpublished = this.limbo.delete(series);
     return {
       series,
       host: event.host,
       metric: event.metric,
       tags: event.tags,
-      model: this.load(series, models),
+      model,
       modelKind: models.kind,
       pointLinePrefix: `${MEASUREMENTS.points},${tags}${userTags(event.tags)} `,
       baselineLinePrefix: `${MEASUREMENTS.baseline},${tags} `,
       scoreLinePrefix: `${MEASUREMENTS.anomalyScores},${tags}`,
       pendingScore: { windowEnd: Number.NEGATIVE_INFINITY, ts: 0, score: 0, value: 0, detector: 'none' },
-      dirty: false,
+      dirty: unpublished,
       checkpointedAt: nowMs - Math.floor(this.random() * this.intervalMs),
     };
   }
@@ -106,14 +225,7 @@ export class ModelStore {
       if (!entry.dirty || nowMs - entry.checkpointedAt < minIntervalMs) continue;
       entry.dirty = false;
       entry.checkpointedAt = nowMs;
-      out.push({
-        schema: MODEL_CHECKPOINT_SCHEMA,
-        series: entry.series,
-        kind: entry.modelKind,
-        lastTs: entry.model.lastTs,
-        observations: entry.model.observations,
-        state: Buffer.from(entry.model.snapshot()).toString('base64'),
-      });
+      out.push(checkpointOf(entry));
     }
     return out;
   }
@@ -124,6 +236,9 @@ export class ModelStore {
       restored: this.restored,
       created: this.created,
       unreadableCheckpoints: this.unreadable,
+      evictedIdle: this.partitions.stats().evictedIdle,
+      evictedLru: this.partitions.stats().evictedLru,
+      refused: this.refused,
     };
   }
 
@@ -137,7 +252,7 @@ export class ModelStore {
   }
 
   private load(series: string, models: SeriesModelFactory): SeriesModel {
-    const checkpoint = this.checkpoints.get(series);
+    const checkpoint = this.limbo.get(series)?.checkpoint ?? this.checkpoints.get(series);
     if (checkpoint !== undefined && checkpoint.kind === models.kind) {
       try {
         const model = models.restore(Buffer.from(checkpoint.state, 'base64'));
@@ -150,6 +265,17 @@ export class ModelStore {
     this.created++;
     return models.create();
   }
+}
+
+function checkpointOf(entry: ModelEntry): ModelCheckpoint {
+  return {
+    schema: MODEL_CHECKPOINT_SCHEMA,
+    series: entry.series,
+    kind: entry.modelKind,
+    lastTs: entry.model.lastTs,
+    observations: entry.model.observations,
+    state: Buffer.from(entry.model.snapshot()).toString('base64'),
+  };
 }
 
 const RESERVED_TAGS = new Set(['series', 'host', 'metric']);

@@ -1,18 +1,21 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { BaselineConfig } from '@tideline/config';
 import {
+  SELF_METRIC_PREFIX,
   decodeMetricRecord,
   encodeEvent,
   parseModelCheckpoint,
   seriesKey,
   baselineRecordsOf,
   type BaselinePoint,
+  type MetricEvent,
   type ModelCheckpoint,
 } from '@tideline/contracts';
-import { BatchWriter, InfluxClient } from '@tideline/influx';
+import { BatchWriter, InfluxClient, type RejectedPoint } from '@tideline/influx';
 import {
   BatchConsumer,
   CompactedTable,
+  DEAD_LETTER_HEADERS,
   DeadLetterPublisher,
   IdempotentProducer,
   ensureTopics,
@@ -31,7 +34,8 @@ import {
   takePendingScore,
   type BaselineOutput,
 } from '../baseline-model/baseline.processor';
-import { ModelStore } from '../baseline-model/model.store';
+import { ModelStore, type SeriesRefusal } from '../baseline-model/model.store';
+import { cardinalityAlert } from '../baseline-model/self-monitoring';
 import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
 
@@ -62,6 +66,9 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly writer: BatchWriter;
   private readonly store: ModelStore;
   private readonly processor: BaselineProcessor;
+  /** The self-monitoring alert raised once a series cap refuses a series (one per instance run). */
+  private cardinalityAlertRaised = false;
+  private refusedSeries = 0;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -81,7 +88,13 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
     });
     const policies = new SeriesPolicies(config.alerting);
-    this.store = new ModelStore((event) => policies.modelsFor(event), this.checkpoints, section.checkpointIntervalMs);
+    this.store = new ModelStore(
+      (event) => policies.modelsFor(event),
+      this.checkpoints,
+      section.checkpointIntervalMs,
+      Math.random,
+      config.limits,
+    );
     this.processor = new BaselineProcessor({
       writeScores: section.writeScores,
       scoreResolutionMs: section.scoreResolutionMs,
@@ -90,6 +103,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       maxBatchPoints: 10_000,
       flushIntervalMs: 1000,
       maxBufferedPoints: 2 * INFLUX_BACKPRESSURE_POINTS,
+      // before the batch's offsets are committed: the points InfluxDB refuses (its series limits) are dead-lettered
+      onRejectedPoints: (points) => this.deadLetterPoints(points),
     });
     this.lifecycle = new BackgroundStart(health, {
       name: 'baseline-pipeline',
@@ -108,11 +123,19 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private async start(): Promise<void> {
     const { topics } = this.config.baseline;
     const { kafka } = this.config;
-    await ensureTopics(this.kafka, [
-      tidelineTopicSpec('metrics', topics.metrics, kafka),
-      tidelineTopicSpec('baselines', topics.baselines, kafka),
-      tidelineTopicSpec('modelCheckpoints', topics.modelCheckpoints, kafka),
-    ]);
+    const ensured = await ensureTopics(
+      this.kafka,
+      [
+        tidelineTopicSpec('metrics', topics.metrics, kafka),
+        tidelineTopicSpec('baselines', topics.baselines, kafka),
+        tidelineTopicSpec('modelCheckpoints', topics.modelCheckpoints, kafka),
+        tidelineTopicSpec('alerts', topics.alerts, kafka),
+        tidelineTopicSpec('pointsDeadLetter', topics.pointsDeadLetter, kafka),
+      ],
+      { growPartitions: true },
+    );
+    for (const { topic, from, to } of ensured.grown)
+      this.logger.warn(`grew ${topic} from ${from} to ${to} partitions (kafka.scaleOutPartitions)`);
     await this.writer.client.ensureDatabase();
     await this.producer.connect();
     await this.checkpoints.start();
@@ -165,16 +188,22 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       const nowMs = Date.now();
       const out = emptyBaselineOutput();
       const events = this.judge(batch, context, nowMs, out);
-      const checkpoints = this.store.takeCheckpoints(out.learned, nowMs);
+      this.store.evictIdle(nowMs);
+      // checkpoints of models that left memory first: a series evicted and reloaded in this batch has both, in order
+      const evicted = this.store.takeEvicted();
+      const checkpoints = [...evicted.checkpoints, ...this.store.takeCheckpoints(out.learned, nowMs)];
+      for (const line of evicted.scoreLines) out.lines.push(line);
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
       const written = this.writer.flush();
       // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
       // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
       // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
       await this.publish(out.points, checkpoints);
+      if (this.refusedSeries > 0 && !this.cardinalityAlertRaised) await this.raiseCardinalityAlert(nowMs);
       if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
       else context.commitAfter(written);
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
+      this.store.evictedPublished(evicted.checkpoints);
       this.metrics.events.inc(events);
       this.metrics.checkpoints.inc(checkpoints.length);
       let published = 0;
@@ -194,18 +223,79 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
         continue;
       }
       const decoded = decodeMetricRecord(record.value, { nowMs, recordTimestampMs: Number(record.timestamp) });
-      if (decoded.failure !== undefined) this.reject(context, record, decoded.failure.reason, decoded.failure.message);
+      let refusal = decoded.failure;
       for (const event of decoded.events) {
-        this.processor.process(this.store.entry(batch.partition, seriesKey(event), event, nowMs), event, out);
+        const series = seriesKey(event);
+        const refused = this.refusal(series, event);
+        if (refused !== undefined) {
+          refusal ??= refused;
+          continue;
+        }
+        this.processor.process(this.store.entry(batch.partition, series, event, nowMs), event, out);
         events++;
       }
+      // one dead letter per record, with its first problem (a line-protocol record's other lines are processed)
+      if (refusal !== undefined) this.reject(context, record, refusal.reason, refusal.message);
     }
     return events;
+  }
+
+  /** Why an event that decoded is not learned: a reserved metric name, or a series cap reached (counted). */
+  private refusal(
+    series: string,
+    event: MetricEvent,
+  ): { reason: 'metric_name_reserved' | 'cardinality_exceeded'; message: string } | undefined {
+    if (event.metric.startsWith(SELF_METRIC_PREFIX))
+      return {
+        reason: 'metric_name_reserved',
+        message: `metric ${JSON.stringify(event.metric)}: the prefix ${SELF_METRIC_PREFIX} is reserved for Tideline's own series`,
+      };
+    const refused: SeriesRefusal | undefined = this.store.admit(series, event);
+    if (refused === undefined) return undefined;
+    this.refusedSeries++;
+    this.metrics.seriesRefused.inc({ cap: refused.cap });
+    return {
+      reason: 'cardinality_exceeded',
+      message: `series ${series}: limits.${refused.cap} (${refused.limit}) reached on this instance`,
+    };
+  }
+
+  /** The one self-monitoring alert of this instance run: the first series refused by a cap. */
+  private async raiseCardinalityAlert(nowMs: number): Promise<void> {
+    const alert = cardinalityAlert({
+      service: 'baseline',
+      consumerGroup: this.config.baseline.consumerGroup,
+      refused: this.refusedSeries,
+      limits: this.config.limits,
+      nowMs,
+    });
+    await this.producer.send(this.config.baseline.topics.alerts, [{ key: alert.series, value: encodeEvent(alert) }]);
+    this.cardinalityAlertRaised = true;
+    this.logger.warn(`${alert.explanation ?? ''} (alert ${alert.id} on ${this.config.baseline.topics.alerts})`);
+  }
+
+  /** Points InfluxDB refused, one record each (key: the line's series, value: the line), with InfluxDB's reason. */
+  private async deadLetterPoints(points: readonly RejectedPoint[]): Promise<void> {
+    const failedAt = String(Date.now());
+    const records: OutgoingRecord[] = points.map((point) => ({
+      key: /series=((?:[^,\\ ]|\\.)*)/.exec(point.line)?.[1] ?? null,
+      value: point.line,
+      headers: {
+        [DEAD_LETTER_HEADERS.reason]: point.reason,
+        [DEAD_LETTER_HEADERS.detail]: point.message.slice(0, 2000),
+        [DEAD_LETTER_HEADERS.failedAt]: failedAt,
+      },
+    }));
+    for (let i = 0; i < records.length; i += 1000)
+      await this.producer.send(this.config.baseline.topics.pointsDeadLetter, records.slice(i, i + 1000));
+    for (const point of points) this.metrics.influxPointsRejected.inc({ reason: point.reason });
   }
 
   private updateGauges(): void {
     const stats = this.store.stats();
     this.metrics.series.set(stats.series);
+    this.metrics.seriesEvicted.set({ reason: 'idle' }, stats.evictedIdle);
+    this.metrics.seriesEvicted.set({ reason: 'lru' }, stats.evictedLru);
     this.metrics.modelsRestored.set(stats.restored);
     const writer = this.writer.stats();
     this.metrics.influxDropped.set(writer.dropped + writer.rejected);

@@ -10,6 +10,9 @@ export class BaselineMetrics {
   readonly series: Gauge;
   readonly modelsRestored: Gauge;
   readonly influxDropped: Gauge;
+  readonly seriesRefused: Counter<'cap'>;
+  readonly seriesEvicted: Gauge<'reason'>;
+  readonly influxPointsRejected: Counter<'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -49,6 +52,24 @@ export class BaselineMetrics {
     this.influxDropped = new Gauge({
       name: 'tideline_baseline_influx_points_dropped',
       help: 'Points dropped or rejected by the InfluxDB writer since start.',
+      registers,
+    });
+    this.seriesRefused = new Counter({
+      name: 'tideline_baseline_series_refused_total',
+      help: 'Events of new series refused (dead-lettered cardinality_exceeded) because a series cap is reached, by cap (limits.maxActiveSeries, limits.maxSeriesPerHost).',
+      labelNames: ['cap'],
+      registers,
+    });
+    this.seriesEvicted = new Gauge({
+      name: 'tideline_baseline_series_evicted',
+      help: 'Series models that left memory since start, by reason (idle: limits.idleEvictionMs; lru: limits.maxSeriesInMemory); they reload from their checkpoint.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.influxPointsRejected = new Counter({
+      name: 'tideline_baseline_influx_points_rejected_total',
+      help: 'Points InfluxDB refused one by one (partial writes), sent to the points dead-letter topic, by InfluxDB reason.',
+      labelNames: ['reason'],
       registers,
     });
   }
