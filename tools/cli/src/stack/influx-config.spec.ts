@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderInfluxConfig } from './influx-config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INFLUX_SERIES_LIMITS, renderInfluxConfig } from './influx-config';
+import { findRepoRoot } from './repo-root';
 import { resolveStackSettings } from './stack-settings';
 
 describe('renderInfluxConfig', () => {
@@ -30,5 +33,16 @@ describe('renderInfluxConfig', () => {
   it('quotes paths as TOML strings', () => {
     const quoted = renderInfluxConfig(resolveStackSettings({ TIDELINE_HOME: '/a "b"' }, '/repo'));
     assert.match(quoted, /dir = "\/a \\"b\\"\/influxdb\/meta"/);
+  });
+
+  it('sets the series limits, the same as docker-compose.yml', () => {
+    assert.match(text, new RegExp(`^\\s+max-series-per-database = ${INFLUX_SERIES_LIMITS.maxSeriesPerDatabase}$`, 'm'));
+    assert.match(text, new RegExp(`^\\s+max-values-per-tag = ${INFLUX_SERIES_LIMITS.maxValuesPerTag}$`, 'm'));
+    const compose = readFileSync(join(findRepoRoot(), 'docker-compose.yml'), 'utf8');
+    assert.match(
+      compose,
+      new RegExp(`INFLUXDB_DATA_MAX_SERIES_PER_DATABASE: '${INFLUX_SERIES_LIMITS.maxSeriesPerDatabase}'`),
+    );
+    assert.match(compose, new RegExp(`INFLUXDB_DATA_MAX_VALUES_PER_TAG: '${INFLUX_SERIES_LIMITS.maxValuesPerTag}'`));
   });
 });
