@@ -19,7 +19,7 @@ export const LINE_PROTOCOL_ERROR_REASONS = [
   'invalid_field_value',
   /** A quoted string field value has no closing quote. */
   'unterminated_string',
-  /** A numeric field value overflows to Infinity (line protocol has no NaN or Infinity). */
+  /** A numeric field value overflows to Infinity, or is spelled `NaN`, `inf` or `Infinity` (line protocol has none). */
   'value_not_finite',
   /** The timestamp is not an integer, or something follows it. */
   'invalid_timestamp',

@@ -46,6 +46,8 @@ const INTEGER = /^-?\d+$/;
 const UNSIGNED = /^\d+$/;
 const FLOAT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const TIMESTAMP = /^-?\d{1,25}$/;
+/** NaN and infinity as other formats spell them: not line protocol, but plainly a value that is not finite. */
+const NOT_FINITE_WORD = /^[-+]?(?:nan|inf|infinity)$/i;
 const TRUE_VALUES = new Set(['t', 'T', 'true', 'True', 'TRUE']);
 const FALSE_VALUES = new Set(['f', 'F', 'false', 'False', 'FALSE']);
 const MAX_SAFE_MS = BigInt(Number.MAX_SAFE_INTEGER);
@@ -243,6 +245,9 @@ class LineParser {
     this.pos = i;
     const raw = text.slice(start, i);
     const value = parseNumericValue(raw);
+    if (value === undefined && NOT_FINITE_WORD.test(raw)) {
+      throw new Rejection('value_not_finite', start, `field "${key}" value "${raw}" is not a finite number`);
+    }
     if (value === undefined) {
       throw new Rejection('invalid_field_value', start, `field "${key}" has an invalid value "${raw}"`);
     }
