@@ -2,15 +2,31 @@ import { formatAlertNumber as fmt, type AlertEvent } from '@tideline/contracts';
 
 export type WebhookFormat = 'generic' | 'slack' | 'alertmanager';
 
-/** The body posted for one alert, in the receiver's format. */
-export function webhookPayload(format: WebhookFormat, alert: AlertEvent, receiver: string): unknown {
+/**
+ * The body posted for one alert, in the receiver's format. Format `alertmanager` has two receivers: Alertmanager itself
+ * (a URL whose path ends in {@link ALERTMANAGER_API_PATH}: its API's list of alerts) and anything written for
+ * Alertmanager's webhooks (any other URL: the body Alertmanager would post to it).
+ */
+export function webhookPayload(format: WebhookFormat, alert: AlertEvent, receiver: string, url = ''): unknown {
   switch (format) {
     case 'generic':
       return genericPayload(alert);
     case 'slack':
       return slackPayload(alert);
     case 'alertmanager':
-      return alertmanagerPayload(alert, receiver);
+      return isAlertmanagerApi(url) ? alertmanagerApiPayload(alert) : alertmanagerPayload(alert, receiver);
+  }
+}
+
+/** The path of Alertmanager's API that takes alerts from clients (Prometheus posts there too). */
+export const ALERTMANAGER_API_PATH = '/api/v2/alerts';
+
+/** Whether a webhook URL is Alertmanager's alerts API rather than a receiver of Alertmanager's webhooks. */
+export function isAlertmanagerApi(url: string): boolean {
+  try {
+    return new URL(url).pathname.replace(/\/+$/, '').endsWith(ALERTMANAGER_API_PATH);
+  } catch {
+    return false;
   }
 }
 
@@ -63,11 +79,8 @@ export function slackPayload(alert: AlertEvent): unknown {
 /** Alertmanager's "zero time", which its webhook payload uses for `endsAt` of an alert still firing. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-/**
- * The body Alertmanager posts to webhook receivers (`version: "4"`), with one alert, so receivers written for
- * Alertmanager (chat bridges, paging integrations) take Tideline's alerts as they are.
- */
-export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknown {
+/** The labels Alertmanager groups, routes and silences Tideline's alerts by; tags become `tag_<name>`. */
+function alertmanagerLabels(alert: AlertEvent): Record<string, string> {
   const labels: Record<string, string> = {
     alertname: 'TidelineAnomaly',
     severity: alert.severity,
@@ -77,7 +90,12 @@ export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknow
     detector: alert.detector,
   };
   for (const [key, value] of Object.entries(alert.tags)) labels[`tag_${key.replace(/[^a-zA-Z0-9_]/g, '_')}`] = value;
-  const annotations = {
+  return labels;
+}
+
+/** What Alertmanager shows with an alert: the one-line summary, the explanation, the numbers and the InfluxQL query. */
+function alertmanagerAnnotations(alert: AlertEvent): Record<string, string> {
+  return {
     summary: alertSummary(alert),
     ...(alert.explanation === undefined ? {} : { description: alert.explanation }),
     value: String(alert.value),
@@ -87,6 +105,32 @@ export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknow
     score: String(alert.score),
     influxql: alert.influxql,
   };
+}
+
+/**
+ * The body of `POST /api/v2/alerts` (Alertmanager's postableAlerts): a list with the one alert. A firing alert has no
+ * `endsAt`, so Alertmanager keeps it for its `resolve_timeout` (default 5 m) after the post; Tideline posts a firing
+ * alert once, so that timeout must outlast an incident (see deploy/README.md). The resolve carries `endsAt`, which
+ * ends it at once. The labels are the alert's identity in Alertmanager: the resolve has the same ones as the firing.
+ */
+export function alertmanagerApiPayload(alert: AlertEvent): unknown {
+  return [
+    {
+      labels: alertmanagerLabels(alert),
+      annotations: alertmanagerAnnotations(alert),
+      startsAt: new Date(alert.startedAt).toISOString(),
+      ...(alert.state === 'resolved' ? { endsAt: new Date(alert.resolvedAt ?? alert.updatedAt).toISOString() } : {}),
+    },
+  ];
+}
+
+/**
+ * The body Alertmanager posts to webhook receivers (`version: "4"`), with one alert, so receivers written for
+ * Alertmanager (chat bridges, paging integrations) take Tideline's alerts as they are.
+ */
+export function alertmanagerPayload(alert: AlertEvent, receiver: string): unknown {
+  const labels = alertmanagerLabels(alert);
+  const annotations = alertmanagerAnnotations(alert);
   return {
     version: '4',
     groupKey: `{}:{series="${alert.series}"}`,

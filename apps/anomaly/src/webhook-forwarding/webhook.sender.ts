@@ -68,7 +68,7 @@ export class WebhookSender {
   }
 
   async deliver(alert: AlertEvent, signal?: AbortSignal): Promise<DeliveryResult> {
-    const body = JSON.stringify(webhookPayload(this.webhook.format, alert, this.webhook.name));
+    const body = JSON.stringify(webhookPayload(this.webhook.format, alert, this.webhook.name, this.webhook.url));
     let attempts = 0;
     const status = await retry(
       async () => {

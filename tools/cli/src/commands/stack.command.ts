@@ -24,7 +24,9 @@ function settingsFromProcess() {
 export const registerStackCommand: RegisterCommand = (program: Command) => {
   const stack = program
     .command('stack')
-    .description('The local servers (Kafka, InfluxDB) under .tideline/ (or $TIDELINE_HOME), loopback only');
+    .description(
+      'The local servers (Kafka, InfluxDB) under .tideline/ (or $TIDELINE_HOME), loopback unless TIDELINE_KAFKA_BIND says otherwise',
+    );
 
   stack
     .command('up')

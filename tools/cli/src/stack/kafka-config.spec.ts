@@ -5,6 +5,7 @@ import {
   kafkaJvmOptions,
   renderKafkaLog4j2Properties,
   renderKafkaServerProperties,
+  serverPropertiesIsOurs,
 } from './kafka-config';
 import { resolveStackSettings } from './stack-settings';
 
@@ -48,6 +49,66 @@ describe('renderKafkaServerProperties', () => {
   it('escapes backslashes in paths (a .properties file treats them as escapes)', () => {
     const windowsy = { ...settings, paths: { ...settings.paths, kafkaData: 'C:\\data' } };
     assert.equal(properties(renderKafkaServerProperties(windowsy)).get('log.dirs'), 'C:\\\\data');
+  });
+});
+
+describe('renderKafkaServerProperties with a listener for other hosts', () => {
+  const settings = resolveStackSettings(
+    {
+      TIDELINE_HOME: '/h',
+      TIDELINE_KAFKA_PORT: '29092',
+      TIDELINE_KAFKA_BIND: '127.0.0.1',
+      TIDELINE_KAFKA_ADVERTISED_HOST: 'localhost',
+    },
+    '/repo',
+  );
+
+  it('binds the client listener where TIDELINE_KAFKA_BIND says and advertises TIDELINE_KAFKA_ADVERTISED_HOST', () => {
+    const props = properties(renderKafkaServerProperties(settings));
+    assert.equal(props.get('listeners'), 'PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:19093');
+    assert.equal(props.get('advertised.listeners'), 'PLAINTEXT://localhost:29092');
+    assert.equal(props.get('controller.quorum.voters'), '1@127.0.0.1:19093');
+  });
+
+  it('spells an IPv6 bind address in brackets', () => {
+    const v6 = resolveStackSettings({ TIDELINE_KAFKA_BIND: '::1' }, '/repo');
+    const props = properties(renderKafkaServerProperties(v6));
+    assert.equal(props.get('listeners'), 'PLAINTEXT://[::1]:19092,CONTROLLER://127.0.0.1:19093');
+    assert.equal(props.get('advertised.listeners'), 'PLAINTEXT://[::1]:19092');
+  });
+
+  it("appends the user's server.overrides.properties after its own lines, so that a key set there wins", () => {
+    const text = renderKafkaServerProperties(settings, 'num.partitions=6\nlog.retention.hours=24\n');
+    assert.equal(properties(text).get('num.partitions'), '6');
+    assert.equal(properties(text).get('log.retention.hours'), '24');
+    assert.ok(text.indexOf('num.partitions=6') > text.indexOf('num.partitions=1'));
+    assert.match(text, /server\.overrides\.properties/);
+  });
+});
+
+describe('serverPropertiesIsOurs', () => {
+  const settings = resolveStackSettings({ TIDELINE_HOME: '/h' }, '/repo');
+  const written = renderKafkaServerProperties(settings);
+
+  it('lets the stack replace a missing file or one exactly as it wrote it', () => {
+    assert.equal(serverPropertiesIsOurs(undefined), true);
+    assert.equal(serverPropertiesIsOurs(written), true);
+    assert.equal(serverPropertiesIsOurs(renderKafkaServerProperties(settings, 'num.partitions=6\n')), true);
+  });
+
+  it('refuses to replace a file edited by hand (a changed value, an added line)', () => {
+    assert.equal(serverPropertiesIsOurs(written.replace('num.partitions=1', 'num.partitions=6')), false);
+    assert.equal(serverPropertiesIsOurs(`${written}message.max.bytes=2000000\n`), false);
+    assert.equal(serverPropertiesIsOurs('listeners=PLAINTEXT://0.0.0.0:19092\n'), false);
+  });
+
+  it('replaces the file earlier versions wrote, whose header said it is rewritten on every start', () => {
+    const legacy = [
+      '# Written by `tideline stack up` on every start; edit tools/cli/src/stack/kafka-config.ts instead.',
+      'process.roles=broker,controller',
+      '',
+    ].join('\n');
+    assert.equal(serverPropertiesIsOurs(legacy), true);
   });
 });
 

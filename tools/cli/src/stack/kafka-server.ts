@@ -8,6 +8,7 @@ import {
   kafkaJvmOptions,
   renderKafkaLog4j2Properties,
   renderKafkaServerProperties,
+  serverPropertiesIsOurs,
 } from './kafka-config';
 import type { ManagedComponent, Output } from './managed-component';
 import { PrerequisiteError, requireJava17, requireMaven } from './prerequisites';
@@ -40,7 +41,7 @@ export function kafkaServer(settings: StackSettings, env: Env): ManagedComponent
       java = requireJava17(env);
       await ensureKafkaClasspath(settings, env, (line) => out.info(`kafka: ${line}`));
       fs.mkdirSync(paths.kafkaData, { recursive: true });
-      fs.writeFileSync(paths.kafkaServerProperties, renderKafkaServerProperties(settings));
+      writeServerProperties(settings);
       fs.writeFileSync(paths.kafkaLog4j2, renderKafkaLog4j2Properties());
       if (!fs.existsSync(path.join(paths.kafkaData, 'meta.properties'))) {
         out.info(`kafka: formatting storage in ${paths.kafkaData}`);
@@ -57,6 +58,30 @@ export function kafkaServer(settings: StackSettings, env: Env): ManagedComponent
     },
     probe: () => probeKafka(kafkaBrokers(settings)),
   };
+}
+
+/**
+ * Writes `server.properties` from the settings and the user's `server.overrides.properties`, unless the file was
+ * edited by hand since the stack wrote it: then nothing starts, and the message says where the edits belong.
+ */
+function writeServerProperties(settings: StackSettings): void {
+  const { kafkaServerProperties: file, kafkaServerOverrides: overrides } = settings.paths;
+  if (!serverPropertiesIsOurs(readIfExists(file))) {
+    throw new PrerequisiteError(
+      `${file} was edited by hand; tideline writes it on every start and will not overwrite your edits. Move them to ` +
+        `${overrides} (appended on every start, its keys win), then delete ${file}`,
+    );
+  }
+  fs.writeFileSync(file, renderKafkaServerProperties(settings, readIfExists(overrides) ?? ''));
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 async function formatStorage(java: string, classpath: string, settings: StackSettings, logFile: string): Promise<void> {

@@ -95,24 +95,67 @@ export function checkInfluxdInstallable(env: Env): void {
 export async function ensureInfluxd(env: Env, log: (line: string) => void): Promise<string> {
   const found = findInfluxd(env);
   if (found !== undefined) return found;
-  const aptGet = findExecutable('apt-get', env);
-  if (aptGet === undefined) throw new PrerequisiteError(`InfluxDB (influxd) was not found: ${INSTALL_HINTS.influxd}`);
-  const asRoot = process.getuid?.() === 0;
-  const sudo = asRoot ? undefined : findExecutable('sudo', env);
-  if (!asRoot && sudo === undefined) {
-    throw new PrerequisiteError(
-      'InfluxDB (influxd) was not found and installing it needs root: run `sudo apt-get install -y influxdb`',
-    );
-  }
-  log('influxd not found: installing Debian\'s "influxdb" package (apt-get update && apt-get install -y influxdb)');
-  const run = (args: string[]) => runToStderr(sudo ?? aptGet, sudo ? [aptGet, ...args] : args, env);
-  await run(['update']);
-  await run(['install', '-y', 'influxdb']);
+  await aptInstall('influxdb', 'InfluxDB (influxd)', env, log);
   const installed = findInfluxd(env);
   if (installed === undefined) {
     throw new PrerequisiteError('apt-get installed "influxdb" but `influxd` is still not on PATH');
   }
   return installed;
+}
+
+/** A command of a Debian package that a test or a documented workflow runs next to the stack. */
+export interface DebianTool {
+  readonly command: string;
+  readonly package: string;
+  /** What it is for, in the message when it can be neither found nor installed. */
+  readonly purpose: string;
+}
+
+/** The stack's client tools: a non-Node subscriber of the alerts topic, and Alertmanager with its `amtool`. */
+export const DEBIAN_TOOLS = {
+  kcat: { command: 'kcat', package: 'kcat', purpose: 'reads Kafka topics without Node.js' },
+  alertmanager: {
+    command: 'prometheus-alertmanager',
+    package: 'prometheus-alertmanager',
+    purpose: 'Prometheus Alertmanager, which the webhook forwarder posts alerts to',
+  },
+  amtool: { command: 'amtool', package: 'prometheus-alertmanager', purpose: "Alertmanager's command-line client" },
+} as const satisfies Record<string, DebianTool>;
+
+/** A Debian package's command on PATH (or in /usr/bin); installed with apt-get (as ensureInfluxd does) when missing. */
+export async function ensureDebianTool(tool: DebianTool, env: Env, log: (line: string) => void): Promise<string> {
+  const find = () =>
+    findExecutable(tool.command, env) ??
+    (fs.existsSync(path.join('/usr/bin', tool.command)) ? path.join('/usr/bin', tool.command) : undefined);
+  const found = find();
+  if (found !== undefined) return found;
+  await aptInstall(tool.package, `${tool.command} (${tool.purpose})`, env, log);
+  const installed = find();
+  if (installed === undefined) {
+    throw new PrerequisiteError(`apt-get installed "${tool.package}" but \`${tool.command}\` is still not on PATH`);
+  }
+  return installed;
+}
+
+/** `apt-get update && apt-get install -y <pkg>`, as root or through sudo; its output goes to stderr. */
+async function aptInstall(pkg: string, what: string, env: Env, log: (line: string) => void): Promise<void> {
+  const aptGet = findExecutable('apt-get', env);
+  if (aptGet === undefined) {
+    throw new PrerequisiteError(
+      `${what} was not found: install Debian's "${pkg}" package (apt-get is not available here)`,
+    );
+  }
+  const asRoot = process.getuid?.() === 0;
+  const sudo = asRoot ? undefined : findExecutable('sudo', env);
+  if (!asRoot && sudo === undefined) {
+    throw new PrerequisiteError(
+      `${what} was not found and installing it needs root: run \`sudo apt-get install -y ${pkg}\``,
+    );
+  }
+  log(`${what} not found: installing Debian's "${pkg}" package (apt-get update && apt-get install -y ${pkg})`);
+  const run = (args: string[]) => runToStderr(sudo ?? aptGet, sudo ? [aptGet, ...args] : args, env);
+  await run(['update']);
+  await run(['install', '-y', pkg]);
 }
 
 function runToStderr(command: string, args: string[], env: Env): Promise<void> {

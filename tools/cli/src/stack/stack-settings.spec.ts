@@ -56,6 +56,50 @@ describe('resolveStackSettings', () => {
     });
   }
 
+  it('listens and advertises on 127.0.0.1 by default, and hands the advertised address to clients', () => {
+    assert.deepEqual(resolveStackSettings({}, '/repo').kafkaListener, {
+      bind: '127.0.0.1',
+      advertisedHost: '127.0.0.1',
+    });
+    const other = resolveStackSettings(
+      { TIDELINE_KAFKA_BIND: '127.0.0.1', TIDELINE_KAFKA_ADVERTISED_HOST: 'localhost' },
+      '/repo',
+    );
+    assert.deepEqual(other.kafkaListener, { bind: '127.0.0.1', advertisedHost: 'localhost' });
+    assert.equal(kafkaBrokers(other), 'localhost:19092');
+    assert.equal(influxUrl(other), 'http://127.0.0.1:18086');
+  });
+
+  it('advertises the bind address when only TIDELINE_KAFKA_BIND is set', () => {
+    const settings = resolveStackSettings({ TIDELINE_KAFKA_BIND: '::1' }, '/repo');
+    assert.equal(kafkaBrokers(settings), '[::1]:19092');
+  });
+
+  it('needs TIDELINE_KAFKA_ADVERTISED_HOST with a wildcard bind, naming both variables', () => {
+    assert.throws(
+      () => resolveStackSettings({ TIDELINE_KAFKA_BIND: '0.0.0.0' }, '/repo'),
+      (error: unknown) =>
+        error instanceof StackSettingsError &&
+        /TIDELINE_KAFKA_BIND=0\.0\.0\.0/.test(error.message) &&
+        /TIDELINE_KAFKA_ADVERTISED_HOST/.test(error.message),
+    );
+  });
+
+  for (const [variable, bad] of [
+    ['TIDELINE_KAFKA_BIND', 'localhost'],
+    ['TIDELINE_KAFKA_BIND', '300.1.1.1'],
+    ['TIDELINE_KAFKA_ADVERTISED_HOST', '0.0.0.0'],
+    ['TIDELINE_KAFKA_ADVERTISED_HOST', 'kafka one'],
+    ['TIDELINE_KAFKA_ADVERTISED_HOST', 'host:19092'],
+  ] as const) {
+    it(`rejects ${variable}="${bad}" naming the variable`, () => {
+      assert.throws(
+        () => resolveStackSettings({ [variable]: bad }, '/repo'),
+        (error: unknown) => error instanceof StackSettingsError && error.message.startsWith(`${variable}="${bad}"`),
+      );
+    });
+  }
+
   it('rejects two components on the same port, naming both variables', () => {
     assert.throws(
       () => resolveStackSettings({ TIDELINE_INFLUX_PORT: String(DEFAULT_STACK_PORTS.kafka) }, '/repo'),

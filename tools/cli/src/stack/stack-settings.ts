@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 import { DEFAULT_STACK_PORTS as CONFIG_STACK_PORTS } from '@tideline/config';
 
@@ -19,15 +20,27 @@ export interface StackPaths {
   readonly kafkaDir: string;
   readonly kafkaData: string;
   readonly kafkaServerProperties: string;
+  /** Kafka settings of the user's own, appended to `server.properties` on every start; never written by tideline. */
+  readonly kafkaServerOverrides: string;
   readonly kafkaLog4j2: string;
   readonly influxDir: string;
   readonly influxConfig: string;
   readonly pom: string;
 }
 
+/** Where Kafka's client listener listens and what it tells clients to connect to. */
+export interface KafkaListenerSettings {
+  /** The address the client listener binds: loopback by default, `0.0.0.0` (or an interface's address) for other hosts. */
+  readonly bind: string;
+  /** The host name or address clients are told to connect to (`advertised.listeners`); must reach `bind` from them. */
+  readonly advertisedHost: string;
+}
+
 export interface StackSettings {
   readonly repoRoot: string;
+  /** Where the processes on this host reach InfluxDB and the apps; Kafka's controller listens here too. */
   readonly host: '127.0.0.1';
+  readonly kafkaListener: KafkaListenerSettings;
   readonly ports: StackPorts;
   readonly paths: StackPaths;
 }
@@ -41,6 +54,15 @@ export const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
   influx: 'TIDELINE_INFLUX_PORT',
   influxRpc: 'TIDELINE_INFLUX_RPC_PORT',
 };
+
+/** The environment variables of Kafka's client listener. */
+export const KAFKA_LISTENER_ENV = {
+  bind: 'TIDELINE_KAFKA_BIND',
+  advertisedHost: 'TIDELINE_KAFKA_ADVERTISED_HOST',
+} as const;
+
+/** The loopback address the stack listens on unless told otherwise. */
+export const LOOPBACK = '127.0.0.1';
 
 export class StackSettingsError extends Error {
   readonly retriable = false;
@@ -60,9 +82,59 @@ export function parsePort(env: Env, variable: string, fallback: number): number 
   return port;
 }
 
+/** A DNS name (RFC 1123 labels) or an IPv4/IPv6 address. */
+function isHostName(value: string): boolean {
+  if (isIP(value) !== 0) return true;
+  return (
+    value.length <= 253 &&
+    value.split('.').every((label) => /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/.test(label))
+  );
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::']);
+
 /**
- * Resolves the stack's ports and folders from the environment: `TIDELINE_HOME` (default `<repo>/.tideline`) and the
- * `TIDELINE_*_PORT` variables. Pure: the environment and the working directory come in as arguments.
+ * Kafka's client listener from `TIDELINE_KAFKA_BIND` (an IP address; default 127.0.0.1) and
+ * `TIDELINE_KAFKA_ADVERTISED_HOST` (default: the bind address). A wildcard bind (`0.0.0.0`, `::`) cannot be advertised:
+ * it needs the advertised host set, the name other hosts reach this one by.
+ */
+export function parseKafkaListener(env: Env): KafkaListenerSettings {
+  const bindRaw = env[KAFKA_LISTENER_ENV.bind]?.trim() ?? '';
+  const bind = bindRaw === '' ? LOOPBACK : bindRaw;
+  if (isIP(bind) === 0) {
+    throw new StackSettingsError(
+      `${KAFKA_LISTENER_ENV.bind}="${bindRaw}" is not an IP address: use 127.0.0.1 (the default, this host only), ` +
+        "0.0.0.0 (every interface) or one interface's address",
+    );
+  }
+  const advertisedRaw = env[KAFKA_LISTENER_ENV.advertisedHost]?.trim() ?? '';
+  if (advertisedRaw === '') {
+    if (WILDCARDS.has(bind)) {
+      throw new StackSettingsError(
+        `${KAFKA_LISTENER_ENV.bind}=${bind} listens on every interface and needs ${KAFKA_LISTENER_ENV.advertisedHost}: ` +
+          'the host name or address other hosts reach this one by',
+      );
+    }
+    return { bind, advertisedHost: bind };
+  }
+  if (!isHostName(advertisedRaw) || WILDCARDS.has(advertisedRaw)) {
+    throw new StackSettingsError(
+      `${KAFKA_LISTENER_ENV.advertisedHost}="${advertisedRaw}" is not a host name or address clients can connect to: ` +
+        'use a DNS name (kafka1.example.net) or an IP address, not a wildcard',
+    );
+  }
+  return { bind, advertisedHost: advertisedRaw };
+}
+
+/** `host:port` with an IPv6 address in brackets, as Kafka listeners and clients spell it. */
+export function hostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Resolves the stack's ports, listener and folders from the environment: `TIDELINE_HOME` (default
+ * `<repo>/.tideline`), the `TIDELINE_*_PORT` variables, `TIDELINE_KAFKA_BIND` and `TIDELINE_KAFKA_ADVERTISED_HOST`.
+ * Pure: the environment and the working directory come in as arguments.
  */
 export function resolveStackSettings(env: Env, repoRoot: string, cwd: string = repoRoot): StackSettings {
   const ports: StackPorts = {
@@ -85,7 +157,8 @@ export function resolveStackSettings(env: Env, repoRoot: string, cwd: string = r
   const influxDir = path.join(home, 'influxdb');
   return {
     repoRoot,
-    host: '127.0.0.1',
+    host: LOOPBACK,
+    kafkaListener: parseKafkaListener(env),
     ports,
     paths: {
       home,
@@ -94,6 +167,7 @@ export function resolveStackSettings(env: Env, repoRoot: string, cwd: string = r
       kafkaDir,
       kafkaData: path.join(kafkaDir, 'data'),
       kafkaServerProperties: path.join(kafkaDir, 'server.properties'),
+      kafkaServerOverrides: path.join(kafkaDir, 'server.overrides.properties'),
       kafkaLog4j2: path.join(kafkaDir, 'log4j2.properties'),
       influxDir,
       influxConfig: path.join(influxDir, 'influxdb.conf'),
@@ -102,9 +176,9 @@ export function resolveStackSettings(env: Env, repoRoot: string, cwd: string = r
   };
 }
 
-/** `host:port` of the Kafka listener, as the apps and tests expect it in `KAFKA_BROKERS`. */
+/** `host:port` of the Kafka listener as it is advertised, as the apps and tests expect it in `KAFKA_BROKERS`. */
 export function kafkaBrokers(settings: StackSettings): string {
-  return `${settings.host}:${settings.ports.kafka}`;
+  return hostPort(settings.kafkaListener.advertisedHost, settings.ports.kafka);
 }
 
 /** Base URL of InfluxDB's HTTP API, as the apps and tests expect it in `INFLUX_URL`. */
