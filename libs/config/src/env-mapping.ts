@@ -5,11 +5,16 @@
  */
 export const ENV_MAPPING = Object.freeze({
   KAFKA_BROKERS: 'kafka.brokers',
+  KAFKA_SSL: 'kafka.ssl',
+  KAFKA_SASL_MECHANISM: 'kafka.sasl.mechanism',
+  KAFKA_SASL_USERNAME: 'kafka.sasl.username',
+  KAFKA_SASL_PASSWORD: 'kafka.sasl.password',
   INFLUX_URL: 'influx.url',
   INFLUX_DATABASE: 'influx.database',
   INFLUX_USERNAME: 'influx.username',
   INFLUX_PASSWORD: 'influx.password',
   HTTP_PORT: 'http.port',
+  HTTP_AUTH_TOKEN: 'http.auth.token',
   LOG_LEVEL: 'log.level',
 } as const);
 

@@ -6,3 +6,4 @@ export * from './env-mapping';
 export * from './load-config';
 export * from './alert-rules';
 export * from './schema-introspection';
+export * from './secrets';

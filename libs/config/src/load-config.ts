@@ -5,6 +5,7 @@ import { APP_CONFIG_SCHEMAS, type AppConfig } from './apps';
 import { ConfigError, type ConfigSource } from './config-error';
 import { DEFAULTS, type AppName } from './defaults';
 import { ENV_MAPPING, genericEnvKeyPath, genericEnvVariable } from './env-mapping';
+import { maskUrlCredentials, SECRET_KEY } from './secrets';
 import { allowedValues, arrayElement, baseType, objectKeys, schemaAt, unionOptions } from './schema-introspection';
 
 export interface LoadConfigOptions {
@@ -193,12 +194,12 @@ function setPath(target: Raw, path: readonly string[], value: unknown): void {
 
 function envVariableFor(path: readonly string[]): string {
   const key = path.join('.');
-  const known = Object.entries(ENV_MAPPING).find(([, mapped]) => mapped === key);
+  // a mapping (http.auth) is set key by key: name the well-known variable of one of its keys (HTTP_AUTH_TOKEN)
+  const known =
+    Object.entries(ENV_MAPPING).find(([, mapped]) => mapped === key) ??
+    Object.entries(ENV_MAPPING).find(([, mapped]) => mapped.startsWith(`${key}.`));
   return known ? known[0] : genericEnvVariable(path);
 }
-
-/** Keys whose values an error message never repeats. */
-const SECRET_KEY = /password|secret|token|credential|key$/i;
 
 /**
  * The bad value as an error message shows it: JSON, cut at 80 characters; a secret's value is not repeated, and the
@@ -207,7 +208,7 @@ const SECRET_KEY = /password|secret|token|credential|key$/i;
 function describeValue(value: unknown, path: readonly PropertyKey[] = []): string {
   if (value === undefined) return 'nothing';
   if (path.some((segment) => typeof segment === 'string' && SECRET_KEY.test(segment))) return '(a secret, not shown)';
-  const text = JSON.stringify(value).replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]*@/gi, '$1***@');
+  const text = maskUrlCredentials(JSON.stringify(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -234,7 +235,9 @@ function toConfigError(
     allowed = described ? allowedValues(described) : undefined;
     problem =
       input === undefined || input === null
-        ? 'is required'
+        ? issue.code === 'custom'
+          ? `is required (${issue.message})`
+          : 'is required'
         : `is invalid: got ${describeValue(input, issue.path)} (${issue.message})`;
   }
   const key = path.filter((segment) => !isListIndex(segment)).join('.');

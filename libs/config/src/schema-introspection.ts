@@ -9,6 +9,7 @@ interface Def {
   readonly element?: AnySchema;
   readonly entries?: Record<string, string | number>;
   readonly in?: AnySchema;
+  readonly out?: AnySchema;
   readonly options?: readonly AnySchema[];
 }
 
@@ -26,7 +27,8 @@ export function unwrap(schema: AnySchema): { schema: AnySchema; description?: st
     description ??= (current as { description?: string }).description;
     const d = def(current);
     if (WRAPPERS.has(d.type) && d.innerType) current = d.innerType;
-    else if (d.type === 'pipe' && d.in) current = d.in;
+    // z.preprocess(fn, schema) is a pipe from a transform: what it allows is the schema after it
+    else if (d.type === 'pipe' && d.in) current = def(d.in).type === 'transform' && d.out ? d.out : d.in;
     else break;
   }
   return { schema: current, description };

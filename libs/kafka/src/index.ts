@@ -1,4 +1,5 @@
 export * from './kafka-client';
+export * from './kafka-security';
 export * from './ensure-topics';
 export * from './kafka-record';
 export * from './idempotent-producer';

@@ -1,6 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions as KafkaRetryOptions } from 'kafkajs';
 import type { KafkaSection } from '@tideline/config';
 import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
+import { kafkajsSecurity } from './kafka-security';
 
 export interface CreateKafkaOptions {
   /** Overrides `section.clientId`, e.g. `tideline-collector`. */
@@ -13,14 +14,18 @@ export interface CreateKafkaOptions {
   readonly requestTimeoutMs?: number;
 }
 
-/** A kafkajs client from the `kafka` config section. */
+/**
+ * A kafkajs client from the `kafka` config section, with its TLS and SASL settings (`kafka.ssl`, `kafka.sasl`).
+ * Every Kafka client Tideline creates goes through here (the SDK, which has no config, takes kafkajs' own options).
+ */
 export function createKafka(
-  section: Pick<KafkaSection, 'brokers' | 'clientId'>,
+  section: Pick<KafkaSection, 'brokers' | 'clientId'> & Partial<Pick<KafkaSection, 'ssl' | 'sasl'>>,
   options: CreateKafkaOptions = {},
 ): Kafka {
   const config: KafkaConfig = {
     clientId: options.clientId ?? section.clientId,
     brokers: [...section.brokers],
+    ...kafkajsSecurity(section),
     logLevel: options.logLevel ?? KafkaLogLevel.WARN,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,

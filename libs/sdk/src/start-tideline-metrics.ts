@@ -7,7 +7,7 @@ import { TidelineMetricExporter } from './exporter/tideline-metric-exporter';
 import { registerRuntimeMetrics } from './instrumentation/runtime-metrics';
 import { SDK_METER_NAME } from './instrumentation/time-async';
 import { BufferedPublisher, type PublisherStats, type RecordSink } from './publishing/buffered-publisher';
-import { KafkaRecordSink } from './publishing/kafka-record-sink';
+import { KafkaRecordSink, type KafkaRecordSinkOptions } from './publishing/kafka-record-sink';
 
 export interface TidelineMetricsOptions {
   /** The `service` tag of every point, e.g. `checkout-api`. */
@@ -16,6 +16,10 @@ export interface TidelineMetricsOptions {
   readonly version: string;
   /** Kafka brokers (`host:port`); or give `sink`. */
   readonly brokers?: readonly string[];
+  /** TLS to the brokers (`true` or Node's TLS options); see {@link KafkaRecordSinkOptions.ssl}. */
+  readonly ssl?: KafkaRecordSinkOptions['ssl'];
+  /** SASL authentication (`{ mechanism: 'scram-sha-512', username, password }`); see {@link KafkaRecordSinkOptions.sasl}. */
+  readonly sasl?: KafkaRecordSinkOptions['sasl'];
   /** Where records go instead of Kafka (tests, other transports). */
   readonly sink?: RecordSink;
   /** Default the Tideline metrics topic. */
@@ -65,6 +69,8 @@ export function startTidelineMetrics(options: TidelineMetricsOptions): TidelineM
       brokers: requireBrokers(options.brokers),
       topic: options.topic ?? TOPICS.metrics,
       clientId: `tideline-sdk-${options.service}`,
+      ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+      ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
     });
   let rejectedPoints = 0;
   const publisher = new BufferedPublisher(sink, {

@@ -9,3 +9,4 @@ export * from './lifecycle/background-start';
 export * from './metrics/metrics.module';
 export * from './kafka/kafka-connection.module';
 export * from './influx/influx-connection.module';
+export * from './http-auth/http-auth.middleware';

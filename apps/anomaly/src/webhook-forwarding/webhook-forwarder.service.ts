@@ -14,7 +14,8 @@ import { Counter, Registry } from 'prom-client';
 import { WebhookSender } from './webhook.sender';
 
 /**
- * Forwards alerts to the configured webhooks (generic JSON, Slack, Alertmanager), each request HMAC-signed. Reads the
+ * Forwards alerts to the configured webhooks (generic JSON, Slack, Alertmanager), each request HMAC-signed unless the
+ * webhook is configured `unsigned: true` (the config refuses a webhook with neither a secret nor that key). Reads the
  * alerts topic with its own consumer group and commits an alert only once every webhook that wants it has accepted it
  * or has failed all its retries; a failed delivery goes to the alerts topic's dead-letter topic with reason
  * `webhook_undeliverable`, so nothing is dropped silently. Delivery is at-least-once: receivers de-duplicate on the
@@ -52,8 +53,9 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
         }),
     );
     for (const webhook of config.anomaly.webhooks) {
-      if (webhook.secret === undefined && webhook.secretEnv === undefined)
-        this.logger.warn(`webhook "${webhook.name}" has no secret: its requests are not signed`);
+      // the config refuses a webhook without a secret unless it says `unsigned: true`
+      if (webhook.unsigned)
+        this.logger.warn(`webhook "${webhook.name}" is configured unsigned: its requests carry no signature`);
     }
     if (this.senders.length > 0) {
       this.lifecycle = new BackgroundStart(health, {

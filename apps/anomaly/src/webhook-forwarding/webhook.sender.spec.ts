@@ -100,7 +100,16 @@ describe('WebhookSender', () => {
     assert.equal(am.alerts[0]?.endsAt, new Date(5).toISOString());
   });
 
-  it('sends unsigned requests when no secret is configured, and refuses a missing secretEnv', () => {
+  it('sends requests without a signature only when the webhook is configured unsigned: true', async () => {
+    received.length = 0;
+    const result = await sender({ secret: undefined, unsigned: true }).deliver(makeAlertEvent());
+    assert.equal(result.status, 200);
+    assert.equal(received[0]?.headers[WEBHOOK_HEADERS.signature], undefined);
+    assert.equal(received[0]?.headers[WEBHOOK_HEADERS.timestamp], undefined);
+    assert.throws(() => webhookSchema.parse({ name: 'x', url }), /secretEnv, or set unsigned: true/);
+  });
+
+  it('refuses a secretEnv naming a variable that is not set', () => {
     assert.throws(
       () => new WebhookSender(webhookSchema.parse({ name: 'x', url, secretEnv: 'NOPE_NOT_SET' }), { env: {} }),
       /NOPE_NOT_SET/,

@@ -48,8 +48,28 @@ export const webhookSchema = z
       .describe('an integer number of milliseconds 100-120000'),
     /** Retries of a failed delivery (5xx, 429, network), with jittered exponential backoff. */
     maxRetries: z.number().int().min(0).max(100).default(8).describe('an integer 0-100'),
+    /** Send requests without a signature: only for a receiver that cannot verify one. */
+    unsigned: z.boolean().default(false).describe('true (send without a signature, no secret) or false'),
   })
-  .strict();
+  .strict()
+  .superRefine((webhook, context) => {
+    const hasSecret = webhook.secret !== undefined || webhook.secretEnv !== undefined;
+    if (!hasSecret && !webhook.unsigned) {
+      context.addIssue({
+        code: 'custom',
+        path: ['secret'],
+        input: undefined,
+        message: 'every request is signed: give secret or secretEnv, or set unsigned: true',
+      });
+    } else if (hasSecret && webhook.unsigned) {
+      context.addIssue({
+        code: 'custom',
+        path: ['unsigned'],
+        input: true,
+        message: 'a webhook with a secret is signed: remove secret/secretEnv or unsigned',
+      });
+    }
+  });
 
 /** The anomaly service (the decision stage): topics, lifecycle policy, and the webhook forwarder. */
 export const anomalySectionSchema = z

@@ -1,4 +1,5 @@
 export * from './kafka.section';
+export * from './kafka-security';
 export * from './influx.section';
 export * from './http.section';
 export * from './log.section';

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { DEFAULTS } from '../defaults';
+import { checkKafkaSecurity, kafkaSaslSchema, kafkaSslSchema } from './kafka-security';
 
 const brokerAddress = z
   .string()
   .regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port')
   .describe('host:port, e.g. 127.0.0.1:19092');
 
-/** Where Kafka is and how Tideline's topics are created. */
+/** Where Kafka is, how Tideline's clients connect and authenticate (TLS, SASL), and how its topics are created. */
 export const kafkaSectionSchema = z
   .object({
     brokers: z
@@ -36,7 +37,10 @@ export const kafkaSectionSchema = z
       .min(60_000)
       .default(DEFAULTS.kafka.retentionMs)
       .describe('an integer number of milliseconds >= 60000'),
+    ssl: kafkaSslSchema,
+    sasl: kafkaSaslSchema,
   })
-  .strict();
+  .strict()
+  .superRefine(checkKafkaSecurity);
 
 export type KafkaSection = z.infer<typeof kafkaSectionSchema>;

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, Partitioners, type Producer, type SASLOptions } from 'kafkajs';
 import type { EncodedRecord, RecordSink } from './buffered-publisher';
 
 export interface KafkaRecordSinkOptions {
@@ -9,6 +10,10 @@ export interface KafkaRecordSinkOptions {
   readonly clientId?: string;
   /** TCP connect timeout; default 3000 ms. */
   readonly connectionTimeoutMs?: number;
+  /** TLS to the brokers: `true`, or Node's TLS options (e.g. `{ ca: [pem] }` for a private CA). Default plaintext. */
+  readonly ssl?: boolean | ConnectionOptions;
+  /** SASL authentication, e.g. `{ mechanism: 'scram-sha-512', username, password }`. Default none. */
+  readonly sasl?: SASLOptions;
 }
 
 /**
@@ -28,6 +33,8 @@ export class KafkaRecordSink implements RecordSink {
       connectionTimeout: options.connectionTimeoutMs ?? 3000,
       logLevel: logLevel.NOTHING,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
+      ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+      ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
     });
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,

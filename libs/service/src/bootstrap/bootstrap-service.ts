@@ -1,9 +1,17 @@
 import { type DynamicModule, type ForwardReference, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type LoadConfigOptions, loadConfigOrExit, type ServiceName } from '@tideline/config';
+import {
+  configSecrets,
+  isLoopbackHost,
+  type LoadConfigOptions,
+  loadConfigOrExit,
+  redactSecrets,
+  type ServiceName,
+} from '@tideline/config';
 import { HealthChecks } from '../health/health-checks';
 import { HealthModule } from '../health/health.module';
+import { httpAuthMiddleware } from '../http-auth/http-auth.middleware';
 import { MetricsModule } from '../metrics/metrics.module';
 import type { ServiceConfig } from '../service.tokens';
 import { ServiceConfigModule } from './service-config.module';
@@ -31,7 +39,9 @@ class ServiceRootModule {}
 export async function bootstrapService(options: BootstrapServiceOptions): Promise<NestExpressApplication> {
   // Config first: a bad value stops the process here, with a message naming the key, before any module starts.
   const config: ServiceConfig = loadConfigOrExit(options.app, options.config);
+  secretsOfThisProcess = configSecrets(config, options.config?.env ?? process.env);
   const logger = new ServiceLogger(options.app, {
+    secrets: secretsOfThisProcess,
     prefix: 'tideline',
     logLevels: nestLogLevels(config.log.level),
     // Colour codes only help a terminal; in log files (tideline up, containers) they are noise.
@@ -59,20 +69,36 @@ export async function bootstrapService(options: BootstrapServiceOptions): Promis
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   armShutdownWatchdog(options.shutdownTimeoutMs ?? 10_000, logger);
 
+  // before listen (which registers the routes), so it runs ahead of every route
+  app.use(httpAuthMiddleware(config.http));
   await app.listen(config.http.port, config.http.host);
   const dependencies = app.get(HealthChecks).names();
   logger.log(
     `listening on http://${config.http.host}:${config.http.port} (pid ${process.pid}, ` +
-      `dependencies: ${dependencies.length > 0 ? dependencies.join(', ') : 'none'})`,
+      `dependencies: ${dependencies.length > 0 ? dependencies.join(', ') : 'none'}, ${describeHttpAuth(config.http)})`,
   );
   return app;
+}
+
+/** The config's secrets, once loaded: a start-up failure's message is printed without them. */
+let secretsOfThisProcess: readonly string[] = [];
+
+function describeHttpAuth(http: ServiceConfig['http']): string {
+  if (http.auth !== undefined) {
+    const kinds = [
+      http.auth.token !== undefined ? 'bearer token' : '',
+      http.auth.username !== undefined ? 'basic' : '',
+    ];
+    return `credentials required except on /health: ${kinds.filter(Boolean).join(' or ')}`;
+  }
+  return isLoopbackHost(http.host) ? 'no credentials: loopback only' : 'no credentials: http.allowUnauthenticated';
 }
 
 /** {@link bootstrapService} for a `main.ts`: a start-up failure prints its message and exits 1. */
 export function runService(options: BootstrapServiceOptions): void {
   bootstrapService(options).catch((error: unknown) => {
     process.stderr.write(
-      `tideline-${options.app}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `tideline-${options.app}: failed to start: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error), secretsOfThisProcess)}\n`,
     );
     process.exit(1);
   });

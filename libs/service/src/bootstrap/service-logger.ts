@@ -1,5 +1,5 @@
-import { ConsoleLogger, type LogLevel as NestLogLevel } from '@nestjs/common';
-import type { LogLevel } from '@tideline/config';
+import { ConsoleLogger, type ConsoleLoggerOptions, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { type LogLevel, redactSecrets } from '@tideline/config';
 
 /** Nest's levels enabled by each of our `log.level` values (Nest calls info "log" and trace "verbose"). */
 export function nestLogLevels(level: LogLevel): NestLogLevel[] {
@@ -24,11 +24,37 @@ const FRAMEWORK_CONTEXTS = new Set([
   'NestApplication',
 ]);
 
+export interface ServiceLoggerOptions extends ConsoleLoggerOptions {
+  /** Values never printed: each is replaced by `***` in every line (the config's passwords, tokens, secrets). */
+  readonly secrets?: readonly string[];
+}
+
 /**
  * Nest's console logger, except that Nest's start-up chatter is logged at debug: at info a service logs one start line
- * of its own, and its features' lines, rather than forty lines of wiring.
+ * of its own, and its features' lines, rather than forty lines of wiring. Every line it prints, stack traces included,
+ * has the config's secrets and URL credentials replaced by `***`.
  */
 export class ServiceLogger extends ConsoleLogger {
+  private readonly secrets: readonly string[];
+
+  constructor(context: string, options: ServiceLoggerOptions = {}) {
+    const { secrets = [], ...consoleOptions } = options;
+    super(context, consoleOptions);
+    this.secrets = secrets;
+  }
+
+  protected override formatMessage(...args: Parameters<ConsoleLogger['formatMessage']>): string {
+    return redactSecrets(super.formatMessage(...args), this.secrets);
+  }
+
+  protected override stringifyJsonLogObject(logObject: Record<string, unknown>): string {
+    return redactSecrets(super.stringifyJsonLogObject(logObject), this.secrets);
+  }
+
+  protected override printStackTrace(stack: string): void {
+    super.printStackTrace(stack === undefined ? stack : redactSecrets(stack, this.secrets));
+  }
+
   override log(message: unknown, ...rest: unknown[]): void {
     const context = rest.at(-1);
     if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) super.debug(message, ...rest);
