@@ -223,6 +223,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
         continue;
       }
       const decoded = decodeMetricRecord(record.value, { nowMs, recordTimestampMs: Number(record.timestamp) });
+      // string fields beside numbers on a line-protocol line: not measurements, but counted rather than ignored
+      if (decoded.skippedStringFields !== undefined) this.metrics.stringFieldsSkipped.inc(decoded.skippedStringFields);
       let refusal = decoded.failure;
       for (const event of decoded.events) {
         const series = seriesKey(event);

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export class BaselineMetrics {
   readonly events: Counter;
   readonly deadLettered: Counter<'reason'>;
+  readonly stringFieldsSkipped: Counter;
   readonly checkpoints: Counter;
   readonly pointsPublished: Counter;
   readonly batchSeconds: Histogram;
@@ -25,6 +26,11 @@ export class BaselineMetrics {
       name: 'tideline_baseline_records_dead_lettered_total',
       help: 'Records of the metrics topic that could not be decoded, by reason (sent to the dead-letter topic when baseline.deadLetter is on).',
       labelNames: ['reason'],
+      registers,
+    });
+    this.stringFieldsSkipped = new Counter({
+      name: 'tideline_baseline_string_fields_skipped_total',
+      help: 'String fields of line-protocol lines that also carry numbers: not measurements, so not scored (a line of only strings is dead-lettered no_numeric_field).',
       registers,
     });
     this.checkpoints = new Counter({
