@@ -112,6 +112,26 @@ export class ReportQueryStore {
   }
 
   /**
+   * The time of the first point of each host in `[from, until)`: what a note says a new host started with. One
+   * statement for the few hosts asked (`first()` per host, no per-series grouping).
+   */
+  async firstPointTimes(hosts: readonly string[], from: number, until: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (hosts.length === 0) return out;
+    const which = hosts.map((host) => `"host" = ${quoteString(host)}`).join(' OR ');
+    const result = await this.run(
+      'first_points',
+      `SELECT first("value") FROM "${MEASUREMENTS.points}" WHERE ${timeRange(from, until)} AND (${which}) GROUP BY "host"`,
+    );
+    for (const s of result.series) {
+      const host = s.tags?.['host'];
+      const time = toMs(s.values[0]?.[0]);
+      if (host !== undefined && Number.isFinite(time)) out.set(host, time);
+    }
+    return out;
+  }
+
+  /**
    * Daily mean and max of the raw points per series over `[from, until)`, both weeks in one pass: the week's mean
    * and max follow exactly from them (max of maxima; mean of daily means), and the daily means feed Welch's test.
    */

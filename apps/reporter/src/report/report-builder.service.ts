@@ -165,7 +165,7 @@ export class ReportBuilder {
         message: `No points at all between ${formatZoned(since, timezone)} and ${formatZoned(until, timezone)} (${timezone}): nothing to compare, project or chart.`,
       });
     }
-    this.describeNewSeries(newSeries, daily, days, since, timezone, notes);
+    await this.describeNewSeries(newSeries, daily, days, { since, until, timezone }, notes);
     if (goneSeries.length > 0) {
       notes.push({
         kind: 'gone-series',
@@ -370,41 +370,61 @@ export class ReportBuilder {
     return { report, charts };
   }
 
-  private describeNewSeries(
+  /**
+   * Notes on series new this week: hosts all of whose series are new (with the day of their first point), then the
+   * count of new series on known hosts. The daily buckets run 24 h from the period's start (the report's send time),
+   * not calendar days, so a host whose first point is Thursday 03:00 falls in the bucket that starts Wednesday; the
+   * note names the day of the host's first point, asked of InfluxDB for the hosts it lists.
+   */
+  private async describeNewSeries(
     newSeries: readonly SeriesId[],
     daily: ReadonlyMap<string, DailyStats>,
     days: number,
-    since: number,
-    timezone: string,
+    period: { readonly since: number; readonly until: number; readonly timezone: string },
     notes: DataNote[],
-  ): void {
+  ): Promise<void> {
     if (newSeries.length === 0) return;
+    const { since, until, timezone } = period;
     const byHost = new Map<string, SeriesId[]>();
     for (const s of newSeries) byHost.set(s.host, [...(byHost.get(s.host) ?? []), s]);
-    const hostsAllNew: string[] = [];
+    const seriesPerHost = new Map<string, number>();
+    for (const d of daily.values()) seriesPerHost.set(d.host, (seriesPerHost.get(d.host) ?? 0) + 1);
+    const allNew: { host: string; firstDay: number }[] = [];
     for (const [host, list] of byHost) {
-      const total = [...daily.values()].filter((d) => d.host === host).length;
-      if (list.length === total) {
-        const first = Math.min(
-          ...list.map((s) => {
-            const values = daily.get(s.series)!.mean;
-            for (let i = days; i < values.length; i++) if (Number.isFinite(values[i]!)) return i - days;
-            return days;
-          }),
-        );
-        hostsAllNew.push(
-          first > 0 ? `${host} (from ${formatZoned(since + first * DAY, timezone).slice(0, 14)})` : host,
-        );
-      }
+      if (list.length !== seriesPerHost.get(host)) continue;
+      const firstDay = Math.min(
+        ...list.map((s) => {
+          const values = daily.get(s.series)!.mean;
+          for (let i = days; i < values.length; i++) if (Number.isFinite(values[i]!)) return i - days;
+          return days;
+        }),
+      );
+      allNew.push({ host, firstDay });
     }
-    if (hostsAllNew.length > 0) {
+    const listed = allNew.slice(0, 20);
+    const firstPoints =
+      listed.length > 0
+        ? await this.store.firstPointTimes(
+            listed.map((h) => h.host),
+            since + Math.min(...listed.map((h) => h.firstDay)) * DAY,
+            until,
+          )
+        : new Map<string, number>();
+    const startDay = formatZoned(since, timezone).slice(0, 14);
+    const hostNotes = listed.map(({ host }) => {
+      const first = firstPoints.get(host);
+      const day = first === undefined ? startDay : formatZoned(first, timezone).slice(0, 14);
+      return day !== startDay ? `${host} (from ${day})` : host;
+    });
+    if (allNew.length > 0) {
       notes.push({
         kind: 'new-series',
-        message: `New this week, so no week-over-week comparison: host${hostsAllNew.length > 1 ? 's' : ''} ${hostsAllNew.slice(0, 20).join(', ')}${hostsAllNew.length > 20 ? ', …' : ''}.`,
+        message: `New this week, so no week-over-week comparison: host${allNew.length > 1 ? 's' : ''} ${hostNotes.join(', ')}${allNew.length > 20 ? ', …' : ''}.`,
         series: newSeries.slice(0, 20).map((s) => s.series),
       });
     }
-    const others = newSeries.filter((s) => !hostsAllNew.some((h) => h.startsWith(s.host)));
+    const newHosts = new Set(allNew.map((h) => h.host));
+    const others = newSeries.filter((s) => !newHosts.has(s.host));
     if (others.length > 0) {
       notes.push({
         kind: 'new-series',
