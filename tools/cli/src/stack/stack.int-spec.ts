@@ -4,12 +4,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
 import { procState } from './pid-file';
 import { findRepoRoot } from './repo-root';
 
 /**
  * The stack lifecycle through the real `tideline` command: up → status healthy → up again → down → status stopped.
  * It runs its own stack (own TIDELINE_HOME, own ports) so that it never touches the servers the other tests use.
+ * Kafka binds 127.0.0.1 and advertises the name `localhost` (TIDELINE_KAFKA_BIND, TIDELINE_KAFKA_ADVERTISED_HOST), as a
+ * host reachable from others would advertise its own name: loopback only, in tests.
  */
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'tideline-stack-it-'));
 const env: NodeJS.ProcessEnv = {
@@ -19,6 +22,8 @@ const env: NodeJS.ProcessEnv = {
   TIDELINE_KAFKA_CONTROLLER_PORT: '29093',
   TIDELINE_INFLUX_PORT: '28086',
   TIDELINE_INFLUX_RPC_PORT: '28088',
+  TIDELINE_KAFKA_BIND: '127.0.0.1',
+  TIDELINE_KAFKA_ADVERTISED_HOST: 'localhost',
 };
 const cli = path.join(findRepoRoot(), 'tools', 'cli', 'bin', 'tideline.js');
 
@@ -63,11 +68,25 @@ describe('tideline stack (own home and ports 29092/29093/28086/28088)', () => {
   it('up starts Kafka and InfluxDB, formats storage and returns once both answer', async () => {
     const run = await tideline('stack', 'up');
     assert.equal(run.code, 0, `stack up failed:\n${run.stdout}\n${run.stderr}`);
-    assert.match(run.stdout, /^kafka\s+started in .* 127\.0\.0\.1:29092/m);
+    assert.match(run.stdout, /^kafka\s+started in .* localhost:29092/m);
     assert.match(run.stdout, /^influxdb\s+started in .* http:\/\/127\.0\.0\.1:28086/m);
     assert.ok(fs.existsSync(path.join(home, 'kafka', 'data', 'meta.properties')), 'Kafka storage was formatted');
     assert.ok(fs.existsSync(path.join(home, 'run', 'kafka.log')));
     assert.ok(fs.existsSync(path.join(home, 'run', 'influxdb.log')));
+  });
+
+  it('Kafka advertises the configured host name to clients', async () => {
+    const admin = new Kafka({ brokers: ['127.0.0.1:29092'], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const { brokers } = await admin.describeCluster();
+      assert.deepEqual(
+        brokers.map(({ host, port }) => `${host}:${port}`),
+        ['localhost:29092'],
+      );
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('status reports both healthy with their pids and exits 0', async () => {
@@ -114,6 +133,24 @@ describe('tideline stack (own home and ports 29092/29093/28086/28088)', () => {
         ['influxdb', false, undefined],
       ],
     );
+  });
+
+  it('up refuses to overwrite a server.properties edited by hand and names server.overrides.properties', async () => {
+    const file = path.join(home, 'kafka', 'server.properties');
+    const original = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, original.replace('num.partitions=1', 'num.partitions=6'));
+    try {
+      const run = await tideline('stack', 'up');
+      assert.notEqual(run.code, 0);
+      assert.match(
+        `${run.stdout}${run.stderr}`,
+        /server\.properties was edited by hand.*server\.overrides\.properties/s,
+      );
+      assert.match(fs.readFileSync(file, 'utf8'), /num\.partitions=6/, 'the edit is still there');
+    } finally {
+      await tideline('stack', 'down');
+      fs.writeFileSync(file, original);
+    }
   });
 
   it('down leaves alone a process whose pid is in a stale pid file', async () => {
