@@ -13,11 +13,13 @@ const SEVERITY_COLOR = { critical: '#b42318', warning: '#b54708', info: '#175cd3
 
 const css = {
   body: 'margin:0;padding:0;background:#f4f5f7;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1d2939;',
-  wrap: 'max-width:780px;margin:0 auto;padding:16px;background:#ffffff;',
+  // 648 px of content + 2 × 16 px padding: 680 px, within the 600–700 px mail clients show without scrolling. Long
+  // series, host and metric names and the alert ids break anywhere rather than widen a table past it.
+  wrap: 'max-width:648px;margin:0 auto;padding:16px;background:#ffffff;overflow-wrap:anywhere;word-break:break-word;',
   h1: 'font-size:20px;margin:8px 0 4px 0;',
   h2: 'font-size:16px;margin:24px 0 8px 0;border-bottom:1px solid #eaecf0;padding-bottom:4px;',
-  table: 'border-collapse:collapse;width:100%;font-size:12px;',
-  th: 'text-align:left;padding:4px 6px;background:#f2f4f7;border-bottom:1px solid #d0d5dd;white-space:nowrap;',
+  table: 'border-collapse:collapse;width:100%;max-width:648px;font-size:12px;',
+  th: 'text-align:left;padding:4px 6px;background:#f2f4f7;border-bottom:1px solid #d0d5dd;',
   td: 'padding:4px 6px;border-bottom:1px solid #eaecf0;vertical-align:top;',
   num: 'padding:4px 6px;border-bottom:1px solid #eaecf0;text-align:right;white-space:nowrap;',
   muted: 'color:#667085;font-size:12px;',
@@ -98,7 +100,7 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
     for (const c of report.charts) {
       parts.push(
         `<div style="margin:10px 0;"><div style="font-size:13px;"><b>${e(c.series)}</b> <span style="${css.muted}">${e(c.reason)}</span></div>` +
-          `<img src="${e(options.imageSrc(c))}" width="720" height="220" alt="${e(c.series)}" style="display:block;max-width:100%;height:auto;border:1px solid #eaecf0;"></div>`,
+          `<img src="${e(options.imageSrc(c))}" width="648" height="198" alt="${e(c.series)}" style="display:block;box-sizing:border-box;max-width:100%;height:auto;border:1px solid #eaecf0;"></div>`,
       );
     }
   }
