@@ -102,14 +102,17 @@ describe('reporter against InfluxDB and a real SMTP server', () => {
         ),
       );
       assert.match(html, /web-1<\/td><td[^>]*>http\.server\.duration\.p99<\/td>/);
-      // The disk projection (a default limit, by the collector's metric name), as a range (p50 – p90), 1.5 %/day
-      // from ~76 % to 100 %: about 16 days.
+      // The disk projection (a default limit, by the collector's metric name), as an 80 % range around a median,
+      // 1.5 %/day from ~76 % to 100 %: about 16 days.
       const disk =
-        /db-1 disk\.used_percent: disk full \(100\) in ([\d.]+) d \(range p50–p90 ([\d.]+) d – ([\d.]+|never)/.exec(
+        /db-1 disk\.used_percent: disk full \(100\) in ([\d.]+) d \(80 % range p10–p90 ([\d.]+ d[\d h]*) – ([\d.]+ d[\d h]*|never)\)/.exec(
           text,
         );
       assert.ok(disk, `disk projection in:\n${text}`);
       assert.ok(Number(disk[1]) > 12 && Number(disk[1]) < 20, `p50 ${disk[1]} d`);
+      const projection = result.report.projections.find((p) => p.metric === 'disk.used_percent' && p.host === 'db-1');
+      assert.ok(projection && projection.etaP10Ms <= projection.etaP50Ms && projection.etaP50Ms <= projection.etaP90Ms);
+      assert.match(html, /<th[^>]*>80 % range \(p10–p90\)<\/th>/);
       // Recommendations with their numbers.
       assert.match(
         text,

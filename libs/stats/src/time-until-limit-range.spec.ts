@@ -1,6 +1,6 @@
 // Oracles: series built from formulas whose crossing time is solved by hand (a line reaches the limit at
 // (limit − level) / slope; a line plus a daily sine first reaches it at the first daily peak above the limit); the
-// old estimator's sawtooth test case (forecast.spec.ts) with its hand-computed 2,000 minutes.
+// sawtooth test case of the earlier estimator (timeUntilLimit, since removed) with its hand-computed 2,000 minutes.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

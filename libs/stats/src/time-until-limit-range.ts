@@ -10,6 +10,8 @@ export interface TimeUntilLimitRange {
   readonly model: 'linear' | 'quadratic';
   /** Points of the current segment (after the last cleanup) that the projection stands on. */
   readonly points: number;
+  /** The preferred trend's growth at the last point (units per ms; negative when falling to a lower limit). */
+  readonly slopePerMs: number;
 }
 
 /** Options of {@link timeUntilLimitRange}. */
@@ -27,28 +29,31 @@ const Z80 = 1.2815515655446004;
  * Time until a series reaches `limit`, as an 80 % range [p10, p90] around a median p50, from its recent points
  * (oldest first; pass the last few weeks). Pure: the points are the only input.
  *
- * 1. **Current segment.** A cleanup (a fall below the previous hour's maximum by more than a quarter of the range
- *    and 10 robust σ of the point-to-point changes) starts a new segment; the last segment is projected (a disk that
- *    is cleaned up every night is judged on tonight's fill).
+ * 1. **Current segment.** A cleanup (a fall below the previous hour's maximum, or the previous two points' when
+ *    they are further apart, by more than a quarter of the range and 10 robust σ of the point-to-point changes)
+ *    starts a new segment; the last segment is projected (a disk that is cleaned up every night is judged on
+ *    tonight's fill).
  * 2. **Cycles.** Hourly profiles of the day (≥ 2 days of points) and of the week (≥ 2 weeks), read by linear
  *    interpolation, from the whole window with each segment detrended by its own parabola (backfitting, Hastie &
  *    Tibshirani 1990, *Generalized Additive Models*).
  * 3. **Trends.** On the current segment without its cycles: a line, and a parabola when it bends towards the limit;
- *    the parabola is preferred when its AICc, with the effective number of points n(1 − ρ)/(1 + ρ) for residuals of
- *    lag-1 autocorrelation ρ, beats the line's. Both are also fitted to the recent half of the segment (a leak that
- *    speeds up shows in the recent slope first).
+ *    the parabola is preferred when its AICc, with the effective number of points n(1 − ρ)/(1 + ρ) for the lag-1
+ *    autocorrelation ρ of the parabola's residuals, beats the line's (the line's residuals would count a bend it
+ *    misses as correlated noise and, on smooth input such as half-hour means, never let the parabola win). Both are
+ *    also fitted to the recent half of the segment (a leak that speeds up shows in the recent slope first).
  * 4. **Bands.** Each trend's 80 % band: Student-t(G − k) × the cluster-robust standard error of the fitted trend
- *    (clusters of a day, or of an hour for segments shorter than three days; Liang & Zeger 1986; Cameron, Gelbach
- *    & Miller 2008), widened by a factor calibrated on the series' own past: the preferred fit from earlier origins
- *    in the segment, scored on the hourly means that followed (the 80th percentile of the errors in units of the
- *    band, at least 1: split-conformal calibration, Lei et al. 2018).
- * 5. **Crossings.** p50: the first time the preferred trend + cycles reaches the limit; p10: the earliest time an
- *    upper band of any trend does; p90: the time the lower band of the segment's line does (no acceleration at all)
- *    — inverse prediction (Draper & Smith, *Applied Regression Analysis*, §3.2) extended to curves. A series falling
- *    towards a lower limit is handled by symmetry.
+ *    (clusters of a day, or for segments shorter than three days of an hour or six points, whichever is longer;
+ *    Liang & Zeger 1986; Cameron, Gelbach & Miller 2008), widened by a factor calibrated on the series' own past:
+ *    the preferred fit from earlier origins in the segment, scored on the hourly means that followed (the 80th
+ *    percentile of the errors in units of the band, at least 1: split-conformal calibration, Lei et al. 2018).
+ * 5. **Crossings**, interpolated within the scan's step. p50: the first time the preferred trend + cycles reaches
+ *    the limit; p10: the earliest time an upper band of any trend does; p90: the time the lower band of the
+ *    segment's line does (no acceleration at all) — inverse prediction (Draper & Smith, *Applied Regression
+ *    Analysis*, §3.2) extended to curves. A series falling towards a lower limit is handled by symmetry.
  *
- * Returns null with fewer than 12 points in the segment, when no trend reaches the limit within `horizonMs`, or when
- * the preferred trend is a line whose band allows no rise at all (the lower end never reaches the limit).
+ * Returns null with fewer than 12 points in the segment (or 6 spanning five hours: coarse means), when no trend
+ * reaches the limit within `horizonMs`, or when the preferred trend is a line whose band allows no rise at all (the
+ * lower end never reaches the limit).
  *
  * Complexity: O(n) per fit (about a dozen fits), O(horizon / step) per crossing scan; O(n) memory.
  *
@@ -75,7 +80,7 @@ export function timeUntilLimitRange(
   const from = starts[starts.length - 1]!;
   const t = all.t.subarray(from);
   const y = ys.subarray(from);
-  if (t.length < 12) return null;
+  if (!enoughPoints(t)) return null;
   const cycles = fitCycles(all.t, ys, starts);
   const trends = candidateTrends(t, y, cycles);
   const horizon = options.horizonMs ?? 365 * DAY;
@@ -104,7 +109,13 @@ export function timeUntilLimitRange(
     p90Ms: Math.max(p90, p50),
     model: (trends.preferred ?? trends.line).model,
     points: t.length,
+    slopePerMs: (sign * (trends.preferred ?? trends.line).slopePerDay) / DAY,
   };
+}
+
+/** Enough points to fit a trend to: twelve, or six spanning five hours when the points are coarse (hourly means). */
+function enoughPoints(t: Float64Array): boolean {
+  return t.length >= 12 || (t.length >= 6 && t[t.length - 1]! - t[0]! >= 5 * HOUR);
 }
 
 interface Scan {
@@ -118,10 +129,19 @@ interface Scan {
 
 /** Milliseconds until the fit (side 0), its upper band (+1) or its lower band (−1) first reaches the limit. */
 function crossing(scan: Scan, fit: TrendFit, side: number): number {
+  const at = (ms: number) => {
+    const tt = scan.lastT + ms;
+    return fit.value(tt) + (side === 0 ? 0 : side * scan.widen * fit.halfWidth(tt));
+  };
+  let before = at(0);
   for (let k = 1; k * scan.step <= scan.horizon; k++) {
-    const at = scan.lastT + k * scan.step;
-    const band = side === 0 ? 0 : side * scan.widen * fit.halfWidth(at);
-    if (fit.value(at) + band >= scan.limit) return k * scan.step;
+    const now = at(k * scan.step);
+    if (now >= scan.limit) {
+      // Linear interpolation inside the step, so that a coarse step (hourly points) does not round the time up.
+      const fraction = before >= scan.limit ? 0 : (scan.limit - before) / (now - before);
+      return (k - 1 + fraction) * scan.step;
+    }
+    before = now;
   }
   return Infinity;
 }
@@ -129,7 +149,7 @@ function crossing(scan: Scan, fit: TrendFit, side: number): number {
 /** Step 3: the line and the parabola (when it bends towards the limit) through the segment and its recent half. */
 function candidateTrends(t: Float64Array, y: Float64Array, cycles: Cycles) {
   const half = t.length >> 1;
-  const windows = t.length - half >= 12 && t[t.length - 1]! - t[half]! >= 6 * HOUR ? [0, half] : [0];
+  const windows = enoughPoints(t.subarray(half)) && t[t.length - 1]! - t[half]! >= 6 * HOUR ? [0, half] : [0];
   const all: TrendFit[] = [];
   let preferred: TrendFit | undefined;
   let line: TrendFit | undefined;
@@ -230,13 +250,16 @@ function segmentStarts(t: Float64Array, y: Float64Array): number[] {
     max = Math.max(max, y[i]!);
   }
   const threshold = Math.max(0.25 * (max - min), 10 * mad);
+  // The previous hour, or the previous two points when they are further apart (a cleanup in the middle of an hour
+  // splits its drop over two hourly means).
+  const windowMs = Math.max(HOUR, 2 * medianStep(t));
   const starts = [0];
   let windowStart = 0;
   // Running maximum of the previous hour by a monotone deque of indices.
   const deque: number[] = [];
   let head = 0;
   for (let i = 0; i < n; i++) {
-    while (windowStart < i && t[windowStart]! < t[i]! - HOUR) windowStart++;
+    while (windowStart < i && t[windowStart]! < t[i]! - windowMs) windowStart++;
     while (head < deque.length && deque[head]! < windowStart) head++;
     if (head < deque.length && y[deque[head]!]! - y[i]! > threshold) {
       // One cleanup may take several points: a new segment starts at the lowest of them.
@@ -352,6 +375,8 @@ interface TrendFit {
   readonly model: 'linear' | 'quadratic';
   /** Curvature (per day²); 0 for a line. */
   readonly curvature: number;
+  /** Growth of the trend at the last point of the fit (per day). */
+  readonly slopePerDay: number;
   /** Trend + cycles at a (future) time. */
   value(t: number): number;
   /** Half-width of the 80 % band of the fitted trend + cycles at a time. */
@@ -364,8 +389,9 @@ function fitTrends(t: Float64Array, y: Float64Array, cycles: Cycles): { chosen: 
   const t0 = t[n - 1]!;
   const x = t.map((v) => (v - t0) / DAY);
   const z = y.map((v, i) => v - cycleValue(cycles, t[i]!));
-  // Clusters for the covariance: days when the segment spans at least three, else hours.
-  const block = t0 - t[0]! >= 3 * DAY ? DAY : HOUR;
+  // Clusters for the covariance: days when the segment spans at least three, else hours, or six points when the
+  // points are coarser (a cluster of one hourly mean would ignore the correlation of neighbouring hours).
+  const block = t0 - t[0]! >= 3 * DAY ? DAY : Math.max(HOUR, 6 * medianStep(t));
   const cluster = t.map((v) => Math.floor((v - t0) / block));
   const cycleVar = (cycles.daily?.standardError ?? 0) ** 2 + (cycles.weekly?.standardError ?? 0) ** 2;
   const fits = ([2, 3] as const).map((k) => {
@@ -378,6 +404,7 @@ function fitTrends(t: Float64Array, y: Float64Array, cycles: Cycles): { chosen: 
     const fit: TrendFit = {
       model: k === 2 ? 'linear' : 'quadratic',
       curvature: k === 3 ? coef[2]! : 0,
+      slopePerDay: coef[1] ?? 0,
       value: (tt) => poly(coef, (tt - t0) / DAY) + cycleValue(cycles, tt),
       halfWidth: (tt) => {
         const d = (tt - t0) / DAY;
@@ -389,7 +416,7 @@ function fitTrends(t: Float64Array, y: Float64Array, cycles: Cycles): { chosen: 
     };
     return { fit, sse, k, residuals };
   });
-  const rho = lagOneCorrelation(fits[0]!.residuals);
+  const rho = lagOneCorrelation(fits[1]!.residuals);
   const nEff = Math.max(4, (n * (1 - rho)) / (1 + rho));
   const aicc = (f: (typeof fits)[number]) =>
     nEff * Math.log(Math.max(f.sse, 1e-300) / n) +

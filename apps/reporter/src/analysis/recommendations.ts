@@ -48,7 +48,7 @@ export function recommend(inputs: RecommendationInputs, options: RecommendationO
         : `Add capacity for ${p.metric} on ${p.host}: ${p.limit.label} in ${formatDuration(p.etaP50Ms)}`,
       evidence:
         `now ${fmtNumber(p.current)}, growing ${fmtNumber(p.slopePerDay)}/day; ${p.limit.label} reached in ` +
-        `${formatDuration(p.etaP50Ms)} (p50) to ${formatDuration(p.etaP90Ms)} (p90); ${p.method}`,
+        `${formatDuration(p.etaP50Ms)} (p50; p10–p90 ${formatDuration(p.etaP10Ms)} – ${formatDuration(p.etaP90Ms)}); ${p.method}`,
       priority: p.breached ? 100 : 90 - Math.min(40, p.etaP50Ms / 86_400_000),
     });
   }

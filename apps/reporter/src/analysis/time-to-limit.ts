@@ -1,9 +1,10 @@
 /**
  * How the reporter asks for a projection. The implementation lives in libs/stats (one projection implementation
- * for the whole project); this interface is the seam, so the reporter does not care how it is computed.
+ * for the whole project, the one `tideline bench time-to-limit` measures); this interface is the seam, so the
+ * reporter does not care how it is computed.
  */
 export interface TimeToLimitInput {
-  /** Bucket times (epoch ms), ascending. */
+  /** Bucket start times (epoch ms), ascending, of the series' means over the last weeks. */
   readonly times: Float64Array;
   /** Bucket means; NaN for an empty bucket. */
   readonly values: Float64Array;
@@ -13,16 +14,23 @@ export interface TimeToLimitInput {
 }
 
 export interface TimeToLimitRange {
-  /** Median time until the limit is reached, in ms from `nowMs`; Infinity when not heading there. */
+  /** Time until the limit is reached, in ms from `nowMs`: 10 % chance of reaching it earlier than this. */
+  readonly p10Ms: number;
+  /** Median estimate; Infinity when the series is not heading there. */
   readonly p50Ms: number;
-  /** 90 % bound: the limit is reached later than this with probability 0.1 only (Infinity: maybe never). */
+  /** 90 % chance of having reached it by then; Infinity when the slow end of the range never gets there. */
   readonly p90Ms: number;
+  /** The newest complete bucket's mean. */
   readonly current: number;
-  /** Trend, units per ms. */
+  /** Trend at the newest point, units per ms (0 when not heading for the limit). */
   readonly slopePerMs: number;
   readonly method: string;
 }
 
 export interface TimeToLimitProjector {
+  /** The bucket width the projector expects its input in (the report's query groups by it). */
+  readonly bucketMs: number;
+  /** How far back the input should reach. */
+  readonly lookbackMs: number;
   project(input: TimeToLimitInput): TimeToLimitRange | undefined;
 }

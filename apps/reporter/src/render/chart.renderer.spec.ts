@@ -38,6 +38,45 @@ describe('renderChart', () => {
     assert.ok(red > 20, 'anomaly and limit marks are red');
   });
 
+  it('writes the projection (p50 and the p10–p90 range) in red in the top-right corner of a projected series', () => {
+    const n = 168;
+    const times = Float64Array.from({ length: n }, (_, i) => from + i * HOUR);
+    const value = Float64Array.from({ length: n }, (_, i) => 60 + i * 0.05);
+    const input = {
+      title: 'disk.used_percent|host=db-1',
+      times,
+      value,
+      expected: value,
+      lower: value.map((v) => v - 1),
+      upper: value.map((v) => v + 1),
+      anomalies: [],
+      limit: 100,
+      timeZone: 'UTC',
+      from,
+      until: from + n * HOUR,
+    };
+    const redTopRight = (png: Buffer): number => {
+      const image = PNG.sync.read(png);
+      let red = 0;
+      for (let y = 20; y < 36; y++) {
+        for (let x = CHART_WIDTH / 2; x < CHART_WIDTH; x++) {
+          const i = (y * CHART_WIDTH + x) * 4;
+          if (image.data[i]! > 180 && image.data[i + 1]! < 90 && image.data[i + 2]! < 90) red++;
+        }
+      }
+      return red;
+    };
+    const plain = redTopRight(renderChart(input));
+    const projected = redTopRight(
+      renderChart({
+        ...input,
+        projection: { label: 'disk full', p10Ms: 9 * 86_400_000, p50Ms: 12 * 86_400_000, p90Ms: 16 * 86_400_000 },
+      }),
+    );
+    assert.equal(plain, 0, 'no limit line or label up there without a projection (the limit is far above the data)');
+    assert.ok(projected > 100, `only ${projected} red pixels of text`);
+  });
+
   it('says so when there is no data instead of drawing an empty frame', () => {
     const empty = new Float64Array(3).fill(Number.NaN);
     const png = renderChart({

@@ -1,4 +1,4 @@
-import { zonedParts } from '../analysis/zoned-time';
+import { formatDuration, zonedParts } from '../analysis/zoned-time';
 import { textWidth } from './bitmap-font';
 import { Raster, type Rgb } from './raster';
 
@@ -19,6 +19,16 @@ export interface ChartInput {
   readonly alerts?: readonly { readonly start: number; readonly end: number; readonly severity: string }[];
   /** A configured limit, drawn as a red line when it is near the data. */
   readonly limit?: number;
+  /**
+   * When the series reaches its limit, from `until` (the report's projection): written in the top-right corner as
+   * p50 and the p10–p90 range.
+   */
+  readonly projection?: {
+    readonly label: string;
+    readonly p10Ms: number;
+    readonly p50Ms: number;
+    readonly p90Ms: number;
+  };
   readonly timeZone: string;
   readonly from: number;
   readonly until: number;
@@ -44,8 +54,8 @@ export const CHART_HEIGHT = 220;
 /**
  * One series over the report's period: the baseline band (lower–upper, shaded) with its expected line, the values,
  * its alerts as red spans (firing to resolved), anomalous points as dots (red critical, amber warning, blue info), and
- * the limit when one is configured. Day boundaries and ~5 value ticks in the report's
- * timezone. Returns PNG bytes.
+ * the limit when one is configured, and the projection (p50 and p10–p90) when the series is heading for it. Day
+ * boundaries and ~5 value ticks in the report's timezone. Returns PNG bytes.
  */
 export function renderChart(input: ChartInput): Buffer {
   const r = new Raster(CHART_WIDTH, CHART_HEIGHT);
@@ -134,6 +144,14 @@ export function renderChart(input: ChartInput): Buffer {
     for (let px = left; px < right; px += 8) r.fillRect(px, ly, 5, 1, COLORS.limit);
     const label = `LIMIT ${formatTick(input.limit)}`;
     r.text(right - textWidth(label) - 2, ly - 10, label, COLORS.limit);
+  }
+  if (input.projection) {
+    const p = input.projection;
+    const text = `${p.label} in ${formatDuration(p.p50Ms)} (p10-p90 ${formatDuration(p.p10Ms)} - ${formatDuration(p.p90Ms)})`;
+    // Inside the plot's top-right corner, on white (the title runs along the top edge).
+    const w = textWidth(text);
+    r.fillRect(right - w - 5, top + 2, w + 4, 11, [255, 255, 255], 0.85);
+    r.text(right - w - 3, top + 4, text, COLORS.limit);
   }
   for (const a of input.anomalies) {
     if (!Number.isFinite(a.value) || a.time < input.from || a.time >= input.until) continue;

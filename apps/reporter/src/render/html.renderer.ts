@@ -116,9 +116,9 @@ export function renderHtml(report: WeeklyReport, options: HtmlRenderOptions): st
           `<tr><td style="${css.td}">${e(p.host)}</td><td style="${css.td}">${e(p.metric)}</td><td style="${css.td}">${e(p.limit.label)} (${fmtNumber(p.limit.limit)})</td>` +
           `<td style="${css.num}">${fmtNumber(p.current)}</td><td style="${css.num}">${fmtNumber(p.slopePerDay)}/day</td>` +
           `<td style="${css.num}"><b>${p.breached ? 'reached' : e(formatDuration(p.etaP50Ms))}</b></td>` +
-          `<td style="${css.num}">${p.breached ? '—' : `${e(formatDuration(p.etaP50Ms))} – ${e(formatDuration(p.etaP90Ms))}`}</td></tr>`,
+          `<td style="${css.num}">${p.breached ? '—' : `${e(formatDuration(p.etaP10Ms))} – ${e(formatDuration(p.etaP90Ms))}`}</td></tr>`,
       );
-    parts.push(table(['Host', 'Metric', 'Limit', 'Now', 'Trend', 'ETA (p50)', 'Range (p50–p90)'], rows));
+    parts.push(table(['Host', 'Metric', 'Limit', 'Now', 'Trend', 'ETA (p50)', '80 % range (p10–p90)'], rows));
   }
 
   const maxRows = options.maxComparisonRows ?? 25;

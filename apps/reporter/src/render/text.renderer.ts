@@ -43,7 +43,7 @@ export function renderText(report: WeeklyReport): string {
       p.breached
         ? `- ${p.host} ${p.metric}: ${p.limit.label} (${fmtNumber(p.limit.limit)}) already reached, now ${fmtNumber(p.current)}`
         : `- ${p.host} ${p.metric}: ${p.limit.label} (${fmtNumber(p.limit.limit)}) in ${formatDuration(p.etaP50Ms)} ` +
-            `(range p50–p90 ${formatDuration(p.etaP50Ms)} – ${formatDuration(p.etaP90Ms)}); now ${fmtNumber(p.current)}, ${fmtNumber(p.slopePerDay)}/day`,
+            `(80 % range p10–p90 ${formatDuration(p.etaP10Ms)} – ${formatDuration(p.etaP90Ms)}); now ${fmtNumber(p.current)}, ${fmtNumber(p.slopePerDay)}/day`,
     );
   }
   h('Significant changes against last week (Welch t-test on daily means)');

@@ -11,7 +11,7 @@ import type { TimeToLimitProjector } from '../analysis/time-to-limit';
 import { compareWeeks, type WeekAggregates } from '../analysis/weekly-comparison';
 import { formatZoned } from '../analysis/zoned-time';
 import type { DailyStats, ReportQueryStore } from '../query/report-query.store';
-import { renderChart } from '../render/chart.renderer';
+import { renderChart, type ChartInput } from '../render/chart.renderer';
 import {
   REPORT_SCHEMA,
   type BaselineShift,
@@ -94,19 +94,33 @@ export class ReportBuilder {
 
     const leakGlob = globToRegExp(s.leakMetrics).source.slice(1, -1);
     const limitRegex = this.limits.metricRegex();
-    const trendRegex = limitRegex ? `^(${limitRegex.slice(2, -2)}|${leakGlob})$` : `^(${leakGlob})$`;
+    const trendRegex = `^(${leakGlob})$`;
     const trendFrom = Math.min(prevSince, until - s.trendLookbackMs);
+    // Projections read the bucket means their estimator keeps (libs/stats TrendSummary: half hours, four weeks).
+    const { bucketMs: projectionBucketMs, lookbackMs } = this.projector;
+    const projectionFrom = Math.floor((until - lookbackMs) / projectionBucketMs) * projectionBucketMs;
 
     // One pass over all series for everything but the percentile, the queries side by side: InfluxDB spreads them
     // over its cores, and none waits for another.
     const trendBucketMs = Math.max(HOUR, Math.round((until - trendFrom) / 168 / HOUR) * HOUR);
     // Alerts from the previous period too: an incident that fired then and was still open this week belongs here.
-    const [daily, baseline, anomalies, recentAlerts, trends] = await Promise.all([
+    const [daily, baseline, anomalies, recentAlerts, trends, projectionBuckets] = await Promise.all([
       this.store.dailyStats(prevSince, until),
       this.store.bucketMeans('baseline', MEASUREMENTS.baseline, 'expected', prevSince, until, DAY),
       this.store.anomalies(since, until, s.anomalyScore),
       this.store.alerts(prevSince, until),
       this.store.trendBuckets(trendRegex, trendFrom, until, trendBucketMs),
+      limitRegex
+        ? this.store.bucketMeans(
+            'projection_buckets',
+            MEASUREMENTS.points,
+            'value',
+            projectionFrom,
+            until,
+            projectionBucketMs,
+            `"metric" =~ /${limitRegex.replace(/\//g, '\\/')}/`,
+          )
+        : new Map<string, never>(),
     ]);
     const queriedAt = performance.now();
 
@@ -207,6 +221,8 @@ export class ReportBuilder {
         const evidence = detectLeak(t, { since, until, minRelativeGrowth: 0.05, minRisingTroughs: 0.8 });
         if (evidence) leaks.push({ series: t.series, host: t.host, metric: t.metric, evidence });
       }
+    }
+    for (const t of projectionBuckets.values()) {
       const limit = this.limits.resolve(t.metric, t.host);
       if (!limit) continue;
       const range = this.projector.project({ times: t.times, values: t.values, limit: limit.limit, nowMs: until });
@@ -220,6 +236,7 @@ export class ReportBuilder {
         limit,
         current: range.current,
         slopePerDay: range.slopePerMs * DAY,
+        etaP10Ms: breached ? 0 : range.p10Ms,
         etaP50Ms: breached ? 0 : range.p50Ms,
         etaP90Ms: breached ? 0 : range.p90Ms,
         method: range.method,
@@ -303,7 +320,7 @@ export class ReportBuilder {
     chosen.forEach((p, index) => {
       const data = chartData.get(p.series);
       if (!data) return;
-      const id = daily.get(p.series) ?? trends.get(p.series);
+      const id = daily.get(p.series) ?? trends.get(p.series) ?? projectionBuckets.get(p.series);
       const limit = id ? this.limits.resolve(id.metric, id.host) : undefined;
       const file = `chart-${index + 1}.png`;
       charts.set(
@@ -322,6 +339,7 @@ export class ReportBuilder {
             .filter((i) => i.series === p.series)
             .map((i) => ({ start: i.start, end: i.end, severity: i.severity })),
           ...(limit ? { limit: limit.limit } : {}),
+          ...projectionOf(projections, p.series),
           timeZone: timezone,
           from: since,
           until,
@@ -473,6 +491,13 @@ function pickCharts(
     if (!progressed) break;
   }
   return picks;
+}
+
+/** The chart's projection label of a series heading for its limit (none when it is not, or is over it already). */
+function projectionOf(projections: readonly Projection[], series: string): Pick<ChartInput, 'projection'> {
+  const p = projections.find((x) => x.series === series);
+  if (!p || p.breached) return {};
+  return { projection: { label: p.limit.label, p10Ms: p.etaP10Ms, p50Ms: p.etaP50Ms, p90Ms: p.etaP90Ms } };
 }
 
 /** The level of an anomalous point's score: the alert severities' scale (see reporter.analysis). */

@@ -115,9 +115,11 @@ export interface Projection {
   /** Growth per day (units of the metric). */
   readonly slopePerDay: number;
   /**
-   * Time until the limit from the report's end, as a range: p50 at the fitted slope, p90 at the slope's lower
-   * 80 % bound (the latest it plausibly happens); Infinity when the slow bound never gets there.
+   * Time until the limit from the report's end, as an 80 % range around a median: 10 % chance of reaching it before
+   * p10, 90 % of having reached it by p90 (Infinity when the slow end never gets there); see libs/stats
+   * `TrendSummary.timeUntilLimit`, measured by `tideline bench time-to-limit`.
    */
+  readonly etaP10Ms: number;
   readonly etaP50Ms: number;
   readonly etaP90Ms: number;
   readonly method: string;

@@ -1,6 +1,7 @@
 // Oracles: the scenarios' own definitions (seeded, so a series is the same on every run; the true crossing is
 // where the noise-free signal first reaches the limit, after the last point) and the issue's floor for the range
-// estimator (≥ 80 % of true crossings inside [p10, p90]), checked on a small seeded suite.
+// estimator (≥ 80 % of true crossings inside [p10, p90]), checked on a small seeded suite for the estimator the
+// weekly report runs (the bounded TrendSummary), beside the same estimator on every point.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTimeToLimitBench } from './time-to-limit-bench';
@@ -21,13 +22,14 @@ describe('time-to-limit scenarios', () => {
 });
 
 describe('time-to-limit benchmark', () => {
-  it('puts ≥ 80 % of true crossings inside the range estimator’s [p10, p90], and its p50 beats timeUntilLimit’s', () => {
-    const [range, old] = runTimeToLimitBench(generateLimitScenarios(10, 1));
-    assert.equal(range!.estimator, 'trend-cycles');
-    assert.ok(range!.overall.hit_rate! >= 0.8, `hit rate ${range!.overall.hit_rate}`);
+  it('puts ≥ 80 % of true crossings inside [p10, p90] of the product path (TrendSummary), within 2 h of the p50 error from every point', () => {
+    const [summary, raw] = runTimeToLimitBench(generateLimitScenarios(10, 1));
+    assert.equal(summary!.estimator, 'summary');
+    assert.equal(raw!.estimator, 'raw-points');
+    assert.ok(summary!.overall.hit_rate! >= 0.8, `hit rate ${summary!.overall.hit_rate}`);
     assert.ok(
-      range!.overall.median_abs_error_hours! < old!.overall.median_abs_error_hours!,
-      `${range!.overall.median_abs_error_hours} h vs ${old!.overall.median_abs_error_hours} h`,
+      summary!.overall.median_abs_error_hours! < raw!.overall.median_abs_error_hours! + 2,
+      `${summary!.overall.median_abs_error_hours} h vs ${raw!.overall.median_abs_error_hours} h`,
     );
   });
 });
