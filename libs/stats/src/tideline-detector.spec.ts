@@ -1,7 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { TIDELINE_STATE_LAYOUT as LAYOUT, TidelineDetector, type TidelineDetectorOptions } from './tideline-detector';
+import {
+  TIDELINE_STATE_LAYOUT as LAYOUT,
+  TidelineDetector,
+  type TidelineDetectorOptions,
+  type TidelineDetectorSnapshot,
+} from './tideline-detector';
 import { VERSION_1_NEXT_SCORES, VERSION_1_OPTIONS, VERSION_1_STATE } from './tideline-detector.v1-fixture';
 import { RobustLevel } from './robust-level';
 import { SeasonalProfile } from './seasonal-profile';
@@ -172,9 +177,9 @@ describe('TidelineDetector', () => {
 
   it('rejects snapshots of another version', () => {
     const snap = new TidelineDetector().snapshot();
-    assert.throws(() => TidelineDetector.restore({ ...snap, version: 3 as 2 }), /unsupported/);
+    assert.throws(() => TidelineDetector.restore({ ...snap, version: 4 as 3 }), /unsupported/);
     const bytes = new TidelineDetector().toBytes();
-    new DataView(bytes.buffer).setFloat64(0, 3, true);
+    new DataView(bytes.buffer).setFloat64(0, 4, true);
     assert.throws(() => TidelineDetector.fromBytes(bytes), /unsupported/);
   });
 
@@ -184,20 +189,34 @@ describe('TidelineDetector', () => {
     const r = rng(77);
     const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
     const points = Array.from({ length: 3300 }, (_, i) => x(i));
-    const options = { ...new TidelineDetector(VERSION_1_OPTIONS).options };
-    const snapshot = { kind: 'tideline-detector' as const, version: 1 as const, options, state: VERSION_1_STATE };
+    // Version 1 had neither the options of version 3 nor the prior at the end of the state; restored, it continues
+    // with those off, as it did.
+    const off = { extremeSpread: 0, modelTail: 0, warmUpSpan: 0, warmUpWidth: 0 };
+    const { extremeSpread, modelTail, warmUpSpan, warmUpWidth, ...options } = new TidelineDetector(VERSION_1_OPTIONS)
+      .options;
+    assert.ok(
+      [extremeSpread, modelTail, warmUpSpan, warmUpWidth].every((v) => v > 0),
+      'on by default since version 3',
+    );
+    const snapshot = {
+      kind: 'tideline-detector' as const,
+      version: 1 as const,
+      options: options as TidelineDetectorSnapshot['options'], // as version 1 wrote them: without the four
+      state: VERSION_1_STATE,
+    };
     const fromSnapshot = TidelineDetector.restore(snapshot);
-    const v1Bytes = new Float64Array(fromSnapshot.toBytes().buffer.slice(0));
-    const fresh = new TidelineDetector(snapshot.options);
+    assert.deepEqual({ ...fromSnapshot.options }, { ...options, ...off });
+    const fresh = new TidelineDetector({ ...options, ...off });
     for (let i = 0; i < 3000; i++) fresh.scoreAndLearn(i * MIN5, points[i]!);
     assert.deepEqual(
       Array.from(fromSnapshot.state),
       Array.from(fresh.state),
       'same state as a detector fed the same points',
     );
-    v1Bytes[0] = 1; // the same state as version-1 bytes
-    const v1State = Uint8Array.from(Buffer.from(snapshot.state, 'base64'));
-    v1Bytes.set(new Float64Array(v1State.buffer), v1Bytes.length - fresh.state.length);
+    // The same state as version-1 bytes: [1, option count, …options, state length, …state].
+    const v1State = new Float64Array(Uint8Array.from(Buffer.from(snapshot.state, 'base64')).buffer);
+    const optionValues = Object.values(options);
+    const v1Bytes = Float64Array.from([1, optionValues.length, ...optionValues, v1State.length, ...v1State]);
     const fromBytes = TidelineDetector.fromBytes(new Uint8Array(v1Bytes.buffer));
     let alerts = 0;
     for (let i = 3000; i < 3300; i++) {

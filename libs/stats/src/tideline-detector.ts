@@ -79,6 +79,8 @@ export interface TidelineDetectorOptions {
   extremeHalfLife?: number;
   /** The extreme rule applies only to points whose own normalised surprise reaches this. */
   extremeGate?: number;
+  /** ... and only beyond the range by at least this many one-step spreads (0: no such minimum). */
+  extremeSpread?: number;
   /**
    * Minimum effect size: a point alerts only if it deviates from its expectation by at least this fraction of the
    * series' overall mean absolute deviation (so a perfectly regular series never alerts on rounding-level noise).
@@ -92,6 +94,21 @@ export interface TidelineDetectorOptions {
   likelihoodShort?: number;
   /** Points before any score is produced. */
   warmUpPoints?: number;
+  /**
+   * Calibration: the per-point tail probability, under the model (Gaussian one-step errors of the robust spread), that
+   * a statistic must reach to alert however unusual the series' own history makes it look. Each detector's reference
+   * is at least the statistic's (1 − modelTail/2) quantile under that model, so white noise alerts at about this rate
+   * per point and no more. 0 turns it off (the per-series reference alone, as before version 3).
+   */
+  modelTail?: number;
+  /**
+   * Points (counting a fleet prior's, see {@link TidelineDetector.applyPrior}) during which the model still doubts
+   * what it learned: the surprise is divided, and the band widened, by 1 + warmUpWidth · (1/√n − 1/√warmUpSpan).
+   * 0 turns it off.
+   */
+  warmUpSpan?: number;
+  /** How wide the warm-up doubt is (see `warmUpSpan`); 4 doubles what a point must deviate by at point 16. */
+  warmUpWidth?: number;
 }
 
 /** Which detector explains a score. */
@@ -143,8 +160,12 @@ export interface TidelineBaseline {
 /** Versioned plain-object snapshot of a {@link TidelineDetector}. */
 export interface TidelineDetectorSnapshot {
   kind: 'tideline-detector';
-  /** 2 since the hot numbers were packed together; snapshots of version 1 are still restored (see restore). */
-  version: 1 | 2;
+  /**
+   * 3 since the fleet prior's numbers were appended (and `modelTail`, `warmUpSpan`, `warmUpWidth` added); 2 since the
+   * hot numbers were packed together. Snapshots of versions 1 and 2 are still restored (see restore), with those
+   * three options off, so they continue as they would have.
+   */
+  version: 1 | 2 | 3;
   options: Required<TidelineDetectorOptions>;
   /** The state array as base64 of little-endian float64 (exact, including NaN and −0, and JSON-safe). */
   state: string;
@@ -180,10 +201,21 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   forecastReversion: 0.01,
   extremeTolerance: 0.03,
   extremeGate: 0.3,
+  extremeSpread: 0.5,
   extremeHalfLife: 50000,
   minDeviation: 0.05,
   likelihoodZ: 0,
   likelihoodShort: 0.2,
+  modelTail: 1e-5,
+  warmUpSpan: 300,
+  warmUpWidth: 12,
+};
+/** Options a snapshot or bytes of state version 1 or 2 did not have, and their values then (the feature off). */
+const BEFORE_VERSION_3: Partial<Record<keyof TidelineDetectorOptions, number>> = {
+  extremeSpread: 0,
+  modelTail: 0,
+  warmUpSpan: 0,
+  warmUpWidth: 0,
 };
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
@@ -193,7 +225,7 @@ const WEEK = 7 * DAY;
 const WEEKLY_BINS = 168;
 const SQRT_HALF_PI = 1.2533141373155003;
 const SKETCH_BUCKETS = 96;
-const STATE_VERSION = 2;
+const STATE_VERSION = 3;
 
 // Header of the state array.
 const N = 0;
@@ -240,6 +272,8 @@ const CUSUM = HOT_END;
 const LIKE = CUSUM + Cusum.SIZE;
 const SKETCH = LIKE + AnomalyLikelihood.SIZE;
 const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
+/** The fleet prior a new series started from (at the end of the state, behind the weekly profile): points, q1–q3. */
+const PRIOR_SIZE = 4;
 /**
  * Offsets of the parts in {@link TidelineDetector.state} (version 2 of the layout), for tests and debugging; the
  * weekly profile starts at `DAILY + 2 · dailyBins`. Not an API: the layout changes with the state version.
@@ -265,6 +299,20 @@ export const TIDELINE_STATE_LAYOUT = Object.freeze({
   HOT_END,
   DAILY,
 });
+
+/**
+ * What a new series of a metric can start from instead of from nothing: what the metric's other series learned is
+ * usual for it (the tail references of the three detectors' normalised statistics, which are scale-free), and how
+ * many points of experience that is worth. See {@link TidelineDetector.applyPrior} and `FleetPrior`.
+ */
+export interface DetectorPrior {
+  /** Points of experience the prior stands for (shortens the warm-up doubt). */
+  points: number;
+  /** Tail references of the point, drift and slow-drift statistics. */
+  q1: number;
+  q2: number;
+  q3: number;
+}
 /** Where the software prefetch in scoreAndLearn stores its sum (see there). */
 const PREFETCH_SINK = new Float64Array(1);
 // Inputs of the level and normaliser updates in scoreAndLearn, so that their loops index arrays instead of branching
@@ -291,6 +339,14 @@ interface Parts {
   daily: SeasonalProfile;
   weekly: SeasonalProfile;
   extremeDecay: number;
+  /** Offset of the prior. */
+  prior: number;
+  /** Model floors of the three statistics' references (0: calibration off), see `modelTail`. */
+  floor1: number;
+  floor2: number;
+  floor3: number;
+  /** 1/√warmUpSpan. */
+  invSqrtSpan: number;
 }
 
 const PARTS = new WeakMap<object, Parts>();
@@ -299,8 +355,16 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
   let parts = PARTS.get(o);
   if (parts === undefined) {
     const weeklyAt = DAILY + 2 * o.dailyBins;
+    const zTail = o.modelTail > 0 ? normalQuantile(1 - o.modelTail / 2) : 0;
+    // An exponentially weighted mean of independent standard normal values has variance α/(2 − α).
+    const ewSd = (alpha: number) => Math.sqrt(alpha / (2 - alpha));
     parts = {
-      size: weeklyAt + 2 * WEEKLY_BINS,
+      size: weeklyAt + 2 * WEEKLY_BINS + PRIOR_SIZE,
+      prior: weeklyAt + 2 * WEEKLY_BINS,
+      floor1: zTail,
+      floor2: zTail * ewSd(o.driftAlpha) * o.driftWeight,
+      floor3: zTail * ewSd(o.slowDriftAlpha),
+      invSqrtSpan: o.warmUpSpan > 0 ? 1 / Math.sqrt(o.warmUpSpan) : 0,
       l0: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L0),
       l1: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L1),
       l2: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L2),
@@ -394,7 +458,7 @@ export class TidelineDetector implements PointScorer {
     }
     // Series with the default configuration share one options object (memory per series).
     this.options = o === FROZEN_DEFAULTS ? o : Object.freeze(o);
-    const s = (this.state = new Float64Array(DAILY + 2 * o.dailyBins + 2 * WEEKLY_BINS));
+    const s = (this.state = new Float64Array(DAILY + 2 * o.dailyBins + 2 * WEEKLY_BINS + PRIOR_SIZE));
     this.p = partsFor(o);
     if (this.p.size !== s.length) throw new Error('internal: state layout mismatch');
   }
@@ -527,6 +591,12 @@ export class TidelineDetector implements PointScorer {
       p.norm1.reset(s);
       p.norm2.reset(s);
       p.norm3.reset(s);
+      if (s[p.prior]! > 0) {
+        // A new series of a metric the fleet knows: its normalisers start from what is usual for the metric.
+        s[NORM1] = s[p.prior + 1]!;
+        s[NORM2] = s[p.prior + 2]!;
+        s[NORM3] = s[p.prior + 3]!;
+      }
     }
     // TailNormaliser.score: u / max(q, kappa·M).
     const kappa = p.norm1.kappa; // the same for the three normalisers
@@ -545,7 +615,23 @@ export class TidelineDetector implements PointScorer {
       r3 = ref3 > 0 ? u3 / ref3 : 0;
       if (r3 > r2) r2 = r3;
     }
-    let r = r1 > r2 ? r1 : r2;
+    // Calibration (`modelTail`): no reference below the statistic's tail quantile under the Gaussian model, so a
+    // statistic alerts only when it is also improbable under the model. The per-series ratios r1 and r2 are kept
+    // (they say which detector explains the point); the calibrated ones decide.
+    let c1 = r1;
+    let c2 = r2;
+    if (p.floor1 > 0) {
+      const m1 = u1 / p.floor1;
+      if (m1 < c1) c1 = m1;
+      const m2 = u2 / p.floor2;
+      c2 = r2own < m2 ? r2own : m2;
+      if (o.slowDriftAlpha > 0) {
+        const m3 = u3 / p.floor3;
+        const c3 = r3 < m3 ? r3 : m3;
+        if (c3 > c2) c2 = c3;
+      }
+    }
+    let r = c1 > c2 ? c1 : c2;
     let extreme = 0;
     if (o.likelihoodZ > 0 && !warm) {
       // Anomaly likelihood of the normalised surprise: a burst of moderately unusual points.
@@ -556,7 +642,11 @@ export class TidelineDetector implements PointScorer {
     const lo = s[MIN_X]!;
     const hi = s[MAX_X]!;
     if (o.extremeTolerance > 0 && hi > lo) {
-      const tol = o.extremeTolerance * (hi - lo);
+      // Beyond the range by a fraction of it, and (calibration) by at least `extremeSpread` one-step spreads: the
+      // record-breaking points of pure noise exceed the old record by a fraction of a spread.
+      const rangeTol = o.extremeTolerance * (hi - lo);
+      const spreadTol = o.extremeSpread * sigma;
+      const tol = rangeTol > spreadTol ? rangeTol : spreadTol;
       const beyond = x > hi + tol ? (x - hi) / (hi - lo) : x < lo - tol ? (lo - x) / (hi - lo) : 0;
       // Only when the point is also somewhat surprising locally: a smooth trend to new highs is not an anomaly.
       if (beyond > 0 && r >= o.extremeGate) {
@@ -569,6 +659,14 @@ export class TidelineDetector implements PointScorer {
     const keep = p.extremeDecay;
     s[MIN_X] = x < lo ? x : lo > mid ? lo : mid + (lo - mid) * keep;
     s[MAX_X] = x > hi ? x : hi < mid ? hi : mid + (hi - mid) * keep;
+    // Warm-up doubt: in a series' first points (fewer when it started from a fleet prior) what was learned is still
+    // uncertain, so the surprise counts for less and the band is wider; only an extreme deviation alerts.
+    let doubt = 1;
+    if (o.warmUpSpan > 0) {
+      const seen = n + s[p.prior]!;
+      if (seen < o.warmUpSpan) doubt = 1 + o.warmUpWidth * (1 / Math.sqrt(seen) - p.invSqrtSpan);
+      r /= doubt;
+    }
     let score = warm ? 0 : r / (r + 1);
 
     let suppress = s[SUPPRESS]!;
@@ -585,7 +683,7 @@ export class TidelineDetector implements PointScorer {
     }
     let alert = false;
     // Size of the deviation behind the alert: the point's own, or the smoothed one for the drift detector.
-    const dev = r1 >= r2 ? Math.abs(x - pred) : (drift < 0 ? -drift : drift) * SQRT_HALF_PI * maeSlow;
+    const dev = c1 >= c2 ? Math.abs(x - pred) : (drift < 0 ? -drift : drift) * SQRT_HALF_PI * maeSlow;
     const big = dev >= o.minDeviation * s[MAD_TOTAL]!;
     if (!warm && big && r >= o.fire && (suppress <= 0 || r > o.escalate * s[FIRE_R]!)) {
       suppress = o.suppressPoints;
@@ -618,7 +716,7 @@ export class TidelineDetector implements PointScorer {
       s[at + 1] = v > m ? v : m;
     }
     s[LAST_PRED] = pred;
-    s[LAST_SIGMA] = sigma + floor;
+    s[LAST_SIGMA] = (sigma + floor) * doubt;
     s[LAST_R1] = r1;
     s[LAST_R2] = r2;
     s[LAST_Z] = z;
@@ -832,14 +930,44 @@ export class TidelineDetector implements PointScorer {
   }
 
   static restore(snapshot: TidelineDetectorSnapshot): TidelineDetector {
-    if (snapshot.kind !== 'tideline-detector' || (snapshot.version !== 1 && snapshot.version !== STATE_VERSION)) {
-      throw new RangeError(`unsupported detector snapshot ${String(snapshot.kind)} v${String(snapshot.version)}`);
+    const version = snapshot.version;
+    if (snapshot.kind !== 'tideline-detector' || (version !== 1 && version !== 2 && version !== STATE_VERSION)) {
+      throw new RangeError(`unsupported detector snapshot ${String(snapshot.kind)} v${String(version)}`);
     }
-    const d = new TidelineDetector(snapshot.options);
+    const d = new TidelineDetector(version < 3 ? { ...BEFORE_VERSION_3, ...snapshot.options } : snapshot.options);
     const state = decodeLe(fromBase64(snapshot.state));
-    if (state.length !== d.state.length) throw new RangeError('snapshot state has the wrong length');
-    d.state.set(snapshot.version === 1 ? stateFromVersion1(state) : state);
+    if (state.length !== d.state.length - (version < 3 ? PRIOR_SIZE : 0)) {
+      throw new RangeError('snapshot state has the wrong length');
+    }
+    d.state.set(version === 1 ? stateFromVersion1(state) : state);
     return d;
+  }
+
+  /**
+   * Starts this new series from a fleet prior (see `FleetPrior`): its normalisers begin at what is usual for the
+   * metric instead of at generic references, and its warm-up doubt is shorter by the prior's points. Only before the
+   * warm-up ends (a series that has learned its own references keeps them); returns whether the prior was applied.
+   */
+  applyPrior(prior: DetectorPrior): boolean {
+    const s = this.state;
+    const ok = [prior.points, prior.q1, prior.q2, prior.q3].every((v) => Number.isFinite(v) && v > 0);
+    if (!ok || s[N]! > this.options.warmUpPoints) return false;
+    const at = this.p.prior;
+    s[at] = prior.points;
+    s[at + 1] = prior.q1;
+    s[at + 2] = prior.q2;
+    s[at + 3] = prior.q3;
+    return true;
+  }
+
+  /**
+   * What this series can teach a fleet prior for its metric: its normalisers' tail references, once it has seen at
+   * least `warmUpSpan` points of its own (undefined before). Allocates.
+   */
+  priorSample(): DetectorPrior | undefined {
+    const s = this.state;
+    if (s[N]! < Math.max(this.options.warmUpSpan, this.options.warmUpPoints + 1)) return undefined;
+    return { points: s[N]!, q1: s[NORM1]!, q2: s[NORM2]!, q3: s[NORM3]! };
   }
 
   /**
@@ -860,17 +988,20 @@ export class TidelineDetector implements PointScorer {
   static fromBytes(bytes: Uint8Array): TidelineDetector {
     if (bytes.byteLength % 8 !== 0) throw new RangeError('detector bytes must be a whole number of float64');
     const f = decodeLe(bytes);
-    const version = f[0];
-    if (version !== 1 && version !== STATE_VERSION) {
+    const version = f[0]!;
+    if (version !== 1 && version !== 2 && version !== STATE_VERSION) {
       throw new RangeError(`unsupported detector bytes version ${String(version)}`);
     }
+    // Versions 1 and 2 had the options before `modelTail` (the last three keys), and no prior.
+    const keys = version < 3 ? OPTION_KEYS.filter((key) => !(key in BEFORE_VERSION_3)) : OPTION_KEYS;
     const nOpt = f[1]!;
-    if (nOpt !== OPTION_KEYS.length) throw new RangeError('detector bytes have an unknown option layout');
-    const options: TidelineDetectorOptions = {};
-    OPTION_KEYS.forEach((key, i) => (options[key] = f[2 + i]!));
+    if (nOpt !== keys.length) throw new RangeError('detector bytes have an unknown option layout');
+    const options: TidelineDetectorOptions = version < 3 ? { ...BEFORE_VERSION_3 } : {};
+    keys.forEach((key, i) => (options[key] = f[2 + i]!));
     const d = new TidelineDetector(options);
     const head = 2 + nOpt + 1;
-    if (f[head - 1] !== d.state.length || f.length !== head + d.state.length) {
+    const length = d.state.length - (version < 3 ? PRIOR_SIZE : 0);
+    if (f[head - 1] !== length || f.length !== head + length) {
       throw new RangeError('detector bytes have the wrong state length');
     }
     d.state.set(version === 1 ? stateFromVersion1(f.subarray(head)) : f.subarray(head));
