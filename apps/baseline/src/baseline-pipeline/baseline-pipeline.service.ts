@@ -66,8 +66,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly writer: BatchWriter;
   private readonly store: ModelStore;
   private readonly processor: BaselineProcessor;
-  /** The self-monitoring alert raised once a series cap refuses a series (one per instance run). */
-  private cardinalityAlertRaised = false;
+  /** The self-monitoring alert raised once a series cap refuses a series (one per instance run; batches share it). */
+  private cardinalityAlert: Promise<void> | undefined;
   private refusedSeries = 0;
 
   constructor(
@@ -199,7 +199,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
       // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
       await this.publish(out.points, checkpoints);
-      if (this.refusedSeries > 0 && !this.cardinalityAlertRaised) await this.raiseCardinalityAlert(nowMs);
+      if (this.refusedSeries > 0) await (this.cardinalityAlert ??= this.raiseCardinalityAlert(nowMs));
       if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
       else context.commitAfter(written);
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
@@ -271,8 +271,12 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       limits: this.config.limits,
       nowMs,
     });
-    await this.producer.send(this.config.baseline.topics.alerts, [{ key: alert.series, value: encodeEvent(alert) }]);
-    this.cardinalityAlertRaised = true;
+    try {
+      await this.producer.send(this.config.baseline.topics.alerts, [{ key: alert.series, value: encodeEvent(alert) }]);
+    } catch (error) {
+      this.cardinalityAlert = undefined; // the batch fails and is retried: raise it again then
+      throw error;
+    }
     this.logger.warn(`${alert.explanation ?? ''} (alert ${alert.id} on ${this.config.baseline.topics.alerts})`);
   }
 

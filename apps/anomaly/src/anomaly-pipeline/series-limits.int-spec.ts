@@ -1,0 +1,139 @@
+// Series caps and InfluxDB's series limits through the real baseline service: new series over a cap are dead-lettered
+// `cardinality_exceeded` with one self-monitoring alert; points InfluxDB refuses go to the points dead-letter topic with
+// InfluxDB's reason, and every other point is stored (a private influxd with tiny limits; the shared one is untouched).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { METRIC_EVENT_SCHEMA, SELF_METRIC_NAMES, seriesKey, type AlertEvent } from '@tideline/contracts';
+import { InfluxClient } from '@tideline/influx';
+import { DEAD_LETTER_HEADERS, createKafka, parseDeadLetter } from '@tideline/kafka';
+import type { ServiceProcess } from '@tideline/service/testing';
+import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
+import type { Kafka, Producer } from 'kafkajs';
+import {
+  collectTopic,
+  metricValue,
+  pipelineEnv,
+  pipelineNames,
+  startPipelineService,
+  startPrivateInfluxd,
+  type PrivateInfluxd,
+  type TopicCollector,
+} from '../testing/pipeline-harness';
+
+const stack = stackFromEnv();
+const MINUTE = 60_000;
+const POINTS_PER_SERIES = 3;
+/** Host a: 7 series (its cap is 5), host b: 5 series; at most 8 series on the instance: 8 admitted, 4 refused. */
+const SERIES = [
+  ...Array.from({ length: 7 }, (_, i) => ({ host: 'a', metric: `m${i}` })),
+  ...Array.from({ length: 5 }, (_, i) => ({ host: 'b', metric: `m${i}` })),
+];
+
+describe('series caps and InfluxDB series limits (baseline service as a process, private influxd)', () => {
+  const names = pipelineNames('limits');
+  let influxd: PrivateInfluxd;
+  let kafka: Kafka;
+  let producer: Producer;
+  let baseline: ServiceProcess;
+  let alerts: TopicCollector;
+
+  before(async () => {
+    // 7 values per tag key: the metric tag (m0-m6) fits, the series tag's 8th value does not
+    influxd = await startPrivateInfluxd(['max-values-per-tag = 7']);
+    kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: 'test-limits' });
+    baseline = await startPipelineService('baseline', {
+      ...pipelineEnv(names, { ...stack, influxUrl: influxd.url }),
+      TIDELINE__LIMITS__MAX_ACTIVE_SERIES: '8',
+      TIDELINE__LIMITS__MAX_SERIES_PER_HOST: '5',
+      TIDELINE__LIMITS__MAX_SERIES_IN_MEMORY: '8',
+    });
+    producer = kafka.producer();
+    await producer.connect();
+    alerts = await collectTopic(kafka, names.alerts);
+  });
+
+  after(async () => {
+    await alerts?.stop();
+    await producer?.disconnect();
+    await baseline?.stop(10_000);
+    await influxd?.destroy();
+  });
+
+  it('dead-letters new series over a cap (cardinality_exceeded), raises one alert, and dead-letters only the points InfluxDB refuses', async () => {
+    const start = Date.now() - 60 * MINUTE;
+    const event = (host: string, metric: string, i: number) =>
+      JSON.stringify({ schema: METRIC_EVENT_SCHEMA, metric, host, value: 10 + i, ts: start + i * MINUTE });
+    const messages = SERIES.flatMap(({ host, metric }) =>
+      Array.from({ length: POINTS_PER_SERIES }, (_, i) => ({
+        key: seriesKey({ metric, host, tags: {} }),
+        value: event(host, metric, i),
+      })),
+    );
+    const reserved = event('a', 'tideline.cardinality_exceeded', 0);
+    await producer.send({ topic: names.metrics, messages: [...messages, { key: 'x', value: reserved }] });
+
+    const refusedEvents = 4 * POINTS_PER_SERIES;
+    await expectEventually(
+      async () => {
+        assert.equal(await metricValue(baseline.url, 'tideline_baseline_series_refused_total'), refusedEvents);
+        assert.equal(
+          await metricValue(baseline.url, 'tideline_baseline_records_dead_lettered_total', {
+            reason: 'cardinality_exceeded',
+          }),
+          refusedEvents,
+        );
+        assert.equal(
+          await metricValue(baseline.url, 'tideline_baseline_records_dead_lettered_total', {
+            reason: 'metric_name_reserved',
+          }),
+          1,
+        );
+        assert.equal(await metricValue(baseline.url, 'tideline_baseline_events_learned_total'), 8 * POINTS_PER_SERIES);
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const dead = (await readTopic(kafka, `${names.metrics}.dlq`, { count: refusedEvents + 1, timeoutMs: 30_000 })).map(
+      (m) => parseDeadLetter(m)!,
+    );
+    const refusedSeries = new Set(
+      dead.filter((d) => d.reason === 'cardinality_exceeded').map((d) => d.key?.toString('utf8')),
+    );
+    assert.equal(refusedSeries.size, 4, 'four series refused, each with all its points');
+    assert.equal(dead.filter((d) => d.reason === 'metric_name_reserved')[0]?.value?.toString('utf8'), reserved);
+    // host a holds at most 5 (limits.maxSeriesPerHost), the instance at most 8 (which of a and b fill it first
+    // depends on the order partitions are consumed in)
+    assert.ok([...refusedSeries].filter((s) => s?.endsWith('|host=a')).length >= 2, 'host a: over its cap');
+
+    // exactly one self-monitoring alert, however many series were refused
+    await expectEventually(() => assert.equal(alerts.messages.length, 1), { timeoutMs: 30_000 });
+    const alert = JSON.parse(alerts.messages[0]!.value!.toString('utf8')) as AlertEvent;
+    assert.equal(alert.metric, SELF_METRIC_NAMES.cardinalityExceeded);
+    assert.equal(alert.state, 'firing');
+    assert.match(alert.explanation ?? '', /limits\.maxActiveSeries 8/);
+
+    // InfluxDB refuses the points of the 8th value of the series tag: those, and only those, are dead-lettered with
+    // InfluxDB's reason; together with what is stored they are every point of the admitted series
+    const influx = new InfluxClient({ url: influxd.url, database: names.database });
+    let stored = 0;
+    let rejectedLines: string[] = [];
+    await expectEventually(
+      async () => {
+        const rows = await influx.query<{ count: number }>('SELECT count("value") FROM "points" GROUP BY "series"');
+        stored = rows.reduce((sum, row) => sum + row.count, 0);
+        const rejectedCount = await metricValue(baseline.url, 'tideline_baseline_influx_points_rejected_total');
+        assert.ok(rejectedCount > 0, 'InfluxDB refused some points');
+        const letters = await readTopic(kafka, names.pointsDeadLetter, { count: rejectedCount, timeoutMs: 10_000 });
+        assert.equal(letters.length, rejectedCount, 'each refused point is dead-lettered once');
+        for (const letter of letters) {
+          assert.equal(letter.headers[DEAD_LETTER_HEADERS.reason]?.toString(), 'influx_max_values_per_tag');
+          assert.match(String(letter.headers[DEAD_LETTER_HEADERS.detail]), /max-values-per-tag limit exceeded/);
+        }
+        rejectedLines = letters.map((l) => l.value!.toString('utf8')).filter((l) => l.startsWith('points,'));
+        assert.equal(stored + rejectedLines.length, 8 * POINTS_PER_SERIES, `${stored} stored`);
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    assert.equal(rejectedLines.length, POINTS_PER_SERIES, 'one series of points is refused: all its points');
+    assert.equal(alerts.messages.length, 1, 'still one self-monitoring alert');
+  });
+});
