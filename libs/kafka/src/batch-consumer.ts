@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import {
   TidelineError,
   abortableSleep,
@@ -7,6 +7,13 @@ import {
   retryDelayMs,
   type RetryPolicy,
 } from '@tideline/retry';
+import {
+  ConsumerLagTracker,
+  DEFAULT_LAG_INTERVAL_MS,
+  DEFAULT_STALL_AFTER_MS,
+  type ConsumerLagReport,
+  type PartitionOffsets,
+} from './consumer-lag';
 import type { DeadLetterPublisher } from './dead-letter';
 import type { ConsumedRecord } from './kafka-record';
 import { PartitionCheckpoint } from './partition-checkpoint';
@@ -65,6 +72,15 @@ export interface BatchConsumerHooks {
   onHandlerError?(info: { topic: string; partition: number; error: unknown; willRetry: boolean }): void;
   /** The consumer stopped because of an error it could not get past. */
   onCrash?(error: unknown): void;
+  /** A lag measurement of the partitions assigned to this member (see {@link BatchConsumerOptions.lagMonitor}). */
+  onLag?(report: ConsumerLagReport): void;
+}
+
+export interface LagMonitorOptions {
+  /** Between two measurements. Default 5 s. */
+  readonly intervalMs?: number;
+  /** Lag without commit progress for this long is a stall. Default 15 s. */
+  readonly stallAfterMs?: number;
 }
 
 export interface BatchConsumerOptions {
@@ -87,6 +103,12 @@ export interface BatchConsumerOptions {
   readonly maxBytesPerPartition?: number;
   readonly maxWaitTimeMs?: number;
   readonly hooks?: BatchConsumerHooks;
+  /**
+   * Measures, every `intervalMs`, the lag of the partitions assigned to this member (log end offset − the group's
+   * committed offset, from the broker) and whether one is stalled (lag without commit progress for `stallAfterMs`);
+   * reports each measurement to `hooks.onLag` and {@link BatchConsumer.lag}. On by default; `false` turns it off.
+   */
+  readonly lagMonitor?: LagMonitorOptions | false;
 }
 
 export interface BatchConsumerStats {
@@ -261,6 +283,13 @@ export class BatchConsumer {
   private restarting = false;
   /** Per `topic/partition`: the last deferred commit, so that commits stay in offset order. */
   private readonly deferredCommits = new Map<string, Promise<void>>();
+  /** Partitions the group assigned to this member, per topic (kept through a crash: a dead consumer still lags). */
+  private assignment: Readonly<Record<string, readonly number[]>> = {};
+  private lagTimer: NodeJS.Timeout | undefined;
+  private lagAdmin: Admin | undefined;
+  private lagInFlight = false;
+  private lagTracker: ConsumerLagTracker | undefined;
+  private lastLag: ConsumerLagReport | undefined;
 
   constructor(
     readonly kafka: Kafka,
@@ -275,6 +304,66 @@ export class BatchConsumer {
     if (this.consumer) throw new TidelineError('BatchConsumer already started');
     this.handler = handler;
     await this.run(handler);
+    this.startLagMonitor();
+  }
+
+  /** The latest lag measurement (undefined before the first, or with the monitor off). */
+  lag(): ConsumerLagReport | undefined {
+    return this.lastLag;
+  }
+
+  private startLagMonitor(): void {
+    const monitor = this.options.lagMonitor;
+    if (monitor === false || this.lagTimer !== undefined || this.abort.signal.aborted) return;
+    this.lagTracker = new ConsumerLagTracker({
+      groupId: this.options.groupId,
+      stallAfterMs: monitor?.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
+      fromBeginning: this.options.fromBeginning ?? false,
+    });
+    this.lagTimer = setInterval(() => void this.measureLag(), monitor?.intervalMs ?? DEFAULT_LAG_INTERVAL_MS);
+    this.lagTimer.unref();
+    void this.measureLag();
+  }
+
+  /** One measurement: end and committed offsets from the broker for this member's partitions. Never throws. */
+  private async measureLag(): Promise<void> {
+    if (this.lagInFlight || this.lagTracker === undefined || this.abort.signal.aborted) return;
+    this.lagInFlight = true;
+    try {
+      const assignment = this.assignment;
+      const offsets: PartitionOffsets[] = [];
+      const topics = Object.keys(assignment).filter((topic) => (assignment[topic]?.length ?? 0) > 0);
+      if (topics.length > 0) {
+        this.lagAdmin ??= this.kafka.admin();
+        await this.lagAdmin.connect();
+        const committed = await this.lagAdmin.fetchOffsets({ groupId: this.options.groupId, topics });
+        for (const topic of topics) {
+          const ends = await this.lagAdmin.fetchTopicOffsets(topic);
+          const mine = new Set(assignment[topic]);
+          const commits = committed.find((c) => c.topic === topic)?.partitions ?? [];
+          for (const end of ends) {
+            if (!mine.has(end.partition)) continue;
+            const commit = commits.find((c) => c.partition === end.partition)?.offset ?? '-1';
+            offsets.push({
+              topic,
+              partition: end.partition,
+              end: BigInt(end.high),
+              low: BigInt(end.low),
+              committed: BigInt(commit),
+            });
+          }
+        }
+      }
+      if (this.abort.signal.aborted) return;
+      this.lastLag = this.lagTracker.observe(Date.now(), offsets);
+      this.options.hooks?.onLag?.(this.lastLag);
+    } catch {
+      // the broker did not answer: the `kafka` health check says so; measure again at the next tick
+      await this.lagAdmin?.disconnect().catch(() => undefined);
+      this.lagAdmin = undefined;
+    } finally {
+      this.lagInFlight = false;
+    }
   }
 
   private async run(handler: BatchHandler): Promise<void> {
@@ -290,8 +379,11 @@ export class BatchConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
+      this.assignment = Object.fromEntries(options.topics.map((topic) => [topic, assignment[topic] ?? []]));
       if (options.topics.some((topic) => (assignment[topic]?.length ?? 0) > 0)) this.assigned.resolve();
     });
+    // a new assignment follows: a partition's lag clock starts again when it is assigned
+    consumer.on(consumer.events.REBALANCING, () => (this.assignment = {}));
     consumer.on(consumer.events.CRASH, (event) => {
       if (event.payload.restart) return;
       const error = event.payload.error;
@@ -353,6 +445,9 @@ export class BatchConsumer {
    */
   async stop(deferredTimeoutMs = 5000): Promise<void> {
     this.abort.abort(new TidelineError('consumer stopping', { code: 'consumer_stopping' }));
+    clearInterval(this.lagTimer);
+    await this.lagAdmin?.disconnect().catch(() => undefined);
+    this.assignment = {};
     const consumer = this.consumer;
     if (!consumer) return;
     await consumer.stop().catch(() => undefined);

@@ -6,6 +6,7 @@ export * from './idempotent-producer';
 export * from './dead-letter';
 export * from './partition-checkpoint';
 export * from './batch-consumer';
+export * from './consumer-lag';
 export * from './compacted-table';
 export { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
 export {

@@ -37,6 +37,11 @@ export class HealthChecks {
     this.checks.set(check.name, check);
   }
 
+  /** The app's registry: health-related gauges (e.g. consumer lag) go beside `tideline_dependency_up`. */
+  get registry(): Registry {
+    return this.options.registry;
+  }
+
   names(): string[] {
     return [...this.checks.keys()];
   }

@@ -7,10 +7,17 @@ export class HealthController {
   constructor(private readonly checks: HealthChecks) {}
 
   /**
-   * Readiness: 200 when every dependency the service needs answers (`ok`, or `degraded` naming those it can do
-   * without), else 503 with the same report naming what failed.
+   * Readiness (`/health/ready`, and `/health`, kept for compatibility): 200 when every check of what the service
+   * needs passes (`ok`, or `degraded` naming those it can do without), else 503 with the same report naming what
+   * failed: a dependency that does not answer, a consumer that is starting, crashed or stalled, InfluxDB refusing
+   * writes.
    */
   @Get()
+  async health(): Promise<HealthReport> {
+    return this.ready();
+  }
+
+  @Get('ready')
   async ready(): Promise<HealthReport> {
     const report = await this.checks.run();
     if (report.status === 'unavailable') throw new ServiceUnavailableException(report);

@@ -90,6 +90,18 @@ describe('HealthModule and MetricsModule over HTTP', () => {
     deps.mailUp = true;
   });
 
+  it('GET /health/ready is the same readiness report as GET /health (kept for compatibility)', async () => {
+    const deps = app.get(FakeDependencies);
+    deps.influxUp = false;
+    let response = await fetch(`${url}/health/ready`);
+    assert.equal(response.status, 503);
+    assert.deepEqual(((await response.json()) as HealthReport).failed, ['influx']);
+    deps.influxUp = true;
+    response = await fetch(`${url}/health/ready`);
+    assert.equal(response.status, 200);
+    assert.equal(((await response.json()) as HealthReport).status, 'ok');
+  });
+
   it('GET /health/live answers 200 even while a dependency is down', async () => {
     app.get(FakeDependencies).influxUp = false;
     const response = await fetch(`${url}/health/live`);

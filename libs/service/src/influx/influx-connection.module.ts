@@ -12,6 +12,7 @@ import { InfluxClient } from '@tideline/influx';
 import { HealthChecks } from '../health/health-checks';
 import { SERVICE_CONFIG, type ServiceConfig } from '../service.tokens';
 import { withTimeout } from '../with-timeout';
+import { InfluxWriteOutcomes, observeWrites } from './influx-write-outcomes';
 
 /** How a service depends on InfluxDB (see {@link InfluxConnectionModule.forService}). */
 export interface InfluxDependency {
@@ -21,7 +22,10 @@ export interface InfluxDependency {
 
 const INFLUX_DEPENDENCY = Symbol('InfluxDependency');
 
-/** The `influx` dependency check: `GET /ping`. */
+/**
+ * The `influx` dependency check (`GET /ping`) and the `influx-writes` check (the service's latest write was taken,
+ * see {@link InfluxWriteOutcomes}); both only degrade a service that works without InfluxDB.
+ */
 @Injectable()
 export class InfluxHealthProbe implements OnApplicationBootstrap {
   private readonly logger = new Logger('influx');
@@ -31,10 +35,12 @@ export class InfluxHealthProbe implements OnApplicationBootstrap {
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
     private readonly client: InfluxClient,
     private readonly health: HealthChecks,
+    writes: InfluxWriteOutcomes,
     @Optional() @Inject(INFLUX_DEPENDENCY) dependency?: InfluxDependency,
   ) {
     this.degradesOnly = dependency?.degradesOnly === true;
     health.register({ name: 'influx', degradesOnly: this.degradesOnly, check: () => this.client.ping() });
+    health.register({ name: 'influx-writes', degradesOnly: this.degradesOnly, check: async () => writes.check() });
   }
 
   /** Says early, in the log, when InfluxDB is not there; the service keeps running and `/health` says so. */
@@ -51,11 +57,14 @@ export class InfluxHealthProbe implements OnApplicationBootstrap {
 /**
  * The service's InfluxDB client, from its `influx` config section: address, database, credentials, timeout, and the
  * retention (`influx.retention`) that `ensureDatabase()` applies as the database's default policy when the service
- * creates its database at start.
+ * creates its database at start. With `writes`, the outcome of every write is reported there.
  */
-export function influxClientFor(config: Pick<ServiceConfig, 'influx'>): InfluxClient {
+export function influxClientFor(config: Pick<ServiceConfig, 'influx'>, writes?: InfluxWriteOutcomes): InfluxClient {
   const { url, database, username, password, token, timeoutMs, retention } = config.influx;
-  return new InfluxClient({ url, database, username, password, token, timeoutMs, retention });
+  return new InfluxClient(
+    { url, database, username, password, token, timeoutMs, retention },
+    writes === undefined ? {} : { fetch: observeWrites(writes) },
+  );
 }
 
 /**
@@ -66,10 +75,11 @@ export function influxClientFor(config: Pick<ServiceConfig, 'influx'>): InfluxCl
 @Global()
 @Module({
   providers: [
+    InfluxWriteOutcomes,
     {
       provide: InfluxClient,
-      inject: [SERVICE_CONFIG],
-      useFactory: influxClientFor,
+      inject: [SERVICE_CONFIG, InfluxWriteOutcomes],
+      useFactory: (config: ServiceConfig, writes: InfluxWriteOutcomes) => influxClientFor(config, writes),
     },
     InfluxHealthProbe,
   ],

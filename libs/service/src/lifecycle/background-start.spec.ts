@@ -6,10 +6,11 @@ import { Registry } from 'prom-client';
 import { HealthChecks } from '../health/health-checks';
 import { BackgroundStart } from './background-start';
 
-const quietLogger = { warn: () => undefined, error: () => undefined } as unknown as Logger;
+const quietLogger = { warn: () => undefined, error: () => undefined, log: () => undefined } as unknown as Logger;
 
 function setUp(start: () => Promise<void>) {
-  const health = new HealthChecks({ service: 'test', registry: new Registry() });
+  const registry = new Registry();
+  const health = new HealthChecks({ service: 'test', registry });
   const calls = { start: 0, stopParts: 0 };
   const lifecycle = new BackgroundStart(health, {
     name: 'pipeline',
@@ -26,7 +27,7 @@ function setUp(start: () => Promise<void>) {
     maxDelayMs: 10,
   });
   const check = async () => (await health.run()).checks['pipeline']!;
-  return { lifecycle, calls, check };
+  return { lifecycle, calls, check, registry };
 }
 
 describe('BackgroundStart', () => {
@@ -78,5 +79,42 @@ describe('BackgroundStart', () => {
     assert.ok(Date.now() - started < 5000, 'bounded wait for the start in flight');
     assert.equal(calls.stopParts, 1);
     assert.equal(lifecycle.started, false);
+  });
+
+  it('fails /health while the consumer is stalled, naming the partition, exports lag per partition, and recovers', async () => {
+    const { lifecycle, check, registry } = setUp(async () => undefined);
+    lifecycle.begin();
+    await expectEventually(() => assert.equal(lifecycle.started, true));
+    const onLag = lifecycle.consumerHooks('the metrics consumer').onLag!;
+    const partition = (n: number, lag: number, stalledForMs: number) => ({
+      topic: 'm',
+      partition: n,
+      lag,
+      committed: '10',
+      end: String(10 + lag),
+      stalledForMs,
+    });
+    const report = (partitions: ReturnType<typeof partition>[]) => ({
+      groupId: 'g',
+      at: 0,
+      stallAfterMs: 15_000,
+      partitions,
+      stalled: partitions.filter((p) => p.lag > 0 && p.stalledForMs >= 15_000),
+    });
+    onLag(report([partition(0, 5, 20_000), partition(1, 0, 0)]));
+    const stalled = await check();
+    assert.equal(stalled.ok, false);
+    assert.match(stalled.error!, /the metrics consumer is stalled: m\/0 \(lag 5, no commit for 20 s\)/);
+    const text = await registry.metrics();
+    assert.match(text, /^tideline_kafka_consumer_lag\{group="g",topic="m",partition="0"\} 5$/m);
+    assert.match(text, /^tideline_kafka_consumer_lag\{group="g",topic="m",partition="1"\} 0$/m);
+    assert.match(text, /^tideline_kafka_consumer_stalled_partitions\{group="g"\} 1$/m);
+
+    onLag(report([partition(0, 2, 0)])); // progressing again; partition 1 was revoked
+    assert.equal((await check()).ok, true);
+    const after = await registry.metrics();
+    assert.doesNotMatch(after, /partition="1"/, 'a revoked partition leaves the gauge');
+    assert.match(after, /^tideline_kafka_consumer_stalled_partitions\{group="g"\} 0$/m);
+    await lifecycle.stop();
   });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { BatchConsumerHooks } from '@tideline/kafka';
+import { describeStalled, type BatchConsumerHooks, type ConsumerLagReport } from '@tideline/kafka';
 import { retry } from '@tideline/retry';
+import { Gauge, type Registry } from 'prom-client';
 import type { HealthChecks } from '../health/health-checks';
 
 export interface BackgroundStartOptions {
@@ -21,8 +22,11 @@ export interface BackgroundStartOptions {
 /**
  * Starts a stream-processing service in the background, retrying with backoff until its dependencies answer, so the
  * HTTP server (and `/health`, which says why the service is not ready) is up meanwhile; and stops it promptly.
- * `/health` fails while starting (naming the last start error and what is being loaded) and after the consumer
- * stopped on an error it could not get past ({@link crash}, or {@link consumerHooks}).
+ * `/health` fails while starting (naming the last start error and what is being loaded), after the consumer
+ * stopped on an error it could not get past ({@link crash}, or {@link consumerHooks}), and while the consumer is
+ * stalled: partitions assigned to it have lag and their committed offset has not moved for the consumer's
+ * `stallAfterMs` (its lag monitor's reports reach `onLag` of {@link consumerHooks}; each partition's lag is the
+ * gauge `tideline_kafka_consumer_lag{group,topic,partition}` on `/metrics`).
  *
  * Used by the pipeline services: call {@link begin} from `onApplicationBootstrap` and {@link stop} from
  * `onModuleDestroy`.
@@ -33,15 +37,23 @@ export class BackgroundStart {
   private startError: unknown;
   private crashed: unknown;
   private done = false;
+  /** The latest lag report of each consumer (by what it is called), and the gauges they are shown in. */
+  private readonly lag = new Map<string, ConsumerLagReport>();
+  private readonly lagGauges: LagGauges;
+  private readonly lagLabels = new Map<string, Set<string>>();
 
   constructor(
     health: HealthChecks,
     private readonly options: BackgroundStartOptions,
   ) {
+    this.lagGauges = lagGauges(health.registry);
     health.register({
       name: options.name,
       check: async () => {
         if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
+        for (const [what, report] of this.lag) {
+          if (report.stalled.length > 0) throw new Error(`${what} is stalled: ${describeStalled(report)}`);
+        }
         if (!this.done) {
           const why = this.startError === undefined ? '' : `${String(this.startError)}; `;
           throw new Error(`${why}starting (${options.starting})`);
@@ -94,6 +106,7 @@ export class BackgroundStart {
   consumerHooks(what: string): BatchConsumerHooks {
     const { logger } = this.options;
     return {
+      onLag: (report) => this.recordLag(what, report),
       onCrash: (error) => {
         this.crash(error);
         logger.error(`${what} stopped: ${message(error)}`);
@@ -105,6 +118,28 @@ export class BackgroundStart {
     };
   }
 
+  private recordLag(what: string, report: ConsumerLagReport): void {
+    const before = this.lag.get(what);
+    this.lag.set(what, report);
+    if (report.stalled.length > 0 && (before === undefined || before.stalled.length === 0)) {
+      this.options.logger.warn(`${what} is stalled, /health reports 503: ${describeStalled(report)}`);
+    } else if (report.stalled.length === 0 && before !== undefined && before.stalled.length > 0) {
+      this.options.logger.log(`${what} is making progress again`);
+    }
+    const seen = new Set<string>();
+    for (const p of report.partitions) {
+      const labels = { group: report.groupId, topic: p.topic, partition: String(p.partition) };
+      seen.add(JSON.stringify(labels));
+      this.lagGauges.lag.set(labels, p.lag);
+    }
+    // partitions no longer assigned to this member leave the gauge (another member reports them)
+    for (const key of this.lagLabels.get(what) ?? []) {
+      if (!seen.has(key)) this.lagGauges.lag.remove(JSON.parse(key) as Record<string, string>);
+    }
+    this.lagLabels.set(what, seen);
+    this.lagGauges.stalled.set({ group: report.groupId }, report.stalled.length);
+  }
+
   /** Stops retrying, waits at most 2 s for a start step in flight, then undoes what was started. */
   async stop(): Promise<void> {
     this.abort.abort();
@@ -112,6 +147,32 @@ export class BackgroundStart {
     await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await this.options.stopParts();
   }
+}
+
+interface LagGauges {
+  readonly lag: Gauge<'group' | 'topic' | 'partition'>;
+  readonly stalled: Gauge<'group'>;
+}
+
+/** The app's lag gauges, shared by every consumer of the app (one registry cannot hold a metric twice). */
+function lagGauges(registry: Registry): LagGauges {
+  const lag =
+    (registry.getSingleMetric('tideline_kafka_consumer_lag') as Gauge<'group' | 'topic' | 'partition'> | undefined) ??
+    new Gauge({
+      name: 'tideline_kafka_consumer_lag',
+      help: 'Records of a partition assigned to this instance that its consumer group has not committed yet (log end offset minus committed offset).',
+      labelNames: ['group', 'topic', 'partition'],
+      registers: [registry],
+    });
+  const stalled =
+    (registry.getSingleMetric('tideline_kafka_consumer_stalled_partitions') as Gauge<'group'> | undefined) ??
+    new Gauge({
+      name: 'tideline_kafka_consumer_stalled_partitions',
+      help: 'Partitions assigned to this instance with lag and no commit progress for the stall time (/health is 503 while above 0).',
+      labelNames: ['group'],
+      registers: [registry],
+    });
+  return { lag, stalled };
 }
 
 function message(error: unknown): string {
