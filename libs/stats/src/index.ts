@@ -36,3 +36,4 @@ export * from './lead-time-conformal';
 export * from './combined-forecaster';
 export * from './time-until-limit-range';
 export * from './trend-summary';
+export * from './fleet-prior';

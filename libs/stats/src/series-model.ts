@@ -1,3 +1,5 @@
+import type { DetectorPrior } from './tideline-detector';
+
 /**
  * What a series model says about one point. The point is scored against what the model learned *before* it
  * (streaming contract of libs/stats), so `expected`/`lower`/`upper` are the band the point was judged against.
@@ -52,6 +54,13 @@ export interface SeriesModel {
   assess(ts: number, value: number, out: PointAssessment): void;
   /** Versioned bytes that {@link SeriesModelFactory.restore} turns back into an equal model. */
   snapshot(): Uint8Array;
+  /**
+   * Starts a new series from what its metric's other series learned (a `FleetPrior`'s prior); false when the model
+   * has already learned its own (or takes no prior).
+   */
+  applyPrior?(prior: DetectorPrior): boolean;
+  /** What this series can teach its metric's fleet prior, once it has learned it (undefined before). */
+  priorSample?(): DetectorPrior | undefined;
 }
 
 export interface SeriesModelFactory {

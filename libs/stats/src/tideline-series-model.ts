@@ -1,4 +1,4 @@
-import { TidelineDetector, type ExpectedBand } from './tideline-detector';
+import { TidelineDetector, type DetectorPrior, type ExpectedBand } from './tideline-detector';
 import type { PointAssessment, SeriesModel, SeriesModelFactory } from './series-model';
 
 /**
@@ -65,6 +65,14 @@ class TidelineSeriesModel implements SeriesModel {
 
   snapshot(): Uint8Array {
     return this.detector.toBytes();
+  }
+
+  applyPrior(prior: DetectorPrior): boolean {
+    return this.detector.applyPrior(prior);
+  }
+
+  priorSample(): DetectorPrior | undefined {
+    return this.detector.priorSample();
   }
 }
 

@@ -14,6 +14,8 @@ import { DEFAULT_CV_SEED } from '../eval/cv-folds';
 import { DEFAULT_DETECTOR, DETECTORS, findDetector, type DetectorSpec } from '../eval/detector-registry';
 import { ALL_FORECASTERS, evaluateForecastRequest, forecastJson, formatForecastTable } from '../eval/forecast-output';
 import { DEFAULT_FORECASTER, FORECASTERS } from '../eval/forecaster-registry';
+import { datasetRate, falseAlertReport } from '../eval/false-alert-rates';
+import { runDetector } from '../eval/eval-runner';
 import { fmt, int, pct, table } from '../eval/format';
 import { loadNabDataset, writeResultFile, type NabDataset } from '../eval/nab-dataset';
 import { nabDatasetDir } from '../eval/nab-dataset-dir';
@@ -33,6 +35,7 @@ interface EvalOptions {
   compare?: boolean;
   forecast?: boolean;
   forecaster: string;
+  falseAlerts?: boolean;
 }
 
 /** `--cv K` and `--seed N` as numbers; a bad value stops the command with a message naming the option. */
@@ -185,6 +188,42 @@ function runForecastEval(dataset: NabDataset, options: EvalOptions) {
   process.stdout.write(options.json ? `${JSON.stringify(forecastJson(ev))}\n` : `${formatForecastTable(ev)}\n`);
 }
 
+/**
+ * `--false-alerts`: false alerts per 1,000 points in a series' first 200 points and after, with the default detector:
+ * white noise at low, medium and high; the dataset at medium; a synthetic fleet started cold and from the fleet prior.
+ */
+function runFalseAlerts(dataset: NabDataset, options: EvalOptions) {
+  const spec = findDetector(DEFAULT_DETECTOR);
+  const run = runDetector(dataset.files, spec.create, { quantise: options.quantise });
+  const files = dataset.files.map((f, i) => ({ scores: run.scores[i]!, windows: f.windows }));
+  const report = falseAlertReport(datasetRate(`${dataset.dir} (${files.length} files)`, files));
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const rows = [
+    ['source', 'level', `first ${report.first_points}`, 'after', 'all', `incidents in first ${report.first_points}`],
+    ...report.rates.map((r) => [
+      r.source,
+      r.level,
+      fmt(r.first.per_1000_points),
+      fmt(r.after.per_1000_points),
+      fmt(r.all.per_1000_points),
+      r.early_incidents === undefined ? '' : `${r.early_incidents.detected}/${r.early_incidents.total} detected`,
+    ]),
+  ];
+  process.stdout.write(
+    [
+      `False alerts per 1,000 points, in a series' first ${report.first_points} points and after (detector "${spec.name}")`,
+      '',
+      table(rows),
+      '',
+      "An alert is a run of points at or above the sensitivity's fire level; it is false when no point of it lies in a labelled window (white noise has none). Every point counts (no probationary period).",
+      "Synthetic fleet: one labelled 12-point level shift of 8 spreads per series; half of each metric's hosts teach its fleet prior, the other half are scored cold and from that prior.",
+    ].join('\n') + '\n',
+  );
+}
+
 /** `tideline eval [nab-dir]`: runs a detector (or, with --forecast, a forecaster) over a NAB-layout dataset. */
 export const registerEvalCommand: RegisterCommand = (program: Command) => {
   program
@@ -214,11 +253,16 @@ export const registerEvalCommand: RegisterCommand = (program: Command) => {
       `forecaster for --forecast: ${[...FORECASTERS.map((f) => f.name), ALL_FORECASTERS].join(', ')} (all: side by side, as --compare)`,
       DEFAULT_FORECASTER,
     )
+    .option(
+      '--false-alerts',
+      "false alerts per 1,000 points in a series' first 200 points vs after: white noise (low, medium, high), the dataset, a synthetic fleet cold and from the fleet prior",
+    )
     .option('--json', 'print one JSON object')
     .action(async (nabDir: string | undefined, options: EvalOptions) => {
       try {
         const dataset = await loadNabDataset(nabDir === undefined ? nabDatasetDir() : resolve(nabDir), options.labels);
         if (options.forecast) runForecastEval(dataset, options);
+        else if (options.falseAlerts) runFalseAlerts(dataset, options);
         else if (options.compare) runComparison(dataset, options);
         else await runAnomalyEval(dataset, options);
       } catch (error) {
