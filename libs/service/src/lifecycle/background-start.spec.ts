@@ -110,6 +110,10 @@ describe('BackgroundStart', () => {
     assert.match(text, /^tideline_kafka_consumer_lag\{group="g",topic="m",partition="1"\} 0$/m);
     assert.match(text, /^tideline_kafka_consumer_stalled_partitions\{group="g"\} 1$/m);
 
+    lifecycle.consumerHooks('the metrics consumer').onCommit!({ topic: 'm', partition: 0, offset: '12' });
+    assert.equal((await check()).ok, true, 'a commit of the stalled partition is progress at once');
+    onLag(report([partition(0, 5, 20_000), partition(1, 0, 0)]));
+    assert.equal((await check()).ok, false);
     onLag(report([partition(0, 2, 0)])); // progressing again; partition 1 was revoked
     assert.equal((await check()).ok, true);
     const after = await registry.metrics();

@@ -107,6 +107,8 @@ export class BackgroundStart {
     const { logger } = this.options;
     return {
       onLag: (report) => this.recordLag(what, report),
+      // a commit is progress: readiness recovers with it rather than at the next lag measurement
+      onCommit: ({ topic, partition }) => this.clearStall(what, topic, partition),
       onCrash: (error) => {
         this.crash(error);
         logger.error(`${what} stopped: ${message(error)}`);
@@ -116,6 +118,13 @@ export class BackgroundStart {
           `batch of partition ${partition} failed (${willRetry ? 'retrying' : 'giving up'}): ${message(error)}`,
         ),
     };
+  }
+
+  private clearStall(what: string, topic: string, partition: number): void {
+    const report = this.lag.get(what);
+    if (report === undefined || report.stalled.length === 0) return;
+    const stalled = report.stalled.filter((p) => p.topic !== topic || p.partition !== partition);
+    if (stalled.length !== report.stalled.length) this.recordLag(what, { ...report, stalled });
   }
 
   private recordLag(what: string, report: ConsumerLagReport): void {
