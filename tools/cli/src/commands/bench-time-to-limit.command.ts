@@ -55,7 +55,12 @@ export const registerBenchTimeToLimitCommand: RegisterCommand = (program: Comman
             series: scenarios.length,
             per_family: options.perFamily,
             seed: options.seed,
-            estimators: LIMIT_ESTIMATORS.map((e) => ({ name: e.name, description: e.description, range: e.range })),
+            estimators: LIMIT_ESTIMATORS.map((e) => ({
+              name: e.name,
+              description: e.description,
+              range: e.range,
+              state_bytes_per_series: e.stateBytes,
+            })),
             results,
           })}\n`,
         );
@@ -84,7 +89,10 @@ export const registerBenchTimeToLimitCommand: RegisterCommand = (program: Comman
           'p50 |err|: median absolute error of the median estimate (h; rel: divided by the true time); a series without an estimate counts as an infinite error.',
           "hit: share of true crossings inside the estimator's range (a series without an estimate is a miss).",
           'width: median (high − low) / true time; open: ranges whose late end is infinite.',
-          ...LIMIT_ESTIMATORS.map((e) => `  ${e.name}: ${e.description}`),
+          ...LIMIT_ESTIMATORS.map(
+            (e) =>
+              `  ${e.name}: ${e.description}; state per series: ${e.stateBytes === null ? 'every point' : `${int(e.stateBytes)} bytes`}`,
+          ),
         ].join('\n') + '\n',
       );
     });

@@ -24,6 +24,8 @@ export interface LimitEstimator {
   readonly name: string;
   readonly description: string;
   readonly range: string;
+  /** Bytes of state per series the estimator works from; null when it keeps every point (unbounded). */
+  readonly stateBytes: number | null;
   estimate(s: LimitScenario): LimitEstimate | null;
 }
 
@@ -38,6 +40,7 @@ export const LIMIT_ESTIMATORS: readonly LimitEstimator[] = [
     description:
       "the product path (the weekly report's projection): every point into TrendSummary (half-hour means over 4 weeks, 6.7 KB per series), then its timeUntilLimit: timeUntilLimitRange on the complete buckets (current segment; line and accelerating parabola (AICc) + daily/weekly profiles; cluster-robust t bands widened by calibration on its own past; first crossings of the bands)",
     range: '[p10, p90]',
+    stateBytes: new TrendSummary().stateBytes,
     estimate: (s) => {
       const summary = new TrendSummary();
       for (let i = 0; i < s.values.length; i++) summary.update(s.timestampsMs[i]!, s.values[i]!);
@@ -50,6 +53,7 @@ export const LIMIT_ESTIMATORS: readonly LimitEstimator[] = [
     description:
       'for comparison: timeUntilLimitRange on every point of the last four weeks (unbounded state: 8,064 points at 5 minutes)',
     range: '[p10, p90]',
+    stateBytes: null,
     estimate: (s) => {
       const lastT = s.timestampsMs[s.timestampsMs.length - 1]!;
       let from = 0;
