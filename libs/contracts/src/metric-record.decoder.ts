@@ -56,6 +56,7 @@ export interface MetricRecordDecodeOptions {
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
+const QUOTE = 0x22;
 /** First bytes of a JSON text that is not an object or array: `"`, `-`, a digit, `t`rue, `f`alse, `n`ull. */
 const JSON_SCALAR_START = new Set([0x22, 0x2d, ...'0123456789tfn'.split('').map((c) => c.charCodeAt(0))]);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -127,9 +128,23 @@ function looksLikeJson(bytes: Uint8Array): boolean {
     const b = bytes[i]!;
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
     if (b === OPEN_BRACE || b === OPEN_BRACKET) return true;
-    return JSON_SCALAR_START.has(b) && isJsonText(bytes);
+    if (!JSON_SCALAR_START.has(b)) return false;
+    // a JSON number or literal has no blank inside, a line-protocol line always has one (before its fields)
+    return (b === QUOTE || !hasInnerBlank(bytes, i)) && isJsonText(bytes);
   }
   return false;
+}
+
+function isBlank(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+}
+
+/** Whether a blank follows `from` with something other than blanks after it. */
+function hasInnerBlank(bytes: Uint8Array, from: number): boolean {
+  let i = from;
+  while (i < bytes.length && !isBlank(bytes[i]!)) i++;
+  while (i < bytes.length && isBlank(bytes[i]!)) i++;
+  return i < bytes.length;
 }
 
 /** Whether the whole record is one JSON text (only asked of records that start like a JSON number, string or literal). */
