@@ -127,8 +127,9 @@ describe('the hostile-input corpus through the real broker to the baseline servi
       if (!letter.detail) wrong.push(`${record.name}: the dead letter has no detail`);
     }
 
-    // the judged output: every accepted event's point on the baselines topic, on the host of its record
-    const judged = await readTopic(kafka, topics.baselines, { count: 1, timeoutMs: 30_000 });
+    // the judged output: every accepted event's point on the baselines topic, on the host of its record (every event
+    // of the corpus is a series of its own, so one baselines record each)
+    const judged = await readTopic(kafka, topics.baselines, { count: expectedEvents, timeoutMs: 30_000 });
     const points = new Map<string, number>();
     const seriesByHost = new Map<string, Set<string>>();
     for (const message of judged) {
