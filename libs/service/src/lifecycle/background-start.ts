@@ -77,6 +77,7 @@ export class BackgroundStart {
           this.startError = undefined;
         } catch (error) {
           this.startError = error instanceof Error ? error.message : error;
+          this.lag.clear(); // the consumer of a failed attempt is gone: its lag says nothing about the next one
           await stopParts();
           throw error;
         }
