@@ -14,6 +14,15 @@ export interface DailyStats extends SeriesId {
   readonly max: Float64Array;
 }
 
+/** A chart's series in buckets: the mean value and the baseline band (NaN for empty buckets). */
+export interface ChartSeriesData {
+  readonly times: Float64Array;
+  readonly value: Float64Array;
+  readonly expected: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
 /** The part of the InfluxDB client the reporter uses (`InfluxClient` from @tideline/influx satisfies it). */
 export interface InfluxQueryable {
   queryRaw(influxql: string, options?: { readonly database?: string }): Promise<StatementResult[]>;
@@ -299,16 +308,8 @@ export class ReportQueryStore {
     from: number,
     until: number,
     bucketMs: number,
-  ): Promise<
-    Map<
-      string,
-      { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }
-    >
-  > {
-    const out = new Map<
-      string,
-      { times: Float64Array; value: Float64Array; expected: Float64Array; lower: Float64Array; upper: Float64Array }
-    >();
+  ): Promise<Map<string, ChartSeriesData>> {
+    const out = new Map<string, ChartSeriesData>();
     if (series.length === 0) return out;
     const buckets = Math.ceil((until - from) / bucketMs);
     const empty = (): Float64Array => new Float64Array(buckets).fill(Number.NaN);

@@ -32,6 +32,8 @@ export interface ChartInput {
   readonly timeZone: string;
   readonly from: number;
   readonly until: number;
+  /** A line written in the plot's top-left corner (e.g. that the chart is zoomed to where the series has data). */
+  readonly note?: string;
 }
 
 const COLORS = {
@@ -47,6 +49,11 @@ const COLORS = {
   limit: [200, 30, 30] as Rgb,
   text: [60, 60, 60] as Rgb,
 };
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Spacings of the time labels of a short chart: the first that gives at most 8 labels. */
+const TIME_STEPS = [5, 10, 15, 30, 60, 120, 180, 360, 720].map((minutes) => minutes * 60_000);
 
 export const CHART_WIDTH = 720;
 export const CHART_HEIGHT = 220;
@@ -102,13 +109,19 @@ export function renderChart(input: ChartInput): Buffer {
     const label = formatTick(tick);
     r.text(left - 6 - textWidth(label), ty - 3, label, COLORS.text);
   }
-  // Day boundaries at local midnight.
-  for (let t = input.from; t < input.until; t += 3_600_000) {
+  // Day boundaries at local midnight; on a chart of two days or less (zoomed to its data), hours too.
+  const span = input.until - input.from;
+  const step = span > 2 * DAY_MS ? HOUR_MS : (TIME_STEPS.find((s) => span / s <= 8) ?? DAY_MS);
+  for (let t = Math.ceil(input.from / step) * step; t < input.until; t += step) {
     const z = zonedParts(t, input.timeZone);
-    if (z.hour !== 0 || z.minute !== 0) continue;
+    const midnight = z.hour === 0 && z.minute === 0;
+    if (span > 2 * DAY_MS && !midnight) continue;
     const tx = Math.round(x(t));
     r.fillRect(tx, top, 1, bottom - top, COLORS.grid);
-    r.text(tx + 3, bottom + 6, `${z.weekday.slice(0, 3)} ${z.date.slice(8)}`, COLORS.text);
+    const label = midnight
+      ? `${z.weekday.slice(0, 3)} ${z.date.slice(8)}`
+      : `${String(z.hour).padStart(2, '0')}:${String(z.minute).padStart(2, '0')}`;
+    r.text(tx + 3, bottom + 6, label, COLORS.text);
   }
   r.fillRect(left, bottom, right - left, 1, COLORS.axis);
   r.fillRect(left, top, 1, bottom - top, COLORS.axis);
@@ -152,6 +165,11 @@ export function renderChart(input: ChartInput): Buffer {
     const w = textWidth(text);
     r.fillRect(right - w - 5, top + 2, w + 4, 11, [255, 255, 255], 0.85);
     r.text(right - w - 3, top + 4, text, COLORS.limit);
+  }
+  if (input.note) {
+    const w = textWidth(input.note);
+    r.fillRect(left + 2, top + 2, w + 4, 11, [255, 255, 255], 0.85);
+    r.text(left + 4, top + 4, input.note, COLORS.text);
   }
   for (const a of input.anomalies) {
     if (!Number.isFinite(a.value) || a.time < input.from || a.time >= input.until) continue;

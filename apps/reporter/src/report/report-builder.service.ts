@@ -10,7 +10,8 @@ import { recurringAnomalyHours } from '../analysis/recurring-anomalies';
 import type { TimeToLimitProjector } from '../analysis/time-to-limit';
 import { compareWeeks, type WeekAggregates } from '../analysis/weekly-comparison';
 import { formatZoned } from '../analysis/zoned-time';
-import type { DailyStats, ReportQueryStore } from '../query/report-query.store';
+import type { ChartSeriesData, DailyStats, ReportQueryStore } from '../query/report-query.store';
+import { dataWindow, densify } from '../render/chart-window';
 import { renderChart, type ChartInput } from '../render/chart.renderer';
 import {
   REPORT_SCHEMA,
@@ -297,6 +298,7 @@ export class ReportBuilder {
         ? this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs)
         : this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs, [...listed]),
     ]);
+    const zoomed = await this.zoomSparseCharts(chartData, since, until, bucketMs, timezone);
     for (let i = 0; i < comparisons.length; i++) {
       const c = comparisons[i]!;
       const values = p95.get(c.series);
@@ -318,7 +320,8 @@ export class ReportBuilder {
     const charts = new Map<string, Buffer>();
     const chartRefs: ChartRef[] = [];
     chosen.forEach((p, index) => {
-      const data = chartData.get(p.series);
+      const zoom = zoomed.get(p.series);
+      const data = zoom?.data ?? chartData.get(p.series);
       if (!data) return;
       const id = daily.get(p.series) ?? trends.get(p.series) ?? projectionBuckets.get(p.series);
       const limit = id ? this.limits.resolve(id.metric, id.host) : undefined;
@@ -341,11 +344,13 @@ export class ReportBuilder {
           ...(limit ? { limit: limit.limit } : {}),
           ...projectionOf(projections, p.series),
           timeZone: timezone,
-          from: since,
-          until,
+          from: zoom?.from ?? since,
+          until: zoom?.until ?? until,
+          ...(zoom ? { note: zoom.note } : {}),
         }),
       );
-      chartRefs.push({ cid: `chart-${index + 1}@tideline`, file, series: p.series, title: p.series, reason: p.reason });
+      const reason = zoom ? `${p.reason}; ${zoom.note.toLowerCase()}` : p.reason;
+      chartRefs.push({ cid: `chart-${index + 1}@tideline`, file, series: p.series, title: p.series, reason });
     });
     const finished = performance.now();
 
@@ -386,6 +391,34 @@ export class ReportBuilder {
       },
     };
     return { report, charts };
+  }
+
+  /**
+   * The charts of series with values in only a small part of the period (a replayed file that covers a few hours of
+   * the week, a host that started on Sunday), queried again where their values are at a finer bucket: drawn on the
+   * week's axis they were a few points in an empty frame. Each says so on the chart and in its reason.
+   */
+  private async zoomSparseCharts(
+    chartData: Awaited<ReturnType<ReportQueryStore['chartData']>>,
+    since: number,
+    until: number,
+    bucketMs: number,
+    timezone: string,
+  ): Promise<Map<string, { data: ChartSeriesData; from: number; until: number; note: string }>> {
+    const windows = [...chartData].flatMap(([key, d]) => {
+      const window = dataWindow(d.times, d.value, bucketMs, since, until);
+      return window ? [{ key, window }] : [];
+    });
+    const zoomed = await Promise.all(
+      windows.map(async ({ key, window }) => {
+        const fine = Math.max(60_000, Math.round((window.until - window.from) / 336 / 60_000) * 60_000);
+        const queried = (await this.store.chartData([key], window.from, window.until, fine)).get(key);
+        const data = queried && densify(queried, ['value', 'expected', 'lower', 'upper'], 'value');
+        const note = `data only ${formatZoned(window.dataFrom, timezone)} - ${formatZoned(window.dataUntil, timezone)}: zoomed in`;
+        return data ? [[key, { data, from: window.from, until: window.until, note }] as const] : [];
+      }),
+    );
+    return new Map(zoomed.flat());
   }
 
   /**
