@@ -191,11 +191,12 @@ describe('TidelineDetector', () => {
     const points = Array.from({ length: 3300 }, (_, i) => x(i));
     // Version 1 had neither the options of version 3 nor the prior at the end of the state; restored, it continues
     // with those off, as it did.
-    const off = { extremeSpread: 0, modelTail: 0, warmUpSpan: 0, warmUpWidth: 0 };
-    const { extremeSpread, modelTail, warmUpSpan, warmUpWidth, ...options } = new TidelineDetector(VERSION_1_OPTIONS)
-      .options;
+    const off = { extremeSpread: 0, extremeAfter: 0, modelTail: 0, warmUpSpan: 0, warmUpWidth: 0 };
+    const { extremeSpread, extremeAfter, modelTail, warmUpSpan, warmUpWidth, ...options } = new TidelineDetector(
+      VERSION_1_OPTIONS,
+    ).options;
     assert.ok(
-      [extremeSpread, modelTail, warmUpSpan, warmUpWidth].every((v) => v > 0),
+      [extremeSpread, extremeAfter, modelTail, warmUpSpan, warmUpWidth].every((v) => v > 0),
       'on by default since version 3',
     );
     const snapshot = {

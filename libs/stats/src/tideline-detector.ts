@@ -9,6 +9,7 @@ import { RunningMoments } from './running-moments';
 import { SegmentTrend, type TrendFit } from './segment-trend';
 import { LogBucketSketch } from './log-bucket-sketch';
 import { normalQuantile } from './normal-quantile';
+import { normalTail } from './normal-tail';
 
 /**
  * Tunables of {@link TidelineDetector}. The defaults are the one configuration used for every series (and for the
@@ -82,6 +83,11 @@ export interface TidelineDetectorOptions {
   /** ... and only beyond the range by at least this many one-step spreads (0: no such minimum). */
   extremeSpread?: number;
   /**
+   * The extreme rule applies only once this many points have built the range (600: about two days of 5-minute points;
+   * before that a daily cycle's second peak would be a "new high").
+   */
+  extremeAfter?: number;
+  /**
    * Minimum effect size: a point alerts only if it deviates from its expectation by at least this fraction of the
    * series' overall mean absolute deviation (so a perfectly regular series never alerts on rounding-level noise).
    */
@@ -107,7 +113,7 @@ export interface TidelineDetectorOptions {
    * 0 turns it off.
    */
   warmUpSpan?: number;
-  /** How wide the warm-up doubt is (see `warmUpSpan`); 4 doubles what a point must deviate by at point 16. */
+  /** How wide the warm-up doubt is (see `warmUpSpan`): 8 makes a point deviate twice as far at point 30. */
   warmUpWidth?: number;
 }
 
@@ -128,6 +134,13 @@ export interface AnomalyExplanation {
   detector: AnomalyDetectorName;
   /** Deviation in units of the series' own usual surprise (1 = as surprising as this series usually gets). */
   severity: number;
+  /**
+   * Evidence under the model: the two-sided tail probability of the statistic behind `detector` if the series were
+   * its expected value plus Gaussian noise of the robust spread (the point's z for spikes, dips, seasonal deviations
+   * and new extremes; the smoothed deviation, against its own spread, for level shifts and drifts). An alert at the
+   * default configuration has this at or below `modelTail` (1e-5).
+   */
+  tailProbability: number;
   seasonality: 'none' | 'daily' | 'weekly';
 }
 
@@ -202,17 +215,19 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   extremeTolerance: 0.03,
   extremeGate: 0.3,
   extremeSpread: 0.5,
+  extremeAfter: 600,
   extremeHalfLife: 50000,
   minDeviation: 0.05,
   likelihoodZ: 0,
   likelihoodShort: 0.2,
   modelTail: 1e-5,
   warmUpSpan: 300,
-  warmUpWidth: 12,
+  warmUpWidth: 8,
 };
 /** Options a snapshot or bytes of state version 1 or 2 did not have, and their values then (the feature off). */
 const BEFORE_VERSION_3: Partial<Record<keyof TidelineDetectorOptions, number>> = {
   extremeSpread: 0,
+  extremeAfter: 0,
   modelTail: 0,
   warmUpSpan: 0,
   warmUpWidth: 0,
@@ -347,6 +362,9 @@ interface Parts {
   floor3: number;
   /** 1/√warmUpSpan. */
   invSqrtSpan: number;
+  /** Spreads of the drift and slow-drift statistics under the model (exponentially weighted means of N(0, 1)). */
+  driftSd: number;
+  slowDriftSd: number;
 }
 
 const PARTS = new WeakMap<object, Parts>();
@@ -365,6 +383,8 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
       floor2: zTail * ewSd(o.driftAlpha) * o.driftWeight,
       floor3: zTail * ewSd(o.slowDriftAlpha),
       invSqrtSpan: o.warmUpSpan > 0 ? 1 / Math.sqrt(o.warmUpSpan) : 0,
+      driftSd: ewSd(o.driftAlpha),
+      slowDriftSd: ewSd(o.slowDriftAlpha),
       l0: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L0),
       l1: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L1),
       l2: new RobustLevel(o.localAlpha, o.scaleAlpha, o.clip, L2),
@@ -442,6 +462,7 @@ export class TidelineDetector implements PointScorer {
       upper: NaN,
       detector: 'none',
       severity: 0,
+      tailProbability: 1,
       seasonality: 'none',
     };
   }
@@ -641,7 +662,7 @@ export class TidelineDetector implements PointScorer {
     }
     const lo = s[MIN_X]!;
     const hi = s[MAX_X]!;
-    if (o.extremeTolerance > 0 && hi > lo) {
+    if (o.extremeTolerance > 0 && hi > lo && n >= o.extremeAfter) {
       // Beyond the range by a fraction of it, and (calibration) by at least `extremeSpread` one-step spreads: the
       // record-breaking points of pure noise exceed the old record by a fraction of a spread.
       const rangeTol = o.extremeTolerance * (hi - lo);
@@ -661,8 +682,9 @@ export class TidelineDetector implements PointScorer {
     s[MAX_X] = x > hi ? x : hi < mid ? hi : mid + (hi - mid) * keep;
     // Warm-up doubt: in a series' first points (fewer when it started from a fleet prior) what was learned is still
     // uncertain, so the surprise counts for less and the band is wider; only an extreme deviation alerts.
+    // (The prior sits at the end of the state, in a cache line the later points do not need to load.)
     let doubt = 1;
-    if (o.warmUpSpan > 0) {
+    if (n < o.warmUpSpan) {
       const seen = n + s[p.prior]!;
       if (seen < o.warmUpSpan) doubt = 1 + o.warmUpWidth * (1 / Math.sqrt(seen) - p.invSqrtSpan);
       r /= doubt;
@@ -788,6 +810,7 @@ export class TidelineDetector implements PointScorer {
   /** Why the last point scored what it did. Returns the same object each call: copy it to keep it. */
   explain(confidence = 0.99): AnomalyExplanation {
     const s = this.state;
+    const o = this.options;
     const e = (this.explanation ??= TidelineDetector.newExplanation());
     const zq = normalQuantile(0.5 + confidence / 2);
     const pred = s[LAST_PRED]!;
@@ -816,6 +839,13 @@ export class TidelineDetector implements PointScorer {
     } else if (s[LAST_CUSUM_WINS]! === 1) e.detector = 'level_shift';
     else if (k !== 0) e.detector = 'seasonal_deviation';
     else e.detector = s[LAST_Z]! >= 0 ? 'spike' : 'dip';
+    let zModel = Math.abs(s[LAST_Z]!);
+    if (e.detector === 'level_shift' || e.detector === 'drift') {
+      const zDrift = Math.abs(s[DRIFT]!) / p.driftSd;
+      const zSlow = o.slowDriftAlpha > 0 ? Math.abs(s[DRIFT_SLOW]!) / p.slowDriftSd : 0;
+      zModel = zDrift > zSlow ? zDrift : zSlow;
+    }
+    e.tailProbability = Math.min(1, 2 * normalTail(zModel));
     return e;
   }
 
