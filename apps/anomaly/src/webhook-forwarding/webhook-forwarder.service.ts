@@ -61,6 +61,8 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
       this.lifecycle = new BackgroundStart(health, {
         name: 'webhook-forwarder',
         starting: 'connecting to Kafka',
+        // a receiver that is down holds webhook delivery, not alerting: the service is degraded, not unavailable
+        stallDegradesOnly: true,
         start: () => this.start(),
         stopParts: () => this.stopParts(),
         logger: this.logger,

@@ -121,4 +121,31 @@ describe('BackgroundStart', () => {
     assert.match(after, /^tideline_kafka_consumer_stalled_partitions\{group="g"\} 0$/m);
     await lifecycle.stop();
   });
+
+  it('with stallDegradesOnly, a stalled consumer degrades the service under <name>-stall instead of failing it', async () => {
+    const registry = new Registry();
+    const health = new HealthChecks({ service: 'test', registry });
+    const lifecycle = new BackgroundStart(health, {
+      name: 'webhook-forwarder',
+      starting: 'connecting',
+      start: async () => undefined,
+      stopParts: async () => undefined,
+      logger: quietLogger,
+      stallDegradesOnly: true,
+    });
+    lifecycle.begin();
+    await expectEventually(() => assert.equal(lifecycle.started, true));
+    const stalled = { topic: 'a', partition: 0, lag: 3, committed: '1', end: '4', stalledForMs: 30_000 };
+    lifecycle.consumerHooks('the alerts consumer').onLag!({
+      groupId: 'g',
+      at: 0,
+      stallAfterMs: 15_000,
+      partitions: [stalled],
+      stalled: [stalled],
+    });
+    const report = await health.run();
+    assert.deepEqual([report.status, report.failed, report.degraded], ['degraded', [], ['webhook-forwarder-stall']]);
+    assert.match(report.checks['webhook-forwarder-stall']!.error!, /the alerts consumer is stalled: a\/0/);
+    await lifecycle.stop();
+  });
 });

@@ -17,6 +17,11 @@ export interface BackgroundStartOptions {
   /** Delay between attempts. Default: 1 s, doubling with jitter up to 15 s, forever. */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
+  /**
+   * A stalled consumer only degrades the service (a check `<name>-stall` with `degradesOnly`) instead of failing
+   * `<name>`: for a side stream the service does its job without, e.g. webhook delivery beside alerting.
+   */
+  readonly stallDegradesOnly?: boolean;
 }
 
 /**
@@ -26,7 +31,8 @@ export interface BackgroundStartOptions {
  * stopped on an error it could not get past ({@link crash}, or {@link consumerHooks}), and while the consumer is
  * stalled: partitions assigned to it have lag and their committed offset has not moved for the consumer's
  * `stallAfterMs` (its lag monitor's reports reach `onLag` of {@link consumerHooks}; each partition's lag is the
- * gauge `tideline_kafka_consumer_lag{group,topic,partition}` on `/metrics`).
+ * gauge `tideline_kafka_consumer_lag{group,topic,partition}` on `/metrics`). With `stallDegradesOnly`, a stall only
+ * degrades the service (`<name>-stall`).
  *
  * Used by the pipeline services: call {@link begin} from `onApplicationBootstrap` and {@link stop} from
  * `onModuleDestroy`.
@@ -47,19 +53,27 @@ export class BackgroundStart {
     private readonly options: BackgroundStartOptions,
   ) {
     this.lagGauges = lagGauges(health.registry);
+    const stallDegradesOnly = options.stallDegradesOnly === true;
     health.register({
       name: options.name,
       check: async () => {
         if (this.crashed !== undefined) throw new Error(`consumer stopped: ${String(this.crashed)}`);
-        for (const [what, report] of this.lag) {
-          if (report.stalled.length > 0) throw new Error(`${what} is stalled: ${describeStalled(report)}`);
-        }
+        if (!stallDegradesOnly) this.checkStalls();
         if (!this.done) {
           const why = this.startError === undefined ? '' : `${String(this.startError)}; `;
           throw new Error(`${why}starting (${options.starting})`);
         }
       },
     });
+    if (stallDegradesOnly) {
+      health.register({ name: `${options.name}-stall`, degradesOnly: true, check: async () => this.checkStalls() });
+    }
+  }
+
+  private checkStalls(): void {
+    for (const [what, report] of this.lag) {
+      if (report.stalled.length > 0) throw new Error(`${what} is stalled: ${describeStalled(report)}`);
+    }
   }
 
   /** Whether the start has completed (and the service is consuming). */
