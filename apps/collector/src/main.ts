@@ -1,4 +1,3 @@
-import { runService } from '@tideline/service';
-import { AppModule } from './app.module';
+import { runAgent } from './agent/agent-cli';
 
-runService({ app: 'collector', module: AppModule });
+void runAgent(process.argv.slice(2));

@@ -4,3 +4,4 @@ export * from './stack-env';
 export * from './fixtures';
 export * from './read-topic';
 export * from './stack-harness';
+export * from './node-exporter';

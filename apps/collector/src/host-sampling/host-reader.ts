@@ -1,6 +1,5 @@
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import * as si from 'systeminformation';
 import type {
   CpuCounters,
   DiskCounters,
@@ -9,7 +8,14 @@ import type {
   MemoryUsage,
   NetworkCounters,
 } from './host-sample';
-import { isVirtualBlockDevice, parseProcDiskstats, parseProcNetDev, parseProcStat } from './procfs.parser';
+import {
+  isVirtualBlockDevice,
+  parseProcDiskstats,
+  parseProcMeminfo,
+  parseProcMounts,
+  parseProcNetDev,
+  parseProcStat,
+} from './procfs.parser';
 
 /** The parts of a sample, named for `onSourceError` and the `source` label of the error counter. */
 export type HostSource = 'cpu' | 'load' | 'memory' | 'filesystems' | 'disks' | 'networks' | 'processes';
@@ -26,13 +32,13 @@ export interface HostReaderOptions {
 /**
  * Reads the host with as little work per tick as possible, because the collector must stay cheap:
  *
- * - Discovery (systeminformation's `fsSize`, which runs `df`, and the block-device list) happens at start and every
- *   `discoveryIntervalMs`; each tick then asks the kernel directly (`statfs` per mount).
- * - On Linux the counters come from one read each of /proc/stat, /proc/net/dev and /proc/diskstats, and the process
- *   count from listing /proc: no child processes per tick (systeminformation would start several shells per tick
- *   for CPU, disk and network statistics, and run `ps` for the process list).
- * - Memory is systeminformation's `mem` (one read of /proc/meminfo on Linux).
- * - Elsewhere systeminformation's `networkStats`, `fsStats` and `processes` are used, with CPU times from `os.cpus()`.
+ * - Discovery (the mounted file systems from /proc/self/mounts, the block devices from /sys/block) happens at start
+ *   and every `discoveryIntervalMs`; each tick then asks the kernel directly (`statfs` per mount).
+ * - On Linux everything comes from one read each of /proc/stat, /proc/meminfo, /proc/net/dev and /proc/diskstats,
+ *   and the process count from listing /proc: no child processes, ever (systeminformation would start `df` for the
+ *   mounts, several shells per tick for CPU, disk and network statistics, and `ps` for the process list).
+ * - Elsewhere systeminformation is loaded (only then) and its `fsSize`, `mem`, `networkStats`, `fsStats` and
+ *   `processes` are used, with CPU times from `os.cpus()`.
  *
  * Each source is read independently: one that fails is reported and left out of that sample.
  */
@@ -76,11 +82,15 @@ export class HostReader {
     };
   }
 
-  /** Finds the mounted filesystems (df, through systeminformation) and, on Linux, the whole-disk block devices. */
+  /** Finds the mounted filesystems and, on Linux, the whole-disk block devices. */
   private async discover(): Promise<void> {
     this.discoveredAt = performance.now();
     await this.guard('filesystems', async () => {
-      const found = await si.fsSize();
+      if (this.linux) {
+        this.mounts = parseProcMounts(await readFile('/proc/self/mounts', 'utf8'));
+        return;
+      }
+      const found = await (await portable()).fsSize();
       this.mounts = [...new Set(found.map((fs) => fs.mount).filter((mount) => mount !== ''))];
     });
     if (this.linux) {
@@ -105,8 +115,9 @@ export class HostReader {
     return cores.length > 0 ? { total, cores } : undefined;
   }
 
-  private async readMemory(): Promise<MemoryUsage> {
-    const memory = await si.mem();
+  private async readMemory(): Promise<MemoryUsage | undefined> {
+    if (this.linux) return parseProcMeminfo(await readFile('/proc/meminfo', 'utf8'));
+    const memory = await (await portable()).mem();
     return {
       totalBytes: memory.total,
       availableBytes: memory.available,
@@ -138,13 +149,13 @@ export class HostReader {
       const devices = this.blockDevices;
       return parseProcDiskstats(await readFile('/proc/diskstats', 'utf8'), (device) => devices.has(device));
     }
-    const stats = await si.fsStats();
+    const stats = await (await portable()).fsStats();
     return stats ? [{ device: 'all', readBytes: stats.rx, writeBytes: stats.wx }] : [];
   }
 
   private async readNetworks(): Promise<NetworkCounters[]> {
     if (this.linux) return parseProcNetDev(await readFile('/proc/net/dev', 'utf8'));
-    const stats = await si.networkStats('*');
+    const stats = await (await portable()).networkStats('*');
     return stats.map((stat) => ({
       iface: stat.iface,
       rxBytes: stat.rx_bytes,
@@ -161,7 +172,7 @@ export class HostReader {
       for (const entry of entries) if (entry.charCodeAt(0) >= 48 && entry.charCodeAt(0) <= 57) count++;
       return count;
     }
-    return (await si.processes()).all;
+    return (await (await portable()).processes()).all;
   }
 
   private async guard<T>(source: HostSource, read: () => Promise<T>): Promise<T | undefined> {
@@ -172,4 +183,9 @@ export class HostReader {
       return undefined;
     }
   }
+}
+
+/** systeminformation, loaded on first use: Linux never needs it, so it costs a Linux collector no memory. */
+async function portable(): Promise<typeof import('systeminformation')> {
+  return import('systeminformation');
 }

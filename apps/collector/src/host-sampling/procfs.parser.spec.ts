@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isVirtualBlockDevice, parseProcDiskstats, parseProcNetDev, parseProcStat } from './procfs.parser';
+import {
+  isVirtualBlockDevice,
+  parseProcDiskstats,
+  parseProcMeminfo,
+  parseProcMounts,
+  parseProcNetDev,
+  parseProcStat,
+} from './procfs.parser';
 
 // Captured from a Linux 6.x VM (2 vCPUs).
 const PROC_STAT = `cpu  146332 0 22807 67175 829 0 481 841 0 0
@@ -62,5 +69,39 @@ describe('parseProcDiskstats', () => {
       ['loop0', 'ram1', 'zram0', 'fd0', 'sr0', 'vda', 'nvme0n1', 'dm-0', 'sda'].map(isVirtualBlockDevice),
       [true, true, true, true, true, false, false, false, false],
     );
+  });
+});
+
+describe('parseProcMeminfo', () => {
+  it('reads total, available and swap in bytes (kB × 1024)', () => {
+    const text =
+      'MemTotal:        4020000 kB\nMemFree:          100000 kB\nMemAvailable:    3000000 kB\nCached: 5 kB\nSwapTotal:       1000 kB\nSwapFree:         400 kB\n';
+    assert.deepEqual(parseProcMeminfo(text), {
+      totalBytes: 4020000 * 1024,
+      availableBytes: 3000000 * 1024,
+      swapTotalBytes: 1000 * 1024,
+      swapUsedBytes: 600 * 1024,
+    });
+  });
+  it('is undefined without MemTotal', () => {
+    assert.equal(parseProcMeminfo('MemFree: 1 kB\n'), undefined);
+  });
+});
+
+describe('parseProcMounts', () => {
+  it('keeps block-device and network/ZFS file systems, leaves out in-memory ones and images, unescapes paths', () => {
+    const text = [
+      'proc /proc proc rw 0 0',
+      'sysfs /sys sysfs rw 0 0',
+      'tmpfs /dev/shm tmpfs rw 0 0',
+      '/dev/vda / ext4 rw 0 0',
+      '/dev/vda /srv/bind ext4 rw 0 0',
+      '/dev/vdb1 /mnt/my\\040disk xfs rw 0 0',
+      'tank/home /home zfs rw 0 0',
+      '/dev/loop0 /snap/core/1 squashfs ro 0 0',
+      'cgroup2 /sys/fs/cgroup cgroup2 rw 0 0',
+      '/dev/vda / ext4 rw 0 0',
+    ].join('\n');
+    assert.deepEqual(parseProcMounts(text), ['/', '/srv/bind', '/mnt/my disk', '/home']);
   });
 });

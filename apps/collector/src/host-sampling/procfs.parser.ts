@@ -1,4 +1,4 @@
-import type { CpuCounters, DiskCounters, NetworkCounters } from './host-sample';
+import type { CpuCounters, DiskCounters, MemoryUsage, NetworkCounters } from './host-sample';
 
 /** Bytes per sector in /proc/diskstats, whatever the device's real sector size (Linux Documentation/iostats). */
 const DISKSTATS_SECTOR_BYTES = 512;
@@ -75,4 +75,47 @@ export function parseProcDiskstats(text: string, include: (device: string) => bo
 /** Block devices that are not storage a user thinks of as a disk: loop mounts, RAM disks, zram swap, floppies, CD. */
 export function isVirtualBlockDevice(device: string): boolean {
   return /^(loop|ram|zram|fd|sr)\d+$/.test(device);
+}
+
+/** Parses /proc/meminfo (`Name: value kB`) into bytes: MemTotal, MemAvailable, SwapTotal, SwapFree. */
+export function parseProcMeminfo(text: string): MemoryUsage | undefined {
+  const kib = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^(\w+):\s+(\d+)/.exec(line);
+    if (match) kib.set(match[1]!, Number(match[2]));
+  }
+  const total = kib.get('MemTotal');
+  // MemAvailable exists since Linux 3.14; before it, free + page cache is the usual estimate
+  const available = kib.get('MemAvailable') ?? (kib.get('MemFree') ?? 0) + (kib.get('Cached') ?? 0);
+  if (total === undefined) return undefined;
+  const swapTotal = kib.get('SwapTotal') ?? 0;
+  return {
+    totalBytes: total * 1024,
+    availableBytes: available * 1024,
+    swapTotalBytes: swapTotal * 1024,
+    swapUsedBytes: (swapTotal - (kib.get('SwapFree') ?? swapTotal)) * 1024,
+  };
+}
+
+/** File systems without a block device that still hold data a user can fill. */
+const DEVICELESS_STORAGE: ReadonlySet<string> = new Set(['zfs', 'nfs', 'nfs4', 'cifs', 'smb3', 'overlay']);
+/** Read-only images: always 100 % full, never worth a series. */
+const IMAGE_FILESYSTEMS: ReadonlySet<string> = new Set(['squashfs', 'iso9660', 'erofs']);
+
+/**
+ * The mount points of storage from /proc/self/mounts (`source mountpoint fstype options ...`): file systems on a
+ * block device (`/dev/...`) or one of {@link DEVICELESS_STORAGE}; not proc, sysfs, cgroup, tmpfs and other in-memory
+ * file systems, nor read-only images. What `df` lists, without running it. Mount points are unescaped (`\040` is a
+ * space) and listed once each.
+ */
+export function parseProcMounts(text: string): string[] {
+  const mounts = new Set<string>();
+  for (const line of text.split('\n')) {
+    const [source, mount, fstype] = line.split(' ');
+    if (source === undefined || mount === undefined || fstype === undefined) continue;
+    if (IMAGE_FILESYSTEMS.has(fstype)) continue;
+    if (!source.startsWith('/dev/') && !DEVICELESS_STORAGE.has(fstype)) continue;
+    mounts.add(mount.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
+  }
+  return [...mounts];
 }

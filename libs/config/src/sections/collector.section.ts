@@ -12,6 +12,40 @@ const globList = z
   .default([])
   .describe('a list of metric-name globs (* any characters, ? one character)');
 
+/** One Prometheus exposition endpoint the collector scrapes (node_exporter, an app's `/metrics`). */
+export const scrapeTargetSchema = z
+  .object({
+    /** The exposition URL, e.g. http://127.0.0.1:9100/metrics. */
+    url: z.url({ protocol: /^https?$/ }).describe('an http:// or https:// URL such as http://127.0.0.1:9100/metrics'),
+    /** Default `collector.intervalMs`. */
+    intervalMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(3_600_000)
+      .optional()
+      .describe('an integer number of milliseconds 1000-3600000'),
+    /** A scrape that has not answered by then fails (and is counted); default 5000, at most the interval. */
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(5000)
+      .describe('an integer number of milliseconds 100-60000'),
+    /** The `host` of its events; default the URL's host name, or `collector.host` when the URL is a loopback address. */
+    host: name.optional(),
+    /** Added to every event of this target (a sample's own labels win on a clash). */
+    tags: z.record(name, name).default({}).describe('a map of tag names to values'),
+    /** Globs over Prometheus metric family names, e.g. node_cpu_*; deny wins over allow. */
+    metrics: z.object({ allow: globList, deny: globList }).strict().prefault({}),
+    /** Labels left off the events (globs over label names), e.g. to merge series a label would split. */
+    dropLabels: z.array(z.string().min(1)).default([]).describe('a list of label-name globs'),
+  })
+  .strict();
+
+export type ScrapeTarget = z.infer<typeof scrapeTargetSchema>;
+
 /** The host collector: what it measures, how often, and how much it keeps while Kafka is unreachable. */
 export const collectorSectionSchema = z
   .object({
@@ -45,6 +79,8 @@ export const collectorSectionSchema = z
       .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'must be a Kafka topic name')
       .default(TOPICS.metrics)
       .describe('a Kafka topic name (letters, digits, . _ -)'),
+    /** Prometheus exposition endpoints to scrape besides the host itself; see apps/collector/README.md. */
+    scrape: z.array(scrapeTargetSchema).default([]).describe('a list of scrape targets ({ url, intervalMs, ... })'),
     buffer: z
       .object({
         /**

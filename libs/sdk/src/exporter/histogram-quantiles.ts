@@ -1,5 +1,12 @@
 import type { ExponentialHistogram, Histogram } from '@opentelemetry/sdk-metrics';
 
+/** The quantiles every histogram is summarised by (the SDK's and the collector's Prometheus scrapes), with their metric-name suffixes. */
+export const HISTOGRAM_QUANTILES: readonly (readonly [suffix: string, q: number])[] = [
+  ['p50', 0.5],
+  ['p95', 0.95],
+  ['p99', 0.99],
+];
+
 /**
  * Estimates the `q`-quantile (0..1) of an explicit-bucket histogram by linear interpolation inside the bucket that
  * holds rank `q·count` (Prometheus' `histogram_quantile` method). The open first and last buckets are closed with the

@@ -8,7 +8,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { ContractValidationError, METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from '@tideline/contracts';
-import { explicitHistogramQuantile, exponentialHistogramQuantile } from './histogram-quantiles';
+import { explicitHistogramQuantile, exponentialHistogramQuantile, HISTOGRAM_QUANTILES } from './histogram-quantiles';
 
 /** What every point carries besides its own attributes. */
 export interface PointContext {
@@ -24,13 +24,6 @@ export interface ConversionResult {
   /** Points that could not become a valid metric event (non-finite value, a name or tag over the limits). */
   readonly rejected: { readonly metric: string; readonly reason: string }[];
 }
-
-/** The quantiles every histogram is summarised by, with their metric-name suffixes. */
-export const HISTOGRAM_QUANTILES: readonly (readonly [suffix: string, q: number])[] = [
-  ['p50', 0.5],
-  ['p95', 0.95],
-  ['p99', 0.99],
-];
 
 /**
  * Turns one OpenTelemetry collection into Tideline metric events (`source: 'sdk'`), one series per instrument,

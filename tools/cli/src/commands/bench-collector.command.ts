@@ -2,8 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { ensureNodeExporter, startNodeExporter } from '@tideline/testing';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index';
 
@@ -11,42 +11,60 @@ interface BenchCollectorOptions {
   ticks: string;
   intervalMs: string;
   warmupTicks: string;
+  bundle?: boolean;
   json?: boolean;
 }
 
-/** What `tideline bench collector` reports. CPU is the process's own plus its children's (df at discovery). */
+/** The floors issue 14 set for a per-host agent, measured against node_exporter in the same run. */
+export const COLLECTOR_FLOORS = { maxRssMiB: 60, maxCpuPerTickVsNodeExporterScrape: 3 } as const;
+
+interface ProcessFigures {
+  /** Median CPU time (user + system, children included) per collection tick / per scrape, ms. */
+  readonly cpuMsPerTick: number;
+  /** CPU time over the whole window per wall time, % of one core. */
+  readonly cpuPercentOfOneCore: number;
+  /** VmRSS sampled every second over the window. */
+  readonly rssMiB: { readonly median: number; readonly max: number };
+}
+
+/** What `tideline bench collector` reports: the collector and node_exporter side by side over the same window. */
 export interface CollectorBenchResult {
   readonly intervalMs: number;
   readonly ticks: number;
   readonly wallSeconds: number;
-  /** CPU time over the measured ticks per wall time, % of one core. */
-  readonly cpuPercentOfOneCore: number;
-  /** The same as a share of the whole host (all cores). */
-  readonly cpuPercentOfHost: number;
-  readonly cpuMsPerTick: number;
-  readonly rssMiB: { readonly mean: number; readonly max: number; readonly end: number };
-  readonly eventsPerTick: number;
-  readonly eventsPublished: number;
-  readonly eventsDropped: number;
-  readonly lastTickMs: number;
+  readonly collectorCommand: string;
+  readonly collector: ProcessFigures & {
+    readonly eventsPerTick: number;
+    readonly eventsPublished: number;
+    readonly eventsDropped: number;
+    readonly lastTickMs: number;
+  };
+  readonly nodeExporter: ProcessFigures & { readonly version: string; readonly seriesPerScrape: number };
+  /** collector CPU per tick / node_exporter CPU per scrape (medians). */
+  readonly cpuRatio: number;
+  readonly floors: { readonly rss: boolean; readonly cpu: boolean };
   readonly kafkaBrokers: string;
 }
 
 /**
- * `tideline bench collector`: starts the collector service as it is deployed (`node apps/collector/dist/main.js`,
- * Nest, HTTP, Kafka producer and all), lets it warm up, then measures its CPU time (from /proc/<pid>/stat, children
- * included) and resident memory (VmRSS, sampled every second) over N ticks at the given interval. The service
- * publishes to the Kafka of the usual config (`KAFKA_BROKERS`, config file); without a broker it buffers, which is
- * measured too. Linux only (it reads /proc).
+ * `tideline bench collector`: the collector as it is deployed (`node apps/collector/dist/main.js`, or with `--bundle`
+ * the packed single-file bin of `npm run pack:collector`) and Debian's node_exporter (apt-installed when missing),
+ * side by side: node_exporter is scraped over loopback once per interval, as Prometheus would, while the collector
+ * collects and publishes once per interval. After the warm-up both processes' CPU time (from /proc/<pid>/stat,
+ * children included) is read at every interval boundary and their RSS every second; it reports the medians, the ratio
+ * of CPU per collection to CPU per scrape, and whether the floors of a per-host agent are met (RSS at most 60 MiB, CPU
+ * at most 3 times node_exporter's). The collector publishes to the Kafka of the usual config (`KAFKA_BROKERS`, config
+ * file); without a broker it buffers, which is measured too. Linux only (it reads /proc).
  */
 export const registerBenchCollectorCommand: RegisterCommand = (program: Command) => {
   const bench = program.commands.find((command) => command.name() === 'bench') ?? program.command('bench');
   bench
     .command('collector')
-    .description("measure the collector service's own CPU% and RSS over N ticks")
-    .option('--ticks <n>', 'ticks to measure after the warm-up', '12')
-    .option('--interval-ms <ms>', 'collection interval', '10000')
+    .description("measure the collector's CPU and RSS beside node_exporter's over N intervals")
+    .option('--ticks <n>', 'intervals to measure after the warm-up (CPU is a median over blocks of 4)', '12')
+    .option('--interval-ms <ms>', 'collection and scrape interval', '10000')
     .option('--warmup-ticks <n>', 'ticks to let pass before measuring (start-up and JIT excluded)', '2')
+    .option('--bundle', 'run the packed bundle (npm run pack:collector) instead of apps/collector/dist/main.js')
     .option('--json', 'print one JSON object')
     .action(async (_options: BenchCollectorOptions, command: Command) => {
       // `bench` has options of its own (--json): read them merged, whichever command parsed them.
@@ -56,6 +74,7 @@ export const registerBenchCollectorCommand: RegisterCommand = (program: Command)
           ticks: positiveInt('--ticks', options.ticks),
           intervalMs: positiveInt('--interval-ms', options.intervalMs),
           warmupTicks: positiveInt('--warmup-ticks', options.warmupTicks),
+          bundle: options.bundle === true,
           progress: options.json ? () => undefined : (line) => process.stderr.write(`${line}\n`),
         });
         process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatResult(result));
@@ -70,15 +89,30 @@ export async function benchCollector(options: {
   readonly ticks: number;
   readonly intervalMs: number;
   readonly warmupTicks: number;
+  readonly bundle: boolean;
   readonly progress: (line: string) => void;
 }): Promise<CollectorBenchResult> {
   if (process.platform !== 'linux') throw new Error('needs Linux (/proc) to measure a process');
+  if (options.ticks < CPU_BLOCK_INTERVALS) throw new Error(`--ticks must be at least ${CPU_BLOCK_INTERVALS}`);
   // tools/cli/dist/commands -> the repository root
-  const main = join(resolve(__dirname, '../../../..'), 'apps', 'collector', 'dist', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} does not exist: build first (npx tsc -b apps/collector)`);
+  const root = resolve(__dirname, '../../../..');
+  const main = options.bundle
+    ? join(root, 'dist', 'packages', 'tideline-collector-stage', 'bin', 'tideline-collector.js')
+    : join(root, 'apps', 'collector', 'dist', 'main.js');
+  if (!existsSync(main)) {
+    throw new Error(
+      `${main} does not exist: ${options.bundle ? 'npm run pack:collector' : 'npx tsc -b apps/collector'} first`,
+    );
+  }
+  const exporterBinary = ensureNodeExporter(options.progress);
+  const exporterVersion =
+    spawnSync(exporterBinary, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim() ?? '';
+  const exporter = await startNodeExporter(exporterBinary);
   const port = await freePort();
   const brokers = process.env['KAFKA_BROKERS'] ?? '(config default)';
-  const child = spawn(process.execPath, [main], {
+  // the bundle runs with the Node flags of its shebang (`#!/usr/bin/env -S node <flags>`), as installed
+  const flags = options.bundle ? shebangNodeFlags(main) : [];
+  const child = spawn(process.execPath, [...flags, main], {
     env: {
       ...process.env,
       HTTP_PORT: String(port),
@@ -88,7 +122,7 @@ export async function benchCollector(options: {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)));
   const exited = once(child, 'exit');
   try {
     const pid = child.pid;
@@ -97,68 +131,133 @@ export async function benchCollector(options: {
     const ticks = async () => (await scrape())['tideline_collector_ticks_total'] ?? 0;
 
     options.progress(
-      `collector pid ${pid}, interval ${options.intervalMs} ms: warming up for ${options.warmupTicks} tick(s)`,
+      `collector pid ${pid} (${relative(root, main)}), node_exporter pid ${exporter.pid} (${exporterVersion}), ` +
+        `interval ${options.intervalMs} ms: warming up for ${options.warmupTicks} tick(s)`,
     );
-    // Scraping /metrics costs the service CPU, so it is polled only until the warm-up ticks have happened. The window
-    // then starts right after a tick and lasts exactly N intervals (ticks are aligned), with one scrape at its end.
-    await waitFor(
+    // Polled only until the warm-up ticks have happened (each poll costs the collector CPU). The window then starts
+    // half an interval after a tick, so each of its N intervals holds exactly one tick (ticks are aligned).
+    const warmedUp = await waitFor(
       child,
       () => stderr,
-      async () => ((await ticks().catch(() => -1)) >= options.warmupTicks ? true : undefined),
+      async () => ((await ticks().catch(() => -1)) >= options.warmupTicks ? performance.now() : undefined),
       options.intervalMs * (options.warmupTicks + 3) + 30_000,
-      200,
+      100,
     );
+    await scrapeExporter(exporter.metricsUrl); // its first scrape is not measured either
+    await sleep(Math.max(0, warmedUp + options.intervalMs / 2 - performance.now()));
+
     const startMetrics = await scrape();
-    const cpuStart = cpuSeconds(pid);
+    const collectorCpu: number[] = [cpuSeconds(pid)];
+    const exporterCpu: number[] = [cpuSeconds(exporter.pid)];
+    const collectorRss: number[] = [rssBytes(pid)];
+    const exporterRss: number[] = [rssBytes(exporter.pid)];
+    const series: number[] = [];
+    const sampler = setInterval(() => {
+      collectorRss.push(rssBytes(pid));
+      exporterRss.push(rssBytes(exporter.pid));
+    }, 1000);
     const wallStart = performance.now();
-    const rss: number[] = [rssBytes(pid)];
-    const sampler = setInterval(() => rss.push(rssBytes(pid)), 1000);
+    options.progress(
+      `measuring ${options.ticks} interval(s) (${Math.round((options.ticks * options.intervalMs) / 1000)} s)`,
+    );
     try {
-      options.progress(
-        `measuring ${options.ticks} tick(s) (${Math.round((options.ticks * options.intervalMs) / 1000)} s)`,
-      );
-      await new Promise((resolve) => setTimeout(resolve, options.ticks * options.intervalMs));
+      for (let i = 1; i <= options.ticks; i++) {
+        series.push(await scrapeExporter(exporter.metricsUrl));
+        await sleep(Math.max(0, wallStart + i * options.intervalMs - performance.now()));
+        collectorCpu.push(cpuSeconds(pid));
+        exporterCpu.push(cpuSeconds(exporter.pid));
+      }
     } finally {
       clearInterval(sampler);
     }
-    const cpuUsed = cpuSeconds(pid) - cpuStart;
     const wall = (performance.now() - wallStart) / 1000;
-    rss.push(rssBytes(pid));
     const endMetrics = await scrape();
     const counted = (name: string) => (endMetrics[name] ?? 0) - (startMetrics[name] ?? 0);
     const measuredTicks = counted('tideline_collector_ticks_total');
-    const mib = (bytes: number) => round(bytes / 1024 / 1024, 1);
-    const cpuPercent = (100 * cpuUsed) / wall;
+    const collector = figures(collectorCpu, collectorRss, wall);
+    const nodeExporter = figures(exporterCpu, exporterRss, wall);
+    const cpuRatio = round(collector.cpuMsPerTick / Math.max(0.001, nodeExporter.cpuMsPerTick), 2);
     return {
       intervalMs: options.intervalMs,
       ticks: measuredTicks,
       wallSeconds: round(wall, 1),
-      cpuPercentOfOneCore: round(cpuPercent, 3),
-      cpuPercentOfHost: round(cpuPercent / cpus().length, 3),
-      cpuMsPerTick: round((1000 * cpuUsed) / Math.max(1, measuredTicks), 1),
-      rssMiB: {
-        mean: mib(rss.reduce((sum, value) => sum + value, 0) / rss.length),
-        max: mib(Math.max(...rss)),
-        end: mib(rss.at(-1) ?? 0),
+      collectorCommand: ['node', ...flags, relative(root, main)].join(' '),
+      collector: {
+        ...collector,
+        eventsPerTick: round(counted('tideline_collector_events_total') / Math.max(1, measuredTicks), 1),
+        eventsPublished: endMetrics['tideline_collector_events_published_total'] ?? 0,
+        eventsDropped: endMetrics['tideline_collector_events_dropped_total'] ?? 0,
+        lastTickMs: round((endMetrics['tideline_collector_tick_duration_seconds'] ?? 0) * 1000, 1),
       },
-      eventsPerTick: round(counted('tideline_collector_events_total') / Math.max(1, measuredTicks), 1),
-      eventsPublished: endMetrics['tideline_collector_events_published_total'] ?? 0,
-      eventsDropped: endMetrics['tideline_collector_events_dropped_total'] ?? 0,
-      lastTickMs: round((endMetrics['tideline_collector_tick_duration_seconds'] ?? 0) * 1000, 1),
+      nodeExporter: { ...nodeExporter, version: exporterVersion, seriesPerScrape: median(series) },
+      cpuRatio,
+      floors: {
+        rss: collector.rssMiB.median <= COLLECTOR_FLOORS.maxRssMiB,
+        cpu: cpuRatio <= COLLECTOR_FLOORS.maxCpuPerTickVsNodeExporterScrape,
+      },
       kafkaBrokers: brokers,
     };
   } finally {
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
+    await exporter.stop();
   }
 }
 
+/**
+ * CPU per interval (ms), CPU share over the window and RSS from cumulative CPU readings (one per interval boundary)
+ * and RSS samples. /proc counts CPU time in clock ticks (10 ms), too coarse for one tick of a few ms: the CPU figure
+ * is the median over blocks of {@link CPU_BLOCK_INTERVALS} intervals of each block's CPU per interval.
+ */
+function figures(cpu: readonly number[], rss: readonly number[], wallSeconds: number): ProcessFigures {
+  const perInterval: number[] = [];
+  for (let start = 0; start + CPU_BLOCK_INTERVALS < cpu.length; start += CPU_BLOCK_INTERVALS) {
+    perInterval.push(((cpu[start + CPU_BLOCK_INTERVALS]! - cpu[start]!) * 1000) / CPU_BLOCK_INTERVALS);
+  }
+  const mib = (bytes: number) => round(bytes / 1024 / 1024, 1);
+  return {
+    cpuMsPerTick: round(median(perInterval), 1),
+    cpuPercentOfOneCore: round((100 * (cpu.at(-1)! - cpu[0]!)) / wallSeconds, 3),
+    rssMiB: { median: mib(median(rss)), max: mib(Math.max(...rss)) },
+  };
+}
+
+/** Intervals per CPU block: 4 gives 2.5 ms resolution and three blocks for the default 12 intervals. */
+const CPU_BLOCK_INTERVALS = 4;
+
+/** The Node flags of a `#!/usr/bin/env -S node <flags>` line. */
+function shebangNodeFlags(file: string): string[] {
+  const first = readFileSync(file, 'utf8').slice(0, 300).split('\n')[0] ?? '';
+  const match = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(first);
+  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
+/** One scrape of node_exporter, as Prometheus does it; the number of series it returned. */
+async function scrapeExporter(url: string): Promise<number> {
+  const response = await fetch(url, { headers: { accept: 'text/plain;version=0.0.4' } });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.text()).split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function formatResult(result: CollectorBenchResult): string {
+  const { collector: c, nodeExporter: n } = result;
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
   return [
-    `collector at ${result.intervalMs} ms, ${result.ticks} ticks over ${result.wallSeconds} s (Kafka ${result.kafkaBrokers})`,
-    `  CPU   ${result.cpuPercentOfOneCore}% of one core (${result.cpuPercentOfHost}% of the host), ${result.cpuMsPerTick} ms per tick`,
-    `  RSS   mean ${result.rssMiB.mean} MiB, max ${result.rssMiB.max} MiB, end ${result.rssMiB.end} MiB`,
-    `  events ${result.eventsPerTick} per tick; published ${result.eventsPublished}, dropped ${result.eventsDropped}; last tick ${result.lastTickMs} ms`,
+    `${result.ticks} intervals of ${result.intervalMs} ms over ${result.wallSeconds} s (Kafka ${result.kafkaBrokers}); medians`,
+    `  collector      ${c.cpuMsPerTick} ms CPU per tick (${c.cpuPercentOfOneCore}% of one core), RSS ${c.rssMiB.median} MiB (max ${c.rssMiB.max}); ${c.eventsPerTick} events per tick, published ${c.eventsPublished}, dropped ${c.eventsDropped}; ${result.collectorCommand}`,
+    `  node_exporter  ${n.cpuMsPerTick} ms CPU per scrape (${n.cpuPercentOfOneCore}% of one core), RSS ${n.rssMiB.median} MiB (max ${n.rssMiB.max}); ${n.seriesPerScrape} series per scrape; ${n.version}`,
+    `  CPU per collection / per scrape: ${result.cpuRatio}× (floor ≤ ${COLLECTOR_FLOORS.maxCpuPerTickVsNodeExporterScrape}×: ${mark(result.floors.cpu)}); collector RSS floor ≤ ${COLLECTOR_FLOORS.maxRssMiB} MiB: ${mark(result.floors.rss)}`,
     '',
   ].join('\n');
 }
