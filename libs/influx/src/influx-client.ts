@@ -84,11 +84,22 @@ export class InfluxClient {
     readonly connection: InfluxConnection,
     readonly options: { readonly fetch?: typeof fetch } = {},
   ) {
-    this.baseUrl = connection.url.replace(/\/+$/, '');
+    // fetch refuses a URL with credentials, and messages name the base URL: credentials in `influx.url`
+    // (http://user:pass@host) become the basic-auth header (`influx.username`/`password` win), the URL keeps none
+    const url = new URL(connection.url);
+    const fromUrl =
+      url.username !== ''
+        ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+        : undefined;
+    url.username = '';
+    url.password = '';
+    this.baseUrl = url.toString().replace(/\/+$/, '');
     this.headers = {};
+    const username = connection.username ?? fromUrl?.user;
+    const password = connection.username !== undefined ? connection.password : fromUrl?.pass;
     if (connection.token) this.headers['authorization'] = `Token ${connection.token}`;
-    else if (connection.username !== undefined) {
-      const credentials = Buffer.from(`${connection.username}:${connection.password ?? ''}`).toString('base64');
+    else if (username !== undefined) {
+      const credentials = Buffer.from(`${username}:${password ?? ''}`).toString('base64');
       this.headers['authorization'] = `Basic ${credentials}`;
     }
     this.fetchImpl = options.fetch ?? fetch;

@@ -1,7 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions as KafkaRetryOptions } from 'kafkajs';
 import type { KafkaSection } from '@tideline/config';
 import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
-import { kafkajsSecurity } from './kafka-security';
+import { kafkajsSecurity, redactingLogCreator } from './kafka-security';
 
 export interface CreateKafkaOptions {
   /** Overrides `section.clientId`, e.g. `tideline-collector`. */
@@ -26,6 +26,7 @@ export function createKafka(
     clientId: options.clientId ?? section.clientId,
     brokers: [...section.brokers],
     ...kafkajsSecurity(section),
+    logCreator: redactingLogCreator(section.sasl ? [section.sasl.password] : []),
     logLevel: options.logLevel ?? KafkaLogLevel.WARN,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,

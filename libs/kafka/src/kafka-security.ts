@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import type { KafkaSection } from '@tideline/config';
-import type { SASLOptions } from 'kafkajs';
+import { type KafkaSection, redactSecrets } from '@tideline/config';
+import { type logCreator, logLevel, type SASLOptions } from 'kafkajs';
 
 /** The TLS and SASL parts of a kafkajs client config. */
 export interface KafkajsSecurity {
@@ -31,4 +31,20 @@ export function kafkajsSecurity(section: Partial<Pick<KafkaSection, 'ssl' | 'sas
       ? { sasl: { mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions }
       : {}),
   };
+}
+
+/**
+ * kafkajs' own console logger (one JSON object a line, the same fields), except that the SASL password and any URL
+ * credentials never appear in a line.
+ */
+export function redactingLogCreator(secrets: readonly string[]): logCreator {
+  return () =>
+    ({ namespace, level, label, log }) => {
+      const prefix = namespace ? `[${namespace}] ` : '';
+      const line = redactSecrets(JSON.stringify({ level: label, ...log, message: `${prefix}${log.message}` }), secrets);
+      if (level === logLevel.ERROR) console.error(line);
+      else if (level === logLevel.WARN) console.warn(line);
+      else if (level === logLevel.INFO) console.info(line);
+      else console.log(line);
+    };
 }

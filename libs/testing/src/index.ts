@@ -5,3 +5,4 @@ export * from './fixtures';
 export * from './read-topic';
 export * from './stack-harness';
 export * from './node-exporter';
+export * from './private-influxd';
