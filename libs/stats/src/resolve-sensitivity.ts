@@ -15,8 +15,8 @@ const NAMED: Record<'low' | 'medium' | 'high', SensitivityLevels> = {
   // The detector scores its alerts r/(r + 1), r being the surprise relative to what this series usually does
   // (r = 1: as unusual as its own ~99.7th percentile and its recent maximum), so every detector alert is ≥ 0.5;
   // other points score 0.3·r/(r + 1) < 0.3.
-  // Points at or above the fire level per 1,000 points of white noise (measured, 8 × 21 days at 5 minutes):
-  // low 0, medium 1.5, high 6.4.
+  // Alerts per 1,000 points of white noise (16 × 21 days at 5 minutes, `tideline eval --false-alerts`): low 0,
+  // medium 0.11, high 0.21; every alert is also beyond the 1 − 1e-5 tail of its statistic under the model.
   // low: only alerts at least 1.5× beyond the series' usual extremes.
   low: { fireLevel: 0.6, clearLevel: 0.25, bandConfidence: 0.999 },
   // medium: the detector's own alerts (the configuration scored on NAB).
