@@ -18,6 +18,11 @@ export interface HostileRecord {
   readonly expect: HostileOutcome;
   /** Records of one group share their host on purpose (e.g. a series-key collision pair): checked together. */
   readonly seriesGroup?: string;
+  /**
+   * The outcome at the baseline service when it differs from the decoder's `expect`: a decodable event the service
+   * refuses (e.g. `metric_name_reserved`).
+   */
+  readonly serviceExpect?: HostileOutcome;
 }
 
 /**
@@ -55,18 +60,28 @@ export function parseHostileCorpus(json: unknown): HostileCorpus {
       throw new Error(`record name ${JSON.stringify(record.name)} is missing or not unique`);
     }
     names.add(record.name);
-    const { accepted, reason } = record.expect ?? {};
-    if (reason !== undefined && !REASONS.has(reason)) {
-      throw new Error(`record ${record.name}: unknown reason ${JSON.stringify(reason)}`);
-    }
-    if (accepted !== undefined && (!Number.isInteger(accepted) || accepted < 0)) {
-      throw new Error(`record ${record.name}: "accepted" must be a non-negative integer`);
-    }
-    if (accepted === undefined && reason === undefined) {
-      throw new Error(`record ${record.name}: expects neither events nor a reason`);
-    }
+    checkOutcome(record.name, record.expect);
+    if (record.serviceExpect !== undefined) checkOutcome(record.name, record.serviceExpect);
   }
   return corpus;
+}
+
+/** What the baseline service must do with the record: {@link HostileRecord.serviceExpect} or else `expect`. */
+export function serviceOutcome(record: HostileRecord): HostileOutcome {
+  return record.serviceExpect ?? record.expect;
+}
+
+function checkOutcome(name: string, outcome: HostileOutcome | undefined): void {
+  const { accepted, reason } = outcome ?? {};
+  if (reason !== undefined && !REASONS.has(reason)) {
+    throw new Error(`record ${name}: unknown reason ${JSON.stringify(reason)}`);
+  }
+  if (accepted !== undefined && (!Number.isInteger(accepted) || accepted < 0)) {
+    throw new Error(`record ${name}: "accepted" must be a non-negative integer`);
+  }
+  if (accepted === undefined && reason === undefined) {
+    throw new Error(`record ${name}: expects neither events nor a reason`);
+  }
 }
 
 /** The host a record's `{{host}}` stands for. */
