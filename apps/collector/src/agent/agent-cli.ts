@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '@tideline/config';
+import { configSecrets, loadConfigOrExit } from '@tideline/config';
 import { createAgentLogger } from './agent-logger';
 import { startAgentHttpServer, serverUrl } from './agent-http.server';
 import { CollectorAgent } from './collector-agent';
@@ -78,7 +78,7 @@ export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv =
     argv: args.config ? ['--config', args.config] : [],
     ...(args.config ? { configPath: args.config } : {}),
   });
-  const log = createAgentLogger(args.check ? 'warn' : config.log.level);
+  const log = createAgentLogger(args.check ? 'warn' : config.log.level, configSecrets(config, env));
   const agent = new CollectorAgent(config, log);
   if (args.check) {
     process.exitCode = await check(agent, config.kafka.brokers, config.collector.topic);
@@ -86,7 +86,7 @@ export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv =
     return;
   }
 
-  const server = await startAgentHttpServer(agent, config.http.host, config.http.port);
+  const server = await startAgentHttpServer(agent, config.http.host, config.http.port, config.http);
   log.info(`listening on ${serverUrl(server)} (/health, /metrics)`);
   agent.start();
   let stopping = false;

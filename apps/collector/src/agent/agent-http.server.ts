@@ -1,14 +1,25 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpSection } from '@tideline/config';
+// the middleware alone, not the Nest shell: the agent has no Nest
+import { httpAuthMiddleware } from '@tideline/service/http-auth';
 import type { CollectorAgent } from './collector-agent';
 
 /**
  * The agent's HTTP endpoints on node:http: `GET /health` (200 when Kafka answers, else 503 naming it), `GET
- * /health/live` (200 while the process runs) and `GET /metrics` (Prometheus text). Anything else is 404.
+ * /health/live` (200 while the process runs) and `GET /metrics` (Prometheus text). Anything else is 404. With
+ * `http.auth`, everything but `/health` needs its credentials (401 otherwise), as in the other services.
  */
-export async function startAgentHttpServer(agent: CollectorAgent, host: string, port: number): Promise<Server> {
-  const server = createServer((request, response) => {
+export async function startAgentHttpServer(
+  agent: CollectorAgent,
+  host: string,
+  port: number,
+  http: Pick<HttpSection, 'auth'> = {},
+): Promise<Server> {
+  const guard = httpAuthMiddleware(http);
+  const server = createServer((request, response) => guard(request, response, () => handle(request, response)));
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -28,7 +39,7 @@ export async function startAgentHttpServer(agent: CollectorAgent, host: string, 
     } else {
       json(response, 404, { error: `no route ${path}` });
     }
-  });
+  };
   server.listen(port, host);
   await once(server, 'listening');
   return server;

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@tideline/config';
+import { type LogLevel, redactSecrets } from '@tideline/config';
 
 export interface AgentLogger {
   error(message: string): void;
@@ -13,9 +13,11 @@ const SEVERITY: Readonly<Record<LogLevel, number>> = { fatal: 0, error: 1, warn:
  * One line per message, `<ISO time> <level> collector: <message>`, up to `level` (the `log` section): info and debug
  * to stdout, warnings and errors to stderr, as journald and `tideline stack logs` read them.
  */
-export function createAgentLogger(level: LogLevel): AgentLogger {
+export function createAgentLogger(level: LogLevel, secrets: readonly string[] = []): AgentLogger {
   const line = (name: LogLevel, stream: NodeJS.WriteStream) => (message: string) => {
-    if (SEVERITY[name] <= SEVERITY[level]) stream.write(`${new Date().toISOString()} ${name} collector: ${message}\n`);
+    // the config's secrets (configSecrets) and URL credentials never reach a line
+    if (SEVERITY[name] <= SEVERITY[level])
+      stream.write(`${new Date().toISOString()} ${name} collector: ${redactSecrets(message, secrets)}\n`);
   };
   return {
     error: line('error', process.stderr),
