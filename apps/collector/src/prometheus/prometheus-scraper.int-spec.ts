@@ -144,6 +144,6 @@ describe('scraping a real node_exporter into the metrics topic of a real Kafka',
       tags: {},
       publisher: { publish: () => assert.fail('nothing is published for a failed scrape') },
     });
-    await assert.rejects(gone.scrape(), /fetch failed|ECONNREFUSED/);
+    await assert.rejects(gone.scrape(), /ECONNREFUSED/);
   });
 });

@@ -63,18 +63,34 @@ interface ScrapeState {
 async function scrapeOnce(state: ScrapeState): Promise<MetricEvent[]> {
   const ts = Date.now();
   const monotonicMs = performance.now();
-  const response = await fetch(state.url, {
-    headers: { accept: ACCEPT },
-    signal: AbortSignal.timeout(state.timeoutMs),
-  });
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new Error(`${state.url} answered HTTP ${response.status}`);
-  }
-  const { families } = parseExposition(await response.text());
+  const { families } = parseExposition(await httpGetText(state.url, state.timeoutMs));
   const { events, snapshot } = expositionToEvents(state.previous, families, { ts, monotonicMs }, state.context);
   state.previous = snapshot;
   return events;
+}
+
+/**
+ * GET a URL's body as text with node:http(s): not `fetch`, whose HTTP parser is WebAssembly, which the collector's
+ * Node flags (--lite-mode, for its memory) turn off; node:https (and with it OpenSSL) is loaded only for https targets.
+ */
+async function httpGetText(url: string, timeoutMs: number): Promise<string> {
+  const client = url.startsWith('https:') ? await import('node:https') : await import('node:http');
+  return new Promise((resolve, reject) => {
+    const request = client.get(url, { headers: { accept: ACCEPT }, timeout: timeoutMs }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        reject(new Error(`${url} answered HTTP ${response.statusCode}`));
+        return;
+      }
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`${url} did not answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
 }
 
 /** The URL's host name, or `localHost` for a loopback address (the exporter runs on this very host). */
