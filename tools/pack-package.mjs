@@ -67,7 +67,9 @@ const PACKAGES = {
     name: '@tideline/sdk',
     description:
       'Application metrics for Tideline: record with the OpenTelemetry metrics API, export to the metrics topic.',
-    entries: { index: 'libs/sdk/dist/index.js', 'publishing/index': 'libs/sdk/dist/publishing/index.js' },
+    // one bundle: `@tideline/sdk/publishing` re-exports it, so both paths share one BufferedPublisher class
+    entries: { index: 'libs/sdk/dist/index.js' },
+    reexports: { 'dist/publishing/index.js': '../index.js' },
     external: ['@opentelemetry/*', 'kafkajs'],
     files: [['libs/sdk/README.md', 'README.md']],
   },
@@ -113,6 +115,10 @@ const result = await esbuild.build({
   plugins: [patchKafkajs(), ...(isBin ? [lazyBuiltins(['tls', 'crypto']), withoutZodLocales()] : [])],
 });
 
+for (const [file, target] of Object.entries(spec.reexports ?? {})) {
+  mkdirSync(dirname(join(stage, file)), { recursive: true });
+  writeFileSync(join(stage, file), `'use strict';\nmodule.exports = require('${target}');\n`);
+}
 if (isBin) for (const out of Object.keys(spec.bin)) chmodSync(join(stage, spec.bin[out]), 0o755);
 
 // 3. package.json, files, licences
@@ -128,7 +134,7 @@ const manifest = {
   version,
   description: spec.description,
   license: 'Apache-2.0',
-  engines: { node: '>=24' },
+  engines: own.engines ?? { node: '>=24' },
   ...(isBin
     ? { bin: spec.bin, files: ['bin', 'systemd', 'collector.example.yaml', 'THIRD-PARTY-LICENSES.txt'] }
     : {

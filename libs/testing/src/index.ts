@@ -6,3 +6,4 @@ export * from './read-topic';
 export * from './stack-harness';
 export * from './node-exporter';
 export * from './private-influxd';
+export * from './installed-package';

@@ -9,13 +9,15 @@ import { freePort, startService, type ServiceProcess } from '@tideline/service/t
 import {
   ensureNodeExporter,
   expectEventually,
+  npmEnv,
+  packAndInstall,
   randomSuffix,
+  REPO_ROOT,
   stackFromEnv,
   startNodeExporter,
   uniqueGroup,
   type NodeExporterProcess,
 } from '@tideline/testing';
-import { npmEnv, packAndInstall, REPO_ROOT } from './installed-package';
 
 const stack = stackFromEnv();
 

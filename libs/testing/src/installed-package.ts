@@ -1,10 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-/** The repository root, from this file's compiled place (apps/collector/dist/packaging). */
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
+/** The repository root: the nearest folder above this file that holds tools/pack-package.mjs. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'tools', 'pack-package.mjs'))) return dir;
+  }
+  return resolve(from, '..', '..', '..');
+}
 
 /**
  * Builds a package with `tools/pack-package.mjs <which>` and installs the tarball, plus `extra` packages, with
