@@ -115,6 +115,8 @@ const consume = (topic: string): TidelineAcl => ({
   name: topic,
   operations: ['READ', 'DESCRIBE'],
 });
+/** A topic the service checks exists at start (`ensureTopics`) but neither reads nor writes. */
+const see = (topic: string): TidelineAcl => ({ resourceType: 'topic', name: topic, operations: ['DESCRIBE'] });
 const group = (name: string, prefixed = false): TidelineAcl => ({
   resourceType: 'group',
   name,
@@ -124,7 +126,7 @@ const group = (name: string, prefixed = false): TidelineAcl => ({
 
 /**
  * The least each Tideline principal needs on a broker with ACLs, topics created beforehand by the admin (the services
- * create only missing topics). Only the collector and SDK principals write the metrics topic; only the anomaly
+ * create only missing topics, and see a topic only with Describe on it). Only the collector and SDK principals write the metrics topic; only the anomaly
  * principal writes the alerts and alert-state topics. Topic names are libs/contracts' `TOPICS`, group ids the config's
  * defaults: change both together. docs/operations.md lists these as `kafka-acls` commands (a unit test holds it to
  * this table).
@@ -142,6 +144,10 @@ export const TIDELINE_KAFKA_ACLS: Readonly<
     { resourceType: 'topic', name: TOPICS.modelCheckpoints, operations: ['READ', 'WRITE', 'DESCRIBE'] },
     group(GROUPS.baselineCheckpoints, true),
     produce(TOPICS.pointsDeadLetter),
+    // it makes sure these exist at start; without Describe they look missing and it tries to create them
+    see(deadLetterTopic(TOPICS.baselines)),
+    see(TOPICS.alerts),
+    see(deadLetterTopic(TOPICS.alerts)),
   ],
   anomaly: [
     consume(TOPICS.baselines),

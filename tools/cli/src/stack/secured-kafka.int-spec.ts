@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONFIG_ERROR_EXIT_CODE, loadConfig } from '@tideline/config';
-import { TOPICS } from '@tideline/contracts';
+import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
+import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, tidelineTopicSpec } from '@tideline/kafka';
 import { KafkaRecordSink } from '@tideline/sdk';
-import { expectEventually } from '@tideline/testing';
+import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
 import {
   AclOperationTypes,
   AclPermissionTypes,
@@ -89,11 +90,11 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
     broker = await startSecuredKafka({ home, port, controllerPort, users: PASSWORDS, admin: 'admin' });
     const admin = clientOf('admin');
     const section = loadConfig('cli', { argv: [], env: {} }).kafka;
-    await ensureTopics(admin, [
-      tidelineTopicSpec('metrics', TOPICS.metrics, section),
-      tidelineTopicSpec('alerts', TOPICS.alerts, section),
-      tidelineTopicSpec('alertState', TOPICS.alertState, section),
-    ]);
+    // every topic, as the admin: the services' principals may not create any
+    await ensureTopics(
+      admin,
+      (Object.keys(TOPICS) as (keyof typeof TOPICS)[]).map((role) => tidelineTopicSpec(role, TOPICS[role], section)),
+    );
     const acl = admin.admin();
     await acl.connect();
     try {
@@ -219,6 +220,79 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
     ).admin();
     await assert.rejects(plain.connect());
     await plain.disconnect().catch(() => undefined);
+  });
+
+  it('runs the baseline and anomaly services as their own principals: both get ready, and a metric event flows to the baselines topic', async () => {
+    const database = uniqueDatabase('secured');
+    const env = (user: 'baseline' | 'anomaly', port: number) => ({
+      TIDELINE_CONFIG: configFor(user),
+      INFLUX_URL: stackFromEnv().influxUrl,
+      INFLUX_DATABASE: database,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    });
+    const [baselinePort, anomalyPort] = (await freePorts(2)) as [number, number];
+    const services = [
+      {
+        port: baselinePort,
+        process: runNode(join(findRepoRoot(), 'apps', 'baseline', 'dist', 'main.js'), env('baseline', baselinePort)),
+      },
+      {
+        port: anomalyPort,
+        process: runNode(join(findRepoRoot(), 'apps', 'anomaly', 'dist', 'main.js'), env('anomaly', anomalyPort)),
+      },
+    ];
+    const tail = clientOf('admin').consumer({
+      groupId: `secured-test-tail-${randomBytes(3).toString('hex')}`,
+      maxWaitTimeInMs: 200,
+    });
+    try {
+      // ready means every check passes: Kafka, InfluxDB, and each pipeline (topics found, groups joined) under its ACLs
+      for (const service of services) {
+        await expectEventually(
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${service.port}/health`);
+            const report = (await response.json()) as { status: string };
+            assert.equal(report.status, 'ok', `${JSON.stringify(report)}\n${service.process.output()}`);
+          },
+          { timeoutMs: 30_000, intervalMs: 250 },
+        );
+      }
+      const seen: string[] = [];
+      await tail.connect();
+      await tail.subscribe({ topic: TOPICS.baselines, fromBeginning: true });
+      await tail.run({ eachMessage: async ({ message }) => void seen.push(String(message.key)) });
+      const collector = clientOf('collector').producer({ allowAutoTopicCreation: false });
+      await collector.connect();
+      const event = {
+        schema: METRIC_EVENT_SCHEMA,
+        metric: 'secured.test',
+        host: 'it',
+        value: 1,
+        ts: Date.now(),
+        tags: {},
+      };
+      await collector.send({
+        topic: TOPICS.metrics,
+        acks: -1,
+        messages: [{ key: 'secured.test|host=it', value: JSON.stringify(event) }],
+      });
+      await collector.disconnect();
+      await expectEventually(
+        () =>
+          assert.ok(
+            seen.some((key) => key.includes('secured.test')),
+            seen.join(', '),
+          ),
+        {
+          timeoutMs: 20_000,
+        },
+      );
+    } finally {
+      await tail.disconnect().catch(() => undefined);
+      await Promise.all(services.map((service) => service.process.stop()));
+      await new InfluxClient({ url: stackFromEnv().influxUrl, database }).dropDatabase(database).catch(() => undefined);
+    }
   });
 
   it("never prints a secret of the config: a service's log with a wrong Kafka password, InfluxDB URL credentials and an HTTP token, and a config error", async () => {
