@@ -356,10 +356,10 @@ interface Parts {
   extremeDecay: number;
   /** Offset of the prior. */
   prior: number;
-  /** Model floors of the three statistics' references (0: calibration off), see `modelTail`. */
-  floor1: number;
-  floor2: number;
-  floor3: number;
+  /** Reciprocals of the model floors of the three statistics' references (0: calibration off), see `modelTail`. */
+  invFloor1: number;
+  invFloor2: number;
+  invFloor3: number;
   /** 1/√warmUpSpan. */
   invSqrtSpan: number;
   /** Spreads of the drift and slow-drift statistics under the model (exponentially weighted means of N(0, 1)). */
@@ -379,9 +379,9 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
     parts = {
       size: weeklyAt + 2 * WEEKLY_BINS + PRIOR_SIZE,
       prior: weeklyAt + 2 * WEEKLY_BINS,
-      floor1: zTail,
-      floor2: zTail * ewSd(o.driftAlpha) * o.driftWeight,
-      floor3: zTail * ewSd(o.slowDriftAlpha),
+      invFloor1: zTail > 0 ? 1 / zTail : 0,
+      invFloor2: zTail > 0 && o.driftWeight > 0 ? 1 / (zTail * ewSd(o.driftAlpha) * o.driftWeight) : 0,
+      invFloor3: zTail > 0 && o.slowDriftAlpha > 0 ? 1 / (zTail * ewSd(o.slowDriftAlpha)) : 0,
       invSqrtSpan: o.warmUpSpan > 0 ? 1 / Math.sqrt(o.warmUpSpan) : 0,
       driftSd: ewSd(o.driftAlpha),
       slowDriftSd: ewSd(o.slowDriftAlpha),
@@ -641,13 +641,13 @@ export class TidelineDetector implements PointScorer {
     // (they say which detector explains the point); the calibrated ones decide.
     let c1 = r1;
     let c2 = r2;
-    if (p.floor1 > 0) {
-      const m1 = u1 / p.floor1;
+    if (p.invFloor1 > 0) {
+      const m1 = u1 * p.invFloor1;
       if (m1 < c1) c1 = m1;
-      const m2 = u2 / p.floor2;
+      const m2 = u2 * p.invFloor2;
       c2 = r2own < m2 ? r2own : m2;
       if (o.slowDriftAlpha > 0) {
-        const m3 = u3 / p.floor3;
+        const m3 = u3 * p.invFloor3;
         const c3 = r3 < m3 ? r3 : m3;
         if (c3 > c2) c2 = c3;
       }
