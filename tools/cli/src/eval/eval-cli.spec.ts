@@ -119,6 +119,25 @@ describe('tideline eval / nab-score on a small NAB-layout dataset', () => {
     assert.match(human.stdout, /^windowed-gaussian\s+\S+\s+\S+\s+\S+\s+2\/2\s+1\.000\s+0\.000$/m);
   });
 
+  it('prints false alerts per 1,000 points in the first 200 points and after with --false-alerts', () => {
+    const r = tideline('eval', dir, '--false-alerts', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as {
+      first_points: number;
+      rates: { source: string; level: string; first: { points: number }; all: { per_1000_points: number } }[];
+    };
+    assert.equal(report.first_points, 200);
+    const noise = report.rates.filter((x) => x.source.startsWith('white noise'));
+    assert.deepEqual(
+      noise.map((x) => x.level),
+      ['low', 'medium', 'high'],
+    );
+    assert.ok(noise[1]!.all.per_1000_points <= 0.2, 'white noise at medium');
+    assert.equal(report.rates.filter((x) => x.source.startsWith('synthetic fleet')).length, 2);
+    const dataset = report.rates.find((x) => x.source.includes(dir))!;
+    assert.equal(dataset.first.points, 3 * 200, 'the dataset: 3 files');
+  });
+
   it('rejects --cv below 2 with a message naming the option', () => {
     const r = tideline('eval', dir, '--cv', '1');
     assert.equal(r.status, 1);
