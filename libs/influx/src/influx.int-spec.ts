@@ -146,7 +146,8 @@ describe('InfluxClient (shared InfluxDB)', () => {
     const client = new InfluxClient({ url: stack.influxUrl, database, retention: '30d' });
     await client.ensureDatabase();
     await client.ensureDatabase();
-    assert.deepEqual(await policies(), [['autogen', '720h0m0s', '24h0m0s', true]]);
+    // 7-day shards (shardDurationFor): the weekly report's two weeks span 3 shard groups, not 15
+    assert.deepEqual(await policies(), [['autogen', '720h0m0s', '168h0m0s', true]]);
     await client.writeLines([`m v=2 ${now + 1}`]);
     const [counted] = await client.query<{ count: number }>('SELECT count("v") FROM "autogen"."m"');
     assert.equal(counted?.count, 2, 'the older point and the new one, both in the policy queries read by default');
