@@ -18,7 +18,7 @@ interface BenchReportOptions {
 }
 
 const HOUR = 3_600_000;
-const FLOOR_SECONDS = 120;
+const FLOOR_SECONDS = 60;
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -45,8 +45,9 @@ export function benchMetrics(count: number): BenchMetric[] {
   return out;
 }
 
+/** v3: written since the retention policy has 7-day shard groups (libs/influx `shardDurationFor`), as the services' data is. */
 export function specKey(spec: BenchDataSpec): string {
-  return `v2 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
+  return `v3 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
 }
 
 /** True when the database already holds exactly this synthetic data set (written by an earlier run). */
