@@ -430,6 +430,11 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
  * start of an anomaly once); a shift that persists is followed by the levels and stops alerting once it is usual
  * for the series (optionally it is adopted at once, `adoptDrift`).
  *
+ * Calibration and warm-up: a statistic alerts only when it is also beyond its 1 − `modelTail` quantile under the
+ * model (Gaussian one-step errors of the robust spread), and `explain().tailProbability` is that evidence; during the
+ * first `warmUpSpan` points the surprise is divided and the band widened (less so after {@link applyPrior} of a fleet
+ * prior), so only extreme deviations alert while the model is still unsure.
+ *
  * Score: `r/(r + 1)` for alerts (r = normalised surprise, so ≥ 0.5 at the default fire level) and `quietFactor`
  * times that otherwise; always in [0, 1].
  *
