@@ -49,6 +49,7 @@ const PACKAGES = {
   collector: {
     project: 'apps/collector',
     name: 'tideline-collector',
+    target: 'node24',
     description:
       'Tideline host collector: host metrics and Prometheus scrapes to Kafka, as one file with no dependencies.',
     entries: { 'tideline-collector': 'apps/collector/dist/main.js' },
@@ -65,6 +66,7 @@ const PACKAGES = {
   sdk: {
     project: 'libs/sdk',
     name: '@tideline/sdk',
+    target: 'node22',
     description:
       'Application metrics for Tideline: record with the OpenTelemetry metrics API, export to the metrics topic.',
     // one bundle: `@tideline/sdk/publishing` re-exports it, so both paths share one BufferedPublisher class
@@ -103,7 +105,7 @@ const result = await esbuild.build({
   outdir: stage,
   bundle: true,
   platform: 'node',
-  target: 'node24',
+  target: spec.target,
   format: 'cjs',
   external: spec.external,
   // smaller source, less memory: V8 keeps a script's source for as long as it runs
