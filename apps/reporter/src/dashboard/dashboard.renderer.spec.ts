@@ -83,6 +83,17 @@ describe('dashboard pages', () => {
     assert.ok(!page.includes('<script>'));
   });
 
+  it('shows durations with the report\'s formatter: "firing for 7 d" a week less 20 minutes in, "2 h" for a resolved one', () => {
+    const alerts = summarizeAlerts([
+      row({ id: 'week', startedAt: NOW - 7 * 86_400_000 + 20 * 60_000, time: NOW - 60_000 }),
+      row({ id: 'short', state: 'resolved', startedAt: NOW - 3 * 3_600_000, time: NOW - 3_600_000 + 10_000 }),
+    ]);
+    const html = renderOverview({ now: NOW, firing: alerts, recent: alerts, series: [], query: '', limit: 10 });
+    assert.match(html, /firing for 7 d</);
+    assert.match(html, /<td>2 h<\/td>/);
+    assert.ok(!/24 h|60 min|0 min/.test(html), 'no part reaches its next unit, none is zero');
+  });
+
   it('lists only the series that match the search, at most the limit', () => {
     const series = Array.from({ length: 5 }, (_, i) => ({ series: `m${i}|host=h`, host: 'h', metric: `m${i}` }));
     const html = renderOverview({ now: NOW, firing: [], recent: [], series, query: 'M', limit: 3 });

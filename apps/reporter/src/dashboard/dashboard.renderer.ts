@@ -1,4 +1,5 @@
 import { parseSeriesKey, type SeriesId } from '../analysis/analysis.types';
+import { formatDuration } from '../analysis/zoned-time';
 import { escapeHtml, fmtNumber, fmtScore } from '../render/format';
 import type { AlertSummary, SeriesWindow } from './dashboard.store';
 
@@ -25,14 +26,6 @@ function fmtTime(ms: number | undefined): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function fmtDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
 export function seriesHref(series: string, range?: string): string {
   return `/series?key=${encodeURIComponent(series)}${range ? `&amp;range=${encodeURIComponent(range)}` : ''}`;
 }
@@ -47,7 +40,7 @@ function alertRows(alerts: readonly AlertSummary[], now: number): string {
       (a) =>
         `<tr class="alert ${a.state}"><td class="${escapeHtml(a.severity)}">${escapeHtml(a.severity)}</td>` +
         `<td>${seriesLink(a)}</td><td>${escapeHtml(a.host)}</td><td>${fmtTime(a.startedAt)}</td>` +
-        `<td>${a.state === 'firing' ? `firing for ${fmtDuration(now - a.startedAt)}` : fmtDuration((a.resolvedAt ?? now) - a.startedAt)}</td>` +
+        `<td>${a.state === 'firing' ? `firing for ${formatDuration(now - a.startedAt)}` : formatDuration((a.resolvedAt ?? now) - a.startedAt)}</td>` +
         `<td>${fmtScore(a.peakScore)}</td><td class="muted">${escapeHtml(a.id)}</td></tr>`,
     )
     .join('');
