@@ -177,9 +177,7 @@ function patchKafkajs() {
     setup(build) {
       build.onLoad({ filter: KAFKAJS_IDLE_LOOP.file }, (args) => {
         const source = readFileSync(args.path, 'utf8');
-        const { version: kafkajsVersion } = JSON.parse(
-          readFileSync(join(args.path, '../../../../package.json'), 'utf8'),
-        );
+        const { version: kafkajsVersion } = JSON.parse(readFileSync(require.resolve('kafkajs/package.json'), 'utf8'));
         if (kafkajsVersion !== '2.2.4') return { contents: source, loader: 'js' };
         if (!source.includes(KAFKAJS_IDLE_LOOP.from)) {
           throw new Error(`kafkajs ${kafkajsVersion}: the idle-loop code to fix was not found in ${args.path}`);
