@@ -42,6 +42,9 @@ import { BaselineMetrics } from './baseline.metrics';
 /** Lines buffered for InfluxDB above which a batch waits for them to be written (the buffer holds twice this). */
 const INFLUX_BACKPRESSURE_POINTS = 200_000;
 
+/** Longest the shutdown snapshot may take (see `shutdownSnapshot`): well within the 10 s shutdown budget. */
+const SHUTDOWN_SNAPSHOT_MS = 4000;
+
 /** Bytes per produce call: well under Kafka's default `message.max.bytes` (1 MiB). */
 const MAX_BYTES_PER_SEND = 512 * 1024;
 
@@ -177,9 +180,45 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       const lines: string[] = [];
       for (const entry of this.store.all()) takePendingScore(entry, lines);
       if (lines.length > 0) this.writer.writeLines(lines);
+      await this.shutdownSnapshot().catch((error: unknown) =>
+        this.logger.warn(`shutdown snapshot incomplete: ${String(error)}`),
+      );
     }
     await this.checkpoints.stop().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Checkpoints the models that learned since their last checkpoint (with `checkpointIntervalMs` > 0), once the
+   * consumer has stopped, for at most {@link SHUTDOWN_SNAPSHOT_MS} (the service's shutdown budget is 10 s): a model
+   * not reached in time resumes from its previous checkpoint, as after a crash.
+   */
+  private async shutdownSnapshot(): Promise<void> {
+    const started = Date.now();
+    const deadline = started + SHUTDOWN_SNAPSHOT_MS;
+    const evicted = this.store.takeEvicted().checkpoints;
+    let written = 0;
+    let chunk = [...evicted];
+    for (const entry of this.store.all()) {
+      if (Date.now() > deadline) break;
+      if (!entry.dirty) continue;
+      chunk.push(...this.store.takeCheckpoints([entry], started, 0));
+      if (chunk.length >= 40) {
+        await this.publish(new Map(), chunk);
+        written += chunk.length;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0 && Date.now() <= deadline) {
+      await this.publish(new Map(), chunk);
+      written += chunk.length;
+    }
+    let left = 0;
+    for (const entry of this.store.all()) if (entry.dirty) left++;
+    this.logger.log(
+      `shutdown snapshot: ${written} checkpoints in ${Date.now() - started} ms` +
+        (left > 0 ? `; ${left} models left to resume from their previous checkpoint` : ''),
+    );
   }
 
   private handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {

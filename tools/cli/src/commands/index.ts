@@ -4,6 +4,7 @@ import { registerBenchCommand } from './bench.command';
 import { registerBenchCollectorCommand } from './bench-collector.command';
 import { registerBenchE2eCommand } from './bench-e2e.command';
 import { registerBenchReportCommand } from './bench-report.command';
+import { registerBenchSeriesBurstCommand } from './bench-series-burst.command';
 import { registerBenchTimeToLimitCommand } from './bench-time-to-limit.command';
 import { registerDownCommand } from './down.command';
 import { registerEvalCommand } from './eval.command';
@@ -32,4 +33,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerReportCommand,
   registerBenchReportCommand,
   registerBenchTimeToLimitCommand,
+  registerBenchSeriesBurstCommand,
 ];
