@@ -48,6 +48,18 @@ export const webhookSchema = z
       .describe('an integer number of milliseconds 100-120000'),
     /** Retries of a failed delivery (5xx, 429, network), with jittered exponential backoff. */
     maxRetries: z.number().int().min(0).max(100).default(8).describe('an integer 0-100'),
+    /**
+     * Format `alertmanager` posting to Alertmanager's API (`/api/v2/alerts`) only: how often the alerts still firing are
+     * posted again, as Prometheus does, so Alertmanager does not end them after its `resolve_timeout` (default 5 m).
+     * Keep it below half of that timeout. 0 posts a firing alert once.
+     */
+    resendIntervalMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(60_000)
+      .describe('an integer number of milliseconds 0-3600000 (0 = never resend)'),
     /** Send requests without a signature: only for a receiver that cannot verify one. */
     unsigned: z.boolean().default(false).describe('true (send without a signature, no secret) or false'),
   })
