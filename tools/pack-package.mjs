@@ -4,7 +4,7 @@
 // Prints the tarball's path as the last line of stdout.
 //
 // Why a bundle: both depend on workspace packages that are not published (@tideline/contracts, config, kafka,
-// retry). esbuild folds those (and, for the collector, every npm dependency) into one CommonJS file, so:
+// errors). esbuild folds those (and, for the collector, every npm dependency) into one CommonJS file, so:
 // - the collector installs with `npm install <tarball>` into an empty folder, with no dependency to fetch (works
 //   offline) and no build step: one ~1 MB file instead of a checkout with 291 MB of node_modules;
 // - the SDK keeps its npm dependencies (OpenTelemetry, kafkajs) as real dependencies, because the application's own

@@ -1,4 +1,4 @@
-import { TidelineError } from '@tideline/retry';
+import { TidelineError } from '@tideline/errors';
 
 /** Where a config value came from, so an error can point the user at the right place. */
 export type ConfigSource =

@@ -1,4 +1,4 @@
-import { RetriesExhaustedError, retry, type RetryPolicy } from '@tideline/retry';
+import { RetriesExhaustedError, retry, type RetryPolicy } from '@tideline/errors';
 import type { InfluxClient, WriteOptions } from './influx-client';
 import { toLineProtocol, type Point } from './line-protocol';
 import { isPointRejection, isolateRejectedLines, type RejectedPoint } from './partial-write';

@@ -1,4 +1,4 @@
-import { TidelineError } from '@tideline/retry';
+import { TidelineError } from '@tideline/errors';
 
 /**
  * An InfluxDB request that failed. `influxMessage` is InfluxDB's own error text (e.g.

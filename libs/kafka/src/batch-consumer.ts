@@ -6,7 +6,7 @@ import {
   resolveRetryPolicy,
   retryDelayMs,
   type RetryPolicy,
-} from '@tideline/retry';
+} from '@tideline/errors';
 import {
   ConsumerLagTracker,
   DEFAULT_LAG_INTERVAL_MS,

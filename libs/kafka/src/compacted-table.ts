@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { retry } from '@tideline/retry';
+import { retry } from '@tideline/errors';
 
 export interface CompactedTableOptions<V> {
   /** A compacted topic keyed by entity (series id): its latest record per key is the entity's current value. */

@@ -1,7 +1,7 @@
 import type { Admin, Kafka, ITopicConfig } from 'kafkajs';
 import { TOPICS, TOPIC_POLICIES, deadLetterTopic } from '@tideline/contracts';
 import type { KafkaSection } from '@tideline/config';
-import { TidelineError, retry } from '@tideline/retry';
+import { TidelineError, retry } from '@tideline/errors';
 
 export interface TopicSpec {
   readonly topic: string;

@@ -10,7 +10,7 @@ import {
   uniqueGroup,
   uniqueTopic,
 } from '@tideline/testing';
-import { TidelineError } from '@tideline/retry';
+import { TidelineError } from '@tideline/errors';
 import { BatchConsumer, type BatchHandler } from './batch-consumer';
 import { DeadLetterPublisher, parseDeadLetter } from './dead-letter';
 import { ensureTopics } from './ensure-topics';

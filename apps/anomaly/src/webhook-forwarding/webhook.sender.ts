@@ -1,6 +1,6 @@
 import type { WebhookSection } from '@tideline/config';
 import type { AlertEvent } from '@tideline/contracts';
-import { TidelineError, retry, type RetryAttemptInfo } from '@tideline/retry';
+import { TidelineError, retry, type RetryAttemptInfo } from '@tideline/errors';
 import { webhookPayload } from './webhook-payload';
 import { WEBHOOK_HEADERS, signWebhook } from './webhook-signature';
 

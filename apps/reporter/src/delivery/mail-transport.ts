@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { TidelineError } from '@tideline/retry';
+import { TidelineError } from '@tideline/errors';
 
 /** One e-mail: what nodemailer needs, with inline PNG attachments referenced as `cid:` from the HTML. */
 export interface ReportMessage {

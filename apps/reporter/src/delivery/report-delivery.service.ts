@@ -1,6 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveRetryPolicy, retryDelayMs, isRetriable, type RetryPolicy } from '@tideline/retry';
+import { resolveRetryPolicy, retryDelayMs, isRetriable, type RetryPolicy } from '@tideline/errors';
 import type { ReportArchive } from '../archive/report-archive.store';
 import type { WeeklyReport } from '../report/report.schema';
 import { DeliveryQueue, type DeliveryJob } from './delivery-queue.store';
@@ -9,7 +9,7 @@ import type { MailTransport, ReportMessage } from './mail-transport';
 export interface DeliveryOptions {
   readonly from: string;
   readonly subjectPrefix: string;
-  /** Backoff between attempts of one message (jittered exponential, see @tideline/retry); retries never stop. */
+  /** Backoff between attempts of one message (jittered exponential, see @tideline/errors); retries never stop. */
   readonly retry: Pick<RetryPolicy, 'initialDelayMs' | 'maxDelayMs'> & Partial<RetryPolicy>;
   readonly now?: () => number;
   readonly log?: (message: string) => void;

@@ -1,4 +1,4 @@
-import { resolveRetryPolicy, retryDelayMs, type RetryPolicy } from '@tideline/retry';
+import { resolveRetryPolicy, retryDelayMs, type RetryPolicy } from '@tideline/errors';
 import { DropOldestQueue } from './drop-oldest-queue';
 
 /** A record ready for the wire: the Kafka key (the series key) and the encoded value. */
@@ -19,7 +19,7 @@ export interface BufferedPublisherOptions {
   /** Most records per `send`. */
   readonly maxBatchRecords: number;
   /**
-   * Backoff between failed sends (libs/retry's jittered exponential formula). Default: 500 ms doubling to 30 s,
+   * Backoff between failed sends (the jittered exponential formula of libs/errors). Default: 500 ms doubling to 30 s,
    * ±20 %, retried for as long as the process lives (`maxRetries` is ignored: records wait in the buffer instead).
    */
   readonly retry?: Partial<RetryPolicy>;

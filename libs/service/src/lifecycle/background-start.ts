@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { describeStalled, type BatchConsumerHooks, type ConsumerLagReport } from '@tideline/kafka';
-import { retry } from '@tideline/retry';
+import { retry } from '@tideline/errors';
 import { Gauge, type Registry } from 'prom-client';
 import type { HealthChecks } from '../health/health-checks';
 

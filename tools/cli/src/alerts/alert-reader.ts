@@ -1,4 +1,4 @@
-import { retry } from '@tideline/retry';
+import { retry } from '@tideline/errors';
 import { randomBytes } from 'node:crypto';
 import { decodeAlertEvent, type AlertEvent } from '@tideline/contracts';
 import type { Kafka } from 'kafkajs';
