@@ -203,6 +203,11 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
       await sleep(options.idleSeconds * 1000 + 2000);
       await sendNormal(1); // a batch: idle series leave memory at the end of each batch
       await waitFor(async () => (await normalStored(influxd.url, database, normalKey)).points >= normalSent, 120_000);
+      // the batch that evicts them publishes their checkpoints (those that learned since their last one) first
+      await waitFor(
+        async () => (await metric(svc.baseline, 'tideline_baseline_series')) < peakSeries.baseline / 2,
+        600_000,
+      );
       await sleep(3000);
       const settled = rssOf(svc);
       for (const app of APPS) peak[app] = Math.max(peak[app], settled[app]); // evictions publish checkpoints too
