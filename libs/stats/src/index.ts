@@ -37,3 +37,8 @@ export * from './combined-forecaster';
 export * from './time-until-limit-range';
 export * from './trend-summary';
 export * from './fleet-prior';
+export * from './student-t';
+export * from './welch-t-test';
+export * from './linear-fit';
+export * from './leak-detector';
+export * from './level-shift';

@@ -7,7 +7,6 @@ import type { AlertRecord, AnomalyPoint, BucketedSeries } from './analysis.types
 import { parseSeriesKey } from './analysis.types';
 import { detectBaselineShift } from './baseline-shifts';
 import { groupIncidents } from './incidents';
-import { detectLeak } from './leak-detector';
 import { LimitResolver, globToRegExp } from './limits';
 import { recurringAnomalyHours } from './recurring-anomalies';
 import type { Incident } from '../report/report.schema';
@@ -120,6 +119,9 @@ describe('detectBaselineShift', () => {
     const values = Array.from({ length: 14 }, (_, d) => (d < 10 ? 100 : 160) + (d % 2));
     const shift = detectBaselineShift(bucketed(values, DAY), options);
     assert.ok(shift);
+    assert.equal(shift.series, 'm|host=a');
+    assert.equal(shift.host, 'a');
+    assert.equal(shift.metric, 'm');
     assert.equal(shift.at, T0 + 3 * DAY);
     assert.ok(Math.abs(shift.before - 100.5) < 0.01 && Math.abs(shift.after - 160.5) < 0.5);
   });
@@ -127,22 +129,6 @@ describe('detectBaselineShift', () => {
   it('does not call a steady trend a shift', () => {
     const values = Array.from({ length: 14 }, (_, d) => 100 + d * 5);
     assert.equal(detectBaselineShift(bucketed(values, DAY), options), undefined);
-  });
-});
-
-describe('detectLeak', () => {
-  const options = { since: T0, until: T0 + 7 * DAY, minRelativeGrowth: 0.05, minRisingTroughs: 0.8 };
-  it('flags a sawtooth whose daily troughs keep rising', () => {
-    const values = Array.from({ length: 168 }, (_, h) => 800 + (h / 24) * 30 + (h % 6) * 20);
-    const leak = detectLeak(bucketed(values, HOUR, T0), options);
-    assert.ok(leak);
-    assert.equal(leak.risingTroughs, 6);
-    assert.ok(leak.relativeGrowth > 0.2);
-  });
-
-  it('does not flag a sawtooth that returns to the same floor', () => {
-    const values = Array.from({ length: 168 }, (_, h) => 800 + (h % 6) * 20);
-    assert.equal(detectLeak(bucketed(values, HOUR, T0), options), undefined);
   });
 });
 

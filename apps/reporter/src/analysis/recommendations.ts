@@ -1,6 +1,6 @@
+import type { LeakEvidence } from '@tideline/stats';
 import type { AlertHygieneRow, Projection, Recommendation, SeriesComparison } from '../report/report.schema';
 import type { SeriesId } from './analysis.types';
-import type { LeakEvidence } from './leak-detector';
 import type { RecurringHour } from './recurring-anomalies';
 import { fmtNumber } from '../render/format';
 import { formatDuration } from './zoned-time';

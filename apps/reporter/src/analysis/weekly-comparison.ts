@@ -1,6 +1,6 @@
+import { moments, welchTTest } from '@tideline/stats';
 import type { SeriesComparison, WeekStats } from '../report/report.schema';
 import type { SeriesId } from './analysis.types';
-import { moments, welchTTest } from './welch-t-test';
 
 /** One series' aggregates for one week, from the query store. Daily means are NaN for days without points. */
 export interface WeekAggregates {

@@ -1,9 +1,9 @@
 import { MEASUREMENTS } from '@tideline/contracts';
+import { detectLeak, type LeakEvidence } from '@tideline/stats';
 import { alertHygiene } from '../analysis/alert-hygiene';
 import type { SeriesId } from '../analysis/analysis.types';
 import { detectBaselineShift } from '../analysis/baseline-shifts';
 import { groupIncidents } from '../analysis/incidents';
-import { detectLeak, type LeakEvidence } from '../analysis/leak-detector';
 import { LimitResolver, globToRegExp, type LimitRule } from '../analysis/limits';
 import { recommend } from '../analysis/recommendations';
 import { recurringAnomalyHours } from '../analysis/recurring-anomalies';

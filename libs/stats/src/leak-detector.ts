@@ -1,5 +1,4 @@
-import type { BucketedSeries } from './analysis.types';
-import { linearFit } from './trend';
+import { linearFit } from './linear-fit';
 
 export interface LeakOptions {
   readonly since: number;
@@ -28,7 +27,10 @@ const DAY = 86_400_000;
  * `minRisingTroughs` of the day-to-day steps and by at least `minRelativeGrowth` overall, with a positive
  * least-squares slope over the period. Needs at least 4 days with data.
  */
-export function detectLeak(input: BucketedSeries, options: LeakOptions): LeakEvidence | undefined {
+export function detectLeak(
+  input: { readonly times: ArrayLike<number>; readonly values: ArrayLike<number> },
+  options: LeakOptions,
+): LeakEvidence | undefined {
   const days = Math.round((options.until - options.since) / DAY);
   const troughs = new Float64Array(days).fill(Number.NaN);
   for (let i = 0; i < input.times.length; i++) {
