@@ -109,8 +109,8 @@ function alertmanagerAnnotations(alert: AlertEvent): Record<string, string> {
 
 /**
  * The body of `POST /api/v2/alerts` (Alertmanager's postableAlerts): a list with the one alert. A firing alert has no
- * `endsAt`, so Alertmanager keeps it for its `resolve_timeout` (default 5 m) after the post; Tideline posts a firing
- * alert once, so that timeout must outlast an incident (see deploy/README.md). The resolve carries `endsAt`, which
+ * `endsAt`, so Alertmanager keeps it for its `resolve_timeout` (default 5 m) after the post, so the forwarder posts
+ * the alerts still firing again every `resendIntervalMs` (as Prometheus does). The resolve carries `endsAt`, which
  * ends it at once. The labels are the alert's identity in Alertmanager: the resolve has the same ones as the firing.
  */
 export function alertmanagerApiPayload(alert: AlertEvent): unknown {

@@ -98,6 +98,26 @@ function run(command: string, args: string[], timeoutMs = 60_000): { code: numbe
   return { code: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
+/** Alertmanager's resolve_timeout in the Alertmanager test: short, so that a firing alert posted once would end. */
+const RESOLVE_TIMEOUT_MS = 5000;
+
+/**
+ * Polls amtool every second for `durationMs` and asserts the series' alert is listed and active every time (an
+ * observation window, not a wait for something to happen); returns the last one seen.
+ */
+async function activeThroughout(amtool: string, url: string, series: string, durationMs: number): Promise<AmAlert> {
+  const until = Date.now() + durationMs;
+  let last: AmAlert | undefined;
+  do {
+    const listed = amtoolQuery(amtool, url, series);
+    assert.equal(listed.length, 1, `the alert for ${series} ended while still firing`);
+    assert.equal(listed[0]!.status.state, 'active');
+    last = listed[0]!;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  } while (Date.now() < until);
+  return last;
+}
+
 /** The alerts `amtool alert query` lists for a series (active ones: Alertmanager's default). */
 function amtoolQuery(amtool: string, url: string, series: string): AmAlert[] {
   const result = run(amtool, ['alert', 'query', `--alertmanager.url=${url}`, '-o', 'json', `series=${series}`]);
@@ -109,6 +129,7 @@ interface AmAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   startsAt: string;
+  endsAt: string;
   status: { state: string };
 }
 
@@ -197,7 +218,7 @@ describe('subscribers of the alerts topic that are not Node.js', () => {
     assert.deepEqual(states, [`${pair.firing.id} firing`, `${pair.firing.id} resolved`]);
   });
 
-  it('reaches a real Alertmanager through the webhook forwarder: amtool shows the alert with its labels and annotations until its resolve clears it', async () => {
+  it('reaches a real Alertmanager through the webhook forwarder: amtool shows the alert with its labels and annotations, kept past resolve_timeout by resends (across a restart) until its resolve clears it', async () => {
     const alertmanager = await ensureDebianTool(DEBIAN_TOOLS.alertmanager, process.env, log);
     const amtool = await ensureDebianTool(DEBIAN_TOOLS.amtool, process.env, log);
     const alerts = uniqueTopic('alerts-alertmanager');
@@ -206,10 +227,10 @@ describe('subscribers of the alerts topic that are not Node.js', () => {
     const amPort = await freePort();
     const amUrl = `http://127.0.0.1:${amPort}`;
     const amConfig = path.join(temp, 'alertmanager.yml');
-    // resolve_timeout: Tideline posts a firing alert once, so Alertmanager must not time it out (deploy/README.md)
+    // a short resolve_timeout: Alertmanager ends an alert not posted again within it, so the forwarder's resends show
     fs.writeFileSync(
       amConfig,
-      'global:\n  resolve_timeout: 1h\nroute:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n',
+      `global:\n  resolve_timeout: ${RESOLVE_TIMEOUT_MS / 1000}s\nroute:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n`,
     );
     const amLog = path.join(temp, 'alertmanager.log');
     startProcess(
@@ -233,7 +254,7 @@ describe('subscribers of the alerts topic that are not Node.js', () => {
       [
         'anomaly:',
         '  webhooks:',
-        `    - { name: alertmanager, url: '${amUrl}/api/v2/alerts', format: alertmanager, secret: test-only-key, maxRetries: 2 }`,
+        `    - { name: alertmanager, url: '${amUrl}/api/v2/alerts', format: alertmanager, secret: test-only-key, maxRetries: 2, resendIntervalMs: 1000 }`,
         '',
       ].join('\n'),
     );
@@ -257,11 +278,20 @@ describe('subscribers of the alerts topic that are not Node.js', () => {
       TIDELINE__ANOMALY__WEBHOOK_CONSUMER_GROUP: uniqueGroup('subscribers-webhooks'),
     };
     delete env['NODE_TEST_CONTEXT'];
-    startProcess(process.execPath, [path.join(repoRoot, 'apps', 'anomaly', 'dist', 'main.js')], env, serviceLog);
-    await expectEventually(
-      async () => assert.ok(await httpOk(`http://127.0.0.1:${httpPort}/health`), fs.readFileSync(serviceLog, 'utf8')),
-      { timeoutMs: 90_000 },
-    );
+    const startService = async (): Promise<ChildProcess> => {
+      const child = startProcess(
+        process.execPath,
+        [path.join(repoRoot, 'apps', 'anomaly', 'dist', 'main.js')],
+        env,
+        serviceLog,
+      );
+      await expectEventually(
+        async () => assert.ok(await httpOk(`http://127.0.0.1:${httpPort}/health`), fs.readFileSync(serviceLog, 'utf8')),
+        { timeoutMs: 90_000 },
+      );
+      return child;
+    };
+    let service = await startService();
 
     const { firing, resolved } = alertPair('alertmanager');
     // A new consumer group starts at the end of the topic: publish again until the forwarder has taken one (the alert
@@ -305,6 +335,29 @@ describe('subscribers of the alerts topic that are not Node.js', () => {
     assert.equal(shown.annotations['expected'], String(firing.expected));
     assert.equal(shown.annotations['influxql'], firing.influxql);
     assert.equal(new Date(shown.startsAt).getTime(), firing.startedAt);
+
+    // Without a resend Alertmanager would end it RESOLVE_TIMEOUT_MS after the post: it stays active for twice that,
+    // and its end keeps moving (each post sets endsAt = now + resolve_timeout).
+    const kept = await activeThroughout(amtool, amUrl, firing.series, 2 * RESOLVE_TIMEOUT_MS + 2000);
+    assert.ok(
+      new Date(kept.endsAt).getTime() >= new Date(shown.endsAt).getTime() + RESOLVE_TIMEOUT_MS,
+      `endsAt did not move: ${shown.endsAt} then ${kept.endsAt}`,
+    );
+
+    // A restarted forwarder rebuilds its firing alerts from the alerts topic (its consumer group has committed the
+    // alert already, so it is not delivered again) and keeps posting them.
+    service.kill('SIGTERM');
+    await once(service, 'exit');
+    const restartedAt = Date.now();
+    service = await startService();
+    await expectEventually(
+      async () => {
+        const [listed] = amtoolQuery(amtool, amUrl, firing.series);
+        assert.ok(listed !== undefined && new Date(listed.endsAt).getTime() > restartedAt + RESOLVE_TIMEOUT_MS);
+      },
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
+    await activeThroughout(amtool, amUrl, firing.series, 2 * RESOLVE_TIMEOUT_MS + 2000);
 
     await publish(alerts, resolved);
     await expectEventually(
