@@ -91,6 +91,14 @@ describe('PartitionedStore', () => {
     assert.deepEqual(store.stats(), { entries: 2, evictedIdle: 1, evictedLru: 0 });
   });
 
+  it('evicts at most max idle entries per call, the oldest first', () => {
+    const store = new PartitionedStore<number>({ idleMs: 10 });
+    for (let i = 0; i < 5; i++) store.entry(0, `k${i}`, () => i, i);
+    assert.equal(store.evictIdle(100, 2), 2);
+    assert.deepEqual([...store.values()], [2, 3, 4]);
+    assert.equal(store.evictIdle(100), 3);
+  });
+
   it('never evicts idle entries when idleMs is 0', () => {
     const store = new PartitionedStore<number>();
     store.entry(0, 'a', () => 1, 0);

@@ -140,14 +140,15 @@ export class PartitionedStore<E> {
   }
 
   /**
-   * Evicts the entries not used since `nowMs - idleMs` (none when `idleMs` is 0); returns how many. Call it between
+   * Evicts the entries not used since `nowMs - idleMs` (none when `idleMs` is 0), at most `max` of them (the oldest);
+   * returns how many. Call it between
    * batches, e.g. at the end of each batch: it only looks at the oldest entries, so it costs nothing when none is idle.
    */
-  evictIdle(nowMs: number): number {
+  evictIdle(nowMs: number, max = Number.POSITIVE_INFINITY): number {
     if (this.idleMs <= 0) return 0;
     let evicted = 0;
     for (const [key, slot] of this.entries) {
-      if (nowMs - slot.lastUsedMs < this.idleMs) break;
+      if (nowMs - slot.lastUsedMs < this.idleMs || evicted >= max) break;
       this.evict(key, 'idle');
       evicted++;
     }

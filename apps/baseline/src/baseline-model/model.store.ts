@@ -9,6 +9,9 @@ import {
 import { PartitionedStore } from '@tideline/kafka';
 import type { SeriesModel, SeriesModelFactory } from '@tideline/stats';
 
+/** Most idle models one batch evicts (about 20 MB of checkpoints at most). */
+export const IDLE_EVICTIONS_PER_BATCH = 2000;
+
 /** A score waiting for its window to close (see `baseline.scoreResolutionMs`); `windowEnd` is -Infinity when none. */
 export interface PendingScore {
   windowEnd: number;
@@ -149,9 +152,13 @@ export class ModelStore {
     return refusal;
   }
 
-  /** Evicts the models idle for `limits.idleEvictionMs` (their state is kept as with {@link takeEvicted}). */
+  /**
+   * Evicts the models idle for `limits.idleEvictionMs` (their state is kept as with {@link takeEvicted}), at most
+   * {@link IDLE_EVICTIONS_PER_BATCH} per call: each may need a checkpoint (~10 KB) published with the batch, and a
+   * whole burst going idle at once must not make one batch outlast the consumer's session.
+   */
   evictIdle(nowMs: number): number {
-    return this.partitions.evictIdle(nowMs);
+    return this.partitions.evictIdle(nowMs, IDLE_EVICTIONS_PER_BATCH);
   }
 
   /**

@@ -201,13 +201,14 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
       const learnedAll = await metric(svc.baseline, 'tideline_baseline_events_learned_total');
       log(`burst ${k + 1}: handled in ${handledSeconds.toFixed(1)} s; waiting ${options.idleSeconds} s to settle`);
       await sleep(options.idleSeconds * 1000 + 2000);
-      await sendNormal(1); // a batch: idle series leave memory at the end of each batch
-      await waitFor(async () => (await normalStored(influxd.url, database, normalKey)).points >= normalSent, 120_000);
-      // the batch that evicts them publishes their checkpoints (those that learned since their last one) first
-      await waitFor(
-        async () => (await metric(svc.baseline, 'tideline_baseline_series')) < peakSeries.baseline / 2,
-        600_000,
-      );
+      // idle series leave memory at the end of each batch (a bounded number per batch, each with its checkpoint):
+      // a point of the known series every 250 ms makes the batches
+      let settleSent = 0;
+      await waitFor(async () => {
+        await sendNormal(1);
+        settleSent++;
+        return (await metric(svc.baseline, 'tideline_baseline_series')) < peakSeries.baseline / 2;
+      }, 900_000);
       await sleep(3000);
       const settled = rssOf(svc);
       for (const app of APPS) peak[app] = Math.max(peak[app], settled[app]); // evictions publish checkpoints too
@@ -231,7 +232,7 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
           anomaly: await metric(svc.anomaly, 'tideline_anomaly_series'),
         },
       });
-      sentTotal += 200 + 1;
+      sentTotal += 200 + settleSent;
       log(JSON.stringify(bursts[bursts.length - 1]));
     }
     const learnedAll = await metric(svc.baseline, 'tideline_baseline_events_learned_total');
@@ -304,7 +305,17 @@ function rssOf(services: Record<App, Service>): Record<App, number> {
 
 /** Sum of a Prometheus counter or gauge over the series matching every label. */
 async function metric(service: Service, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
+  let text = '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      text = await (await fetch(`${service.url}/metrics`)).text();
+      break;
+    } catch (error) {
+      // a service busy for a moment (a large batch) may reset a connection: ask again, unless it is gone
+      if (attempt >= 20 || service.child.exitCode !== null) throw error;
+      await sleep(500);
+    }
+  }
   let sum = 0;
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
