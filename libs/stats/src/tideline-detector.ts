@@ -242,56 +242,131 @@ const SQRT_HALF_PI = 1.2533141373155003;
 const SKETCH_BUCKETS = 96;
 const STATE_VERSION = 3;
 
-// Header of the state array.
-const N = 0;
-const LAST_T = 1;
-const FIRST_T = 2;
-const SUPPRESS = 3;
-const MAE0 = 4; // one-step mean absolute error: no seasonality / daily / weekly
-const MAE1 = 5;
-const MAE2 = 6;
-const MAE_SLOW = 7;
-const DRIFT = 8;
-const FIRE_R = 9;
-const K = 10; // active seasonality 0/1/2
-const LAST_PRED = 11;
-const LAST_SIGMA = 12;
-const LAST_R1 = 13;
-const LAST_R2 = 14;
-const LAST_Z = 15;
-const LAST_X = 16;
-const LAST_SCORE = 17;
-const LAST_ALERT = 18;
-const LAST_CUSUM_WINS = 19;
-const MIN_X = 20;
-const MAX_X = 21;
-const MAD_TOTAL = 22;
-const LAST_R = 24;
-const LAST_EXTREME = 23; // -1 new low, +1 new high, 0 neither
-const DRIFT_SLOW = 25;
-const SLOW_TREND = 26; // per-point slope of the slow level (Holt)
-const HEADER = 27;
-const L0 = HEADER;
-const L1 = L0 + RobustLevel.SIZE;
-const L2 = L1 + RobustLevel.SIZE;
-const SLOW = L2 + RobustLevel.SIZE;
-const NORM1 = SLOW + RobustLevel.SIZE;
-const NORM2 = NORM1 + TailNormaliser.SIZE;
-const NORM3 = NORM2 + TailNormaliser.SIZE;
-const LIFE = NORM3 + TailNormaliser.SIZE;
-const EW = LIFE + RunningMoments.SIZE;
-const TREND = EW + EwMoments.SIZE;
-/** End of the part of the state that every point reads and writes (header, levels, normalisers, moments, trend). */
-const HOT_END = TREND + SegmentTrend.SIZE;
-const CUSUM = HOT_END;
-const LIKE = CUSUM + Cusum.SIZE;
-const SKETCH = LIKE + AnomalyLikelihood.SIZE;
-const DAILY = SKETCH + 7 + 2 * SKETCH_BUCKETS;
 /** The fleet prior a new series started from (at the end of the state, behind the weekly profile): points, q1–q3. */
 const PRIOR_SIZE = 4;
+
 /**
- * Offsets of the parts in {@link TidelineDetector.state} (version 2 of the layout), for tests and debugging; the
- * weekly profile starts at `DAILY + 2 · dailyBins`. Not an API: the layout changes with the state version.
+ * The layout of {@link TidelineDetector.state}, in order: each part's name and its number of float64 slots. Offsets
+ * and the state's length are the running sums of the sizes (see {@link tidelineStateOffsets}); nothing is numbered
+ * by hand. The order is the byte format of snapshots and `toBytes`: changing an entry means a new `STATE_VERSION`
+ * and a conversion in `restore`/`fromBytes` (as `stateFromVersion1` does for version 1), and the layout test fails
+ * until then. First the header (single numbers), then the parts every point reads and writes (up to `CUSUM`, so
+ * they share few cache lines), then the rarely used ones, the profiles and the fleet prior.
+ * @internal
+ */
+export const TIDELINE_STATE_PARTS = [
+  ['N', 1],
+  ['LAST_T', 1],
+  ['FIRST_T', 1],
+  ['SUPPRESS', 1],
+  ['MAE0', 1], // one-step mean absolute error: no seasonality / daily / weekly
+  ['MAE1', 1],
+  ['MAE2', 1],
+  ['MAE_SLOW', 1],
+  ['DRIFT', 1],
+  ['FIRE_R', 1],
+  ['K', 1], // active seasonality 0/1/2
+  ['LAST_PRED', 1],
+  ['LAST_SIGMA', 1],
+  ['LAST_R1', 1],
+  ['LAST_R2', 1],
+  ['LAST_Z', 1],
+  ['LAST_X', 1],
+  ['LAST_SCORE', 1],
+  ['LAST_ALERT', 1],
+  ['LAST_CUSUM_WINS', 1],
+  ['MIN_X', 1],
+  ['MAX_X', 1],
+  ['MAD_TOTAL', 1],
+  ['LAST_EXTREME', 1], // -1 new low, +1 new high, 0 neither
+  ['LAST_R', 1],
+  ['DRIFT_SLOW', 1],
+  ['SLOW_TREND', 1], // per-point slope of the slow level (Holt)
+  ['L0', RobustLevel.SIZE], // the first part after the header
+  ['L1', RobustLevel.SIZE],
+  ['L2', RobustLevel.SIZE],
+  ['SLOW', RobustLevel.SIZE],
+  ['NORM1', TailNormaliser.SIZE],
+  ['NORM2', TailNormaliser.SIZE],
+  ['NORM3', TailNormaliser.SIZE],
+  ['LIFE', RunningMoments.SIZE],
+  ['EW', EwMoments.SIZE],
+  ['TREND', SegmentTrend.SIZE],
+  ['CUSUM', Cusum.SIZE], // the first part behind the hot ones
+  ['LIKE', AnomalyLikelihood.SIZE],
+  ['SKETCH', 7 + 2 * SKETCH_BUCKETS], // LogBucketSketch.size
+  ['DAILY', 'dailyBins'], // SeasonalProfile of `dailyBins` bins: 2 · dailyBins
+  ['WEEKLY', 2 * WEEKLY_BINS],
+  ['PRIOR', PRIOR_SIZE],
+] as const satisfies readonly (readonly [string, number | 'dailyBins'])[];
+
+type StatePart = (typeof TIDELINE_STATE_PARTS)[number][0];
+
+/**
+ * Offsets of every part of the state for a configuration with `dailyBins` daily bins, and the state's `LENGTH`
+ * (the parts before `DAILY` do not depend on it).
+ * @internal
+ */
+export function tidelineStateOffsets(dailyBins: number): Readonly<Record<StatePart | 'LENGTH', number>> {
+  const at = {} as Record<StatePart | 'LENGTH', number>;
+  let next = 0;
+  for (const [name, size] of TIDELINE_STATE_PARTS) {
+    at[name] = next;
+    next += size === 'dailyBins' ? 2 * dailyBins : size;
+  }
+  at.LENGTH = next;
+  return at;
+}
+
+const {
+  N,
+  LAST_T,
+  FIRST_T,
+  SUPPRESS,
+  MAE0,
+  MAE1,
+  MAE2,
+  MAE_SLOW,
+  DRIFT,
+  FIRE_R,
+  K,
+  LAST_PRED,
+  LAST_SIGMA,
+  LAST_R1,
+  LAST_R2,
+  LAST_Z,
+  LAST_X,
+  LAST_SCORE,
+  LAST_ALERT,
+  LAST_CUSUM_WINS,
+  MIN_X,
+  MAX_X,
+  MAD_TOTAL,
+  LAST_EXTREME,
+  LAST_R,
+  DRIFT_SLOW,
+  SLOW_TREND,
+  L0,
+  L1,
+  L2,
+  SLOW,
+  NORM1,
+  NORM2,
+  NORM3,
+  LIFE,
+  EW,
+  TREND,
+  CUSUM,
+  LIKE,
+  SKETCH,
+  DAILY,
+} = tidelineStateOffsets(DEFAULTS.dailyBins);
+/** End of the part of the state that every point reads and writes (header, levels, normalisers, moments, trend). */
+const HOT_END = CUSUM;
+/**
+ * Offsets of the parts in {@link TidelineDetector.state} (from {@link TIDELINE_STATE_PARTS}), for tests and
+ * debugging; the weekly profile starts at `DAILY + 2 · dailyBins`. Not an API: the layout changes with the state
+ * version.
  * @internal
  */
 export const TIDELINE_STATE_LAYOUT = Object.freeze({
@@ -372,13 +447,13 @@ const PARTS = new WeakMap<object, Parts>();
 function partsFor(o: Required<TidelineDetectorOptions>): Parts {
   let parts = PARTS.get(o);
   if (parts === undefined) {
-    const weeklyAt = DAILY + 2 * o.dailyBins;
+    const at = tidelineStateOffsets(o.dailyBins);
     const zTail = o.modelTail > 0 ? normalQuantile(1 - o.modelTail / 2) : 0;
     // An exponentially weighted mean of independent standard normal values has variance α/(2 − α).
     const ewSd = (alpha: number) => Math.sqrt(alpha / (2 - alpha));
     parts = {
-      size: weeklyAt + 2 * WEEKLY_BINS + PRIOR_SIZE,
-      prior: weeklyAt + 2 * WEEKLY_BINS,
+      size: at.LENGTH,
+      prior: at.PRIOR,
       invFloor1: zTail > 0 ? 1 / zTail : 0,
       invFloor2: zTail > 0 && o.driftWeight > 0 ? 1 / (zTail * ewSd(o.driftAlpha) * o.driftWeight) : 0,
       invFloor3: zTail > 0 && o.slowDriftAlpha > 0 ? 1 / (zTail * ewSd(o.slowDriftAlpha)) : 0,
@@ -398,7 +473,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
       segment: new SegmentTrend(0.999, 0.5, TREND),
       sketch: new LogBucketSketch(0.04, SKETCH_BUCKETS, 500, SKETCH), // 500 samples = 2,000 points
       daily: new SeasonalProfile(DAY, o.dailyBins, o.seasonAlpha, DAILY),
-      weekly: new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, weeklyAt),
+      weekly: new SeasonalProfile(WEEK, WEEKLY_BINS, o.seasonAlpha, at.WEEKLY),
       extremeDecay: Math.pow(0.5, 1 / o.extremeHalfLife),
     };
     PARTS.set(o, parts);
@@ -408,7 +483,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
 
 /**
  * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
- * *before* it, then learned. All state is one `Float64Array` (7,120 bytes with the defaults; see
+ * *before* it, then learned. All state is one `Float64Array` (7,152 bytes with the defaults; see
  * {@link stateBytes}), so snapshots are exact copies and restore continues bit-identically.
  *
  * Baseline: three robust exponentially smoothed levels (Gelper, Fried & Croux 2010) — one on the raw values, one on
@@ -484,9 +559,9 @@ export class TidelineDetector implements PointScorer {
     }
     // Series with the default configuration share one options object (memory per series).
     this.options = o === FROZEN_DEFAULTS ? o : Object.freeze(o);
-    const s = (this.state = new Float64Array(DAILY + 2 * o.dailyBins + 2 * WEEKLY_BINS + PRIOR_SIZE));
-    this.p = partsFor(o);
-    if (this.p.size !== s.length) throw new Error('internal: state layout mismatch');
+    const parts = partsFor(o);
+    this.state = new Float64Array(parts.size);
+    this.p = parts;
   }
 
   /** Bytes of learned state per series (the `Float64Array`; the object wrappers are shared-shape and small). */
