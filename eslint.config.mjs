@@ -61,8 +61,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests of any project may use the test utilities (libs/testing); production code of a lib may not.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    // Tests of any project may use the test utilities (libs/testing), and so may a lib's test helpers (src/testing, an
+    // entry point of their own that production code never loads); production code of a lib may not.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/*/src/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

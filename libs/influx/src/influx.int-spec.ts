@@ -2,10 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
+import { expectEventually, freePort, stackFromEnv, uniqueDatabase } from '@tideline/testing';
 import { BatchWriter } from './batch-writer';
 import { InfluxClient } from './influx-client';
 import { InfluxError } from './influx-errors';
@@ -252,19 +251,6 @@ class PrivateInfluxd {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 describe('BatchWriter against a server that goes down (private influxd)', () => {

@@ -7,3 +7,4 @@ export * from './stack-harness';
 export * from './node-exporter';
 export * from './private-influxd';
 export * from './installed-package';
+export * from './service-process';

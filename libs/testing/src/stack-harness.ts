@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
+import { freePort } from './service-process';
 
 /** Where the integration tests' servers are, how they were found, and how to stop what was started for them. */
 export interface TestStack {
@@ -175,16 +175,5 @@ function runCli(
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? 1, stdout }));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -6,8 +6,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, randomSuffix, stackFromEnv, type StackEndpoints } from '@tideline/testing';
+import {
+  expectEventually,
+  freePort,
+  randomSuffix,
+  stackFromEnv,
+  startService,
+  waitUntilHealthy,
+  type ServiceProcess,
+  type StackEndpoints,
+} from '@tideline/testing';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 
 /** The repository root, from this file's compiled location (apps/anomaly/dist/testing). */
@@ -80,36 +88,12 @@ export async function startPipelineService(
     env: { ...env, HTTP_PORT: String(port) },
   });
   t?.after(() => service.kill());
-  try {
-    await expectEventually(
-      async () => {
-        assert.equal(service.child.exitCode, null, `${app} exited; stderr:\n${service.stderr()}`);
-        const response = await fetch(`${service.url}/health`);
-        assert.equal(response.status, 200, `${app} /health: ${await response.text()}`);
-      },
-      { timeoutMs: 60_000, intervalMs: 250, message: `${app} did not become ready` },
-    );
-  } catch (error) {
-    // a child left running would keep the test process alive
-    service.kill();
-    throw error;
-  }
+  await waitUntilHealthy(service, app);
   return service;
 }
 
 /** Sum of a Prometheus counter or gauge on `/metrics` over the series matching every given label. */
-export async function metricValue(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(name)) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const labelText = match[2] ?? '';
-    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) sum += Number(match[3]);
-  }
-  return sum;
-}
+export { metricValue } from '@tideline/testing';
 
 /** Runs the `tideline` CLI as a process. */
 export async function runCli(

@@ -8,8 +8,14 @@ import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics'
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Kafka } from 'kafkajs';
 import { BufferedPublisher, KafkaRecordSink, TidelineMetricExporter, type PointContext } from '@tideline/sdk';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, randomSuffix, type StackEndpoints } from '@tideline/testing';
+import {
+  freePort,
+  randomSuffix,
+  startService,
+  waitUntilHealthy,
+  type ServiceProcess,
+  type StackEndpoints,
+} from '@tideline/testing';
 
 /** The repository root, from this file's compiled location (apps/reporter/dist/acceptance). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -70,19 +76,7 @@ export async function startApp(
     port,
     env: { ...env, HTTP_PORT: String(port) },
   });
-  try {
-    await expectEventually(
-      async () => {
-        assert.equal(service.child.exitCode, null, `${app} exited; stderr:\n${service.stderr()}`);
-        const response = await fetch(`${service.url}/health`);
-        assert.equal(response.status, 200, `${app} /health: ${await response.text()}`);
-      },
-      { timeoutMs: 60_000, intervalMs: 250, message: `${app} did not become ready` },
-    );
-  } catch (error) {
-    service.kill();
-    throw error;
-  }
+  await waitUntilHealthy(service, app);
   return service;
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import type { ServiceName } from '@tideline/config';
 import type { HealthReport } from '../health/dependency-check';
-import { freePort, type ServiceProcess, startService } from './service-process';
+import { freePort, type ServiceProcess, startService } from '@tideline/testing';
 
 export type ServiceDependency = 'kafka' | 'influx';
 

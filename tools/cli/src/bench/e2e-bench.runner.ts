@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, type OutgoingRecord } from '@tideline/kafka';
+import { freePort } from '@tideline/testing';
 import { Partitioners, type Kafka, type PartitionMetadata } from 'kafkajs';
 import type { ReceivedAlert } from './alert-subscriber';
 import { ensureKafkaToolsJar, runProducerPerformance, type ProducerPerfResult } from './kafka-producer-perf';
@@ -398,16 +398,6 @@ class LoadGenerator {
     this.events++;
     return { key: this.keys[i]!, value: json, partition: this.partitions[i]! };
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 const APPS: readonly PipelineApp[] = ['baseline', 'anomaly'];

@@ -1,9 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, relative, resolve } from 'node:path';
-import { ensureNodeExporter, startNodeExporter } from '@tideline/testing';
+import { ensureNodeExporter, freePort, startNodeExporter } from '@tideline/testing';
 import type { Command } from 'commander';
 import type { RegisterCommand } from './index';
 
@@ -315,15 +314,6 @@ async function waitFor<T>(
     if (performance.now() > deadline) throw new Error(`the collector did not tick in time:\n${stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 function positiveInt(name: string, text: string): number {

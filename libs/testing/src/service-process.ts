@@ -1,6 +1,9 @@
+// Free ports and services started as processes: the one implementation for every test, harness and benchmark.
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { expectEventually } from './expect-eventually';
 
 /** A port nothing listens on right now (the OS picked it, then we let it go). */
 export async function freePort(): Promise<number> {
@@ -105,4 +108,39 @@ export function startService(options: StartServiceOptions): ServiceProcess {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/**
+ * Waits until a started service's `/health` answers 200 (its consumers are running), failing early if the process
+ * exits. On failure the process is killed (a child left running would keep the test process alive) and the error names
+ * `name` and carries the last `/health` answer or the process's stderr.
+ */
+export async function waitUntilHealthy(service: ServiceProcess, name: string, timeoutMs = 60_000): Promise<void> {
+  try {
+    await expectEventually(
+      async () => {
+        assert.equal(service.child.exitCode, null, `${name} exited; stderr:\n${service.stderr()}`);
+        const response = await fetch(`${service.url}/health`);
+        assert.equal(response.status, 200, `${name} /health: ${await response.text()}`);
+      },
+      { timeoutMs, intervalMs: 250, message: `${name} did not become ready` },
+    );
+  } catch (error) {
+    service.kill();
+    throw error;
+  }
+}
+
+/** Sum of a Prometheus counter or gauge on `<baseUrl>/metrics` over the series matching every given label. */
+export async function metricValue(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const labelText = match[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) sum += Number(match[3]);
+  }
+  return sum;
 }
