@@ -133,7 +133,11 @@ export async function waitUntilHealthy(service: ServiceProcess, name: string, ti
 
 /** Sum of a Prometheus counter or gauge on `<baseUrl>/metrics` over the series matching every given label. */
 export async function metricValue(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return sumMetric(await (await fetch(`${baseUrl}/metrics`)).text(), name, labels);
+}
+
+/** Sum of a counter or gauge in a Prometheus text exposition over the series matching every given label. */
+export function sumMetric(text: string, name: string, labels: Record<string, string> = {}): number {
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;

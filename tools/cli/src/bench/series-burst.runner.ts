@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { METRIC_EVENT_SCHEMA, seriesKey } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
+import { freePort, sumMetric } from '@tideline/testing';
 import type { Kafka } from 'kafkajs';
 import { INFLUX_SERIES_LIMITS } from '../stack/influx-config';
 import { processUsage } from './process-usage';
@@ -316,13 +316,7 @@ async function metric(service: Service, name: string, labels: Record<string, str
       await sleep(500);
     }
   }
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    if (Object.entries(labels).every(([k, v]) => (match[2] ?? '').includes(`${k}="${v}"`))) sum += Number(match[3]);
-  }
-  return sum;
+  return sumMetric(text, name, labels);
 }
 
 /** Points of the series stored in InfluxDB (`points`), and those stored with their band (`baseline`: judged). */
@@ -439,16 +433,6 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Pr
     if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
     await sleep(250);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 function mb(bytes: number): number {
