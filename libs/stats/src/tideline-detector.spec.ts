@@ -20,7 +20,6 @@ import {
 import { RobustLevel } from './robust-level';
 import { SeasonalProfile } from './seasonal-profile';
 import { TailNormaliser } from './tail-normaliser';
-import { createTidelineDetector } from './create-tideline-detector';
 import { mulberry32 as rng } from './mulberry32';
 
 const MIN5 = 300_000;
@@ -119,7 +118,7 @@ describe('TidelineDetector', () => {
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 3_600_000 }), fc.double({ noNaN: false })), { maxLength: 400 }),
         (points) => {
-          const d = createTidelineDetector();
+          const d = new TidelineDetector();
           let t = 1_700_000_000_000;
           for (const [dt, x] of points) {
             t += dt;

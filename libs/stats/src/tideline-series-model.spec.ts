@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createSeriesModelFactory } from './create-series-model-factory';
+import { createSeriesModelFactory } from './tideline-series-model';
 import { emptyAssessment } from './series-model';
 
 const factory = createSeriesModelFactory('medium');

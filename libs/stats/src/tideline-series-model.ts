@@ -1,5 +1,6 @@
-import { TidelineDetector, type DetectorPrior, type ExpectedBand } from './tideline-detector';
+import { resolveSensitivity, type Sensitivity } from './resolve-sensitivity';
 import type { PointAssessment, SeriesModel, SeriesModelFactory } from './series-model';
+import { TidelineDetector, type DetectorPrior, type ExpectedBand } from './tideline-detector';
 
 /**
  * A series model backed by libs/stats' {@link TidelineDetector}: robust (seasonal) levels, CUSUM, drift, per-series
@@ -77,11 +78,13 @@ class TidelineSeriesModel implements SeriesModel {
 }
 
 /**
- * Every series gets the one default detector configuration of libs/stats (the one the NAB evaluation measures). The
- * kind names the state layout (its size), so a snapshot written by a build with another layout is relearned rather
- * than misread.
+ * The model every series gets: the one default detector configuration of libs/stats (the one the NAB evaluation
+ * measures), its band drawn at the confidence of the series' alerting sensitivity. The baseline service runs it and
+ * checkpoints its bytes; the anomaly service runs no model. The kind names the state layout (its size), so a
+ * snapshot written by a build with another layout is relearned rather than misread.
  */
-export function createTidelineSeriesModelFactory(bandConfidence: number): SeriesModelFactory {
+export function createSeriesModelFactory(sensitivity: Sensitivity = 'medium'): SeriesModelFactory {
+  const bandConfidence = resolveSensitivity(sensitivity).bandConfidence;
   return {
     kind: `tideline-detector/${new TidelineDetector().toBytes().byteLength}`,
     create: () => new TidelineSeriesModel(new TidelineDetector(), bandConfidence),

@@ -1,7 +1,7 @@
 import {
-  createTidelineDetector,
   HoltWintersDetector,
   LagZScoreDetector,
+  TidelineDetector,
   WindowedGaussianDetector,
   type HoltWintersDetectorOptions,
   type LagZScoreDetectorOptions,
@@ -81,13 +81,13 @@ const NEVER_FROZEN = Number.MAX_SAFE_INTEGER;
 export const DETECTORS: readonly DetectorSpec[] = [
   {
     name: 'tideline',
-    description: "Tideline's detector (createTidelineDetector())",
-    create: () => createTidelineDetector(),
+    description: "Tideline's detector (TidelineDetector, default options)",
+    create: () => new TidelineDetector(),
     // The fire level itself is what NAB's threshold sweep picks (alerts score r/(r + 1) for a normalised surprise
     // r, so a threshold θ ≥ 0.5 fires at r ≥ θ/(1 − θ)); the grid adds the two options that decide what is unusual
     // for a series and how alerts group: the tail probability of the per-series normaliser and the quiet period.
     grid: grid<TidelineDetectorOptions>({ tailProbability: [0.003, 0.001, 0.01], suppressPoints: [35, 20, 60] }, (o) =>
-      createTidelineDetector(o),
+      new TidelineDetector(o),
     ),
     compared: true,
   },
