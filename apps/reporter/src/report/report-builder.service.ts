@@ -68,6 +68,56 @@ export interface BuiltReport {
 /** Most rows of a kind kept in the report (the JSON keeps every comparison; lists people read are capped). */
 const MAX_ROWS = { shifts: 50, projections: 100, hygiene: 100 } as const;
 
+/** The report's period and the one before it, of the same length (the comparison's "last week"). */
+interface Period {
+  readonly since: number;
+  readonly until: number;
+  readonly timezone: string;
+  readonly periodMs: number;
+  readonly prevSince: number;
+  /** Days of the period, rounded up: the daily buckets of each week. */
+  readonly days: number;
+}
+
+/** What the report reads from InfluxDB in its one pass over all series. */
+interface QueriedData {
+  readonly daily: Awaited<ReturnType<ReportQueryStore['dailyStats']>>;
+  readonly baseline: Awaited<ReturnType<ReportQueryStore['bucketMeans']>>;
+  readonly anomalies: Awaited<ReturnType<ReportQueryStore['anomalies']>>;
+  readonly recentAlerts: Awaited<ReturnType<ReportQueryStore['alerts']>>;
+  readonly trends: Awaited<ReturnType<ReportQueryStore['trendBuckets']>>;
+  readonly projectionBuckets: Awaited<ReturnType<ReportQueryStore['bucketMeans']>>;
+}
+
+type Leak = SeriesId & { evidence: LeakEvidence };
+
+/** The analyses in memory, before the charts. */
+interface Analysis {
+  readonly baselineThisWeek: ReadonlyMap<string, number>;
+  /** Sorted; the chart step completes the listed series' entries with their percentile, in place. */
+  readonly comparisons: SeriesComparison[];
+  /** Series with data this period. */
+  readonly withData: number;
+  readonly incidents: WeeklyReport['incidents'];
+  readonly hygiene: WeeklyReport['hygiene'];
+  readonly shifts: BaselineShift[];
+  readonly leaks: Leak[];
+  readonly projections: Projection[];
+}
+
+interface ChartPick {
+  readonly series: string;
+  readonly reason: string;
+}
+
+/** A chart queried again where the series' data is, at a finer bucket. */
+interface ZoomedChart {
+  readonly data: ChartSeriesData;
+  readonly from: number;
+  readonly until: number;
+  readonly note: string;
+}
+
 /**
  * Builds the weekly report: about ten InfluxQL queries for all series at once, then the analyses in memory, then the
  * charts of the few series worth a picture. The report is data ({@link WeeklyReport}); renderers make HTML and text.
@@ -84,15 +134,38 @@ export class ReportBuilder {
     this.limits = new LimitResolver(limitRules);
   }
 
+  /**
+   * The report in four steps, timed: query (one pass over all series), analyse (in memory), chart (the percentile and
+   * the chart data of the series the report lists, then the recommendations and the PNGs), assemble.
+   */
   async build(request: ReportRequest): Promise<BuiltReport> {
-    const s = this.settings;
-    const { since, until, timezone } = request;
-    const periodMs = until - since;
-    const prevSince = since - periodMs;
-    const days = Math.max(1, Math.ceil(periodMs / DAY));
+    const period = periodOf(request);
     const started = performance.now();
     const notes: DataNote[] = [...(request.notes ?? [])];
+    const data = await this.query(period);
+    const queriedAt = performance.now();
+    const analysis = await this.analyse(period, data, notes);
+    const analysedAt = performance.now();
+    const { charts, chartRefs, recommendations } = await this.chart(period, data, analysis);
+    const finished = performance.now();
+    const timings = {
+      ...this.store.timings,
+      queriesMs: Math.round(queriedAt - started),
+      analysisMs: Math.round(analysedAt - queriedAt),
+      chartsMs: Math.round(finished - analysedAt),
+      totalMs: Math.round(finished - started),
+    };
+    const report = assemble(request, period, analysis, { chartRefs, recommendations, notes, timings });
+    return { report, charts };
+  }
 
+  /**
+   * Everything but the percentile for all series, the queries side by side: InfluxDB spreads them over its cores, and
+   * none waits for another.
+   */
+  private async query(period: Period): Promise<QueriedData> {
+    const s = this.settings;
+    const { since, until, prevSince } = period;
     const leakGlob = globToRegExp(s.leakMetrics).source.slice(1, -1);
     const limitRegex = this.limits.metricRegex();
     const trendRegex = `^(${leakGlob})$`;
@@ -100,9 +173,6 @@ export class ReportBuilder {
     // Projections read the bucket means their estimator keeps (libs/stats TrendSummary: half hours, four weeks).
     const { bucketMs: projectionBucketMs, lookbackMs } = this.projector;
     const projectionFrom = Math.floor((until - lookbackMs) / projectionBucketMs) * projectionBucketMs;
-
-    // One pass over all series for everything but the percentile, the queries side by side: InfluxDB spreads them
-    // over its cores, and none waits for another.
     const trendBucketMs = Math.max(HOUR, Math.round((until - trendFrom) / 168 / HOUR) * HOUR);
     // Alerts from the previous period too: an incident that fired then and was still open this week belongs here.
     const [daily, baseline, anomalies, recentAlerts, trends, projectionBuckets] = await Promise.all([
@@ -123,44 +193,58 @@ export class ReportBuilder {
           )
         : new Map<string, never>(),
     ]);
-    const queriedAt = performance.now();
+    return { daily, baseline, anomalies, recentAlerts, trends, projectionBuckets };
+  }
 
-    // Per series: this week against last week and the baseline.
+  /** The analyses in memory: week-over-week comparisons (with notes on missing data), incidents, shifts, leaks, limits. */
+  private async analyse(period: Period, data: QueriedData, notes: DataNote[]): Promise<Analysis> {
+    const s = this.settings;
+    const { since, until } = period;
+    const baselineThisWeek = meanSince(data.baseline, since);
+    const { comparisons, withData } = await this.compareSeries(period, data.daily, baselineThisWeek, notes);
+
+    const incidents = groupIncidents(data.recentAlerts, data.anomalies, { until }).filter((i) => i.end >= since);
+    const alerts = data.recentAlerts.filter((a) => a.time >= since);
+    const hygiene = alertHygiene(alerts, { flapWindowMs: s.flapWindowMs, briefAlertMs: s.briefAlertMs });
+
+    const shifts: BaselineShift[] = [];
+    for (const b of data.baseline.values()) {
+      const shift = detectBaselineShift(b, { since, until, minSegment: 2, minRelativeChange: 0.1, minStrength: 3 });
+      if (shift) shifts.push(shift);
+    }
+    shifts.sort((a, b) => b.strength - a.strength);
+
+    const leakRe = globToRegExp(s.leakMetrics);
+    const leaks: Leak[] = [];
+    for (const t of data.trends.values()) {
+      if (leakRe.test(t.metric)) {
+        const evidence = detectLeak(t, { since, until, minRelativeGrowth: 0.05, minRisingTroughs: 0.8 });
+        if (evidence) leaks.push({ series: t.series, host: t.host, metric: t.metric, evidence });
+      }
+    }
+    const projections = this.projectLimits(data.projectionBuckets, until);
+    leaks.sort((a, b) => b.evidence.relativeGrowth - a.evidence.relativeGrowth);
+    return { baselineThisWeek, comparisons, withData, incidents, hygiene, shifts, leaks, projections };
+  }
+
+  /**
+   * Per series: this week against last week and the baseline, most significant and largest change first; notes on
+   * series without data, new, gone, with gaps or without a baseline.
+   */
+  private async compareSeries(
+    period: Period,
+    daily: ReadonlyMap<string, DailyStats>,
+    baselineThisWeek: ReadonlyMap<string, number>,
+    notes: DataNote[],
+  ): Promise<{ comparisons: SeriesComparison[]; withData: number }> {
+    const { since, until, timezone, days } = period;
     const comparisons: SeriesComparison[] = [];
     const gaps: string[] = [];
     const newSeries: SeriesId[] = [];
     const goneSeries: string[] = [];
     const noBaseline: string[] = [];
-    const baselineThisWeek = new Map<string, number>();
-    for (const [key, b] of baseline) {
-      let sum = 0;
-      let n = 0;
-      for (let i = 0; i < b.values.length; i++) {
-        if (b.times[i]! >= since && Number.isFinite(b.values[i]!)) {
-          sum += b.values[i]!;
-          n++;
-        }
-      }
-      if (n > 0) baselineThisWeek.set(key, sum / n);
-    }
-    const compare = (key: string, d: DailyStats, p95?: Float64Array): SeriesComparison => {
-      const last: WeekAggregates = {
-        dailyMeans: d.mean.subarray(0, days),
-        ...optional('p95', p95?.[0]),
-        ...optional('max', maxOf(d.max.subarray(0, days))),
-      };
-      const current: WeekAggregates = {
-        dailyMeans: d.mean.subarray(days, 2 * days),
-        ...optional('p95', p95?.[1]),
-        ...optional('max', maxOf(d.max.subarray(days, 2 * days))),
-      };
-      return compareWeeks(d, current, last, baselineThisWeek.get(key), {
-        alpha: s.alpha,
-        minRelativeChange: s.minSignificantChange,
-      });
-    };
     for (const [key, d] of daily) {
-      const c = compare(key, d);
+      const c = this.compare(period, baselineThisWeek, key, d);
       comparisons.push(c);
       if (c.thisWeek && !c.lastWeek) newSeries.push(d);
       if (!c.thisWeek && c.lastWeek) goneSeries.push(key);
@@ -202,27 +286,37 @@ export class ReportBuilder {
         series: noBaseline.slice(0, 20),
       });
     }
+    return { comparisons, withData };
+  }
 
-    const incidents = groupIncidents(recentAlerts, anomalies, { until }).filter((i) => i.end >= since);
-    const alerts = recentAlerts.filter((a) => a.time >= since);
-    const hygiene = alertHygiene(alerts, { flapWindowMs: s.flapWindowMs, briefAlertMs: s.briefAlertMs });
+  /** One series' comparison; with `p95` (last week's, this week's) once the percentile has been queried. */
+  private compare(
+    period: Period,
+    baselineThisWeek: ReadonlyMap<string, number>,
+    key: string,
+    d: DailyStats,
+    p95?: Float64Array,
+  ): SeriesComparison {
+    const { days } = period;
+    const last: WeekAggregates = {
+      dailyMeans: d.mean.subarray(0, days),
+      ...optional('p95', p95?.[0]),
+      ...optional('max', maxOf(d.max.subarray(0, days))),
+    };
+    const current: WeekAggregates = {
+      dailyMeans: d.mean.subarray(days, 2 * days),
+      ...optional('p95', p95?.[1]),
+      ...optional('max', maxOf(d.max.subarray(days, 2 * days))),
+    };
+    return compareWeeks(d, current, last, baselineThisWeek.get(key), {
+      alpha: this.settings.alpha,
+      minRelativeChange: this.settings.minSignificantChange,
+    });
+  }
 
-    const shifts: BaselineShift[] = [];
-    for (const b of baseline.values()) {
-      const shift = detectBaselineShift(b, { since, until, minSegment: 2, minRelativeChange: 0.1, minStrength: 3 });
-      if (shift) shifts.push(shift);
-    }
-    shifts.sort((a, b) => b.strength - a.strength);
-
-    const leakRe = globToRegExp(s.leakMetrics);
-    const leaks: (SeriesId & { evidence: LeakEvidence })[] = [];
+  /** Series with a limit rule heading for (or over) their limit, soonest first. */
+  private projectLimits(projectionBuckets: QueriedData['projectionBuckets'], until: number): Projection[] {
     const projections: Projection[] = [];
-    for (const t of trends.values()) {
-      if (leakRe.test(t.metric)) {
-        const evidence = detectLeak(t, { since, until, minRelativeGrowth: 0.05, minRisingTroughs: 0.8 });
-        if (evidence) leaks.push({ series: t.series, host: t.host, metric: t.metric, evidence });
-      }
-    }
     for (const t of projectionBuckets.values()) {
       const limit = this.limits.resolve(t.metric, t.host);
       if (!limit) continue;
@@ -245,16 +339,67 @@ export class ReportBuilder {
       });
     }
     projections.sort((a, b) => a.etaP50Ms - b.etaP50Ms || a.etaP90Ms - b.etaP90Ms);
-    leaks.sort((a, b) => b.evidence.relativeGrowth - a.evidence.relativeGrowth);
+    return projections;
+  }
 
-    const analysedAt = performance.now();
+  /**
+   * The series worth a picture, their chart data and the listed series' percentile (which completes their
+   * comparisons, in place), the recommendations, and the PNGs.
+   */
+  private async chart(
+    period: Period,
+    data: QueriedData,
+    analysis: Analysis,
+  ): Promise<{ charts: Map<string, Buffer>; chartRefs: ChartRef[]; recommendations: WeeklyReport['recommendations'] }> {
+    const s = this.settings;
+    const { since, until, timezone, periodMs, prevSince } = period;
+    const { comparisons, projections, leaks, hygiene } = analysis;
+    const chosen = this.chooseCharts(analysis, timezone);
+    const bucketMs = Math.max(5 * 60_000, Math.round(periodMs / 336));
+    const listed = this.listedSeries(analysis, chosen, data.daily.size);
+    const [chartData, p95] = await Promise.all([
+      this.store.chartData(
+        chosen.map((p) => p.series),
+        since,
+        until,
+        bucketMs,
+      ),
+      data.daily.size <= s.maxPercentileSeries
+        ? this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs)
+        : this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs, [...listed]),
+    ]);
+    const zoomed = await this.zoomSparseCharts(chartData, since, until, bucketMs, timezone);
+    for (let i = 0; i < comparisons.length; i++) {
+      const c = comparisons[i]!;
+      const values = p95.get(c.series);
+      const d = data.daily.get(c.series);
+      if (values && d) comparisons[i] = this.compare(period, analysis.baselineThisWeek, c.series, d, values);
+    }
+    const recurring = recurringAnomalyHours(data.anomalies, timezone, s.maintenanceMinDays);
+    const recommendations = recommend(
+      { projections, comparisons, leaks, hygiene, recurring },
+      {
+        capacityHorizonMs: s.capacityHorizonMs,
+        growthForCapacity: s.growthForCapacity,
+        noisyMinAlerts: s.noisyMinAlerts,
+        noisyMinShareBrief: s.noisyMinShareBrief,
+        briefAlertMs: s.briefAlertMs,
+      },
+    );
+    const { charts, chartRefs } = this.renderCharts(period, data, analysis, chosen, chartData, zoomed);
+    return { charts, chartRefs, recommendations };
+  }
 
-    // Charts: every incident, projection, leak, shift and significant change, one of each kind in turn (most severe,
-    // soonest, strongest first) until `maxCharts`, so that each kind is shown when there are many of another.
+  /**
+   * Every incident, projection, leak, shift and significant change, one of each kind in turn (most severe, soonest,
+   * strongest first) until `maxCharts`, so that each kind is shown when there are many of another.
+   */
+  private chooseCharts(analysis: Analysis, timezone: string): ChartPick[] {
+    const { incidents, projections, leaks, shifts, comparisons } = analysis;
     const bySeverity = [...incidents].sort(
       (a, b) => severityRank(b.severity) - severityRank(a.severity) || b.peak.score - a.peak.score,
     );
-    const chosen = pickCharts(
+    return pickCharts(
       [
         bySeverity.map((i) => ({
           series: i.series,
@@ -267,82 +412,71 @@ export class ReportBuilder {
           .filter((c) => c.significance?.significant)
           .map((c) => ({ series: c.series, reason: 'significant change' })),
       ],
-      s.maxCharts,
+      this.settings.maxCharts,
     );
-    const bucketMs = Math.max(5 * 60_000, Math.round(periodMs / 336));
-    // The percentile is by far the costliest aggregate in InfluxDB 1.x (it materialises every point: ~100 s for
-    // 8.4M points here, more than everything else together), so it is computed for the series the report lists,
-    // both weeks, alongside the chart data; the JSON's other series carry mean and max only.
+  }
+
+  /**
+   * The series whose percentile is computed when there are more than `maxPercentileSeries`: the percentile is by far
+   * the costliest aggregate in InfluxDB 1.x (it materialises every point: ~100 s for 8.4M points here, more than
+   * everything else together), so it is computed for the series the report lists, both weeks, alongside the chart
+   * data; the JSON's other series carry mean and max only.
+   */
+  private listedSeries(analysis: Analysis, chosen: readonly ChartPick[], seriesCount: number): Set<string> {
+    const max = this.settings.maxPercentileSeries;
     const listed = new Set<string>();
-    for (const c of comparisons) {
-      if (listed.size >= s.maxPercentileSeries) break;
+    for (const c of analysis.comparisons) {
+      if (listed.size >= max) break;
       if (c.significance?.significant) listed.add(c.series);
     }
     for (const key of [
-      ...incidents.map((i) => i.series),
-      ...projections.map((p) => p.series),
-      ...shifts.map((x) => x.series),
-      ...leaks.map((l) => l.series),
+      ...analysis.incidents.map((i) => i.series),
+      ...analysis.projections.map((p) => p.series),
+      ...analysis.shifts.map((x) => x.series),
+      ...analysis.leaks.map((l) => l.series),
       ...chosen.map((p) => p.series),
     ]) {
-      if (listed.size < s.maxPercentileSeries || daily.size <= s.maxPercentileSeries) listed.add(key);
+      if (listed.size < max || seriesCount <= max) listed.add(key);
     }
-    const [chartData, p95] = await Promise.all([
-      this.store.chartData(
-        chosen.map((p) => p.series),
-        since,
-        until,
-        bucketMs,
-      ),
-      daily.size <= s.maxPercentileSeries
-        ? this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs)
-        : this.store.periodAggregate('p95', 'percentile("value", 95)', prevSince, until, periodMs, [...listed]),
-    ]);
-    const zoomed = await this.zoomSparseCharts(chartData, since, until, bucketMs, timezone);
-    for (let i = 0; i < comparisons.length; i++) {
-      const c = comparisons[i]!;
-      const values = p95.get(c.series);
-      const d = daily.get(c.series);
-      if (values && d) comparisons[i] = compare(c.series, d, values);
-    }
-    const recurring = recurringAnomalyHours(anomalies, timezone, s.maintenanceMinDays);
-    const recommendations = recommend(
-      { projections, comparisons, leaks, hygiene, recurring },
-      {
-        capacityHorizonMs: s.capacityHorizonMs,
-        growthForCapacity: s.growthForCapacity,
-        noisyMinAlerts: s.noisyMinAlerts,
-        noisyMinShareBrief: s.noisyMinShareBrief,
-        briefAlertMs: s.briefAlertMs,
-      },
-    );
+    return listed;
+  }
 
+  /** The PNG of each chosen series (zoomed in where its data is sparse) and its reference in the report. */
+  private renderCharts(
+    period: Period,
+    data: QueriedData,
+    analysis: Analysis,
+    chosen: readonly ChartPick[],
+    chartData: ReadonlyMap<string, ChartSeriesData>,
+    zoomed: ReadonlyMap<string, ZoomedChart>,
+  ): { charts: Map<string, Buffer>; chartRefs: ChartRef[] } {
+    const { since, until, timezone } = period;
     const charts = new Map<string, Buffer>();
     const chartRefs: ChartRef[] = [];
     chosen.forEach((p, index) => {
       const zoom = zoomed.get(p.series);
-      const data = zoom?.data ?? chartData.get(p.series);
-      if (!data) return;
-      const id = daily.get(p.series) ?? trends.get(p.series) ?? projectionBuckets.get(p.series);
+      const series = zoom?.data ?? chartData.get(p.series);
+      if (!series) return;
+      const id = data.daily.get(p.series) ?? data.trends.get(p.series) ?? data.projectionBuckets.get(p.series);
       const limit = id ? this.limits.resolve(id.metric, id.host) : undefined;
       const file = `chart-${index + 1}.png`;
       charts.set(
         file,
         renderChart({
           title: p.series,
-          times: data.times,
-          value: data.value,
-          expected: data.expected,
-          lower: data.lower,
-          upper: data.upper,
-          anomalies: anomalies
+          times: series.times,
+          value: series.value,
+          expected: series.expected,
+          lower: series.lower,
+          upper: series.upper,
+          anomalies: data.anomalies
             .filter((a) => a.series === p.series)
-            .map((a) => ({ time: a.time, value: a.value, level: scoreLevel(a.score, s) })),
-          alerts: incidents
+            .map((a) => ({ time: a.time, value: a.value, level: scoreLevel(a.score, this.settings) })),
+          alerts: analysis.incidents
             .filter((i) => i.series === p.series)
             .map((i) => ({ start: i.start, end: i.end, severity: i.severity })),
           ...(limit ? { limit: limit.limit } : {}),
-          ...projectionOf(projections, p.series),
+          ...projectionOf(analysis.projections, p.series),
           timeZone: timezone,
           from: zoom?.from ?? since,
           until: zoom?.until ?? until,
@@ -352,45 +486,7 @@ export class ReportBuilder {
       const reason = zoom ? `${p.reason}; ${zoom.note.toLowerCase()}` : p.reason;
       chartRefs.push({ cid: `chart-${index + 1}@tideline`, file, series: p.series, title: p.series, reason });
     });
-    const finished = performance.now();
-
-    const hosts = new Set<string>();
-    for (const c of comparisons) hosts.add(c.host);
-    const report: WeeklyReport = {
-      schema: REPORT_SCHEMA,
-      id: request.id,
-      title: `Tideline weekly report: ${formatZoned(since, timezone)} – ${formatZoned(until, timezone)} (${timezone})`,
-      trigger: request.trigger,
-      period: { since, until, timezone },
-      previous: { since: prevSince, until: since, timezone },
-      generatedAt: request.now ?? Date.now(),
-      summary: {
-        hosts: hosts.size,
-        series: comparisons.length,
-        seriesWithData: withData,
-        significantChanges: comparisons.filter((c) => c.significance?.significant).length,
-        incidents: incidents.length,
-        alertsFired: hygiene.reduce((sum, h) => sum + h.firing, 0),
-        projections: projections.length,
-        recommendations: recommendations.length,
-      },
-      comparisons,
-      incidents,
-      hygiene: hygiene.slice(0, MAX_ROWS.hygiene),
-      shifts: shifts.slice(0, MAX_ROWS.shifts),
-      projections: projections.slice(0, MAX_ROWS.projections),
-      recommendations,
-      notes,
-      charts: chartRefs,
-      timings: {
-        ...this.store.timings,
-        queriesMs: Math.round(queriedAt - started),
-        analysisMs: Math.round(analysedAt - queriedAt),
-        chartsMs: Math.round(finished - analysedAt),
-        totalMs: Math.round(finished - started),
-      },
-    };
-    return { report, charts };
+    return { charts, chartRefs };
   }
 
   /**
@@ -404,7 +500,7 @@ export class ReportBuilder {
     until: number,
     bucketMs: number,
     timezone: string,
-  ): Promise<Map<string, { data: ChartSeriesData; from: number; until: number; note: string }>> {
+  ): Promise<Map<string, ZoomedChart>> {
     const windows = [...chartData].flatMap(([key, d]) => {
       const window = dataWindow(d.times, d.value, bucketMs, since, until);
       return window ? [{ key, window }] : [];
@@ -486,6 +582,82 @@ export class ReportBuilder {
   }
 }
 
+function periodOf(request: ReportRequest): Period {
+  const { since, until, timezone } = request;
+  const periodMs = until - since;
+  return {
+    since,
+    until,
+    timezone,
+    periodMs,
+    prevSince: since - periodMs,
+    days: Math.max(1, Math.ceil(periodMs / DAY)),
+  };
+}
+
+/** Each series' mean of its finite bucket means from `since` on: the baseline this period. */
+function meanSince(buckets: QueriedData['baseline'], since: number): Map<string, number> {
+  const means = new Map<string, number>();
+  for (const [key, b] of buckets) {
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < b.values.length; i++) {
+      if (b.times[i]! >= since && Number.isFinite(b.values[i]!)) {
+        sum += b.values[i]!;
+        n++;
+      }
+    }
+    if (n > 0) means.set(key, sum / n);
+  }
+  return means;
+}
+
+/** The report document: the analyses, the charts' references, the recommendations, the notes and the timings. */
+function assemble(
+  request: ReportRequest,
+  period: Period,
+  analysis: Analysis,
+  parts: {
+    readonly chartRefs: ChartRef[];
+    readonly recommendations: WeeklyReport['recommendations'];
+    readonly notes: DataNote[];
+    readonly timings: WeeklyReport['timings'];
+  },
+): WeeklyReport {
+  const { since, until, timezone, prevSince } = period;
+  const { comparisons, incidents, hygiene, shifts, projections } = analysis;
+  const hosts = new Set<string>();
+  for (const c of comparisons) hosts.add(c.host);
+  return {
+    schema: REPORT_SCHEMA,
+    id: request.id,
+    title: `Tideline weekly report: ${formatZoned(since, timezone)} – ${formatZoned(until, timezone)} (${timezone})`,
+    trigger: request.trigger,
+    period: { since, until, timezone },
+    previous: { since: prevSince, until: since, timezone },
+    generatedAt: request.now ?? Date.now(),
+    summary: {
+      hosts: hosts.size,
+      series: comparisons.length,
+      seriesWithData: analysis.withData,
+      significantChanges: comparisons.filter((c) => c.significance?.significant).length,
+      incidents: incidents.length,
+      alertsFired: hygiene.reduce((sum, h) => sum + h.firing, 0),
+      projections: projections.length,
+      recommendations: parts.recommendations.length,
+    },
+    comparisons,
+    incidents,
+    hygiene: hygiene.slice(0, MAX_ROWS.hygiene),
+    shifts: shifts.slice(0, MAX_ROWS.shifts),
+    projections: projections.slice(0, MAX_ROWS.projections),
+    recommendations: parts.recommendations,
+    notes: parts.notes,
+    charts: parts.chartRefs,
+    timings: parts.timings,
+  };
+}
+
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value !== undefined && Number.isFinite(value) ? ({ [key]: value } as Record<K, number>) : {};
 }
@@ -504,11 +676,8 @@ function finiteOr(x: number | undefined, fallback: number): number {
  * Up to `max` distinct series from the lists, one from each list in turn. A series already picked for an earlier
  * reason is not charted twice.
  */
-function pickCharts(
-  lists: readonly (readonly { series: string; reason: string }[])[],
-  max: number,
-): { series: string; reason: string }[] {
-  const picks: { series: string; reason: string }[] = [];
+function pickCharts(lists: readonly (readonly ChartPick[])[], max: number): ChartPick[] {
+  const picks: ChartPick[] = [];
   const next = lists.map(() => 0);
   while (picks.length < max) {
     let progressed = false;
