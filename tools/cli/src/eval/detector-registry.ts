@@ -86,8 +86,9 @@ export const DETECTORS: readonly DetectorSpec[] = [
     // The fire level itself is what NAB's threshold sweep picks (alerts score r/(r + 1) for a normalised surprise
     // r, so a threshold θ ≥ 0.5 fires at r ≥ θ/(1 − θ)); the grid adds the two options that decide what is unusual
     // for a series and how alerts group: the tail probability of the per-series normaliser and the quiet period.
-    grid: grid<TidelineDetectorOptions>({ tailProbability: [0.003, 0.001, 0.01], suppressPoints: [35, 20, 60] }, (o) =>
-      new TidelineDetector(o),
+    grid: grid<TidelineDetectorOptions>(
+      { tailProbability: [0.003, 0.001, 0.01], suppressPoints: [35, 20, 60] },
+      (o) => new TidelineDetector(o),
     ),
     compared: true,
   },
