@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
-import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeAlertEvent, encodeEvent, type AlertEvent } from '@tideline/contracts';
 import {
   expectEventually,
+  freePort,
   makeAlertEvent,
   randomSuffix,
   stackFromEnv,
@@ -66,15 +66,6 @@ async function createTopics(...topics: string[]): Promise<void> {
   } finally {
     await admin.disconnect();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +10,7 @@ import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, tidelineTopicSpec } from '@tideline/kafka';
 import { KafkaRecordSink } from '@tideline/sdk';
-import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
+import { expectEventually, freePorts, stackFromEnv, uniqueDatabase } from '@tideline/testing';
 import {
   AclOperationTypes,
   AclPermissionTypes,
@@ -39,14 +37,6 @@ const PASSWORDS = {
   baseline: secret('baseline'),
   anomaly: secret('anomaly'),
 };
-
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
-  await Promise.all(servers.map((server) => once(server, 'listening')));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
 
 /** The kafkajs error type (`TOPIC_AUTHORIZATION_FAILED`, …) or name somewhere in an error's cause chain. */
 function errorKinds(error: unknown): string[] {
