@@ -110,6 +110,24 @@ export function startService(options: StartServiceOptions): ServiceProcess {
   };
 }
 
+/** Runs a Node script (e.g. the CLI's bin) as a process until it exits, with its stdout and stderr. */
+export async function runScript(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // Set by `node --test` for its own children; the script is not one of them.
+  delete childEnv['NODE_TEST_CONTEXT'];
+  const child = spawn(process.execPath, [script, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+  return { code, stdout, stderr };
+}
+
 /**
  * Waits until a started service's `/health` answers 200 (its consumers are running), failing early if the process
  * exits. On failure the process is killed (a child left running would keep the test process alive) and the error names

@@ -10,6 +10,7 @@ import {
   expectEventually,
   freePort,
   randomSuffix,
+  runScript,
   stackFromEnv,
   startService,
   waitUntilHealthy,
@@ -96,22 +97,11 @@ export async function startPipelineService(
 export { metricValue } from '@tideline/testing';
 
 /** Runs the `tideline` CLI as a process. */
-export async function runCli(
+export function runCli(
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv['NODE_TEST_CONTEXT'];
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), ...args], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
-  return { code, stdout, stderr };
+  return runScript(join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), args, env);
 }
 
 export interface SpikeSeriesOptions {

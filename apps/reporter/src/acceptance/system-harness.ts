@@ -2,7 +2,6 @@
 // CLI as real processes on one test's own topics, groups and database; the SDK's exporter fed a history with explicit
 // timestamps. The browser and the SMTP server are in ../testing/test-servers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -11,6 +10,7 @@ import { BufferedPublisher, KafkaRecordSink, TidelineMetricExporter, type PointC
 import {
   freePort,
   randomSuffix,
+  runScript,
   startService,
   waitUntilHealthy,
   type ServiceProcess,
@@ -81,22 +81,11 @@ export async function startApp(
 }
 
 /** Runs the `tideline` CLI as a process. */
-export async function runCli(
+export function runCli(
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv['NODE_TEST_CONTEXT'];
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), ...args], {
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
-  return { code, stdout, stderr };
+  return runScript(join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), args, env);
 }
 
 /** True when `groupId` has committed every partition of `topic` up to its end (nothing left to consume). */
