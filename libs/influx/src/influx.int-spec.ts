@@ -1,10 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { expectEventually, freePort, stackFromEnv, uniqueDatabase } from '@tideline/testing';
+import { PrivateInfluxd, expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
 import { BatchWriter } from './batch-writer';
 import { InfluxClient } from './influx-client';
 import { InfluxError } from './influx-errors';
@@ -191,68 +187,6 @@ describe('InfluxClient (shared InfluxDB)', () => {
   });
 });
 
-/** A private influxd of this test's own, on free loopback ports, that the test may stop and start. */
-class PrivateInfluxd {
-  private child: ChildProcess | undefined;
-  readonly dir = mkdtempSync(join(tmpdir(), 'tideline-influxd-'));
-  url = '';
-
-  /** `dataSettings`: more `[data]` lines, e.g. series limits. */
-  constructor(private readonly dataSettings: readonly string[] = []) {}
-
-  async start(): Promise<void> {
-    if (!this.url) {
-      const [http, rpc] = [await freePort(), await freePort()];
-      this.url = `http://127.0.0.1:${http}`;
-      const config = [
-        'reporting-disabled = true',
-        `bind-address = "127.0.0.1:${rpc}"`,
-        '[meta]',
-        `  dir = "${join(this.dir, 'meta')}"`,
-        '[data]',
-        `  dir = "${join(this.dir, 'data')}"`,
-        `  wal-dir = "${join(this.dir, 'wal')}"`,
-        '  query-log-enabled = false',
-        ...this.dataSettings.map((line) => `  ${line}`),
-        '[http]',
-        '  enabled = true',
-        `  bind-address = "127.0.0.1:${http}"`,
-        '  auth-enabled = false',
-        '  log-enabled = false',
-        '[logging]',
-        '  level = "warn"',
-        '  suppress-logo = true',
-      ].join('\n');
-      writeFileSync(join(this.dir, 'influxdb.conf'), config);
-    }
-    const log = openSync(join(this.dir, 'influxd.log'), 'a');
-    this.child = spawn('influxd', ['run', '-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', log, log] });
-    closeSync(log);
-    const probe = new InfluxClient({ url: this.url, database: 'x', timeoutMs: 500 });
-    await expectEventually(() => probe.ping(), {
-      timeoutMs: 20_000,
-      intervalMs: 50,
-      message: `influxd at ${this.url}`,
-    });
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-    this.child = undefined;
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop();
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
 describe('BatchWriter against a server that goes down (private influxd)', () => {
   const influxd = new PrivateInfluxd();
   before(() => influxd.start());
@@ -294,7 +228,7 @@ describe('BatchWriter against a server that goes down (private influxd)', () => 
 });
 
 describe('BatchWriter when InfluxDB refuses some points of a batch (private influxd with tiny series limits)', () => {
-  const influxd = new PrivateInfluxd(['max-series-per-database = 0', 'max-values-per-tag = 4']);
+  const influxd = new PrivateInfluxd({ data: ['max-series-per-database = 0', 'max-values-per-tag = 4'] });
   before(() => influxd.start());
   after(() => influxd.destroy());
 

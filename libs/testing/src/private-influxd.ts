@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectEventually } from './expect-eventually';
+import { freePorts } from './service-process';
 
 export interface PrivateInfluxdOptions {
   /** More lines of the `[http]` section, e.g. `auth-enabled = true`. */
@@ -27,7 +27,7 @@ export class PrivateInfluxd {
 
   async start(): Promise<void> {
     if (!this.url) {
-      const [http, rpc] = (await freeLoopbackPorts(2)) as [number, number];
+      const [http, rpc] = (await freePorts(2)) as [number, number];
       this.url = `http://127.0.0.1:${http}`;
       const config = [
         'reporting-disabled = true',
@@ -39,6 +39,9 @@ export class PrivateInfluxd {
         `  wal-dir = "${join(this.dir, 'wal')}"`,
         '  query-log-enabled = false',
         ...(this.options.data ?? []).map((line) => `  ${line}`),
+        // no _internal database: a test's limits apply to its own data only
+        '[monitor]',
+        '  store-enabled = false',
         '[http]',
         '  enabled = true',
         `  bind-address = "127.0.0.1:${http}"`,
@@ -78,12 +81,4 @@ export class PrivateInfluxd {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-async function freeLoopbackPorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
-  await Promise.all(servers.map((server) => once(server, 'listening')));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }

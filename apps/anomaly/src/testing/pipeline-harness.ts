@@ -1,13 +1,11 @@
 // Helpers of the anomaly service's integration tests (not used by the service itself): unique names for one test's
 // topics, groups and database, the services started as real processes, the CLI run as a process, topic collectors.
-import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
 import {
-  expectEventually,
+  PrivateInfluxd,
   freePort,
   randomSuffix,
   runScript,
@@ -158,55 +156,15 @@ export async function collectTopic(kafka: Kafka, topic: string, t?: TestContext)
 }
 
 /** An influxd of one test's own (Debian's `influxd`, as the local stack uses), on free loopback ports. */
-export interface PrivateInfluxd {
-  readonly url: string;
-  destroy(): Promise<void>;
-}
+export type { PrivateInfluxd };
 
 /**
  * Starts a throwaway influxd with extra `[data]` settings (e.g. tiny series limits), so that a test can drive InfluxDB
  * into its limits without touching the shared server's data. Removed by `destroy` (and by `t.after` when given).
  */
 export async function startPrivateInfluxd(dataSettings: readonly string[], t?: TestContext): Promise<PrivateInfluxd> {
-  const dir = mkdtempSync(join(tmpdir(), 'tideline-influxd-'));
-  const [http, rpc] = [await freePort(), await freePort()];
-  const config = [
-    'reporting-disabled = true',
-    `bind-address = "127.0.0.1:${rpc}"`,
-    '[meta]',
-    `  dir = "${join(dir, 'meta')}"`,
-    '[data]',
-    `  dir = "${join(dir, 'data')}"`,
-    `  wal-dir = "${join(dir, 'wal')}"`,
-    '  query-log-enabled = false',
-    ...dataSettings.map((line) => `  ${line}`),
-    '[monitor]',
-    '  store-enabled = false',
-    '[http]',
-    `  bind-address = "127.0.0.1:${http}"`,
-    '  log-enabled = false',
-    '[logging]',
-    '  level = "warn"',
-    '  suppress-logo = true',
-  ].join('\n');
-  writeFileSync(join(dir, 'influxdb.conf'), config);
-  const child = spawn('influxd', ['run', '-config', join(dir, 'influxdb.conf')], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${http}`;
-  const destroy = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  t?.after(destroy);
-  await expectEventually(
-    async () => {
-      assert.equal(child.exitCode, null, 'influxd exited');
-      assert.equal((await fetch(`${url}/ping`)).status, 204);
-    },
-    { timeoutMs: 20_000, intervalMs: 100, message: `influxd at ${url}` },
-  );
-  return { url, destroy };
+  const influxd = new PrivateInfluxd({ data: dataSettings });
+  t?.after(() => influxd.destroy());
+  await influxd.start();
+  return influxd;
 }
