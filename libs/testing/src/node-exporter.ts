@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { freePort } from './service-process';
 
 /** Debian's package and command of Prometheus' node_exporter. */
 export const NODE_EXPORTER = { package: 'prometheus-node-exporter', command: 'prometheus-node-exporter' } as const;
@@ -51,7 +51,7 @@ export interface NodeExporterProcess {
 
 /** Starts node_exporter on a free loopback port and resolves once `/metrics` answers. */
 export async function startNodeExporter(binary: string): Promise<NodeExporterProcess> {
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const child = spawn(binary, [`--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
@@ -76,13 +76,4 @@ export async function startNodeExporter(binary: string): Promise<NodeExporterPro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { child, pid: child.pid!, metricsUrl, stop };
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
 }

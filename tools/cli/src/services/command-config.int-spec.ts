@@ -5,34 +5,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
-import { readTopic, stackFromEnv, uniqueDatabase, uniqueTopic } from '@tideline/testing';
+import { freePorts, readTopic, stackFromEnv, uniqueDatabase, uniqueTopic } from '@tideline/testing';
 import { findRepoRoot } from '../stack/repo-root';
 
 const stack = stackFromEnv();
 const kafkaPort = stack.kafkaBrokers[0]!.split(':').pop()!;
 const influxPort = new URL(stack.influxUrl).port;
 const REPO = findRepoRoot();
-
-/** Two loopback ports nothing listens on (the OS picked them, then they were let go). */
-async function unusedPorts(): Promise<[number, number]> {
-  const servers = [createServer(), createServer()];
-  const ports = await Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<number>((resolve) =>
-          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
-        ),
-    ),
-  );
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return [ports[0]!, ports[1]!];
-}
 
 interface Run {
   readonly code: number | null;
@@ -69,7 +53,7 @@ describe('replay, alerts and report follow TIDELINE_KAFKA_PORT, TIDELINE_INFLUX_
   let bogus: Record<string, string>;
 
   before(async () => {
-    const [k, i] = await unusedPorts();
+    const [k, i] = (await freePorts(2)) as [number, number];
     nobody = { kafka: String(k), influx: String(i) };
     real = { TIDELINE_HOME: home, TIDELINE_KAFKA_PORT: kafkaPort, TIDELINE_INFLUX_PORT: influxPort };
     bogus = { TIDELINE_HOME: home, TIDELINE_KAFKA_PORT: nobody.kafka, TIDELINE_INFLUX_PORT: nobody.influx };
