@@ -115,6 +115,36 @@ describe('ensureTopics', () => {
       await admin.disconnect();
     }
   });
+
+  it('grows an existing topic with fewer partitions than its spec only when asked, and reports it', async () => {
+    const topic = uniqueTopic('grow');
+    await ensureTopics(kafka, [{ topic, partitions: 3, withDeadLetter: true }]);
+    const left = await ensureTopics(kafka, [{ topic, partitions: 12, withDeadLetter: true }]);
+    assert.deepEqual(left.grown, []);
+    const grown = await ensureTopics(kafka, [{ topic, partitions: 12, withDeadLetter: true }], {
+      growPartitions: true,
+    });
+    assert.deepEqual(
+      [...grown.grown].sort((a, b) => a.topic.localeCompare(b.topic)),
+      [
+        { topic, from: 3, to: 12 },
+        { topic: `${topic}.dlq`, from: 3, to: 12 },
+      ],
+    );
+    const again = await ensureTopics(kafka, [{ topic, partitions: 6 }], { growPartitions: true });
+    assert.deepEqual(again.grown, [], 'a topic with more partitions is left as it is');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic, `${topic}.dlq`] });
+      assert.deepEqual(
+        metadata.topics.map((t) => t.partitions.length),
+        [12, 12],
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });
 
 describe('IdempotentProducer', () => {
