@@ -21,6 +21,8 @@ describe('compileAlertRules', () => {
       minDurationMs: 0,
       clearDurationMs: 0,
       severity: 'auto',
+      criticalBeyondBand: 2,
+      criticalAfterMs: 1_800_000,
       mute: false,
     });
   });
@@ -81,6 +83,8 @@ describe('compileAlertRules', () => {
       minDurationMs: 60_000,
       clearDurationMs: 120_000,
       severity: 'auto',
+      criticalBeyondBand: 2,
+      criticalAfterMs: 1_800_000,
       mute: false,
     });
     assert.deepEqual(rules.resolve(series('cpu.total')), {
@@ -89,8 +93,23 @@ describe('compileAlertRules', () => {
       minDurationMs: 60_000,
       clearDurationMs: 0,
       severity: 'auto',
+      criticalBeyondBand: 2,
+      criticalAfterMs: 1_800_000,
       mute: false,
     });
+  });
+
+  it('takes criticalBeyondBand and criticalAfterMs per rule, else from alerting.defaults', () => {
+    const rules = compileAlertRules(
+      section({
+        defaults: { criticalAfterMs: 600_000 },
+        rules: [{ name: 'disks', match: { metric: 'disk.*' }, criticalBeyondBand: 3, criticalAfterMs: 0 }],
+      }),
+    );
+    const disks = rules.resolve(series('disk.free'));
+    assert.deepEqual([disks.criticalBeyondBand, disks.criticalAfterMs], [3, 0]);
+    const other = rules.resolve(series('cpu.total'));
+    assert.deepEqual([other.criticalBeyondBand, other.criticalAfterMs], [2, 600_000]);
   });
 
   it('returns the same policy object for every series of a rule (built once, at compile time)', () => {
@@ -139,12 +158,16 @@ describe('effectiveAlertDefaults', () => {
       minDurationMs: 5,
       clearDurationMs: 0,
       severity: 'auto',
+      criticalBeyondBand: 2,
+      criticalAfterMs: 1_800_000,
     });
     assert.deepEqual(effectiveAlertDefaults({}), {
       sensitivity: 'medium',
       minDurationMs: 0,
       clearDurationMs: 0,
       severity: 'auto',
+      criticalBeyondBand: 2,
+      criticalAfterMs: 1_800_000,
     });
   });
 });

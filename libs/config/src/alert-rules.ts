@@ -26,6 +26,10 @@ export interface ResolvedAlertPolicy {
   readonly minDurationMs: number;
   readonly clearDurationMs: number;
   readonly severity: AlertSeverity;
+  /** With `severity: auto`: critical from this many band half-widths beyond the band. */
+  readonly criticalBeyondBand: number;
+  /** With `severity: auto`: a warning firing this long (event time since the incident started) escalates; 0 never. */
+  readonly criticalAfterMs: number;
   readonly mute: boolean;
 }
 
@@ -45,6 +49,8 @@ export function effectiveAlertDefaults(defaults: AlertDefaultsSection): AlertPol
     minDurationMs: defaults.minDurationMs ?? ALERT_POLICY_DEFAULTS.minDurationMs,
     clearDurationMs: defaults.clearDurationMs ?? ALERT_POLICY_DEFAULTS.clearDurationMs,
     severity: defaults.severity ?? ALERT_POLICY_DEFAULTS.severity,
+    criticalBeyondBand: defaults.criticalBeyondBand ?? ALERT_POLICY_DEFAULTS.criticalBeyondBand,
+    criticalAfterMs: defaults.criticalAfterMs ?? ALERT_POLICY_DEFAULTS.criticalAfterMs,
   };
 }
 
@@ -80,6 +86,8 @@ function resolvedPolicy(rule: AlertRule, position: string, defaults: AlertPolicy
     minDurationMs: rule.minDurationMs ?? defaults.minDurationMs,
     clearDurationMs: rule.clearDurationMs ?? defaults.clearDurationMs,
     severity: rule.severity ?? defaults.severity,
+    criticalBeyondBand: rule.criticalBeyondBand ?? defaults.criticalBeyondBand,
+    criticalAfterMs: rule.criticalAfterMs ?? defaults.criticalAfterMs,
     mute: rule.mute ?? false,
   });
 }

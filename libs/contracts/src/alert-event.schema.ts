@@ -5,12 +5,17 @@ export const ALERT_EVENT_SCHEMA = 'tideline.alert/1' as const;
 
 export const alertStateSchema = z
   .enum(['firing', 'resolved'])
-  .describe('firing: the incident opened (once per incident); resolved: the series is calm and back in its band.');
+  .describe(
+    'firing: the incident opened (once per incident), or a firing warning escalated to critical (at most once, same ' +
+      'id); resolved: the series is calm and back in its band.',
+  );
 export const severitySchema = z
   .enum(['info', 'warning', 'critical'])
   .describe(
-    'critical: a large deviation (peak score at the critical level) or a static limit crossed; warning otherwise; ' +
-      'info or a fixed severity when an alert rule says so.',
+    'critical: a large deviation (peak score at the critical level, or a value criticalBeyondBand band ' +
+      'half-widths beyond its band), a warning firing for criticalAfterMs (then published again as firing with the ' +
+      'same id: an escalation), or a static limit crossed; warning otherwise; info or a fixed severity when an ' +
+      'alert rule says so.',
   );
 
 /**
@@ -39,6 +44,15 @@ export const alertEventSchema = z
       .max(1)
       .describe('Anomaly score of the point: 0.5 and above is the detector’s own alert (sensitivity medium).'),
     severity: severitySchema,
+    tailProbability: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        'The evidence of the detector for the point: how likely a deviation at least this large is under the model ' +
+          '(two-sided; 1 when nothing is unusual). Absent when the model does not report it.',
+      ),
     detector: z
       .string()
       .describe(
@@ -53,8 +67,8 @@ export const alertEventSchema = z
       .string()
       .optional()
       .describe(
-        'Why, in the detector’s own terms, e.g. "spike: 94.4 above the band 72.3–86.0 (expected 79.1), 1.9 times ' +
-          'as unusual as this series usually gets".',
+        'Why, in the detector’s own terms, e.g. "spike: 94.4 above the band 72.3–86.0 (expected 79.1); 1.9 times ' +
+          'as unusual as this series usually gets; 1 in 120,000 under the model".',
       ),
   })
   .strict()

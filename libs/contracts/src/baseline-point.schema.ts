@@ -34,6 +34,12 @@ export interface BaselinePoint {
     readonly seasonality: (typeof SEASONALITIES)[number];
     /** Points the model had learned before this one. */
     readonly observations: number;
+    /**
+     * How likely a deviation at least this large is under the model (two-sided, Gaussian one-step errors of the
+     * robust spread; 1 when nothing is unusual): the detector's calibrated evidence. Absent from records of builds
+     * whose model does not report it.
+     */
+    readonly tailProbability?: number;
   };
 }
 
@@ -68,6 +74,10 @@ export const baselineRecordSchema = z
         deviation: column(z.number(), 'Deviation in units of the series’ own usual surprise.'),
         seasonality: column(z.enum(SEASONALITIES), 'The seasonal profile the expected value came from.'),
         observations: column(z.number().int().nonnegative(), 'Points the model had learned before this one.'),
+        tailProbability: column(
+          z.number().min(0).max(1),
+          'How likely a deviation at least this large is under the model (optional: absent in older records).',
+        ).optional(),
       })
       .strict()
       .refine((p) => Object.values(p).every((c) => c.length === p.ts.length), {
@@ -101,6 +111,9 @@ export function baselineRecordOf(points: readonly BaselinePoint[]): BaselineReco
       deviation: points.map((p) => p.evidence.deviation),
       seasonality: points.map((p) => p.evidence.seasonality),
       observations: points.map((p) => p.evidence.observations),
+      ...(points.every((p) => p.evidence.tailProbability !== undefined)
+        ? { tailProbability: points.map((p) => p.evidence.tailProbability!) }
+        : {}),
     },
   };
 }
@@ -135,7 +148,15 @@ export function baselinePointsOf(record: BaselineRecord): BaselinePoint[] {
     score: c.score[i]!,
     detector: c.detector[i]!,
     ready: c.ready[i]!,
-    evidence: { deviation: c.deviation[i]!, seasonality: c.seasonality[i]!, observations: c.observations[i]! },
+    evidence:
+      c.tailProbability === undefined
+        ? { deviation: c.deviation[i]!, seasonality: c.seasonality[i]!, observations: c.observations[i]! }
+        : {
+            deviation: c.deviation[i]!,
+            seasonality: c.seasonality[i]!,
+            observations: c.observations[i]!,
+            tailProbability: c.tailProbability[i]!,
+          },
   }));
 }
 
@@ -148,6 +169,7 @@ export function parseBaselineRecord(input: unknown): BaselineRecord {
 }
 
 const RECORD_KEYS = 6;
+/** Columns of a record without and with the optional `tailProbability`. */
 const COLUMNS = 11;
 const SEASONALITY_SET: ReadonlySet<unknown> = new Set(SEASONALITIES);
 
@@ -183,7 +205,7 @@ function fastParseBaselineRecord(input: unknown): BaselineRecord | undefined {
     typeof c !== 'object' ||
     c === null ||
     Object.keys(r).length !== RECORD_KEYS ||
-    Object.keys(c).length !== COLUMNS ||
+    Object.keys(c).length !== COLUMNS + (c['tailProbability'] === undefined ? 0 : 1) ||
     !Array.isArray(c['ts'])
   )
     return undefined;
@@ -200,6 +222,8 @@ function fastParseBaselineRecord(input: unknown): BaselineRecord | undefined {
     everyOf(c['ready'], n, (x) => typeof x === 'boolean') &&
     everyOf(c['deviation'], n, finite) &&
     everyOf(c['seasonality'], n, (x) => SEASONALITY_SET.has(x)) &&
-    everyOf(c['observations'], n, (x) => Number.isInteger(x) && (x as number) >= 0);
+    everyOf(c['observations'], n, (x) => Number.isInteger(x) && (x as number) >= 0) &&
+    (c['tailProbability'] === undefined ||
+      everyOf(c['tailProbability'], n, (x) => finite(x) && (x as number) >= 0 && (x as number) <= 1));
   return ok ? (r as unknown as BaselineRecord) : undefined;
 }

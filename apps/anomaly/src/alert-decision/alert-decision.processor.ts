@@ -29,7 +29,8 @@ export class AlertDecisionProcessor {
     if (step === 'phase_changed' || entry.policy.mute) return;
     const alert = buildAlertEvent({
       point,
-      state: step === 'fired' ? 'firing' : 'resolved',
+      // an escalation is published as `firing` again: same id, severity now critical
+      state: step === 'resolved' ? 'resolved' : 'firing',
       incident: entry.lifecycle.incident!,
       policy: entry.policy,
     });

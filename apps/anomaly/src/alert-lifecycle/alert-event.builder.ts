@@ -8,6 +8,7 @@ import {
 } from '@tideline/contracts';
 import { explainAlert } from './alert-explanation';
 import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
+import { incidentSeverity } from './alert-lifecycle.processor';
 import type { Incident } from './alert-lifecycle.state';
 
 /** How far before the incident and after its last update the alert's InfluxQL query looks. */
@@ -37,7 +38,7 @@ export function buildAlertEvent(input: AlertEventInput): AlertEvent {
     lower: point.lower,
     upper: point.upper,
     score: point.score,
-    severity: severityOf(incident, point, input.policy),
+    severity: severityOf(incident, input.policy),
     detector: incident.detector,
     startedAt: incident.startedAt,
     updatedAt: point.ts,
@@ -45,19 +46,16 @@ export function buildAlertEvent(input: AlertEventInput): AlertEvent {
     explanation: explainAlert(input.state, incident.detector, point, input.policy.alert),
   };
   if (input.state === 'resolved' && incident.resolvedAt !== null) event.resolvedAt = incident.resolvedAt;
+  if (point.evidence.tailProbability !== undefined) event.tailProbability = point.evidence.tailProbability;
   return event;
 }
 
 /**
- * A rule's fixed severity, else critical for a large deviation (peak score at `criticalScore`) or a value beyond a
- * static limit, warning otherwise.
+ * A rule's fixed severity, else the severity the incident has reached (magnitude, duration or a static limit: see
+ * `criticalNow`), warning otherwise.
  */
-export function severityOf(incident: Incident, point: BaselinePoint, policy: AlertLifecyclePolicy): Severity {
-  if (policy.severity !== 'auto') return policy.severity;
-  const { upperLimit, lowerLimit } = policy.alert;
-  const beyondLimit =
-    (upperLimit !== undefined && point.value > upperLimit) || (lowerLimit !== undefined && point.value < lowerLimit);
-  return incident.peakScore >= policy.criticalScore || beyondLimit ? 'critical' : 'warning';
+export function severityOf(incident: Incident, policy: AlertLifecyclePolicy): Severity {
+  return policy.severity !== 'auto' ? policy.severity : incidentSeverity(incident, policy);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeBaselinePoint } from '@tideline/testing';
-import { explainAlert } from './alert-explanation';
+import { explainAlert, oneIn } from './alert-explanation';
 
 describe('explainAlert', () => {
   it('says where a value lies against its band, with the expected value and how unusual it is', () => {
@@ -16,6 +16,27 @@ describe('explainAlert', () => {
     assert.equal(
       explainAlert('firing', 'spike', point, {}),
       'spike: 94.4 above the band 72.3–86 (expected 79.1); 1.9 times as unusual as this series usually gets',
+    );
+  });
+
+  it("adds the detector's tail probability as odds under the model when the point carries it", () => {
+    const point = makeBaselinePoint({
+      value: 94.4,
+      expected: 79.1,
+      lower: 72.3,
+      upper: 86,
+      detector: 'spike',
+      evidence: { deviation: 1.94, seasonality: 'none', observations: 500, tailProbability: 8.3e-6 },
+    });
+    assert.equal(
+      explainAlert('firing', 'spike', point, {}),
+      'spike: 94.4 above the band 72.3–86 (expected 79.1); 1.9 times as unusual as this series usually gets; ' +
+        '1 in 120,000 under the model',
+    );
+    // 1 / 8.3e-6 = 120,482 → two significant digits; 1 / 0.003 = 333 → 330; below 1e-9 it says so
+    assert.deepEqual(
+      [oneIn(8.3e-6), oneIn(0.003), oneIn(0.5), oneIn(1e-12), oneIn(0)],
+      ['1 in 120,000', '1 in 330', '1 in 2', 'less than 1 in 1,000,000,000', 'less than 1 in 1,000,000,000'],
     );
   });
 

@@ -46,5 +46,18 @@ export function explainAlert(
       : point.value < point.lower
         ? `${num(point.value)} below the band ${band} (expected ${num(point.expected)})`
         : `${num(point.value)} inside the band ${band}, but ${WHY_INSIDE[detector] ?? 'the recent values are unusual together'}`;
-  return `${term}: ${where}; ${how}`;
+  const tail = point.evidence.tailProbability;
+  return tail !== undefined && tail < 1
+    ? `${term}: ${where}; ${how}; ${oneIn(tail)} under the model`
+    : `${term}: ${where}; ${how}`;
+}
+
+/**
+ * A tail probability as people say it: "1 in 120,000" (two significant digits, grouped thousands), "less than 1 in
+ * 1,000,000,000" below that.
+ */
+export function oneIn(probability: number): string {
+  if (!(probability > 1e-9)) return 'less than 1 in 1,000,000,000';
+  const n = Number((1 / probability).toPrecision(2));
+  return `1 in ${Math.max(1, n).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 }

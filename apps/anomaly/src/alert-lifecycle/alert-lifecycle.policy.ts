@@ -16,6 +16,16 @@ export interface AlertLifecyclePolicy {
    * otherwise warning.
    */
   readonly criticalScore: number;
+  /**
+   * With `severity: auto`, magnitude: an incident is critical once one of its values lies this many band half-widths
+   * beyond the band it was judged against (`alerting` rule key `criticalBeyondBand`, default 2).
+   */
+  readonly criticalBeyondBand: number;
+  /**
+   * With `severity: auto`, duration: a warning still firing this long after its incident started (event time)
+   * escalates to critical, and the escalation is published (`criticalAfterMs`, default 30 min; 0 never).
+   */
+  readonly criticalAfterMs: number;
   readonly severity: SeverityPolicy;
   /** Incidents are tracked (and stored) but not published. */
   readonly mute: boolean;

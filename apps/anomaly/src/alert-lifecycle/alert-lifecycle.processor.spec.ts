@@ -9,6 +9,8 @@ import { decodeLifecycleRecord, encodeLifecycleRecord, initialLifecycleState } f
 const POLICY: AlertLifecyclePolicy = {
   alert: { sensitivity: 'medium' },
   criticalScore: 0.6,
+  criticalBeyondBand: 1,
+  criticalAfterMs: 0,
   severity: 'auto',
   mute: false,
 };

@@ -1,7 +1,7 @@
-import { resolveSensitivity, stepAlert } from '@tideline/stats';
+import { resolveSensitivity, stepAlert, type AlertState } from '@tideline/stats';
 import { alertId } from './alert-id';
 import type { AlertLifecyclePolicy } from './alert-lifecycle.policy';
-import type { AlertLifecycleState } from './alert-lifecycle.state';
+import type { AlertLifecycleState, Incident } from './alert-lifecycle.state';
 
 /** A point as the lifecycle sees it: its event time, value and the model's verdict. */
 export interface LifecyclePoint {
@@ -25,6 +25,11 @@ export type LifecycleStep =
   | 'phase_changed'
   /** The incident fired: publish a `firing` alert, persist the state. */
   | 'fired'
+  /**
+   * A firing incident became critical (it went far beyond its band, or lasted `criticalAfterMs`): publish the update
+   * (a `firing` alert with the same id and severity `critical`), persist the state. Once per incident.
+   */
+  | 'escalated'
   /** The incident resolved: publish a `resolved` alert (the state still holds the incident), persist the state. */
   | 'resolved';
 
@@ -39,7 +44,9 @@ export type LifecycleStep =
  *   calm even if the detector no longer finds it surprising (it has seen that value for a few points), so a
  *   sustained excursion keeps its alert until the series returns to its band or the band has moved to it;
  * - the incident: opened at its first breaching point, with the deterministic id `alertId(series, startedAt)`, so
- *   reprocessing the same points (on any instance) yields the same id; its peak score and explaining detector.
+ *   reprocessing the same points (on any instance) yields the same id; its peak score and explaining detector;
+ * - its severity (with `severity: auto`, see {@link criticalNow}): it only rises, and is persisted with the incident,
+ *   so a redelivered point or a restarted instance does not publish an escalation twice.
  *
  * After `'resolved'` the status is `ok` and `state.incident` still describes the resolved incident (with
  * `resolvedAt`), so the caller can build the `resolved` alert; the next incident replaces it.
@@ -77,7 +84,15 @@ export function advanceLifecycle(
     };
   }
   const incident = state.incident;
-  if (incident !== null && after.status !== 'ok' && point.score > incident.peakScore) incident.peakScore = point.score;
+  let escalated = false;
+  if (incident !== null && after.status !== 'ok') {
+    if (point.score > incident.peakScore) incident.peakScore = point.score;
+    if (policy.severity === 'auto') {
+      const was = incidentSeverity(incident, policy);
+      incident.severity = was === 'critical' || criticalNow(incident, point, after.status, policy) ? 'critical' : was;
+      escalated = was !== incident.severity;
+    }
+  }
   if (step.transition === 'fired') {
     incident!.firedAt = point.ts;
     return 'fired';
@@ -87,7 +102,45 @@ export function advanceLifecycle(
     incident!.resolvedAt = before.status === 'clearing' ? before.sinceMs : point.ts;
     return 'resolved';
   }
+  if (escalated && (before.status === 'firing' || before.status === 'clearing')) return 'escalated';
   if (before.status === after.status) return 'unchanged';
   if (after.status === 'ok') state.incident = null; // pending that never fired
   return 'phase_changed';
+}
+
+/** The severity an incident has reached under `severity: auto` (records from before it was kept: from the peak score). */
+export function incidentSeverity(incident: Incident, policy: AlertLifecyclePolicy): 'warning' | 'critical' {
+  return incident.severity ?? (incident.peakScore >= policy.criticalScore ? 'critical' : 'warning');
+}
+
+/**
+ * How far a value lies beyond its band, in units of the band's half-width: 0 inside the band, 1 when it is as far
+ * beyond the edge as the edge is from the expected value. A band of width 0 makes any value outside it infinitely far.
+ */
+export function beyondBand(point: Pick<LifecyclePoint, 'value' | 'lower' | 'upper'>): number {
+  const outside = point.value > point.upper ? point.value - point.upper : point.lower - point.value;
+  if (!(outside > 0)) return 0;
+  const halfWidth = (point.upper - point.lower) / 2;
+  return halfWidth > 0 ? outside / halfWidth : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Whether this point makes the open incident critical: magnitude (its peak score at `criticalScore`, or this value
+ * `criticalBeyondBand` half-widths beyond its band), a static limit crossed, or duration (still firing
+ * `criticalAfterMs` after the incident started).
+ */
+export function criticalNow(
+  incident: Incident,
+  point: LifecyclePoint,
+  status: AlertState['status'],
+  policy: AlertLifecyclePolicy,
+): boolean {
+  const { upperLimit, lowerLimit } = policy.alert;
+  return (
+    incident.peakScore >= policy.criticalScore ||
+    beyondBand(point) >= policy.criticalBeyondBand ||
+    (upperLimit !== undefined && point.value > upperLimit) ||
+    (lowerLimit !== undefined && point.value < lowerLimit) ||
+    (status === 'firing' && policy.criticalAfterMs > 0 && point.ts - incident.startedAt >= policy.criticalAfterMs)
+  );
 }

@@ -16,6 +16,11 @@ export const incidentSchema = z
     resolvedAt: z.number().int().nullable(),
     peakScore: z.number().min(0).max(1),
     detector: z.string(),
+    /**
+     * With `severity: auto`, the severity the incident has reached (it only rises: warning → critical); absent in
+     * records written before severity followed magnitude and duration (then derived from `peakScore`).
+     */
+    severity: z.enum(['warning', 'critical']).optional(),
   })
   .strict();
 

@@ -2,7 +2,7 @@
 // and by the anomaly service for the decisions), fed by the product's own input (`tideline replay`), read back where a
 // user reads it: the alerts topic and InfluxDB.
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -166,8 +166,10 @@ describe('alert policy per series, end to end (alerting rules read by both servi
     });
   });
 
-  it('raises a critical alert for the known machine-temperature failure (NAB realKnownCause)', async () => {
+  it('raises a critical alert for the known machine-temperature failure (NAB realKnownCause), a warning for a short small blip', async () => {
     const file = join(REPO_ROOT, 'datasets', 'nab', 'data', 'realKnownCause', 'machine_temperature_system_failure.csv');
+    const rows = readFileSync(file, 'utf8').trim().split('\n').length - 1;
+    const decidedBefore = await metricValue(anomaly.url, 'tideline_anomaly_points_decided_total');
     const run = await runCli(
       ['replay', file, '--topic', names.metrics, '--speed', 'max', '--series', 'machine_temperature'],
       env,
@@ -187,6 +189,52 @@ describe('alert policy per series, end to end (alerting rules read by both servi
       },
       { timeoutMs: 180_000, intervalMs: 1000 },
     );
-    assert.ok(critical[0]!.score >= 0.6);
+    assert.ok(critical.length > 0);
+
+    // Severity follows magnitude and duration (defaults: 2 band half-widths beyond the band, 30 minutes firing).
+    // Wait until the services have decided on (nearly) every replayed point and the count has settled.
+    let last = -1;
+    await expectEventually(
+      async () => {
+        const decided = (await metricValue(anomaly.url, 'tideline_anomaly_points_decided_total')) - decidedBefore;
+        const settled = decided === last;
+        last = decided;
+        assert.ok(settled && decided >= rows * 0.99, `decided ${decided} of ${rows} replayed points`);
+      },
+      { timeoutMs: 180_000, intervalMs: 2000, message: 'the services did not decide on the replayed points' },
+    );
+    const byIncident = new Map<string, AlertEvent[]>();
+    for (const alert of alertsOf('machine_temperature'))
+      byIncident.set(alert.id, [...(byIncident.get(alert.id) ?? []), alert]);
+    const beyond = (a: AlertEvent) =>
+      Math.max(a.value - a.upper, a.lower - a.value, 0) / Math.max((a.upper - a.lower) / 2, Number.MIN_VALUE);
+    let blips = 0;
+    let escalations = 0;
+    for (const [id, transitions] of byIncident) {
+      const states = transitions.map((a) => `${a.state}/${a.severity}`);
+      const [first, ...rest] = transitions;
+      assert.equal(first!.state, 'firing', `${id}: ${states.join(', ')}`);
+      const escalated = rest.filter((a) => a.state === 'firing');
+      // an escalation is published once, as firing with the same id, from warning to critical
+      assert.ok(escalated.length <= 1, `${id}: ${states.join(', ')}`);
+      if (escalated.length === 1) {
+        escalations++;
+        assert.deepEqual([first!.severity, escalated[0]!.severity], ['warning', 'critical'], states.join(', '));
+      }
+      const resolved = transitions.find((a) => a.state === 'resolved');
+      if (resolved !== undefined) assert.equal(resolved.severity, transitions.at(-2)!.severity, states.join(', '));
+      // fired and resolved on the next point (five-minute steps): nothing between them could have escalated it
+      const short = resolved !== undefined && resolved.resolvedAt! - first!.startedAt <= 5 * 60_000;
+      if (short && first!.score < 0.6 && beyond(first!) < 1) {
+        blips++;
+        assert.deepEqual(states, ['firing/warning', 'resolved/warning'], `${id}: a short small blip is a warning`);
+      }
+    }
+    // the failure itself: the replay's most surprising point (score above the critical score) is critical
+    const firing = alertsOf('machine_temperature').filter((a) => a.state === 'firing');
+    const worst = firing.reduce((a, b) => (b.score > a.score ? b : a));
+    assert.ok(worst.score >= 0.6 && worst.severity === 'critical', `${worst.severity} ${worst.score}`);
+    assert.ok(blips > 0, 'the replay has short small blips');
+    assert.ok(escalations > 0, 'a sustained warning escalates');
   });
 });

@@ -93,6 +93,8 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
             ...(rule.lower !== undefined ? { lowerLimit: rule.lower } : {}),
           },
           criticalScore,
+          criticalBeyondBand: rule.criticalBeyondBand,
+          criticalAfterMs: rule.criticalAfterMs,
           severity: rule.severity,
           mute: rule.mute,
         };

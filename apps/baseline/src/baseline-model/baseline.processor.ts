@@ -108,8 +108,20 @@ function baselinePoint(entry: ModelEntry, event: MetricEvent, a: PointAssessment
     score: a.score,
     detector: a.detector,
     ready: a.ready,
-    evidence: { deviation: a.deviation, seasonality: a.seasonality, observations: entry.model.observations - 1 },
+    evidence: evidenceOf(a, entry.model.observations - 1),
   };
+}
+
+/**
+ * The detector's tail probability (`explain().tailProbability`), when the model's assessment reports it (read
+ * structurally: the series-model adapter carries it only from the libs/stats version that adds it to
+ * `PointAssessment`).
+ */
+function evidenceOf(a: PointAssessment, observations: number): BaselinePoint['evidence'] {
+  const tail = (a as PointAssessment & { tailProbability?: unknown }).tailProbability;
+  return typeof tail === 'number' && tail >= 0 && tail <= 1
+    ? { deviation: a.deviation, seasonality: a.seasonality, observations, tailProbability: tail }
+    : { deviation: a.deviation, seasonality: a.seasonality, observations };
 }
 
 function setPending(pending: ModelEntry['pendingScore'], event: MetricEvent, a: PointAssessment): void {

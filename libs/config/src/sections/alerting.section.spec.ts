@@ -36,6 +36,8 @@ describe('the alerting section', () => {
         minDurationMs: 60_000,
         clearDurationMs: 0,
         severity: 'critical',
+        criticalBeyondBand: 2,
+        criticalAfterMs: 1_800_000,
         mute: false,
       });
       assert.equal(rules.resolve({ metric: 'cpu.total', host: 'db-2', tags: {} }).rule, 'rules[1]');
@@ -68,6 +70,21 @@ describe('the alerting section', () => {
       error.message,
     );
     assert.match(error.message, /allowed: low, medium, high, or a number in \(0, 1\]$/);
+  });
+
+  it('rejects a criticalBeyondBand of 0 naming the rule and the key, and a fractional criticalAfterMs', () => {
+    const path = yamlFile(
+      'bad-critical.yaml',
+      "alerting:\n  rules:\n    - name: disks\n      match: { metric: 'disk.*' }\n      criticalBeyondBand: 0\n",
+    );
+    const error = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: path }));
+    assert.ok(
+      error.message.startsWith(`alerting.rules[0].criticalBeyondBand (rules[0] is "disks"; in ${path}) is invalid`),
+      error.message,
+    );
+    const late = yamlFile('bad-after.yaml', 'alerting:\n  defaults:\n    criticalAfterMs: 1.5\n');
+    const after = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: late }));
+    assert.match(after.message, /^alerting\.defaults\.criticalAfterMs/);
   });
 
   it('rejects a sensitivity of 0 and above 1', () => {

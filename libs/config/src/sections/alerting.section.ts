@@ -6,12 +6,24 @@ export const sensitivitySchema = z
   .union([z.enum(['low', 'medium', 'high']), z.number().gt(0).max(1)])
   .describe('low, medium, high, or a number in (0, 1]');
 
-/** `auto` derives the severity from the incident (its peak score, a crossed static limit); the others fix it. */
+/**
+ * `auto` derives the severity from the incident (its magnitude: peak score or distance beyond the band; its duration;
+ * a crossed static limit); the others fix it.
+ */
 export const alertSeveritySchema = z
   .enum(['auto', ...severitySchema.options])
   .describe(`one of auto, ${severitySchema.options.join(', ')}`);
 
 const durationMs = z.number().int().min(0).describe('an integer number of milliseconds >= 0');
+
+/**
+ * Magnitude that makes an incident critical: how far its value went beyond the band it was judged against, in units of
+ * the band's half-width (1: as far beyond the edge as the edge is from the expected value).
+ */
+const criticalBeyondBand = z.number().gt(0).describe('a number > 0 (half-widths of the band beyond its edge)');
+
+/** Duration that escalates a firing warning to critical; 0 never escalates by duration. */
+const criticalAfterMs = durationMs;
 
 const glob = z
   .string()
@@ -43,6 +55,10 @@ export const alertDefaultsSchema = z
     /** Calm must last this long before the alert resolves; 0 resolves on the first calm point. */
     clearDurationMs: durationMs.optional(),
     severity: alertSeveritySchema.optional(),
+    /** With `severity: auto`: critical once a value of the incident lies this many band half-widths beyond its band. */
+    criticalBeyondBand: criticalBeyondBand.optional(),
+    /** With `severity: auto`: a warning still firing this long after its incident started (event time) escalates. */
+    criticalAfterMs: criticalAfterMs.optional(),
   })
   .strict();
 
@@ -59,6 +75,8 @@ export const alertRuleSchema = z
     minDurationMs: durationMs.optional(),
     clearDurationMs: durationMs.optional(),
     severity: alertSeveritySchema.optional(),
+    criticalBeyondBand: criticalBeyondBand.optional(),
+    criticalAfterMs: criticalAfterMs.optional(),
     /** Never alert: the series is still scored, and its incidents tracked and stored, but nothing is published. */
     mute: z.boolean().optional().describe('true or false'),
   })
@@ -92,6 +110,8 @@ export const ALERT_POLICY_DEFAULTS: Readonly<AlertPolicyDefaults> = Object.freez
   minDurationMs: 0,
   clearDurationMs: 0,
   severity: 'auto',
+  criticalBeyondBand: 2,
+  criticalAfterMs: 30 * 60 * 1000,
 });
 
 export type Sensitivity = z.infer<typeof sensitivitySchema>;
