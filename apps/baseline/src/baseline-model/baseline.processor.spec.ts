@@ -13,7 +13,12 @@ import {
   type BaselinePoint,
   type MetricEvent,
 } from '@tideline/contracts';
-import { createSeriesModelFactory } from '@tideline/stats';
+import {
+  createSeriesModelFactory,
+  type PointAssessment,
+  type SeriesModel,
+  type SeriesModelFactory,
+} from '@tideline/stats';
 import { BaselineProcessor, emptyBaselineOutput, takePendingScore } from './baseline.processor';
 import { ModelStore } from './model.store';
 
@@ -53,6 +58,41 @@ function setup(scoreResolutionMs: number, sensitivity: 'low' | 'medium' | 'high'
 const normal = (n: number) => Array.from({ length: n }, (_, i) => 100 + ((i * 7) % 5) - 2);
 
 describe('BaselineProcessor (the model stage)', () => {
+  it("copies the detector's tail probability into the judged point's evidence when the model reports one in [0, 1]", () => {
+    const judged = (tail: number) => {
+      const base = createSeriesModelFactory('medium');
+      const reporting: SeriesModelFactory = {
+        kind: base.kind,
+        restore: (bytes) => base.restore(bytes),
+        create: () => {
+          const model = base.create();
+          return Object.assign(Object.create(model) as SeriesModel, {
+            assess(ts: number, value: number, out: PointAssessment) {
+              model.assess(ts, value, out);
+              Object.assign(out, { tailProbability: tail });
+            },
+          });
+        },
+      };
+      const store = new ModelStore(
+        () => reporting,
+        empty,
+        60_000,
+        () => 0,
+      );
+      const out = emptyBaselineOutput();
+      const e: MetricEvent = { schema: METRIC_EVENT_SCHEMA, metric: 'cpu', host: 'h', tags: {}, value: 1, ts: 0 };
+      new BaselineProcessor({ writeScores: false, scoreResolutionMs: 0 }).process(
+        store.entry(0, seriesKey(e), e, 0),
+        e,
+        out,
+      );
+      return [...out.points.values()].flat()[0]!.evidence;
+    };
+    assert.equal(judged(2.5e-7).tailProbability, 2.5e-7);
+    assert.equal('tailProbability' in judged(1.5), false);
+  });
+
   it('publishes every learned point judged before learning it, per series in stream order, as a valid tideline.baseline/2 record', () => {
     const out = setup(0).run([...normal(300), 400]);
     assert.equal(out.points.length, 301);
