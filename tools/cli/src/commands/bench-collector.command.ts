@@ -109,11 +109,13 @@ export async function benchCollector(options: {
   const exporter = await startNodeExporter(exporterBinary);
   const port = await freePort();
   const brokers = process.env['KAFKA_BROKERS'] ?? '(config default)';
-  // the bundle runs with the Node flags of its shebang (`#!/usr/bin/env -S node <flags>`), as installed
-  const flags = options.bundle ? shebangNodeFlags(main) : [];
+  // the bundle runs with the environment and Node flags of its shebang (`#!/usr/bin/env -S NAME=value node <flags>`),
+  // as installed
+  const { env: shebangEnv, flags } = options.bundle ? shebangNode(main) : { env: {}, flags: [] };
   const child = spawn(process.execPath, [...flags, main], {
     env: {
       ...process.env,
+      ...shebangEnv,
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
       TIDELINE__COLLECTOR__INTERVAL_MS: String(options.intervalMs),
@@ -180,7 +182,12 @@ export async function benchCollector(options: {
       intervalMs: options.intervalMs,
       ticks: measuredTicks,
       wallSeconds: round(wall, 1),
-      collectorCommand: ['node', ...flags, relative(root, main)].join(' '),
+      collectorCommand: [
+        ...Object.entries(shebangEnv).map(([name, value]) => `${name}=${value}`),
+        'node',
+        ...flags,
+        relative(root, main),
+      ].join(' '),
       collector: {
         ...collector,
         eventsPerTick: round(counted('tideline_collector_events_total') / Math.max(1, measuredTicks), 1),
@@ -224,11 +231,15 @@ function figures(cpu: readonly number[], rss: readonly number[], wallSeconds: nu
 /** Intervals per CPU block: 4 gives 2.5 ms resolution and three blocks for the default 12 intervals. */
 const CPU_BLOCK_INTERVALS = 4;
 
-/** The Node flags of a `#!/usr/bin/env -S node <flags>` line. */
-function shebangNodeFlags(file: string): string[] {
+/** The environment and the Node flags of a `#!/usr/bin/env -S [NAME=value ...] node <flags>` line. */
+function shebangNode(file: string): { env: Record<string, string>; flags: string[] } {
   const first = readFileSync(file, 'utf8').slice(0, 300).split('\n')[0] ?? '';
-  const match = /^#!.*\bnode((?:\s+--\S+)*)\s*$/.exec(first);
-  return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const match = /^#!\S*\benv\s+-S((?:\s+[A-Za-z_][A-Za-z0-9_]*=\S*)*)\s+node((?:\s+--\S+)*)\s*$/.exec(first);
+  const words = (text: string | undefined) => text?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const env = Object.fromEntries(
+    words(match?.[1]).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+  );
+  return { env, flags: words(match?.[2]) };
 }
 
 /** One scrape of node_exporter, as Prometheus does it; the number of series it returned. */
