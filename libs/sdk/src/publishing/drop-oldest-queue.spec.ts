@@ -43,38 +43,43 @@ describe('DropOldestQueue', () => {
     assert.throws(() => new DropOldestQueue(0), RangeError);
   });
 
-  it('behaves like an unbounded array that keeps only the newest `capacity` items (any operation sequence)', () => {
-    const op = fc.oneof(
-      fc.record({ kind: fc.constant('push' as const), count: fc.integer({ min: 0, max: 7 }) }),
-      fc.record({ kind: fc.constant('take' as const), count: fc.integer({ min: 0, max: 7 }) }),
-      fc.record({ kind: fc.constant('takeAndRequeue' as const), count: fc.integer({ min: 0, max: 7 }) }),
-    );
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 60 }), (capacity, ops) => {
-        const queue = new DropOldestQueue<number>(capacity);
-        let model: number[] = [];
-        let modelDropped = 0;
-        let next = 0;
-        for (const { kind, count } of ops) {
-          if (kind === 'push') {
-            const items = Array.from({ length: count }, () => next++);
-            queue.pushAll(items);
-            model.push(...items);
-            const excess = Math.max(0, model.length - capacity);
-            modelDropped += excess;
-            model = model.slice(excess);
-          } else if (kind === 'take') {
-            assert.deepEqual(queue.take(count), model.slice(0, count));
-            model = model.slice(count);
-          } else {
-            const batch = queue.take(count);
-            queue.requeue(batch);
+  // small capacities wrap around often; large ones (past the ring's first 256 slots) grow, wrap and shrink when emptied
+  for (const { capacities, maxCount } of [
+    { capacities: fc.integer({ min: 1, max: 8 }), maxCount: 7 },
+    { capacities: fc.integer({ min: 200, max: 1500 }), maxCount: 400 },
+  ])
+    it(`behaves like an unbounded array that keeps only the newest \`capacity\` items (any operation sequence, up to ${maxCount} items each)`, () => {
+      const op = fc.oneof(
+        fc.record({ kind: fc.constant('push' as const), count: fc.integer({ min: 0, max: maxCount }) }),
+        fc.record({ kind: fc.constant('take' as const), count: fc.integer({ min: 0, max: maxCount }) }),
+        fc.record({ kind: fc.constant('takeAndRequeue' as const), count: fc.integer({ min: 0, max: maxCount }) }),
+      );
+      fc.assert(
+        fc.property(capacities, fc.array(op, { maxLength: 60 }), (capacity, ops) => {
+          const queue = new DropOldestQueue<number>(capacity);
+          let model: number[] = [];
+          let modelDropped = 0;
+          let next = 0;
+          for (const { kind, count } of ops) {
+            if (kind === 'push') {
+              const items = Array.from({ length: count }, () => next++);
+              queue.pushAll(items);
+              model.push(...items);
+              const excess = Math.max(0, model.length - capacity);
+              modelDropped += excess;
+              model = model.slice(excess);
+            } else if (kind === 'take') {
+              assert.deepEqual(queue.take(count), model.slice(0, count));
+              model = model.slice(count);
+            } else {
+              const batch = queue.take(count);
+              queue.requeue(batch);
+            }
+            assert.equal(queue.length, model.length);
+            assert.equal(queue.dropped, modelDropped);
           }
-          assert.equal(queue.length, model.length);
-          assert.equal(queue.dropped, modelDropped);
-        }
-        assert.deepEqual(queue.take(capacity), model);
-      }),
-    );
-  });
+          assert.deepEqual(queue.take(capacity), model);
+        }),
+      );
+    });
 });

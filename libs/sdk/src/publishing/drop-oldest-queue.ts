@@ -1,7 +1,10 @@
 /**
  * A bounded FIFO on a ring buffer: pushing past `capacity` drops the oldest items and counts them. Used to hold
  * records while Kafka is unreachable; `take` hands out the oldest first and `requeue` puts a batch that could not be
- * sent back at the head, so replay keeps the original order. All operations are O(items moved).
+ * sent back at the head, so replay keeps the original order. All operations are O(items moved), amortised.
+ *
+ * The ring starts small and doubles up to `capacity` only while items are waiting, and goes back to its first size
+ * once emptied: a queue bounded at 100 000 items that holds a few hundred at a time does not keep 800 kB of slots.
  *
  * @example
  * const queue = new DropOldestQueue<number>(2);
@@ -9,7 +12,8 @@
  * queue.take(5);            // [2, 3]
  */
 export class DropOldestQueue<T> {
-  private readonly slots: (T | undefined)[];
+  private static readonly INITIAL_SLOTS = 256;
+  private slots: (T | undefined)[];
   private head = 0;
   private size = 0;
   private droppedCount = 0;
@@ -17,7 +21,7 @@ export class DropOldestQueue<T> {
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new RangeError(`capacity must be an integer >= 1, got ${capacity}`);
-    this.slots = new Array<T | undefined>(capacity);
+    this.slots = new Array<T | undefined>(Math.min(capacity, DropOldestQueue.INITIAL_SLOTS));
   }
 
   /** Items waiting. */
@@ -36,11 +40,13 @@ export class DropOldestQueue<T> {
     for (const item of items) {
       if (this.size === this.capacity) {
         this.slots[this.head] = undefined;
-        this.head = (this.head + 1) % this.capacity;
+        this.head = (this.head + 1) % this.slots.length;
         this.size--;
         dropped++;
+      } else if (this.size === this.slots.length) {
+        this.grow(this.size + 1);
       }
-      this.slots[(this.head + this.size) % this.capacity] = item;
+      this.slots[(this.head + this.size) % this.slots.length] = item;
       this.size++;
     }
     this.droppedCount += dropped;
@@ -54,9 +60,13 @@ export class DropOldestQueue<T> {
     for (let i = 0; i < count; i++) {
       out[i] = this.slots[this.head] as T;
       this.slots[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
+      this.head = (this.head + 1) % this.slots.length;
     }
     this.size -= count;
+    if (this.size === 0 && this.slots.length > DropOldestQueue.INITIAL_SLOTS) {
+      this.slots = new Array<T | undefined>(DropOldestQueue.INITIAL_SLOTS);
+      this.head = 0;
+    }
     return out;
   }
 
@@ -66,12 +76,23 @@ export class DropOldestQueue<T> {
    */
   requeue(items: readonly T[]): number {
     const overflow = Math.max(0, this.size + items.length - this.capacity);
+    if (this.size + items.length - overflow > this.slots.length) this.grow(this.size + items.length - overflow);
     for (let i = items.length - 1; i >= overflow; i--) {
-      this.head = (this.head - 1 + this.capacity) % this.capacity;
+      this.head = (this.head - 1 + this.slots.length) % this.slots.length;
       this.slots[this.head] = items[i];
       this.size++;
     }
     this.droppedCount += overflow;
     return overflow;
+  }
+
+  /** A ring of at least `needed` slots (doubling, at most `capacity`), the items moved to its start in order. */
+  private grow(needed: number): void {
+    let length = this.slots.length;
+    while (length < needed) length = Math.min(this.capacity, length * 2);
+    const slots = new Array<T | undefined>(length);
+    for (let i = 0; i < this.size; i++) slots[i] = this.slots[(this.head + i) % this.slots.length];
+    this.slots = slots;
+    this.head = 0;
   }
 }
