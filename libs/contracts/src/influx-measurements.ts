@@ -14,7 +14,8 @@ export const MEASUREMENTS = {
   anomalyScores: 'anomaly_scores',
   /**
    * Every alert transition, as published on the alerts topic (same `id`). Fields: `value`, `expected`, `lower`,
-   * `upper`, `score`, `id` (string), `started_at` (epoch ms). Tags: `state` (firing, resolved), `severity`,
+   * `upper`, `score`, `id` (string), `started_at` (epoch ms), `tail_probability` (the detector's evidence, when the
+   * judged point carried it). Tags: `state` (firing, resolved), `severity`,
    * `detector`. Written by the anomaly service; read by the reporter.
    */
   alerts: 'alerts',
@@ -43,6 +44,7 @@ export const MEASUREMENT_FIELDS = {
     score: 'float',
     id: 'string',
     started_at: 'integer',
+    tail_probability: 'float',
   },
 } as const satisfies Record<MeasurementName, Readonly<Record<string, InfluxFieldType>>>;
 

@@ -17,6 +17,11 @@ export interface PointAssessment {
   deviation: number;
   /** The seasonal profile the expected value came from. */
   seasonality: 'none' | 'daily' | 'weekly';
+  /**
+   * Evidence under the model: the two-sided tail probability of the statistic behind `detector` (the detector's
+   * `explain().tailProbability`); 1 for a point that was not learned.
+   */
+  tailProbability: number;
   /** False while the model is warming up: its band is not yet trusted and the score is 0. */
   ready: boolean;
   /**
@@ -36,6 +41,7 @@ export function emptyAssessment(): PointAssessment {
     detector: 'none',
     deviation: 0,
     seasonality: 'none',
+    tailProbability: 1,
     ready: false,
     learned: false,
   };

@@ -49,6 +49,7 @@ class TidelineSeriesModel implements SeriesModel {
       out.score = 0;
       out.detector = 'none';
       out.deviation = 0;
+      out.tailProbability = 1;
       out.learned = false;
       return;
     }
@@ -60,6 +61,7 @@ class TidelineSeriesModel implements SeriesModel {
     out.detector = e.detector;
     out.deviation = e.severity;
     out.seasonality = e.seasonality;
+    out.tailProbability = e.tailProbability;
     out.learned = true;
     this.last = ts;
   }

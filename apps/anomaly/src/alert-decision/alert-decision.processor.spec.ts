@@ -167,7 +167,9 @@ describe('AlertDecisionProcessor (the decision stage)', () => {
   });
 
   it('writes exactly the fields and tags libs/contracts declares for alerts (what the reporter reads)', () => {
-    const out = setup().run(points([0.1, 0.7, 0.1]));
+    // as the model judges them: every learned point carries its tail probability
+    const judged = points([0.1, 0.7, 0.1]).map((p) => ({ ...p, evidence: { ...p.evidence, tailProbability: 0.3 } }));
+    const out = setup().run(judged);
     assert.equal(out.alertLines.length, 2);
     for (const line of out.alertLines.map(lineShape)) {
       assert.equal(line.measurement, 'alerts');

@@ -43,7 +43,8 @@ export class AlertDecisionProcessor {
 export function alertLine(entry: LifecycleEntry, alert: AlertEvent): string {
   const fields =
     `value=${alert.value},expected=${alert.expected},lower=${alert.lower},upper=${alert.upper},score=${alert.score},` +
-    `id="${alert.id}",started_at=${alert.startedAt}i`;
+    `id="${alert.id}",started_at=${alert.startedAt}i` +
+    (alert.tailProbability === undefined ? '' : `,tail_probability=${alert.tailProbability}`);
   const tags = `,state=${alert.state},severity=${alert.severity},detector=${escapeTagValue(alert.detector)}`;
   return `${entry.alertLinePrefix}${tags} ${fields} ${alert.updatedAt}`;
 }

@@ -112,14 +112,10 @@ function baselinePoint(entry: ModelEntry, event: MetricEvent, a: PointAssessment
   };
 }
 
-/**
- * The detector's tail probability (`explain().tailProbability`), when the model's assessment reports it (read
- * structurally: the series-model adapter carries it only from the libs/stats version that adds it to
- * `PointAssessment`).
- */
+/** The evidence the model gave for its score; a tail probability outside [0, 1] (a model's bug) is left out. */
 function evidenceOf(a: PointAssessment, observations: number): BaselinePoint['evidence'] {
-  const tail = (a as PointAssessment & { tailProbability?: unknown }).tailProbability;
-  return typeof tail === 'number' && tail >= 0 && tail <= 1
+  const tail = a.tailProbability;
+  return tail >= 0 && tail <= 1
     ? { deviation: a.deviation, seasonality: a.seasonality, observations, tailProbability: tail }
     : { deviation: a.deviation, seasonality: a.seasonality, observations };
 }

@@ -45,9 +45,12 @@ export function benchMetrics(count: number): BenchMetric[] {
   return out;
 }
 
-/** v3: written since the retention policy has 7-day shard groups (libs/influx `shardDurationFor`), as the services' data is. */
+/**
+ * v3: written since the retention policy has 7-day shard groups (libs/influx `shardDurationFor`), as the services' data
+ * is. v4: alerts carry `tail_probability`.
+ */
 export function specKey(spec: BenchDataSpec): string {
-  return `v3 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
+  return `v4 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
 }
 
 /** True when the database already holds exactly this synthetic data set (written by an earlier run). */
@@ -126,7 +129,7 @@ export function benchSeriesLines(
     emit(
       `${MEASUREMENTS.alerts},${seriesTags},state=${state},severity=${severity},detector=${detector} ` +
         `value=${value},expected=${base},lower=${lower},upper=${upper},score=${score},` +
-        `id="${incidentId(series, startedAt)}",started_at=${startedAt}i ${at}`,
+        `id="${incidentId(series, startedAt)}",started_at=${startedAt}i,tail_probability=${state === 'firing' ? 1e-7 : 0.4} ${at}`,
     );
     counts.alertPoints++;
   };
