@@ -8,6 +8,13 @@ export interface IncidentOptions {
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
+/** An incident's severity: the highest among its rows (an escalated alert is re-published critical under its id). */
+export function highestSeverity(rows: readonly { severity: Severity }[]): Severity {
+  let severity: Severity = 'info';
+  for (const r of rows) if (SEVERITY_RANK[r.severity] > SEVERITY_RANK[severity]) severity = r.severity;
+  return severity;
+}
+
 /**
  * The week's incidents: one per alert id, as the anomaly service stored its transitions in InfluxDB's `alerts` (a
  * `firing` row, and a `resolved` row once it is over; the id is the one on the alerts topic). An incident starts at
@@ -41,9 +48,8 @@ function toIncident(
   const start = startedAt ?? first.time;
   const end = resolved ? resolved.time : Math.max(options.until, start);
   let peak = { series: first.series, time: first.time, score: -Infinity, value: Number.NaN };
-  let severity: Severity = 'info';
+  const severity = highestSeverity(rows);
   for (const r of rows) {
-    if (SEVERITY_RANK[r.severity] > SEVERITY_RANK[severity]) severity = r.severity;
     if (r.score > peak.score) peak = { series: r.series, time: r.time, score: r.score, value: r.value };
   }
   let anomalousPoints = 0;

@@ -52,10 +52,14 @@ describe('dashboard alerts', () => {
       row({ id: 'a1', state: 'firing', score: 0.7 }),
       row({ id: 'a1', state: 'firing', score: 0.7 }),
       row({ id: 'b2', state: 'firing', series: 'mem|host=db-1', host: 'db-1', startedAt: NOW - 60_000 }),
+      // escalated: fired as a warning, published again as critical under the same id
+      row({ id: 'c3', state: 'firing', time: NOW - 50_000, startedAt: NOW - 50_000 }),
+      row({ id: 'c3', state: 'firing', time: NOW - 40_000, startedAt: NOW - 50_000, severity: 'critical' }),
     ]);
     assert.deepEqual(
       summaries.map((s) => [s.id, s.state, s.resolvedAt, s.peakScore, s.severity]),
       [
+        ['c3', 'firing', undefined, 0.55, 'critical'],
         ['b2', 'firing', undefined, 0.55, 'warning'],
         ['a1', 'resolved', NOW - 600_000, 0.7, 'warning'],
       ],

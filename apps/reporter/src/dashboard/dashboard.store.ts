@@ -1,5 +1,6 @@
 import { MEASUREMENTS } from '@tideline/contracts';
 import { parseSeriesKey, type AlertRecord, type SeriesId } from '../analysis/analysis.types';
+import { highestSeverity } from '../analysis/incidents';
 import { ReportQueryStore, type InfluxQueryable } from '../query/report-query.store';
 
 /** One alert (one id) as it stands: its last transition, with when it started and, once resolved, when it ended. */
@@ -49,8 +50,7 @@ export function summarizeAlerts(rows: readonly AlertRecord[]): AlertSummary[] {
       host: last.host,
       metric: last.metric,
       state: last.state,
-      severity:
-        last.state === 'resolved' ? (list.find((r) => r.state === 'firing')?.severity ?? last.severity) : last.severity,
+      severity: highestSeverity(list),
       startedAt: started,
       resolvedAt: last.state === 'resolved' ? last.time : undefined,
       peakScore: Math.max(...list.map((r) => (Number.isFinite(r.score) ? r.score : -Infinity))),
