@@ -66,6 +66,8 @@ const PACKAGES = {
     external: [],
     // loaded only on systems other than Linux: a file of its own, so a Linux collector never holds its source
     separate: { systeminformation: 'lib/systeminformation.js' },
+    // only the collector's own config schema is bundled (see onlyOwnConfig)
+    configApp: 'collector',
     dependencies: {},
     files: [
       ['apps/collector/README.md', 'README.md'],
@@ -129,7 +131,14 @@ const result = await esbuild.build({
     : {}),
   plugins: [
     patchKafkajs(),
-    ...(isBin ? [lazyBuiltins(['tls', 'crypto']), withoutZodLocales(), separateModules(spec.separate ?? {})] : []),
+    ...(isBin
+      ? [
+          lazyBuiltins(['tls', 'crypto']),
+          withoutZodLocales(),
+          separateModules(spec.separate ?? {}),
+          onlyOwnConfig(spec.configApp),
+        ]
+      : []),
   ],
 });
 const metafiles = [result.metafile];
@@ -286,6 +295,62 @@ function separateModules(files) {
         contents: `module.exports = require(${JSON.stringify(`../${files[args.path]}`)});`,
         loader: 'js',
       }));
+    },
+  };
+}
+
+/**
+ * `@tideline/config` as the app uses it: libs/config's own files, but its index and its `sections` index re-export
+ * lazily (each export a getter that loads its file on first use), and `APP_CONFIG_SCHEMAS` holds only this app's
+ * schema. So the other apps' schemas and sections (reporter, anomaly, alerting rules) are never built: zod's schema
+ * objects are large, and building them all cost the collector heap it never used. No schema is written here; the build
+ * fails if libs/config no longer has the files named.
+ */
+function onlyOwnConfig(app) {
+  if (app === undefined) return { name: 'only-own-config', setup() {} };
+  const dist = join(root, 'libs', 'config', 'dist');
+  const appFile = join(dist, 'apps', `${app}.config.js`);
+  const schemaName = `${app}ConfigSchema`;
+  /** `module.exports` of an index of `export * from './x'` lines, each name a getter loading its file on first use. */
+  const lazyIndex = (indexFile) => {
+    const dir = dirname(indexFile);
+    const files = [...readFileSync(indexFile, 'utf8').matchAll(/__exportStar\(require\("(\.[^"]+)"\)/g)].map(
+      ([, file]) => require.resolve(join(dir, file)),
+    );
+    if (files.length === 0) throw new Error(`${indexFile}: no re-exports found`);
+    const getters = files.flatMap((file) =>
+      Object.keys(require(file)).map(
+        (name) =>
+          `  ${JSON.stringify(name)}: { enumerable: true, get: () => require(${JSON.stringify(file)})[${JSON.stringify(name)}] },`,
+      ),
+    );
+    return `Object.defineProperties(module.exports, {\n${getters.join('\n')}\n});`;
+  };
+  return {
+    name: 'only-own-config',
+    setup(build) {
+      build.onResolve({ filter: /^@tideline\/config$/ }, () => ({
+        path: join(dist, 'index.js'),
+        namespace: 'own-config',
+      }));
+      build.onResolve({ filter: /^\.\.\/sections$/ }, (args) =>
+        dirname(args.importer) === join(dist, 'apps')
+          ? { path: join(dist, 'sections', 'index.js'), namespace: 'own-config' }
+          : undefined,
+      );
+      build.onResolve({ filter: /^\.\/apps$/ }, (args) =>
+        args.importer === join(dist, 'load-config.js') ? { path: 'apps', namespace: 'own-config' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'own-config' }, (args) => {
+        if (args.path !== 'apps')
+          return { contents: lazyIndex(args.path), loader: 'js', resolveDir: dirname(args.path) };
+        if (!(schemaName in require(appFile))) throw new Error(`${appFile} has no ${schemaName}`);
+        return {
+          contents: `module.exports = { APP_CONFIG_SCHEMAS: { ${app}: require(${JSON.stringify(appFile)}).${schemaName} } };`,
+          loader: 'js',
+          resolveDir: dist,
+        };
+      });
     },
   };
 }
