@@ -35,7 +35,7 @@ import {
   type BaselineOutput,
 } from '../baseline-model/baseline.processor';
 import { ModelStore, type SeriesRefusal } from '../baseline-model/model.store';
-import { cardinalityAlert } from '../baseline-model/self-monitoring';
+import { CardinalityMonitor } from '../baseline-model/self-monitoring';
 import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
 
@@ -69,9 +69,11 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly writer: BatchWriter;
   private readonly store: ModelStore;
   private readonly processor: BaselineProcessor;
-  /** The self-monitoring alert raised once a series cap refuses a series (one per instance run; batches share it). */
-  private cardinalityAlert: Promise<void> | undefined;
+  /** The self-monitoring series of the series caps' refusals (judged points on the baselines topic). */
+  private readonly cardinality: CardinalityMonitor;
   private refusedSeries = 0;
+  /** Per partition: the publish of its last batch and the offset after that batch (see `handle`). */
+  private readonly publishing = new Map<number, { readonly next: bigint; readonly tail: Promise<void> }>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -108,6 +110,14 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       maxBufferedPoints: 2 * INFLUX_BACKPRESSURE_POINTS,
       // before the batch's offsets are committed: the points InfluxDB refuses (its series limits) are dead-lettered
       onRejectedPoints: (points) => this.deadLetterPoints(points),
+    });
+    this.cardinality = new CardinalityMonitor({
+      service: 'baseline',
+      consumerGroup: section.consumerGroup,
+      publish: async (record) => {
+        await this.producer.send(section.topics.baselines, [{ key: record.series, value: encodeEvent(record) }]);
+      },
+      onError: (error) => this.logger.warn(`self-monitoring point not published (retried): ${String(error)}`),
     });
     this.lifecycle = new BackgroundStart(health, {
       name: 'baseline-pipeline',
@@ -172,9 +182,12 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   }
 
   private async stopParts(): Promise<void> {
+    this.cardinality.stop();
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.stop().catch(() => undefined);
+    await Promise.allSettled([...this.publishing.values()].map((chain) => chain.tail));
+    this.publishing.clear();
     // the scores still waiting for their window to close
     if (consumer !== undefined && this.lifecycle.started) {
       const lines: string[] = [];
@@ -234,23 +247,42 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       for (const line of evicted.scoreLines) out.lines.push(line);
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
       const written = this.writer.flush();
-      // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
-      // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
-      // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
-      await this.publish(out.points, checkpoints);
-      if (this.refusedSeries > 0) await (this.cardinalityAlert ??= this.raiseCardinalityAlert(nowMs));
+      // The judged points go out at once: the decision stage never waits for InfluxDB. They are published after the
+      // partition's previous batch's (a chain per partition: points and checkpoints stay in order), while this
+      // partition's next batch is being judged; the batch waits for the previous batch's acks only, so at most two
+      // batches per partition are unacknowledged. Offsets are committed once a batch's publish and lines are done; a
+      // publish that fails fails the chain after it, and the consumer restarts from its last commit (the partition's
+      // models then reload from their published checkpoints and learn again).
+      const previous = this.publishTail(batch);
+      const published = previous.then(async () => {
+        await this.publish(out.points, checkpoints);
+        for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
+        this.store.evictedPublished(evicted.checkpoints);
+        let count = 0;
+        for (const points of out.points.values()) count += points.length;
+        this.metrics.pointsPublished.inc(count);
+      });
+      this.publishing.set(batch.partition, { next: BigInt(batch.lastOffset) + 1n, tail: published });
+      context.commitAfter(published);
+      this.cardinality.observe(this.refusedSeries);
       if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
       else context.commitAfter(written);
-      for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
-      this.store.evictedPublished(evicted.checkpoints);
+      await previous.catch(() => undefined); // its failure restarts the consumer (commitAfter)
       this.metrics.events.inc(events);
       this.metrics.checkpoints.inc(checkpoints.length);
-      let published = 0;
-      for (const points of out.points.values()) published += points.length;
-      this.metrics.pointsPublished.inc(published);
       this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
       this.updateGauges();
     });
+  }
+
+  /**
+   * The publish this batch's goes after: the previous batch's of the partition when this batch continues it, else
+   * (a restart, a redelivery, a partition back from another instance) a new chain once the old one has settled.
+   */
+  private publishTail(batch: ConsumedBatch): Promise<void> {
+    const chain = this.publishing.get(batch.partition);
+    if (chain === undefined) return Promise.resolve();
+    return chain.next === BigInt(batch.firstOffset) ? chain.tail : chain.tail.catch(() => undefined);
   }
 
   /** Decodes the batch's records (dead-lettering what cannot be) and feeds each event to its series' model. */
@@ -299,24 +331,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       reason: 'cardinality_exceeded',
       message: `series ${series}: limits.${refused.cap} (${refused.limit}) reached on this instance`,
     };
-  }
-
-  /** The one self-monitoring alert of this instance run: the first series refused by a cap. */
-  private async raiseCardinalityAlert(nowMs: number): Promise<void> {
-    const alert = cardinalityAlert({
-      service: 'baseline',
-      consumerGroup: this.config.baseline.consumerGroup,
-      refused: this.refusedSeries,
-      limits: this.config.limits,
-      nowMs,
-    });
-    try {
-      await this.producer.send(this.config.baseline.topics.alerts, [{ key: alert.series, value: encodeEvent(alert) }]);
-    } catch (error) {
-      this.cardinalityAlert = undefined; // the batch fails and is retried: raise it again then
-      throw error;
-    }
-    this.logger.warn(`${alert.explanation ?? ''} (alert ${alert.id} on ${this.config.baseline.topics.alerts})`);
   }
 
   /** Points InfluxDB refused, one record each (key: the line's series, value: the line), with InfluxDB's reason. */

@@ -28,6 +28,10 @@ export interface E2eBenchOptions {
   /** Run Kafka's ProducerPerformance with this many records; 0 skips it. */
   readonly kafkaPerfRecords: number;
   readonly repoRoot: string;
+  /** Where `apps/<app>/dist/main.js` of the services is taken from (another build, for a side-by-side run); default repoRoot. */
+  readonly servicesRoot?: string;
+  /** Write a V8 CPU profile of each service (`node --cpu-prof`) into this directory when it exits. */
+  readonly cpuProfDir?: string;
   readonly kafkaLibs: string;
   /** Where kafka-tools is resolved to. */
   readonly kafkaToolsDir: string;
@@ -145,8 +149,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
   };
   log(`starting the baseline and anomaly services (topics bench.${id}.*, ${p} partitions)`);
   const services = {
-    baseline: await spawnService('baseline', options.repoRoot, env),
-    anomaly: await spawnService('anomaly', options.repoRoot, env),
+    baseline: await spawnService('baseline', options, env),
+    anomaly: await spawnService('anomaly', options, env),
   };
   const { url } = services.anomaly;
   // The load generator must cost far less than what it measures: a plain producer, leader acks, no idempotence, and
@@ -410,9 +414,15 @@ interface SpawnedService {
 }
 
 /** Starts `apps/<app>/dist/main.js` on a free port with the bench's topics and database. */
-async function spawnService(app: PipelineApp, repoRoot: string, env: Record<string, string>): Promise<SpawnedService> {
+async function spawnService(
+  app: PipelineApp,
+  options: Pick<E2eBenchOptions, 'repoRoot' | 'servicesRoot' | 'cpuProfDir'>,
+  env: Record<string, string>,
+): Promise<SpawnedService> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(repoRoot, 'apps', app, 'dist', 'main.js')], {
+  const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`];
+  const main = join(options.servicesRoot ?? options.repoRoot, 'apps', app, 'dist', 'main.js');
+  const child = spawn(process.execPath, [...profile, main], {
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig } from '@tideline/config';
 import { E2E_FLOOR, runE2eBench, type E2eBenchResult } from '../bench/e2e-bench.runner';
 import { findRepoRoot } from '../stack/repo-root';
@@ -14,6 +14,8 @@ interface BenchE2eOptions {
   warmUp: number;
   spikeEvery: number;
   kafkaPerfRecords: number;
+  servicesFrom?: string;
+  cpuProf?: string;
   json?: boolean;
 }
 
@@ -48,6 +50,8 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
     .option('--warm-up <points>', 'points per series before the load', positiveInt, 40)
     .option('--spike-every <ms>', 'one series spikes this often; the latency samples', positiveInt, 100)
     .option('--kafka-perf-records <n>', 'records for Kafka ProducerPerformance (0 skips it)', nonNegativeInt, 2_000_000)
+    .option('--services-from <dir>', 'run apps/<app>/dist of another build (a copy of the old one) instead of this one')
+    .option('--cpu-prof <dir>', 'write a V8 CPU profile of each service into <dir> (node --cpu-prof)')
     .option('--json', 'print one JSON object')
     .action(async (local: BenchE2eOptions, command: Command) => {
       // `bench` has --series and --json of its own: take them from whichever command parsed them
@@ -71,6 +75,8 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
         spikeEveryMs: options.spikeEvery,
         kafkaPerfRecords: options.kafkaPerfRecords,
         repoRoot,
+        ...(options.servicesFrom === undefined ? {} : { servicesRoot: resolve(options.servicesFrom) }),
+        ...(options.cpuProf === undefined ? {} : { cpuProfDir: resolve(options.cpuProf) }),
         kafkaLibs: settings.paths.kafkaLibs,
         kafkaToolsDir: join(settings.paths.home, 'kafka-tools'),
         log,
