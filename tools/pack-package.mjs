@@ -40,8 +40,9 @@ const KAFKAJS_IDLE_LOOP = {
 /**
  * How the collector's bin runs Node (its shebang): a small young generation (the default semi-space grows to 16 MiB,
  * for an agent that allocates a few hundred kB per tick), no optimising compilers (--lite-mode: a 10 s loop never gets
- * hot enough to gain from them, and their code and the binary's pages they touch cost ~15 MiB), and no helper threads.
- * Measured with `tideline bench collector --bundle`: see apps/collector/README.md.
+ * hot enough to gain from them, and their code and the binary's pages they touch cost ~15 MiB), no helper threads, and
+ * the bytecode of functions not run since the last full GC flushed at the next one (--bytecode-old-age=1: start-up
+ * code such as config validation, ~1 MiB). Measured with `tideline bench collector --bundle`: see apps/collector/README.md.
  */
 const COLLECTOR_NODE_FLAGS = ['--max-semi-space-size=1', '--lite-mode', '--single-threaded', '--bytecode-old-age=1'];
 
@@ -49,7 +50,7 @@ const COLLECTOR_NODE_FLAGS = ['--max-semi-space-size=1', '--lite-mode', '--singl
  * The environment of the bin's Node (set by its shebang): glibc's malloc serves blocks of 32 KiB and more with their own
  * mmap, returned to the system when freed. Compiling the 1.2 MB bundle allocates about 11 MiB of V8 parser zones in
  * 32 KiB segments; freed, they stay in the program break as dirty pages, held by small live blocks between them
- * (malloc_trim cannot give them back), for as long as the process runs. Measured: RSS 70 -> 60 MiB, same CPU per tick
+ * (malloc_trim cannot give them back), for as long as the process runs. Measured: RSS -10 MiB, same CPU per tick
  * (`tideline bench collector --bundle`). Other C libraries ignore the variable.
  */
 const COLLECTOR_NODE_ENV = ['MALLOC_MMAP_THRESHOLD_=32768'];
