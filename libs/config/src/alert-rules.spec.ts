@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileAlertRules, compileGlob, effectiveAlertDefaults, type AlertSeries } from './alert-rules';
+import {
+  SELF_MONITORING_ALERT_POLICY,
+  compileAlertRules,
+  compileGlob,
+  effectiveAlertDefaults,
+  type AlertSeries,
+} from './alert-rules';
 import { alertingSectionSchema, type AlertingSection } from './sections/alerting.section';
 
 /** A section as the config loader hands it over: parsed by the section's schema. */
@@ -117,6 +123,23 @@ describe('compileAlertRules', () => {
     assert.equal(rules.resolve(series('disk.a')), rules.resolve(series('disk.b')));
     assert.equal(rules.resolve(series('cpu.a')), rules.resolve(series('cpu.b')));
     assert.ok(Object.isFrozen(rules.resolve(series('disk.a'))));
+  });
+});
+
+describe('the self-monitoring policy', () => {
+  it('applies to every tideline.* series before any rule, so a catch-all rule or defaults cannot mute or soften it', () => {
+    const rules = compileAlertRules(
+      section({
+        defaults: { severity: 'info', minDurationMs: 600_000 },
+        rules: [{ name: 'all', match: { metric: '*' }, mute: true, severity: 'warning' }],
+      }),
+    );
+    const policy = rules.resolve(series('tideline.cardinality_exceeded', 'web-1', { service: 'baseline' }));
+    assert.equal(policy, SELF_MONITORING_ALERT_POLICY);
+    assert.equal(policy.severity, 'critical');
+    assert.equal(policy.mute, false);
+    assert.equal(policy.upper, 0);
+    assert.equal(rules.resolve(series('tidelinex.cpu')).rule, 'all');
   });
 });
 

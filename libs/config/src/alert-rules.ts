@@ -1,3 +1,4 @@
+import { SELF_METRIC_PREFIX } from '@tideline/contracts';
 import {
   ALERT_POLICY_DEFAULTS,
   type AlertDefaultsSection,
@@ -36,11 +37,31 @@ export interface ResolvedAlertPolicy {
 /** The compiled `alerting` section. */
 export interface AlertRules {
   /**
-   * The policy of a series: the first matching rule's, completed by the defaults. Allocates nothing (the policies
+   * The policy of a series: {@link SELF_MONITORING_ALERT_POLICY} for a self-monitoring series (no rule applies to those),
+   * else the first matching rule's, completed by the defaults. Allocates nothing (the policies
    * are built at compile time); costs one test per given glob of each rule tried.
    */
   resolve(series: AlertSeries): ResolvedAlertPolicy;
 }
+
+/**
+ * The built-in policy of Tideline's self-monitoring series (metric under `SELF_METRIC_PREFIX`, `tideline.`), resolved
+ * before any rule so that no rule or default can mute, soften or delay it: any value above 0 (e.g. series refused by a
+ * cap) breaches the static limit and fires at once, critical; it resolves once the series has been calm (value 0)
+ * for `clearDurationMs` of its own points' time (the baseline service publishes calm points for a while after the
+ * last refusal, see apps/baseline self-monitoring).
+ */
+export const SELF_MONITORING_ALERT_POLICY: ResolvedAlertPolicy = Object.freeze({
+  rule: 'tideline.self-monitoring',
+  sensitivity: 'medium',
+  upper: 0,
+  minDurationMs: 0,
+  clearDurationMs: 15_000,
+  severity: 'critical',
+  criticalBeyondBand: ALERT_POLICY_DEFAULTS.criticalBeyondBand,
+  criticalAfterMs: 0,
+  mute: false,
+});
 
 /** The alert defaults with every key set: each from `alerting.defaults`, else from {@link ALERT_POLICY_DEFAULTS}. */
 export function effectiveAlertDefaults(defaults: AlertDefaultsSection): AlertPolicyDefaults {
@@ -71,6 +92,7 @@ export function compileAlertRules(section: AlertingSection): AlertRules {
   }));
   return {
     resolve(series: AlertSeries): ResolvedAlertPolicy {
+      if (series.metric.startsWith(SELF_METRIC_PREFIX)) return SELF_MONITORING_ALERT_POLICY;
       for (const { matches, policy } of compiled) if (matches(series)) return policy;
       return fallback;
     },

@@ -1,9 +1,18 @@
-// Series caps and InfluxDB's series limits through the real baseline service: new series over a cap are dead-lettered
-// `cardinality_exceeded` with one self-monitoring alert; points InfluxDB refuses go to the points dead-letter topic with
-// InfluxDB's reason, and every other point is stored (a private influxd with tiny limits; the shared one is untouched).
+// Series caps and InfluxDB's series limits through the real baseline and anomaly services: new series over a cap are
+// dead-lettered `cardinality_exceeded`, and the baseline service publishes its self-monitoring series as judged points
+// on the baselines topic, from which the anomaly service raises one critical alert and resolves it once the refusals
+// stop; points InfluxDB refuses go to the points dead-letter topic with InfluxDB's reason, and every other point is
+// stored (a private influxd with tiny limits; the shared one is untouched).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { METRIC_EVENT_SCHEMA, SELF_METRIC_NAMES, seriesKey, type AlertEvent } from '@tideline/contracts';
+import {
+  METRIC_EVENT_SCHEMA,
+  SELF_METRIC_NAMES,
+  decodeBaselineRecord,
+  seriesKey,
+  type AlertEvent,
+  type BaselineRecord,
+} from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { DEAD_LETTER_HEADERS, createKafka, parseDeadLetter } from '@tideline/kafka';
 import type { ServiceProcess } from '@tideline/service/testing';
@@ -29,13 +38,15 @@ const SERIES = [
   ...Array.from({ length: 5 }, (_, i) => ({ host: 'b', metric: `m${i}` })),
 ];
 
-describe('series caps and InfluxDB series limits (baseline service as a process, private influxd)', () => {
+describe('series caps and InfluxDB series limits (baseline and anomaly services as processes, private influxd)', () => {
   const names = pipelineNames('limits');
   let influxd: PrivateInfluxd;
   let kafka: Kafka;
   let producer: Producer;
   let baseline: ServiceProcess;
+  let anomaly: ServiceProcess;
   let alerts: TopicCollector;
+  let baselines: TopicCollector;
 
   before(async () => {
     // 7 values per tag key: the metric tag (m0-m6) fits, the series tag does not
@@ -47,19 +58,23 @@ describe('series caps and InfluxDB series limits (baseline service as a process,
       TIDELINE__LIMITS__MAX_SERIES_PER_HOST: '5',
       TIDELINE__LIMITS__MAX_SERIES_IN_MEMORY: '8',
     });
+    anomaly = await startPipelineService('anomaly', pipelineEnv(names, { ...stack, influxUrl: influxd.url }));
     producer = kafka.producer();
     await producer.connect();
     alerts = await collectTopic(kafka, names.alerts);
+    baselines = await collectTopic(kafka, names.baselines);
   });
 
   after(async () => {
     await alerts?.stop();
+    await baselines?.stop();
     await producer?.disconnect();
     await baseline?.stop(10_000);
+    await anomaly?.stop(10_000);
     await influxd?.destroy();
   });
 
-  it('dead-letters new series over a cap (cardinality_exceeded), raises one alert, and dead-letters only the points InfluxDB refuses', async () => {
+  it('dead-letters new series over a cap (cardinality_exceeded), alerts through the anomaly service until the refusals stop, and dead-letters only the points InfluxDB refuses', async () => {
     const start = Date.now() - 60 * MINUTE;
     const event = (host: string, metric: string, i: number) =>
       JSON.stringify({ schema: METRIC_EVENT_SCHEMA, metric, host, value: 10 + i, ts: start + i * MINUTE });
@@ -122,12 +137,60 @@ describe('series caps and InfluxDB series limits (baseline service as a process,
     // depends on the order partitions are consumed in)
     assert.ok([...refusedSeries].filter((s) => s?.endsWith('|host=a')).length >= 2, 'host a: over its cap');
 
-    // exactly one self-monitoring alert, however many series were refused
-    await expectEventually(() => assert.equal(alerts.messages.length, 1), { timeoutMs: 30_000 });
-    const alert = JSON.parse(alerts.messages[0]!.value!.toString('utf8')) as AlertEvent;
-    assert.equal(alert.metric, SELF_METRIC_NAMES.cardinalityExceeded);
-    assert.equal(alert.state, 'firing');
-    assert.match(alert.explanation ?? '', /limits\.maxActiveSeries 8/);
+    // the baseline service publishes its self-monitoring series as judged points on the baselines topic (as any
+    // series): the refusals, then calm points; the anomaly service alone decides and publishes the alert
+    const selfSeries = (): BaselineRecord[] =>
+      baselines.messages
+        .map((m) => decodeBaselineRecord(m.value!))
+        .flatMap((r) => (r.ok && r.value.metric === SELF_METRIC_NAMES.cardinalityExceeded ? [r.value] : []));
+    await expectEventually(() => assert.ok(selfSeries().length >= 1), { timeoutMs: 30_000 });
+    const refusal = selfSeries()[0]!;
+    assert.match(refusal.series, /^tideline\.cardinality_exceeded\|host=.+\|service=baseline$/);
+    assert.equal(refusal.points.score[0], 1);
+    assert.deepEqual([refusal.points.lower[0], refusal.points.upper[0], refusal.points.ready[0]], [0, 0, true]);
+    const selfAlerts = () =>
+      alerts.messages
+        .map((m) => JSON.parse(m.value!.toString('utf8')) as AlertEvent)
+        .filter((a) => a.metric === SELF_METRIC_NAMES.cardinalityExceeded);
+    await expectEventually(() => assert.equal(selfAlerts().length, 1), { timeoutMs: 30_000 });
+    const firing = selfAlerts()[0]!;
+    assert.equal(firing.state, 'firing');
+    assert.equal(firing.severity, 'critical');
+    assert.equal(firing.series, refusal.series);
+    assert.equal(firing.startedAt, refusal.points.ts[0], 'the incident starts at the refusal refusal point');
+    // no refusal after the burst: calm points (value 0) resolve it, with the same id, after clearDurationMs (15 s)
+    await expectEventually(
+      () =>
+        assert.deepEqual(
+          selfAlerts().map((a) => [a.id, a.state]),
+          [
+            [firing.id, 'firing'],
+            [firing.id, 'resolved'],
+          ],
+        ),
+      { timeoutMs: 90_000, intervalMs: 1000 },
+    );
+    const values = selfSeries().flatMap((r) => r.points.value);
+    assert.equal(
+      values.reduce((sum, v) => sum + v, 0),
+      refusedEvents,
+      'the points carry every refused event once',
+    );
+    assert.ok(values.at(-1) === 0, 'calm points after the refusals');
+    // the transitions are in InfluxDB's alerts measurement too, with the ids they had on the alerts topic
+    const influxAlerts = new InfluxClient({ url: influxd.url, database: names.database });
+    await expectEventually(async () => {
+      const rows = await influxAlerts.query<{ id: string; state: string; severity: string }>(
+        `SELECT * FROM "alerts" WHERE "metric" = '${SELF_METRIC_NAMES.cardinalityExceeded}'`,
+      );
+      assert.deepEqual(
+        rows.map((row) => [row.id, row.state, row.severity]),
+        [
+          [firing.id, 'firing', 'critical'],
+          [firing.id, 'resolved', 'critical'],
+        ],
+      );
+    });
 
     // InfluxDB refuses every point of the 6 series admitted after its limit was reached: those, and only those, are
     // dead-lettered with InfluxDB's reason; the 2 series stored before stay stored
@@ -146,6 +209,6 @@ describe('series caps and InfluxDB series limits (baseline service as a process,
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
     assert.equal(await storedPoints(), 2 * POINTS_PER_SERIES);
-    assert.equal(alerts.messages.length, 1, 'still one self-monitoring alert');
+    assert.equal(selfAlerts().length, 2, 'still one self-monitoring incident: fired once, resolved once');
   });
 });
