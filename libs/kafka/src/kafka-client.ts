@@ -1,5 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions as KafkaRetryOptions } from 'kafkajs';
 import type { KafkaSection } from '@tideline/config';
+import { applyKafkajsCrc32cFix } from './kafkajs-crc32c.fix';
 import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
 import { kafkajsSecurity, redactingLogCreator } from './kafka-security';
 
@@ -33,5 +34,6 @@ export function createKafka(
     ...(options.retry ? { retry: options.retry } : {}),
   };
   applyKafkajsIdleLoopFix();
+  applyKafkajsCrc32cFix();
   return new Kafka(config);
 }
