@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONFIG_ERROR_EXIT_CODE, loadConfig } from '@tideline/config';
-import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
+import { METRIC_EVENT_SCHEMA, SELF_METRIC_NAMES, TOPICS, decodeAlertEvent, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, tidelineTopicSpec } from '@tideline/kafka';
 import { KafkaRecordSink } from '@tideline/sdk';
@@ -212,7 +212,7 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
     await plain.disconnect().catch(() => undefined);
   });
 
-  it('runs the baseline and anomaly services as their own principals: both get ready, and a metric event flows to the baselines topic', async () => {
+  it('runs the baseline and anomaly services as their own principals: both get ready, a metric event flows to the baselines topic, and a series refused by a cap raises the self-monitoring alert through the anomaly principal', async () => {
     const database = uniqueDatabase('secured');
     const env = (user: 'baseline' | 'anomaly', port: number) => ({
       TIDELINE_CONFIG: configFor(user),
@@ -220,6 +220,8 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
       INFLUX_DATABASE: database,
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
+      // one series per host: a second series of a host is refused (cardinality_exceeded)
+      ...(user === 'baseline' ? { TIDELINE__LIMITS__MAX_SERIES_PER_HOST: '1' } : {}),
     });
     const [baselinePort, anomalyPort] = (await freePorts(2)) as [number, number];
     const services = [
@@ -236,6 +238,10 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
       groupId: `secured-test-tail-${randomBytes(3).toString('hex')}`,
       maxWaitTimeInMs: 200,
     });
+    const alertsTail = clientOf('admin').consumer({
+      groupId: `secured-test-alerts-${randomBytes(3).toString('hex')}`,
+      maxWaitTimeInMs: 200,
+    });
     try {
       // ready means every check passes: Kafka, InfluxDB, and each pipeline (topics found, groups joined) under its ACLs
       for (const service of services) {
@@ -249,9 +255,19 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
         );
       }
       const seen: string[] = [];
+      const alerts: AlertEvent[] = [];
       await tail.connect();
       await tail.subscribe({ topic: TOPICS.baselines, fromBeginning: true });
       await tail.run({ eachMessage: async ({ message }) => void seen.push(String(message.key)) });
+      await alertsTail.connect();
+      await alertsTail.subscribe({ topic: TOPICS.alerts, fromBeginning: true });
+      await alertsTail.run({
+        // (the topic also holds the earlier test's probe records, which are not alerts)
+        eachMessage: async ({ message }) => {
+          const decoded = decodeAlertEvent(message.value ?? '');
+          if (decoded.ok) alerts.push(decoded.value);
+        },
+      });
       const collector = clientOf('collector').producer({ allowAutoTopicCreation: false });
       await collector.connect();
       const event = {
@@ -265,7 +281,14 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
       await collector.send({
         topic: TOPICS.metrics,
         acks: -1,
-        messages: [{ key: 'secured.test|host=it', value: JSON.stringify(event) }],
+        messages: [
+          { key: 'secured.test|host=it', value: JSON.stringify(event) },
+          // two series of one host: whichever comes second is refused
+          ...['secured.capped.a', 'secured.capped.b'].map((metric) => ({
+            key: `${metric}|host=capped`,
+            value: JSON.stringify({ ...event, metric, host: 'capped' }),
+          })),
+        ],
       });
       await collector.disconnect();
       await expectEventually(
@@ -278,8 +301,19 @@ describe('Kafka with TLS, SCRAM and ACLs (a private SASL_SSL broker)', () => {
           timeoutMs: 20_000,
         },
       );
+      // the baseline principal cannot write the alerts topic: its refusal reaches it as judged points of
+      // tideline.cardinality_exceeded on the baselines topic, and the anomaly principal publishes the alert
+      await expectEventually(
+        () => {
+          const alert = alerts.find((a) => a.metric === SELF_METRIC_NAMES.cardinalityExceeded);
+          assert.ok(alert, JSON.stringify(alerts));
+          assert.deepEqual([alert.state, alert.severity], ['firing', 'critical']);
+        },
+        { timeoutMs: 20_000 },
+      );
     } finally {
       await tail.disconnect().catch(() => undefined);
+      await alertsTail.disconnect().catch(() => undefined);
       await Promise.all(services.map((service) => service.process.stop()));
       await new InfluxClient({ url: stackFromEnv().influxUrl, database }).dropDatabase(database).catch(() => undefined);
     }
