@@ -68,8 +68,11 @@ export const HTTP_METRIC_NAMES = {
  */
 export const SELF_METRIC_PREFIX = 'tideline.';
 
-/** Tideline's self-monitoring series: alerts the services raise about themselves on the alerts topic. */
+/**
+ * Tideline's self-monitoring series: judged points a service publishes about itself on the baselines topic, from which
+ * the anomaly service raises and resolves alerts like any series' (libs/config `SELF_MONITORING_ALERT_POLICY`).
+ */
 export const SELF_METRIC_NAMES = {
-  /** New series refused because a series cap is reached (value: series refused so far by that instance). */
+  /** New series refused because a series cap is reached (value: events of new series refused since the last point). */
   cardinalityExceeded: 'tideline.cardinality_exceeded',
 } as const;
