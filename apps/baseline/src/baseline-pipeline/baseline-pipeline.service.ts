@@ -72,8 +72,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   /** The self-monitoring series of the series caps' refusals (judged points on the baselines topic). */
   private readonly cardinality: CardinalityMonitor;
   private refusedSeries = 0;
-  /** Per partition: the publish of its last batch and the offset after that batch (see `handle`). */
-  private readonly publishing = new Map<number, { readonly next: bigint; readonly tail: Promise<void> }>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -186,8 +184,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.stop().catch(() => undefined);
-    await Promise.allSettled([...this.publishing.values()].map((chain) => chain.tail));
-    this.publishing.clear();
     // the scores still waiting for their window to close
     if (consumer !== undefined && this.lifecycle.started) {
       const lines: string[] = [];
@@ -247,42 +243,25 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       for (const line of evicted.scoreLines) out.lines.push(line);
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
       const written = this.writer.flush();
-      // The judged points go out at once: the decision stage never waits for InfluxDB. They are published after the
-      // partition's previous batch's (a chain per partition: points and checkpoints stay in order), while this
-      // partition's next batch is being judged; the batch waits for the previous batch's acks only, so at most two
-      // batches per partition are unacknowledged. Offsets are committed once a batch's publish and lines are done; a
-      // publish that fails fails the chain after it, and the consumer restarts from its last commit (the partition's
-      // models then reload from their published checkpoints and learn again).
-      const previous = this.publishTail(batch);
-      const published = previous.then(async () => {
-        await this.publish(out.points, checkpoints);
-        for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
-        this.store.evictedPublished(evicted.checkpoints);
-        let count = 0;
-        for (const points of out.points.values()) count += points.length;
-        this.metrics.pointsPublished.inc(count);
-      });
-      this.publishing.set(batch.partition, { next: BigInt(batch.lastOffset) + 1n, tail: published });
-      context.commitAfter(published);
+      // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
+      // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
+      // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
+      // (Publishing while the next batch is judged, in a chain per partition, was measured: no gain, see
+      // docs/metrics-to-alerts.md.)
+      await this.publish(out.points, checkpoints);
       this.cardinality.observe(this.refusedSeries);
       if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
       else context.commitAfter(written);
-      await previous.catch(() => undefined); // its failure restarts the consumer (commitAfter)
+      for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
+      this.store.evictedPublished(evicted.checkpoints);
       this.metrics.events.inc(events);
       this.metrics.checkpoints.inc(checkpoints.length);
+      let published = 0;
+      for (const points of out.points.values()) published += points.length;
+      this.metrics.pointsPublished.inc(published);
       this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
       this.updateGauges();
     });
-  }
-
-  /**
-   * The publish this batch's goes after: the previous batch's of the partition when this batch continues it, else
-   * (a restart, a redelivery, a partition back from another instance) a new chain once the old one has settled.
-   */
-  private publishTail(batch: ConsumedBatch): Promise<void> {
-    const chain = this.publishing.get(batch.partition);
-    if (chain === undefined) return Promise.resolve();
-    return chain.next === BigInt(batch.firstOffset) ? chain.tail : chain.tail.catch(() => undefined);
   }
 
   /** Decodes the batch's records (dead-lettering what cannot be) and feeds each event to its series' model. */
