@@ -1,14 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { METRIC_EVENT_SCHEMA, seriesKey } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
-import { freePort, sumMetric } from '@tideline/testing';
+import { freePort, PrivateInfluxd, sumMetric } from '@tideline/testing';
 import type { Kafka } from 'kafkajs';
 import { INFLUX_SERIES_LIMITS } from '../stack/influx-config';
 import { processUsage } from './process-usage';
@@ -373,46 +371,16 @@ async function countPointsLines(kafka: Kafka, topic: string): Promise<number> {
   return points;
 }
 
-async function startInfluxd(): Promise<{ url: string; destroy(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tideline-bench-influxd-'));
-  const [http, rpc] = [await freePort(), await freePort()];
-  writeFileSync(
-    join(dir, 'influxdb.conf'),
-    [
-      'reporting-disabled = true',
-      `bind-address = "127.0.0.1:${rpc}"`,
-      '[meta]',
-      `  dir = "${join(dir, 'meta')}"`,
-      '[data]',
-      `  dir = "${join(dir, 'data')}"`,
-      `  wal-dir = "${join(dir, 'wal')}"`,
-      '  query-log-enabled = false',
-      `  max-series-per-database = ${INFLUX_SERIES_LIMITS.maxSeriesPerDatabase}`,
-      `  max-values-per-tag = ${INFLUX_SERIES_LIMITS.maxValuesPerTag}`,
-      '[monitor]',
-      '  store-enabled = false',
-      '[http]',
-      `  bind-address = "127.0.0.1:${http}"`,
-      '  log-enabled = false',
-      '[logging]',
-      '  level = "warn"',
-      '  suppress-logo = true',
-    ].join('\n'),
-  );
-  const child = spawn('influxd', ['run', '-config', join(dir, 'influxdb.conf')], { stdio: 'ignore' });
-  const url = `http://127.0.0.1:${http}`;
-  await waitFor(async () => (await fetch(`${url}/ping`).catch(() => undefined))?.status === 204, 30_000);
-  return {
-    url,
-    destroy: async () => {
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** A private influxd with the local stack's series limits, so the burst meets the limits a user's InfluxDB has. */
+async function startInfluxd(): Promise<PrivateInfluxd> {
+  const influxd = new PrivateInfluxd({
+    data: [
+      `max-series-per-database = ${INFLUX_SERIES_LIMITS.maxSeriesPerDatabase}`,
+      `max-values-per-tag = ${INFLUX_SERIES_LIMITS.maxValuesPerTag}`,
+    ],
+  });
+  await influxd.start();
+  return influxd;
 }
 
 async function deleteTopics(kafka: Kafka, topics: string[], log: (line: string) => void): Promise<void> {
