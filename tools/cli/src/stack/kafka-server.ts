@@ -84,7 +84,17 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
-async function formatStorage(java: string, classpath: string, settings: StackSettings, logFile: string): Promise<void> {
+/**
+ * Formats the broker's KRaft storage (a no-op for storage already formatted) with Kafka's StorageTool; `extraArgs`
+ * go to the tool as well (e.g. SCRAM users to create at format time). Its output is appended to `logFile`.
+ */
+export async function formatStorage(
+  java: string,
+  classpath: string,
+  settings: StackSettings,
+  logFile: string,
+  extraArgs: readonly string[] = [],
+): Promise<void> {
   const { paths } = settings;
   const args = [
     `-Dlog4j2.configurationFile=${paths.kafkaLog4j2}`,
@@ -97,6 +107,7 @@ async function formatStorage(java: string, classpath: string, settings: StackSet
     '--config',
     paths.kafkaServerProperties,
     '--ignore-formatted',
+    ...extraArgs,
   ];
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');

@@ -4,12 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaClasspath } from './kafka-classpath';
-import {
-  kafkaClusterId,
-  kafkaJvmOptions,
-  renderKafkaLog4j2Properties,
-  renderKafkaServerProperties,
-} from './kafka-config';
+import { kafkaJvmOptions, renderKafkaLog4j2Properties, renderKafkaServerProperties } from './kafka-config';
+import { formatStorage } from './kafka-server';
 import { PrerequisiteError, requireJava17 } from './prerequisites';
 import { errorMessage, waitUntilReady, type ProbeResult } from './readiness';
 import { renderSecuredListenerProperties, scramFormatArgs, type ScramMechanism } from './secured-kafka-config';
@@ -88,29 +84,8 @@ export async function startSecuredKafka(options: SecuredKafkaOptions): Promise<S
   );
   fs.writeFileSync(paths.kafkaLog4j2, renderKafkaLog4j2Properties());
   const logFile = path.join(options.home, 'kafka.log');
+  await formatStorage(java, classpath, settings, logFile, scramFormatArgs(options.users));
   const log = fs.openSync(logFile, 'a');
-  try {
-    const format = await run(
-      java,
-      [
-        `-Dlog4j2.configurationFile=${paths.kafkaLog4j2}`,
-        '-cp',
-        classpath,
-        'kafka.tools.StorageTool',
-        'format',
-        '--cluster-id',
-        kafkaClusterId((size) => randomBytes(size)),
-        '--config',
-        paths.kafkaServerProperties,
-        ...scramFormatArgs(options.users),
-      ],
-      log,
-    );
-    if (format !== 0) throw new PrerequisiteError(`formatting the secured broker's storage failed; see ${logFile}`);
-  } catch (error) {
-    fs.closeSync(log);
-    throw error;
-  }
   const child = spawn(
     java,
     [...kafkaJvmOptions(paths.kafkaLog4j2), '-cp', classpath, 'kafka.Kafka', paths.kafkaServerProperties],
@@ -214,14 +189,6 @@ function keytoolOrThrow(keytool: string, args: string[]): void {
   if (result.status !== 0) {
     throw new PrerequisiteError(`keytool ${args[0]} failed (exit ${result.status}): ${result.stderr || result.stdout}`);
   }
-}
-
-function run(command: string, args: string[], out: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', out, out] });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve(code ?? 1));
-  });
 }
 
 async function kill(child: ChildProcess): Promise<void> {
