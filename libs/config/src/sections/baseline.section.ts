@@ -30,6 +30,12 @@ export const baselineSectionSchema = z
      * points committed since a series' last checkpoint, at most this long of data.
      */
     checkpointIntervalMs: z.number().int().min(0).default(30_000).describe('an integer number of milliseconds >= 0'),
+    /**
+     * Where the model-checkpoint table keeps its on-disk copy of the compacted checkpoint topic (an SQLite file, only a
+     * cache: rebuilt from the topic at every start, in a fresh folder made inside this one and removed at stop). Unset:
+     * the OS temp folder. Needs room for the topic's size (~10 KB per series ever checkpointed).
+     */
+    checkpointTableDir: z.string().min(1).optional().describe('a folder path'),
     /** Whether the metrics topic's bad records go to its dead-letter topic (the baseline service owns it). */
     deadLetter: z.boolean().default(true).describe('true or false'),
     /** Write anomaly scores to InfluxDB (`anomaly_scores`). */
