@@ -33,6 +33,7 @@ export * from './timed-history';
 export * from './lead-time-conformal';
 export * from './combined-forecaster';
 export * from './time-until-limit-range';
+export * from './trend-bucket';
 export * from './trend-summary';
 export * from './fleet-prior';
 export * from './student-t';

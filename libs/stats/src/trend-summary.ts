@@ -3,6 +3,7 @@ import {
   type TimeUntilLimitRange,
   type TimeUntilLimitRangeOptions,
 } from './time-until-limit-range';
+import { addToBucketMean, TREND_BUCKET_MAX_COUNT } from './trend-bucket';
 
 /** Options of {@link TrendSummary}. */
 export interface TrendSummaryOptions {
@@ -26,7 +27,6 @@ const HALF_HOUR = 1_800_000;
 const VERSION = 1;
 /** Header of `toBytes()`: version, bucketMs, buckets, newest bucket index (float64 each). */
 const HEADER_BYTES = 32;
-const MAX_COUNT = 255;
 
 /**
  * The bounded per-series state that time-until-limit projections stand on: the mean of every half hour of the last
@@ -95,11 +95,10 @@ export class TrendSummary {
     else if (b <= this.newest - this.buckets) return;
     const slot = this.slot(b);
     const n = this.counts[slot]!;
-    const total = Math.min(MAX_COUNT, n + count);
-    // Weighted mean in float64, stored as float32; a saturated count (255 points in a bucket, e.g. one a second)
-    // keeps weighting new points by 1/255, a running mean of the bucket's latest points.
-    this.means[slot] = n === 0 ? mean : this.means[slot]! + ((mean - this.means[slot]!) * count) / (n + count);
-    this.counts[slot] = total;
+    // a saturated count (255 points in a bucket, e.g. one a second) keeps weighting new points by 1/256, a running
+    // mean of the bucket's latest points
+    this.means[slot] = addToBucketMean(this.means[slot]!, n, mean, count);
+    this.counts[slot] = Math.min(TREND_BUCKET_MAX_COUNT, n + count);
   }
 
   /** Adds every bucket of `other` (same bucket width and count) as if its points had been learned here. */
