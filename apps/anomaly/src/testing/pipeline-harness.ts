@@ -63,7 +63,6 @@ export function pipelineEnv(names: PipelineNames, stack: StackEndpoints = stackF
     TIDELINE__BASELINE__TOPICS__METRICS: names.metrics,
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: names.modelCheckpoints,
     TIDELINE__BASELINE__TOPICS__BASELINES: names.baselines,
-    TIDELINE__BASELINE__TOPICS__ALERTS: names.alerts,
     TIDELINE__BASELINE__TOPICS__POINTS_DEAD_LETTER: names.pointsDeadLetter,
     TIDELINE__BASELINE__CONSUMER_GROUP: names.baselineGroup,
     // checkpoint with every batch: the restart tests check that no point is learned twice or lost

@@ -90,13 +90,14 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
     });
-    const policies = new SeriesPolicies(config.alerting);
+    const policies = new SeriesPolicies(config.alerting, config.reporter.limits);
     this.store = new ModelStore(
       (event) => policies.modelsFor(event),
       this.checkpoints,
       section.checkpointIntervalMs,
       Math.random,
       config.limits,
+      (event) => policies.keepsTrend(event),
     );
     this.processor = new BaselineProcessor({
       writeScores: section.writeScores,
@@ -140,7 +141,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
         tidelineTopicSpec('metrics', topics.metrics, kafka),
         tidelineTopicSpec('baselines', topics.baselines, kafka),
         tidelineTopicSpec('modelCheckpoints', topics.modelCheckpoints, kafka),
-        tidelineTopicSpec('alerts', topics.alerts, kafka),
         tidelineTopicSpec('pointsDeadLetter', topics.pointsDeadLetter, kafka),
       ],
       { growPartitions: true },

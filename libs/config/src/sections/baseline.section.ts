@@ -14,8 +14,6 @@ export const baselineSectionSchema = z
         metrics: topicName.default(TOPICS.metrics),
         baselines: topicName.default(TOPICS.baselines),
         modelCheckpoints: topicName.default(TOPICS.modelCheckpoints),
-        /** Where it raises its self-monitoring alerts (`tideline.*` series, e.g. a series cap reached). */
-        alerts: topicName.default(TOPICS.alerts),
         /** Where the points InfluxDB refused go, each with InfluxDB's reason. */
         pointsDeadLetter: topicName.default(TOPICS.pointsDeadLetter),
       })

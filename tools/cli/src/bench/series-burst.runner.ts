@@ -92,7 +92,6 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
     TIDELINE__BASELINE__TOPICS__METRICS: topics.metrics,
     TIDELINE__BASELINE__TOPICS__BASELINES: topics.baselines,
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: topics.modelCheckpoints,
-    TIDELINE__BASELINE__TOPICS__ALERTS: topics.alerts,
     TIDELINE__BASELINE__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
     TIDELINE__BASELINE__CONSUMER_GROUP: `bench-${id}-baseline`,
     TIDELINE__ANOMALY__TOPICS__BASELINES: topics.baselines,

@@ -144,10 +144,9 @@ export const TIDELINE_KAFKA_ACLS: Readonly<
     { resourceType: 'topic', name: TOPICS.modelCheckpoints, operations: ['READ', 'WRITE', 'DESCRIBE'] },
     group(GROUPS.baselineCheckpoints, true),
     produce(TOPICS.pointsDeadLetter),
-    // it makes sure these exist at start; without Describe they look missing and it tries to create them
+    // it makes sure this exists at start (the baselines topic's own dead-letter topic, which the anomaly service
+    // writes); without Describe it looks missing and it tries to create it
     see(deadLetterTopic(TOPICS.baselines)),
-    see(TOPICS.alerts),
-    see(deadLetterTopic(TOPICS.alerts)),
   ],
   anomaly: [
     consume(TOPICS.baselines),
