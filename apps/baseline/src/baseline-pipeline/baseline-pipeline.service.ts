@@ -90,14 +90,13 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
     });
-    const policies = new SeriesPolicies(config.alerting, config.reporter.limits);
+    const policies = new SeriesPolicies(config.alerting);
     this.store = new ModelStore(
       (event) => policies.modelsFor(event),
       this.checkpoints,
       section.checkpointIntervalMs,
       Math.random,
       config.limits,
-      (event) => policies.keepsTrend(event),
     );
     this.processor = new BaselineProcessor({
       writeScores: section.writeScores,
