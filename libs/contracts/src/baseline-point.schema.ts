@@ -1,7 +1,12 @@
 import { z } from 'zod';
+import { BASELINE_BINARY_SCHEMA } from './baseline-record.binary';
 import { ContractValidationError, toFieldIssues } from './validation-error';
 
-export const BASELINE_RECORD_SCHEMA = 'tideline.baseline/2' as const;
+/**
+ * The JSON form of a baseline record, which builds before `tideline.baseline/3` (binary, see
+ * `encodeBaselineBinary`) published: still read, so that an upgrade needs no drained topic.
+ */
+export const BASELINE_JSON_SCHEMA = 'tideline.baseline/2' as const;
 
 const SEASONALITIES = ['none', 'daily', 'weekly'] as const;
 
@@ -53,7 +58,7 @@ const column = <T extends z.ZodType>(of: T, description: string) => z.array(of).
  */
 export const baselineRecordSchema = z
   .object({
-    schema: z.literal(BASELINE_RECORD_SCHEMA),
+    schema: z.literal(BASELINE_JSON_SCHEMA),
     series: z.string().min(1).describe('The series key: metric|host=…|tag=… (tags sorted).'),
     host: z.string(),
     metric: z.string(),
@@ -85,16 +90,26 @@ export const baselineRecordSchema = z
       }),
   })
   .strict()
-  .describe('tideline.baseline/2: the judged points of one series, on tideline.baselines.v1, keyed by series.');
+  .describe(
+    'tideline.baseline/2: the judged points of one series, on tideline.baselines.v1, keyed by series. The JSON form ' +
+      'older builds published; builds that read it publish the same columns as binary tideline.baseline/3 ' +
+      '(layout in docs/metrics-to-alerts.md), told apart by the first byte (0 for binary).',
+  );
 
-export type BaselineRecord = z.infer<typeof baselineRecordSchema>;
+/**
+ * A baseline record in memory: the same columns whichever wire form it came in or goes out as; `schema` says which
+ * (`encodeEvent` writes a `tideline.baseline/3` record as binary, a `tideline.baseline/2` one as JSON).
+ */
+export type BaselineRecord = Omit<z.infer<typeof baselineRecordSchema>, 'schema'> & {
+  readonly schema: typeof BASELINE_JSON_SCHEMA | typeof BASELINE_BINARY_SCHEMA;
+};
 
-/** The record of one series' judged points (in event-time order; at least one). */
+/** The record of one series' judged points (in event-time order; at least one), to be published as binary. */
 export function baselineRecordOf(points: readonly BaselinePoint[]): BaselineRecord {
   const first = points[0];
   if (first === undefined) throw new RangeError('a baseline record needs at least one point');
   return {
-    schema: BASELINE_RECORD_SCHEMA,
+    schema: BASELINE_BINARY_SCHEMA,
     series: first.series,
     host: first.host,
     metric: first.metric,
@@ -119,8 +134,9 @@ export function baselineRecordOf(points: readonly BaselinePoint[]): BaselineReco
 }
 
 /**
- * Points per record at most: a point takes at most ~175 bytes of JSON columns, so with a series name and tags at
- * their limits a record stays under `LIMITS.maxEventBytes` (64 KiB), which every decoder enforces.
+ * Points per record at most: a point takes 75 bytes in the binary form (at most ~175 as JSON columns), so with a
+ * series name and tags at their limits a record stays under `LIMITS.maxEventBytes` (64 KiB), which every decoder
+ * enforces.
  */
 export const MAX_POINTS_PER_BASELINE_RECORD = 200;
 
@@ -160,11 +176,12 @@ export function baselinePointsOf(record: BaselineRecord): BaselinePoint[] {
   }));
 }
 
+/** Validates a record in its JSON form (`tideline.baseline/2`); throws {@link ContractValidationError}. */
 export function parseBaselineRecord(input: unknown): BaselineRecord {
   const fast = fastParseBaselineRecord(input);
   if (fast !== undefined) return fast;
   const result = baselineRecordSchema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new ContractValidationError(BASELINE_RECORD_SCHEMA, toFieldIssues(result.error));
+  if (!result.success) throw new ContractValidationError(BASELINE_JSON_SCHEMA, toFieldIssues(result.error));
   return result.data;
 }
 
@@ -196,7 +213,7 @@ function fastParseBaselineRecord(input: unknown): BaselineRecord | undefined {
   const r = input as Record<string, unknown>;
   const c = r['points'] as Record<string, unknown> | undefined;
   if (
-    r['schema'] !== BASELINE_RECORD_SCHEMA ||
+    r['schema'] !== BASELINE_JSON_SCHEMA ||
     typeof r['series'] !== 'string' ||
     r['series'].length === 0 ||
     typeof r['host'] !== 'string' ||

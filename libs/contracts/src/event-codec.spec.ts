@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ALERT_EVENT_SCHEMA, type AlertEvent } from './alert-event.schema';
-import { baselineRecordOf, type BaselinePoint } from './baseline-point.schema';
+import { BASELINE_JSON_SCHEMA, baselineRecordOf, type BaselinePoint } from './baseline-point.schema';
 import {
   decodeAlertEvent,
   decodeBaselineRecord,
@@ -24,7 +24,7 @@ const event: MetricEvent = {
   tags: { route: '/checkout', 'tag with space': 'naïve ✓' },
 };
 
-function failure<T>(result: DecodeResult<T>) {
+function failure<T, R extends string>(result: DecodeResult<T, R>) {
   assert.equal(result.ok, false, 'expected the decode to fail');
   if (result.ok) throw new Error('unreachable');
   return result.error;
@@ -84,11 +84,14 @@ describe('encodeEvent / decodeMetricEvent', () => {
     assert.deepEqual(decodeAlertEvent(encodeEvent(alert)), { ok: true, value: alert });
     assert.deepEqual(decodeBaselineRecord(encodeEvent(baseline)), { ok: true, value: baseline });
     assert.equal(failure(decodeBaselineRecord(encodeEvent(event))).reason, 'unsupported_schema');
-    // the hot path's hand-written checks defer to zod on anything odd, so the reasons are the same
-    const badScore = { ...baseline, points: { ...baseline.points, score: [0.1, 1.5] } };
+    // the JSON form of older builds: the hot path's hand-written checks defer to zod on anything odd, so the reasons
+    // are the same
+    const json = { ...baseline, schema: BASELINE_JSON_SCHEMA };
+    assert.deepEqual(decodeBaselineRecord(encodeEvent(json)), { ok: true, value: json });
+    const badScore = { ...json, points: { ...baseline.points, score: [0.1, 1.5] } };
     assert.equal(failure(decodeBaselineRecord(JSON.stringify(badScore))).reason, 'schema_violation');
-    assert.equal(failure(decodeBaselineRecord(JSON.stringify({ ...baseline, extra: 1 }))).reason, 'schema_violation');
-    const ragged = { ...baseline, points: { ...baseline.points, value: [1.5] } };
+    assert.equal(failure(decodeBaselineRecord(JSON.stringify({ ...json, extra: 1 }))).reason, 'schema_violation');
+    const ragged = { ...json, points: { ...baseline.points, value: [1.5] } };
     assert.match(failure(decodeBaselineRecord(JSON.stringify(ragged))).message, /one entry per point/);
   });
 

@@ -1,5 +1,11 @@
 import { ALERT_EVENT_SCHEMA, parseAlertEvent, type AlertEvent } from './alert-event.schema';
-import { BASELINE_RECORD_SCHEMA, parseBaselineRecord, type BaselineRecord } from './baseline-point.schema';
+import { BASELINE_JSON_SCHEMA, parseBaselineRecord, type BaselineRecord } from './baseline-point.schema';
+import {
+  BASELINE_BINARY_SCHEMA,
+  decodeBaselineBinary,
+  encodeBaselineBinary,
+  isBaselineBinary,
+} from './baseline-record.binary';
 import { LIMITS } from './limits';
 import { fastParseMetricEvent } from './metric-event.fast-path';
 import { METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from './metric-event.schema';
@@ -30,18 +36,29 @@ export const DECODE_FAILURE_REASONS = [
   'schema_violation',
 ] as const;
 
-export type DecodeFailureReason = (typeof DECODE_FAILURE_REASONS)[number];
+/** The reasons of {@link decodeBaselineRecord}: a baselines-topic record may also be binary. */
+export const BASELINE_DECODE_FAILURE_REASONS = [
+  ...DECODE_FAILURE_REASONS,
+  /**
+   * A binary record (`tideline.baseline/3`) that is truncated, has bytes past its end, invalid UTF-8 in a name or a
+   * code outside its table.
+   */
+  'invalid_binary',
+] as const;
 
-export interface DecodeFailure {
-  readonly reason: DecodeFailureReason;
+export type DecodeFailureReason = (typeof DECODE_FAILURE_REASONS)[number];
+export type BaselineDecodeFailureReason = (typeof BASELINE_DECODE_FAILURE_REASONS)[number];
+
+export interface DecodeFailure<R extends string = DecodeFailureReason> {
+  readonly reason: R;
   /** The failing field (dotted path) when one is to blame. */
   readonly field?: string;
   /** Human-readable detail naming the field. */
   readonly message: string;
 }
 
-export type DecodeResult<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeFailure };
+export type DecodeResult<T, R extends string = DecodeFailureReason> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DecodeFailure<R> };
 
 export interface DecodeOptions {
   /**
@@ -56,16 +73,18 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Validates an event against its schema (by its `schema` field) and encodes it as UTF-8 JSON bytes, the wire format
- * of every Tideline topic. Throws {@link ContractValidationError} rather than produce a record consumers would
+ * of every Tideline topic but the baselines topic, whose `tideline.baseline/3` records are binary
+ * ({@link encodeBaselineBinary}). Throws {@link ContractValidationError} rather than produce a record consumers would
  * dead-letter (JSON would silently turn NaN into null).
  */
 export function encodeEvent(event: MetricEvent | AlertEvent | BaselineRecord): Uint8Array {
+  if (event.schema === BASELINE_BINARY_SCHEMA) return encodeBaselineBinary(event);
   const valid =
     event.schema === METRIC_EVENT_SCHEMA
       ? parseMetricEvent(event)
       : event.schema === ALERT_EVENT_SCHEMA
         ? parseAlertEvent(event)
-        : event.schema === BASELINE_RECORD_SCHEMA
+        : event.schema === BASELINE_JSON_SCHEMA
           ? parseBaselineRecord(event)
           : undefined;
   if (valid === undefined) {
@@ -113,9 +132,19 @@ export function decodeAlertEvent(bytes: Uint8Array | string): DecodeResult<Alert
   return decodeWith(bytes, ALERT_EVENT_SCHEMA, parseAlertEvent);
 }
 
-/** Decodes and validates a baseline record (one series' judged points); never throws. */
-export function decodeBaselineRecord(bytes: Uint8Array | string): DecodeResult<BaselineRecord> {
-  return decodeWith(bytes, BASELINE_RECORD_SCHEMA, parseBaselineRecord);
+/**
+ * Decodes and validates a baseline record (one series' judged points) in either wire form, told apart by the first
+ * byte: binary `tideline.baseline/3` (what the baseline service publishes) or JSON `tideline.baseline/2` (what
+ * builds before it published, still read during an upgrade); never throws.
+ */
+export function decodeBaselineRecord(
+  bytes: Uint8Array | string,
+): DecodeResult<BaselineRecord, BaselineDecodeFailureReason> {
+  if (typeof bytes !== 'string' && isBaselineBinary(bytes)) {
+    const oversized = sizeFailure(bytes);
+    return oversized === undefined ? decodeBaselineBinary(bytes) : { ok: false, error: oversized };
+  }
+  return decodeWith(bytes, BASELINE_JSON_SCHEMA, parseBaselineRecord);
 }
 
 /**
@@ -150,17 +179,15 @@ function byteLength(input: Uint8Array | string): number {
   return input.length * 3 <= LIMITS.maxEventBytes ? input.length : encoder.encode(input).byteLength;
 }
 
-function decodeWith<T>(bytes: Uint8Array | string, schema: string, parse: (input: unknown) => T): DecodeResult<T> {
+function sizeFailure(bytes: Uint8Array | string): DecodeFailure | undefined {
   const size = byteLength(bytes);
-  if (size > LIMITS.maxEventBytes) {
-    return {
-      ok: false,
-      error: {
-        reason: 'oversized',
-        message: `event is ${size} bytes; at most ${LIMITS.maxEventBytes} bytes is allowed`,
-      },
-    };
-  }
+  if (size <= LIMITS.maxEventBytes) return undefined;
+  return { reason: 'oversized', message: `event is ${size} bytes; at most ${LIMITS.maxEventBytes} bytes is allowed` };
+}
+
+function decodeWith<T>(bytes: Uint8Array | string, schema: string, parse: (input: unknown) => T): DecodeResult<T> {
+  const oversized = sizeFailure(bytes);
+  if (oversized !== undefined) return { ok: false, error: oversized };
   let json: unknown;
   try {
     // a byte order mark is allowed (the decoder drops it from bytes; a string keeps it)

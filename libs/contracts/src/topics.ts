@@ -5,7 +5,10 @@
 export const TOPICS = {
   /** Metric events from collectors, the SDK, replay and Telegraf (JSON or InfluxDB line protocol). */
   metrics: 'tideline.metrics.v1',
-  /** Every learned point as the baseline service judged it (`tideline.baseline/2`), for the anomaly service. */
+  /**
+   * Every learned point as the baseline service judged it (`tideline.baseline/3`, binary; `tideline.baseline/2` JSON
+   * still read), for the anomaly service.
+   */
   baselines: 'tideline.baselines.v1',
   /** Compacted: latest model checkpoint per series, keyed by series id. */
   modelCheckpoints: 'tideline.model-checkpoints.v1',

@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   METRIC_EVENT_SCHEMA,
   baselinePointsOf,
+  decodeBaselineRecord,
   seriesKey,
   type AlertEvent,
   type BaselinePoint,
-  type BaselineRecord,
 } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
@@ -167,7 +167,8 @@ async function collectLatestBaseline(kafka: Kafka, topic: string, series: string
     return await expectEventually(
       () => {
         const mine = collector.messages
-          .flatMap((m) => baselinePointsOf(JSON.parse(m.value!.toString('utf8')) as BaselineRecord))
+          .map((m) => decodeBaselineRecord(m.value!))
+          .flatMap((r) => (r.ok ? baselinePointsOf(r.value) : []))
           .filter((u) => u.series === series);
         assert.ok(mine.length > 0);
         return mine.reduce((a, b) => (b.ts > a.ts ? b : a));

@@ -8,7 +8,8 @@ import {
   lineShape,
   baselinePointsOf,
   baselineRecordOf,
-  parseBaselineRecord,
+  decodeBaselineRecord,
+  encodeEvent,
   seriesKey,
   type BaselinePoint,
   type MetricEvent,
@@ -93,12 +94,13 @@ describe('BaselineProcessor (the model stage)', () => {
     assert.equal('tailProbability' in judged(1.5), false);
   });
 
-  it('publishes every learned point judged before learning it, per series in stream order, as a valid tideline.baseline/2 record', () => {
+  it('publishes every learned point judged before learning it, per series in stream order, as a valid tideline.baseline/3 record', () => {
     const out = setup(0).run([...normal(300), 400]);
     assert.equal(out.points.length, 301);
     out.points.forEach((p, i) => assert.equal(p.ts, i * MINUTE));
-    const record = parseBaselineRecord(JSON.parse(JSON.stringify(baselineRecordOf(out.points))));
-    assert.deepEqual(baselinePointsOf(record), out.points, 'the record carries every point exactly');
+    const record = decodeBaselineRecord(encodeEvent(baselineRecordOf(out.points)));
+    assert.ok(record.ok, JSON.stringify(record));
+    assert.deepEqual(baselinePointsOf(record.value), out.points, 'the record carries every point exactly');
     const spike = out.points[300]!;
     assert.deepEqual(
       [spike.series, spike.host, spike.metric, spike.tags],

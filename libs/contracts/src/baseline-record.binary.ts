@@ -1,0 +1,313 @@
+import type { BaselineRecord } from './baseline-point.schema';
+import { ContractValidationError, type FieldIssue, type FieldIssueCode } from './validation-error';
+import type { BaselineDecodeFailureReason, DecodeFailure, DecodeResult } from './event-codec';
+
+/** The binary form of a baseline record: what the baseline service publishes (JSON `tideline.baseline/2` is still read). */
+export const BASELINE_BINARY_SCHEMA = 'tideline.baseline/3' as const;
+
+/**
+ * First byte of a binary record. A JSON record starts with `{`, whitespace or a byte order mark, never 0, so one byte
+ * tells the two forms apart.
+ */
+export const BASELINE_BINARY_MARKER = 0x00;
+/** Second byte: the layout version. A record of any other version is dead-lettered `unsupported_schema`. */
+export const BASELINE_BINARY_VERSION = 3;
+/** Bit 0 of the flags byte: the optional `tailProbability` column is present. */
+const FLAG_TAIL_PROBABILITY = 0x01;
+/** marker, version, flags, detector dictionary size (u8 each), points (u32), tags (u32). */
+const HEADER_BYTES = 12;
+/** The float64 columns start at a multiple of 8 from the record's start, so they can be mapped as a Float64Array. */
+const COLUMN_ALIGNMENT = 8;
+
+type Check = 'integer' | 'finite' | 'unit' | 'count';
+
+/**
+ * The float64 columns in wire order, each with the check its values must pass (the checks of the JSON schema):
+ * `integer` a safe integer (epoch ms), `finite`, `unit` finite in [0, 1], `count` a non-negative safe integer.
+ * Timestamps and counts travel as float64 too: exact for every safe integer, and read without BigInt.
+ */
+const FLOAT_COLUMNS = [
+  { name: 'ts', check: 'integer' },
+  { name: 'value', check: 'finite' },
+  { name: 'expected', check: 'finite' },
+  { name: 'lower', check: 'finite' },
+  { name: 'upper', check: 'finite' },
+  { name: 'score', check: 'unit' },
+  { name: 'deviation', check: 'finite' },
+  { name: 'observations', check: 'count' },
+] as const satisfies readonly { name: keyof BaselineRecord['points']; check: Check }[];
+
+/** After the float64 columns, when the flags say so. */
+const TAIL_COLUMN = { name: 'tailProbability', check: 'unit' } as const;
+
+/** Codes of the seasonality column (one byte per point). */
+const SEASONALITY_CODES = ['none', 'daily', 'weekly'] as const;
+
+type FloatColumn = (typeof FLOAT_COLUMNS)[number]['name'] | typeof TAIL_COLUMN.name;
+
+const utf8 = new TextEncoder();
+/** In a `u` regular expression a surrogate pair is one code point, so this finds only unpaired halves. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+function problemOf(check: Check, x: number): [FieldIssueCode, string] | undefined {
+  if (!Number.isFinite(x)) return ['not_finite', `is ${x}, not a finite number`];
+  if ((check === 'integer' || check === 'count') && !Number.isSafeInteger(x))
+    return ['not_integer', `is ${x}, not an integer`];
+  if (check === 'count' && x < 0) return ['out_of_range', `is ${x}, below 0`];
+  if (check === 'unit' && (x < 0 || x > 1)) return ['out_of_range', `is ${x}, not in [0, 1]`];
+  return undefined;
+}
+
+function invalid(field: string, code: FieldIssueCode, reason: string): never {
+  throw new ContractValidationError(BASELINE_BINARY_SCHEMA, [{ field, code, reason } satisfies FieldIssue]);
+}
+
+/**
+ * Encodes a baseline record as `tideline.baseline/3` (layout in the package README and docs/metrics-to-alerts.md):
+ * a 12-byte header, the names as length-prefixed UTF-8, a detector dictionary, then the columns, float64
+ * little-endian for the numbers and one byte per point for detector, ready and seasonality. Validates as it writes
+ * (the checks of the JSON schema) and throws {@link ContractValidationError} rather than produce a record consumers
+ * would dead-letter. Cost: O(points), one allocation for the bytes plus one per distinct string.
+ */
+export function encodeBaselineBinary(record: BaselineRecord): Uint8Array {
+  const c = record.points;
+  const n = c.ts.length;
+  if (n === 0) invalid('points.ts', 'too_many', 'is empty; a record has at least one point');
+  if (record.series.length === 0) invalid('series', 'invalid', 'is empty');
+  const tail = c.tailProbability;
+  const tagEntries = Object.entries(record.tags);
+  const detectors = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const d = c.detector[i];
+    if (typeof d !== 'string') invalid(`points.detector.${i}`, 'wrong_type', 'is not a string');
+    if (!detectors.has(d)) detectors.set(d, detectors.size);
+  }
+  if (detectors.size > 255) invalid('points.detector', 'too_many', `has ${detectors.size} distinct names; at most 255`);
+  if (Object.hasOwn(record.tags, '__proto__')) invalid('tags.__proto__', 'reserved', 'is a reserved tag key');
+  const strings = [record.series, record.host, record.metric, ...tagEntries.flat(), ...detectors.keys()].map((s) => {
+    // UTF-8 would turn an unpaired surrogate into U+FFFD: refuse rather than change a name
+    if (LONE_SURROGATE.test(s))
+      invalid('series', 'not_writable', `has a name with an unpaired surrogate: ${JSON.stringify(s)}`);
+    return utf8.encode(s);
+  });
+  let stringBytes = 0;
+  for (const s of strings) stringBytes += 4 + s.byteLength;
+  const columnsAt = alignUp(HEADER_BYTES + stringBytes);
+  const floatColumns = FLOAT_COLUMNS.length + (tail === undefined ? 0 : 1);
+  const bytes = new Uint8Array(columnsAt + n * (8 * floatColumns + 3));
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  bytes[0] = BASELINE_BINARY_MARKER;
+  bytes[1] = BASELINE_BINARY_VERSION;
+  bytes[2] = tail === undefined ? 0 : FLAG_TAIL_PROBABILITY;
+  bytes[3] = detectors.size;
+  view.setUint32(4, n, true);
+  view.setUint32(8, tagEntries.length, true);
+  let at = HEADER_BYTES;
+  for (const s of strings) {
+    view.setUint32(at, s.byteLength, true);
+    bytes.set(s, at + 4);
+    at += 4 + s.byteLength;
+  }
+  at = columnsAt;
+  for (const { name, check } of tail === undefined ? FLOAT_COLUMNS : [...FLOAT_COLUMNS, TAIL_COLUMN]) {
+    at = writeFloats(view, at, c[name as FloatColumn] as readonly number[] | undefined, n, name, check);
+  }
+  for (let i = 0; i < n; i++) bytes[at + i] = detectors.get(c.detector[i]!)!;
+  at += n;
+  for (let i = 0; i < n; i++) {
+    const ready = c.ready[i];
+    if (typeof ready !== 'boolean') invalid(`points.ready.${i}`, 'wrong_type', 'is not a boolean');
+    bytes[at + i] = ready ? 1 : 0;
+  }
+  at += n;
+  for (let i = 0; i < n; i++) {
+    const code = SEASONALITY_CODES.indexOf(c.seasonality[i]!);
+    if (code < 0) invalid(`points.seasonality.${i}`, 'invalid', `is ${JSON.stringify(c.seasonality[i])}`);
+    bytes[at + i] = code;
+  }
+  return bytes;
+}
+
+function writeFloats(
+  view: DataView,
+  at: number,
+  column: readonly number[] | undefined,
+  n: number,
+  name: string,
+  check: Check,
+): number {
+  if (column?.length !== n) invalid(`points.${name}`, 'invalid', `has ${column?.length ?? 0} entries, not ${n}`);
+  for (let i = 0; i < n; i++) {
+    const x = column[i]!;
+    if (typeof x !== 'number') invalid(`points.${name}.${i}`, 'wrong_type', 'is not a number');
+    const problem = problemOf(check, x);
+    if (problem !== undefined) invalid(`points.${name}.${i}`, problem[0], problem[1]);
+    view.setFloat64(at + 8 * i, x, true);
+  }
+  return at + 8 * n;
+}
+
+function alignUp(offset: number): number {
+  return Math.ceil(offset / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
+}
+
+/** True when the bytes are a binary baseline record (of any version) rather than JSON. */
+export function isBaselineBinary(bytes: Uint8Array): boolean {
+  return bytes.byteLength > 0 && bytes[0] === BASELINE_BINARY_MARKER;
+}
+
+/** A decode failure, thrown inside the decoder and returned by {@link decodeBaselineBinary}. */
+class BinaryDecodeError extends Error {
+  constructor(readonly failure: DecodeFailure<BaselineDecodeFailureReason>) {
+    super(failure.message);
+  }
+}
+
+function fail(reason: BaselineDecodeFailureReason, message: string, field?: string): never {
+  throw new BinaryDecodeError({
+    reason,
+    message: `${BASELINE_BINARY_SCHEMA}: ${message}`,
+    ...(field === undefined ? {} : { field }),
+  });
+}
+
+/**
+ * Decodes a binary baseline record (see {@link encodeBaselineBinary}); never throws. Bytes that are truncated, carry
+ * trailing bytes, hold invalid UTF-8 or a code outside its table fail with `invalid_binary`; another layout version
+ * or unknown flags with `unsupported_schema`; a value the JSON schema would refuse (NaN, a score above 1, an empty
+ * series, ...) with `schema_violation` naming the field; a `__proto__` tag key with `tag_key_reserved`. Size limits
+ * are the caller's ({@link decodeBaselineRecord} checks `LIMITS.maxEventBytes` first).
+ */
+export function decodeBaselineBinary(bytes: Uint8Array): DecodeResult<BaselineRecord, BaselineDecodeFailureReason> {
+  try {
+    return { ok: true, value: readRecord(bytes) };
+  } catch (error) {
+    if (error instanceof BinaryDecodeError) return { ok: false, error: error.failure };
+    throw error;
+  }
+}
+
+function readRecord(bytes: Uint8Array): BaselineRecord {
+  const length = bytes.byteLength;
+  if (length < 2 || bytes[0] !== BASELINE_BINARY_MARKER) fail('invalid_binary', `${length} bytes, not a binary record`);
+  if (bytes[1] !== BASELINE_BINARY_VERSION)
+    fail(
+      'unsupported_schema',
+      `layout version ${bytes[1]}; this build reads version ${BASELINE_BINARY_VERSION} and JSON tideline.baseline/2`,
+      'version',
+    );
+  if (length < HEADER_BYTES) fail('invalid_binary', `truncated: ${length} bytes, the header alone is ${HEADER_BYTES}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const flags = bytes[2]!;
+  if ((flags & ~FLAG_TAIL_PROBABILITY) !== 0)
+    fail('unsupported_schema', `flags 0x${flags.toString(16)} set bits this build does not know`, 'flags');
+  const detectorCount = bytes[3]!;
+  const n = view.getUint32(4, true);
+  const tagCount = view.getUint32(8, true);
+  if (n === 0) fail('schema_violation', 'field "points" is empty; a record has at least one point', 'points');
+  if (detectorCount === 0) fail('invalid_binary', 'no detector names for its points');
+  let at = HEADER_BYTES;
+  const readString = (what: string): string => {
+    if (at + 4 > length) fail('invalid_binary', `truncated at byte ${at}, reading the length of ${what}`);
+    const size = view.getUint32(at, true);
+    if (size > length - at - 4) fail('invalid_binary', `truncated: ${what} needs ${size} bytes past byte ${at + 4}`);
+    let text: string;
+    try {
+      text = utf8Strict.decode(bytes.subarray(at + 4, at + 4 + size));
+    } catch {
+      fail('invalid_binary', `${what} is not UTF-8`);
+    }
+    at += 4 + size;
+    return text;
+  };
+  const series = readString('series');
+  if (series.length === 0) fail('schema_violation', 'field "series" is empty', 'series');
+  const host = readString('host');
+  const metric = readString('metric');
+  // each tag takes at least 8 bytes: refuse an absurd count before allocating for it
+  if (tagCount > (length - at) / 8) fail('invalid_binary', `truncated: ${tagCount} tags announced`);
+  const tags: Record<string, string> = {};
+  for (let t = 0; t < tagCount; t++) {
+    const key = readString(`tag key ${t}`);
+    const value = readString(`tag value ${t}`);
+    if (key === '__proto__') fail('tag_key_reserved', `field "tags.__proto__" is reserved`, 'tags.__proto__');
+    if (Object.hasOwn(tags, key)) fail('schema_violation', `field "tags.${key}" appears twice`, `tags.${key}`);
+    tags[key] = value;
+  }
+  const detectorNames: string[] = [];
+  for (let d = 0; d < detectorCount; d++) detectorNames.push(readString(`detector name ${d}`));
+  at = alignUp(at);
+  const hasTail = (flags & FLAG_TAIL_PROBABILITY) !== 0;
+  const floatColumns = FLOAT_COLUMNS.length + (hasTail ? 1 : 0);
+  const expectedLength = at + n * (8 * floatColumns + 3);
+  if (expectedLength !== length)
+    fail(
+      'invalid_binary',
+      length < expectedLength
+        ? `truncated: ${n} points need ${expectedLength} bytes, the record has ${length}`
+        : `${length - expectedLength} bytes after the last column`,
+    );
+  const columns: Partial<Record<FloatColumn, number[]>> = {};
+  for (const { name, check } of hasTail ? [...FLOAT_COLUMNS, TAIL_COLUMN] : FLOAT_COLUMNS) {
+    columns[name] = readFloats(view, at, n, name, check);
+    at += 8 * n;
+  }
+  const detector = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const name = detectorNames[bytes[at + i]!];
+    if (name === undefined) fail('invalid_binary', `detector code ${bytes[at + i]} of point ${i} is not in its table`);
+    detector[i] = name;
+  }
+  at += n;
+  const ready = new Array<boolean>(n);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[at + i]!;
+    if (b > 1) fail('invalid_binary', `ready byte ${b} of point ${i} is neither 0 nor 1`);
+    ready[i] = b === 1;
+  }
+  at += n;
+  const seasonality = new Array<(typeof SEASONALITY_CODES)[number]>(n);
+  for (let i = 0; i < n; i++) {
+    const s = SEASONALITY_CODES[bytes[at + i]!];
+    if (s === undefined) fail('invalid_binary', `seasonality code ${bytes[at + i]} of point ${i} is not in its table`);
+    seasonality[i] = s;
+  }
+  const { ts, value, expected, lower, upper, score, deviation, observations, tailProbability } = columns as Record<
+    FloatColumn,
+    number[]
+  >;
+  return {
+    schema: BASELINE_BINARY_SCHEMA,
+    series,
+    host,
+    metric,
+    tags,
+    points: {
+      ts,
+      value,
+      expected,
+      lower,
+      upper,
+      score,
+      detector,
+      ready,
+      deviation,
+      seasonality,
+      observations,
+      ...(hasTail ? { tailProbability } : {}),
+    },
+  };
+}
+
+function readFloats(view: DataView, at: number, n: number, name: string, check: Check): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const x = view.getFloat64(at + 8 * i, true);
+    const problem = problemOf(check, x);
+    if (problem !== undefined)
+      fail('schema_violation', `field "points.${name}.${i}" ${problem[1]}`, `points.${name}.${i}`);
+    out[i] = x;
+  }
+  return out;
+}
