@@ -53,6 +53,13 @@ export const DEFAULTS = Object.freeze({
     /** 30 minutes. */
     idleEvictionMs: 30 * 60 * 1000,
   }),
+  /** When a consumer counts as stalled (docs/operations.md, Health endpoints). */
+  health: Object.freeze({
+    /** A partition with lag whose committed offset has not moved for this long: readiness 503. */
+    stallAfterMs: 15_000,
+    /** Between two lag measurements from the broker. */
+    lagIntervalMs: 5_000,
+  }),
   /** Config file path variable and the command-line flag that overrides it. */
   configEnvVar: 'TIDELINE_CONFIG',
   configFlag: '--config',

@@ -7,13 +7,8 @@ import {
   retryDelayMs,
   type RetryPolicy,
 } from '@tideline/errors';
-import {
-  ConsumerLagTracker,
-  DEFAULT_LAG_INTERVAL_MS,
-  DEFAULT_STALL_AFTER_MS,
-  type ConsumerLagReport,
-  type PartitionOffsets,
-} from './consumer-lag';
+import { DEFAULTS } from '@tideline/config';
+import { ConsumerLagTracker, type ConsumerLagReport, type PartitionOffsets } from './consumer-lag';
 import type { DeadLetterPublisher } from './dead-letter';
 import type { ConsumedRecord } from './kafka-record';
 import { PartitionCheckpoint } from './partition-checkpoint';
@@ -76,10 +71,11 @@ export interface BatchConsumerHooks {
   onLag?(report: ConsumerLagReport): void;
 }
 
+/** The services pass their `health` config section (libs/config), whose defaults are these. */
 export interface LagMonitorOptions {
-  /** Between two measurements. Default 5 s. */
+  /** Between two measurements. Default `DEFAULTS.health.lagIntervalMs` (5 s). */
   readonly intervalMs?: number;
-  /** Lag without commit progress for this long is a stall. Default 15 s. */
+  /** Lag without commit progress for this long is a stall. Default `DEFAULTS.health.stallAfterMs` (15 s). */
   readonly stallAfterMs?: number;
 }
 
@@ -315,12 +311,14 @@ export class BatchConsumer {
   private startLagMonitor(): void {
     const monitor = this.options.lagMonitor;
     if (monitor === false || this.lagTimer !== undefined || this.abort.signal.aborted) return;
+    const intervalMs = monitor?.intervalMs ?? DEFAULTS.health.lagIntervalMs;
     this.lagTracker = new ConsumerLagTracker({
       groupId: this.options.groupId,
-      stallAfterMs: monitor?.stallAfterMs ?? DEFAULT_STALL_AFTER_MS,
+      stallAfterMs: monitor?.stallAfterMs ?? DEFAULTS.health.stallAfterMs,
+      intervalMs,
       fromBeginning: this.options.fromBeginning ?? false,
     });
-    this.lagTimer = setInterval(() => void this.measureLag(), monitor?.intervalMs ?? DEFAULT_LAG_INTERVAL_MS);
+    this.lagTimer = setInterval(() => void this.measureLag(), intervalMs);
     this.lagTimer.unref();
     void this.measureLag();
   }

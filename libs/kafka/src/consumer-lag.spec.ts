@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConsumerLagTracker, describeStalled, type PartitionOffsets } from './consumer-lag';
+import { ConsumerLagTracker, describeStallRule, describeStalled, type PartitionOffsets } from './consumer-lag';
 
 const at = (end: number, committed: number, partition = 0, low = 0): PartitionOffsets => ({
   topic: 't',
@@ -11,7 +11,8 @@ const at = (end: number, committed: number, partition = 0, low = 0): PartitionOf
 });
 
 describe('ConsumerLagTracker', () => {
-  const tracker = () => new ConsumerLagTracker({ groupId: 'g', stallAfterMs: 10_000, fromBeginning: true });
+  const tracker = () =>
+    new ConsumerLagTracker({ groupId: 'g', stallAfterMs: 10_000, intervalMs: 5000, fromBeginning: true });
 
   it('reports lag as end offset minus committed offset, per partition', () => {
     const report = tracker().observe(0, [at(100, 40), at(7, 7, 1)]);
@@ -35,6 +36,7 @@ describe('ConsumerLagTracker', () => {
       [[0, 90, 10_000]],
     );
     assert.equal(describeStalled(stalled), 't/0 (lag 90, no commit for 10 s)');
+    assert.equal(describeStallRule(stalled), 'a stall is lag without a commit for 10 s, measured every 5 s');
   });
 
   it('recovers as soon as the committed offset moves, and never stalls a partition without lag', () => {
@@ -55,7 +57,7 @@ describe('ConsumerLagTracker', () => {
 
   it('counts the whole log as lag for a group without commits that starts from the beginning, none otherwise', () => {
     assert.equal(tracker().observe(0, [at(100, -1, 0, 30)]).partitions[0]?.lag, 70);
-    const latest = new ConsumerLagTracker({ groupId: 'g', stallAfterMs: 1, fromBeginning: false });
+    const latest = new ConsumerLagTracker({ groupId: 'g', stallAfterMs: 1, intervalMs: 1, fromBeginning: false });
     assert.equal(latest.observe(0, [at(100, -1)]).partitions[0]?.lag, 0);
   });
 });

@@ -32,20 +32,19 @@ export interface ConsumerLagReport {
   readonly stalled: readonly PartitionLag[];
   /** How long a partition may have lag without commit progress before it counts as stalled, ms. */
   readonly stallAfterMs: number;
+  /** How often the consumer takes a report, ms (a stall is seen at the first report past `stallAfterMs`). */
+  readonly intervalMs: number;
 }
 
 export interface ConsumerLagTrackerOptions {
   readonly groupId: string;
   /** See {@link ConsumerLagReport.stallAfterMs}. */
   readonly stallAfterMs: number;
+  /** See {@link ConsumerLagReport.intervalMs}. */
+  readonly intervalMs: number;
   /** Whether the group starts from the earliest offset when it has no commit (then all of the log is lag). */
   readonly fromBeginning: boolean;
 }
-
-/** Default time a partition may have lag without commit progress before the consumer counts as stalled. */
-export const DEFAULT_STALL_AFTER_MS = 15_000;
-/** Default interval between two lag measurements. */
-export const DEFAULT_LAG_INTERVAL_MS = 5_000;
 
 /**
  * Turns successive offset observations of a consumer's assigned partitions into lag and stall verdicts. A partition
@@ -83,15 +82,21 @@ export class ConsumerLagTracker {
       });
     }
     for (const key of this.progress.keys()) if (!seen.has(key)) this.progress.delete(key);
-    const { stallAfterMs, groupId } = this.options;
+    const { stallAfterMs, intervalMs, groupId } = this.options;
     return {
       groupId,
       at: nowMs,
       partitions,
       stalled: partitions.filter((p) => p.lag > 0 && p.stalledForMs >= stallAfterMs),
       stallAfterMs,
+      intervalMs,
     };
   }
+}
+
+/** `a stall is lag without a commit for S s, measured every I s`: what the report's verdicts mean (config: `health`). */
+export function describeStallRule(report: Pick<ConsumerLagReport, 'stallAfterMs' | 'intervalMs'>): string {
+  return `a stall is lag without a commit for ${report.stallAfterMs / 1000} s, measured every ${report.intervalMs / 1000} s`;
 }
 
 /** `topic/partition (lag N, no commit for S s)`, for logs and `/health`. */

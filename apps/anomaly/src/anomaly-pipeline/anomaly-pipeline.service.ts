@@ -20,7 +20,7 @@ import {
   type ConsumedRecord,
   type OutgoingRecord,
 } from '@tideline/kafka';
-import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
@@ -167,6 +167,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       maxWaitTimeMs: 50,
       deadLetter: this.deadLetter,
       hooks: this.lifecycle.consumerHooks('the baselines consumer'),
+      lagMonitor: lagMonitorOf(this.config.health),
     });
   }
 

@@ -9,7 +9,7 @@ import {
   type BatchContext,
   type ConsumedBatch,
 } from '@tideline/kafka';
-import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Counter, Registry } from 'prom-client';
 import { FiringAlerts, alertEventTime } from './firing-alerts';
@@ -107,6 +107,7 @@ export class WebhookForwarderService implements OnApplicationBootstrap, OnModule
       // a webhook outage retries for minutes: keep the group membership alive meanwhile
       sessionTimeoutMs: 60_000,
       hooks: this.lifecycle!.consumerHooks('the alerts consumer'),
+      lagMonitor: lagMonitorOf(this.config.health),
     });
     await this.consumer.start((batch, context) => this.handle(batch, context));
     this.resendAbort = new AbortController();

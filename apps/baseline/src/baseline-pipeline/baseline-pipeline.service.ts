@@ -25,7 +25,7 @@ import {
   type ConsumedRecord,
   type OutgoingRecord,
 } from '@tideline/kafka';
-import { BackgroundStart, HealthChecks, SERVICE_CONFIG } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
@@ -170,6 +170,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       maxWaitTimeMs: 50,
       ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
       hooks: this.lifecycle.consumerHooks('the metrics consumer'),
+      lagMonitor: lagMonitorOf(this.config.health),
     });
   }
 

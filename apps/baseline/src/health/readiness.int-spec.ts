@@ -109,6 +109,9 @@ describe('baseline readiness tells the truth (real broker and InfluxDB)', () => 
         TIDELINE__BASELINE__TOPICS__BASELINES: `test.${run}.baselines`,
         TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: `test.${run}.model-checkpoints`,
         TIDELINE__BASELINE__CONSUMER_GROUP: `test-${run}-baseline`,
+        // not the defaults (15 s, 5 s): the stall test below shows that these are the ones its consumer runs with
+        TIDELINE__HEALTH__STALL_AFTER_MS: '2000',
+        TIDELINE__HEALTH__LAG_INTERVAL_MS: '500',
         HTTP_PORT: String(port),
         LOG_LEVEL: 'error',
       },
@@ -161,7 +164,7 @@ describe('baseline readiness tells the truth (real broker and InfluxDB)', () => 
     });
   });
 
-  it('is not ready while InfluxDB is out of reach and its consumer stalls behind it, with the lag on /metrics; ready again after', async () => {
+  it('is not ready while InfluxDB is out of reach and its consumer stalls behind it (after health.stallAfterMs), with the lag on /metrics; ready again after', async () => {
     proxy.cut();
     await send();
     const unreachable = await expectEventually(
@@ -184,10 +187,13 @@ describe('baseline readiness tells the truth (real broker and InfluxDB)', () => 
       },
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
-    assert.match(
-      stalled.checks['baseline-pipeline']?.error ?? '',
-      new RegExp(`test\\.${run}\\.metrics/\\d+ \\(lag \\d+`),
-    );
+    const stall = stalled.checks['baseline-pipeline']?.error ?? '';
+    assert.match(stall, new RegExp(`test\\.${run}\\.metrics/\\d+ \\(lag \\d+`));
+    // health.stallAfterMs and health.lagIntervalMs took effect: with the defaults no partition is called stalled
+    // before 15 s without a commit
+    assert.match(stall, /; a stall is lag without a commit for 2 s, measured every 0\.5 s$/);
+    const noCommitFor = [...stall.matchAll(/no commit for (\d+) s/g)].map((m) => Number(m[1]));
+    assert.ok(noCommitFor.length > 0 && noCommitFor.every((seconds) => seconds >= 2 && seconds < 15), stall);
     const text = await (await fetch(`${service.url}/metrics`)).text();
     const lag = new RegExp(
       `^tideline_kafka_consumer_lag\\{[^}]*topic="test\\.${run}\\.metrics"[^}]*\\} ([1-9]\\d*)$`,

@@ -3,6 +3,7 @@ import { DEFAULT_HTTP_PORTS } from '../defaults';
 import {
   alertingSectionSchema,
   anomalySectionSchema,
+  healthSectionSchema,
   httpSectionSchema,
   influxSectionSchema,
   kafkaSectionSchema,
@@ -20,6 +21,7 @@ export const anomalyConfigSchema = defineAppConfig({
   anomaly: anomalySectionSchema,
   alerting: alertingSectionSchema,
   limits: limitsSectionSchema,
+  health: healthSectionSchema,
 });
 
 export type AnomalyConfig = z.infer<typeof anomalyConfigSchema>;

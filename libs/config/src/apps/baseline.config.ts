@@ -3,6 +3,7 @@ import { DEFAULT_HTTP_PORTS } from '../defaults';
 import {
   alertingSectionSchema,
   baselineSectionSchema,
+  healthSectionSchema,
   httpSectionSchema,
   influxSectionSchema,
   kafkaSectionSchema,
@@ -20,6 +21,7 @@ export const baselineConfigSchema = defineAppConfig({
   baseline: baselineSectionSchema,
   alerting: alertingSectionSchema,
   limits: limitsSectionSchema,
+  health: healthSectionSchema,
 });
 
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;

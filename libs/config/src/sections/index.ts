@@ -10,3 +10,4 @@ export * from './alerting.section';
 export * from './collector.section';
 export * from './reporter.section';
 export * from './limits.section';
+export * from './health.section';

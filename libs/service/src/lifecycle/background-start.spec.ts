@@ -98,13 +98,17 @@ describe('BackgroundStart', () => {
       groupId: 'g',
       at: 0,
       stallAfterMs: 15_000,
+      intervalMs: 5000,
       partitions,
       stalled: partitions.filter((p) => p.lag > 0 && p.stalledForMs >= 15_000),
     });
     onLag(report([partition(0, 5, 20_000), partition(1, 0, 0)]));
     const stalled = await check();
     assert.equal(stalled.ok, false);
-    assert.match(stalled.error!, /the metrics consumer is stalled: m\/0 \(lag 5, no commit for 20 s\)/);
+    assert.match(
+      stalled.error!,
+      /the metrics consumer is stalled: m\/0 \(lag 5, no commit for 20 s\); a stall is lag without a commit for 15 s, measured every 5 s$/,
+    );
     const text = await registry.metrics();
     assert.match(text, /^tideline_kafka_consumer_lag\{group="g",topic="m",partition="0"\} 5$/m);
     assert.match(text, /^tideline_kafka_consumer_lag\{group="g",topic="m",partition="1"\} 0$/m);
@@ -140,6 +144,7 @@ describe('BackgroundStart', () => {
       groupId: 'g',
       at: 0,
       stallAfterMs: 15_000,
+      intervalMs: 5000,
       partitions: [stalled],
       stalled: [stalled],
     });

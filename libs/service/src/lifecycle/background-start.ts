@@ -1,5 +1,12 @@
 import type { Logger } from '@nestjs/common';
-import { describeStalled, type BatchConsumerHooks, type ConsumerLagReport } from '@tideline/kafka';
+import type { HealthSection } from '@tideline/config';
+import {
+  describeStallRule,
+  describeStalled,
+  type BatchConsumerHooks,
+  type ConsumerLagReport,
+  type LagMonitorOptions,
+} from '@tideline/kafka';
 import { retry } from '@tideline/errors';
 import { Gauge, type Registry } from 'prom-client';
 import type { HealthChecks } from '../health/health-checks';
@@ -72,7 +79,8 @@ export class BackgroundStart {
 
   private checkStalls(): void {
     for (const [what, report] of this.lag) {
-      if (report.stalled.length > 0) throw new Error(`${what} is stalled: ${describeStalled(report)}`);
+      if (report.stalled.length > 0)
+        throw new Error(`${what} is stalled: ${describeStalled(report)}; ${describeStallRule(report)}`);
     }
   }
 
@@ -146,7 +154,9 @@ export class BackgroundStart {
     const before = this.lag.get(what);
     this.lag.set(what, report);
     if (report.stalled.length > 0 && (before === undefined || before.stalled.length === 0)) {
-      this.options.logger.warn(`${what} is stalled, /health reports 503: ${describeStalled(report)}`);
+      this.options.logger.warn(
+        `${what} is stalled, /health reports 503: ${describeStalled(report)}; ${describeStallRule(report)}`,
+      );
     } else if (report.stalled.length === 0 && before !== undefined && before.stalled.length > 0) {
       this.options.logger.log(`${what} is making progress again`);
     }
@@ -171,6 +181,11 @@ export class BackgroundStart {
     await Promise.race([this.startup, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     await this.options.stopParts();
   }
+}
+
+/** A service's `health` config section as its consumers' lag monitor options (when a consumer counts as stalled). */
+export function lagMonitorOf(health: HealthSection): LagMonitorOptions {
+  return { intervalMs: health.lagIntervalMs, stallAfterMs: health.stallAfterMs };
 }
 
 interface LagGauges {
