@@ -43,7 +43,7 @@ const DEPENDENCY_CONSTRAINTS = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.tideline/**', '.nx/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/dist-spec/**', '**/node_modules/**', '.tideline/**', '.nx/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

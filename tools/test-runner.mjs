@@ -1,9 +1,10 @@
 // Runs the compiled tests with Node's own test runner.
-//   node tools/test-runner.mjs unit [filter]   -> every dist/**/*.spec.js
-//   node tools/test-runner.mjs int  [filter]   -> every dist/**/*.int-spec.js, against real Kafka and InfluxDB
+//   node tools/test-runner.mjs unit [filter]   -> every dist-spec/**/*.spec.js
+//   node tools/test-runner.mjs int  [filter]   -> every dist-spec/**/*.int-spec.js, against real Kafka and InfluxDB
 //   --pass-with-no-tests                       -> no matching file is not an error (Nx runs it once per project)
 // Build first (npm run build): tests run from the compiled output so decorators and project references behave as
-// they do in production.
+// they do in production. Each project's tests compile apart from its code (tsconfig.spec.json, into dist-spec/, so
+// none ships in dist/); tools/spec-resolve.mjs lets a test's relative imports reach the code in dist/.
 //
 // Integration tests never skip. Before they run, the stack harness (libs/testing/src/stack-harness.ts) finds their
 // servers: KAFKA_BROKERS + INFLUX_URL from the environment, else containers (testcontainers, when a container runtime
@@ -26,7 +27,7 @@ const { spawn } = await import('node:child_process');
 const { existsSync, globSync } = await import('node:fs');
 const { createRequire } = await import('node:module');
 const { dirname, join } = await import('node:path');
-const { fileURLToPath } = await import('node:url');
+const { URL, fileURLToPath } = await import('node:url');
 
 const [kind = 'unit', ...rest] = process.argv.slice(2);
 const passWithNoTests = rest.includes('--pass-with-no-tests');
@@ -39,8 +40,8 @@ if ((kind !== 'unit' && kind !== 'int') || rest.some((arg) => arg.startsWith('--
 }
 const suffix = kind === 'unit' ? '.spec.js' : '.int-spec.js';
 // A compiled test whose source is gone (deleted or moved since the last build; tsc -b leaves its output) is not run.
-const compiled = globSync(`{apps,libs,tools}/*/dist/**/*${suffix}`);
-const stale = compiled.filter((file) => !existsSync(file.replace('/dist/', '/src/').replace(/\.js$/, '.ts')));
+const compiled = globSync(`{apps,libs,tools}/*/dist-spec/**/*${suffix}`);
+const stale = compiled.filter((file) => !existsSync(file.replace('/dist-spec/', '/src/').replace(/\.js$/, '.ts')));
 if (stale.length > 0) console.error(`not run, their sources are gone (stale build output): ${stale.join(', ')}`);
 const files = compiled.filter((file) => !stale.includes(file) && (!filter || file.includes(filter))).sort();
 if (files.length === 0 && passWithNoTests) {
@@ -51,7 +52,8 @@ if (files.length === 0) {
   console.error(`no ${kind} test files found (did the build run?)`);
   process.exit(1);
 }
-const args = ['--enable-source-maps', '--test', '--test-reporter=spec'];
+const specResolve = new URL('spec-resolve.mjs', import.meta.url).href;
+const args = ['--enable-source-maps', `--import=${specResolve}`, '--test', '--test-reporter=spec'];
 // Integration tests share one broker and one InfluxDB on a 2-core machine: run files one at a time.
 if (kind === 'int') args.push('--test-concurrency=1', '--test-timeout=300000');
 

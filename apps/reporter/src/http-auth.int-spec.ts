@@ -29,7 +29,7 @@ describe('the reporter listening on 0.0.0.0', () => {
   const launch = async (env: Record<string, string>) => {
     const port = await freePort();
     const service = startService({
-      main: join(__dirname, 'main.js'),
+      main: join(__dirname, '..', 'dist', 'main.js'),
       port,
       env: {
         KAFKA_BROKERS: stack.kafkaBrokers.join(','),

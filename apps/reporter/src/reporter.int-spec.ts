@@ -206,7 +206,7 @@ describe('reporter against InfluxDB and a real SMTP server', () => {
     );
     const port = await freePort();
     const service = startService({
-      main: join(__dirname, 'main.js'),
+      main: join(__dirname, '..', 'dist', 'main.js'),
       port,
       env: {
         HTTP_PORT: String(port),

@@ -202,7 +202,7 @@ describe('loadConfig', () => {
 });
 
 describe('loadConfigOrExit', () => {
-  const script = `require(${JSON.stringify(join(__dirname, 'index.js'))}).loadConfigOrExit('collector'); console.log('started');`;
+  const script = `require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))}).loadConfigOrExit('collector'); console.log('started');`;
   const run = (env: Record<string, string>, args: string[] = []) =>
     spawnSync(process.execPath, ['-e', script, '--', ...args], {
       env: { PATH: process.env['PATH'] ?? '', ...env },

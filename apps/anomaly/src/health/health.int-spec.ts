@@ -4,7 +4,7 @@ import { expectEventually, stackFromEnv, uniqueDatabase, uniqueGroup, uniqueTopi
 
 serviceShellSuite({
   app: 'anomaly',
-  main: join(__dirname, '..', 'main.js'),
+  main: join(__dirname, '..', '..', 'dist', 'main.js'),
   dependencies: ['kafka', 'influx'],
   // it alerts without InfluxDB, where it only records the alerts
   degradesOnly: ['influx'],

@@ -4,7 +4,7 @@ import { expectEventually, stackFromEnv, uniqueDatabase, uniqueGroup, uniqueTopi
 
 serviceShellSuite({
   app: 'baseline',
-  main: join(__dirname, '..', 'main.js'),
+  main: join(__dirname, '..', '..', 'dist', 'main.js'),
   dependencies: ['kafka', 'influx'],
   stack: stackFromEnv(),
   eventually: expectEventually,

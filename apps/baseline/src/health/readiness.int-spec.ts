@@ -99,7 +99,7 @@ describe('baseline readiness tells the truth (real broker and InfluxDB)', () => 
     await producer.connect();
     const port = await freePort();
     service = startService({
-      main: join(__dirname, '..', 'main.js'),
+      main: join(__dirname, '..', '..', 'dist', 'main.js'),
       port,
       env: {
         KAFKA_BROKERS: stack.kafkaBrokers.join(','),

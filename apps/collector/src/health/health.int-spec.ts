@@ -4,7 +4,7 @@ import { expectEventually, stackFromEnv, uniqueDatabase, uniqueTopic } from '@ti
 
 serviceShellSuite({
   app: 'collector',
-  main: join(__dirname, '..', 'main.js'),
+  main: join(__dirname, '..', '..', 'dist', 'main.js'),
   dependencies: ['kafka'],
   stack: stackFromEnv(),
   eventually: expectEventually,

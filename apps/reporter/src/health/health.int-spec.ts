@@ -6,7 +6,7 @@ import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testin
 
 serviceShellSuite({
   app: 'reporter',
-  main: join(__dirname, '..', 'main.js'),
+  main: join(__dirname, '..', '..', 'dist', 'main.js'),
   dependencies: ['influx', 'kafka'],
   stack: stackFromEnv(),
   eventually: expectEventually,
