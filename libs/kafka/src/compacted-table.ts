@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { retry } from '@tideline/errors';
+import { applyTableRecord, MemoryTableStore, type TableStore } from './table-store';
 
 export interface CompactedTableOptions<V> {
   /** A compacted topic keyed by entity (series id): its latest record per key is the entity's current value. */
@@ -16,6 +17,11 @@ export interface CompactedTableOptions<V> {
   /** Prefix of the throwaway consumer group (the table never commits offsets: it always reads from the start). */
   readonly groupIdPrefix?: string;
   readonly onInvalid?: (info: { key: string; offset: string; partition: number; error: unknown }) => void;
+  /**
+   * Where the entries live (default: a {@link MemoryTableStore} of decoded values). A table of many large values takes
+   * a {@link SqliteTableStore}, which bounds the memory it costs.
+   */
+  readonly store?: TableStore<V>;
 }
 
 export interface CompactedTableStats {
@@ -29,10 +35,10 @@ export interface CompactedTableStats {
  * A compacted topic materialised in memory, like Kafka Streams' global table: {@link start} reads it from the beginning
  * and resolves once everything written before the call is loaded; afterwards it keeps tailing, so writes by other
  * instances (another owner of a partition before a rebalance) arrive too. A null value (tombstone) deletes the key.
- * Records without a key are ignored. Reads are synchronous map lookups.
+ * Records without a key are ignored. Reads are synchronous lookups in its {@link TableStore}.
  */
 export class CompactedTable<V> {
-  private readonly entries = new Map<string, V>();
+  private readonly entries: TableStore<V>;
   private consumer: Consumer | undefined;
   private applied = 0;
   private invalid = 0;
@@ -41,7 +47,9 @@ export class CompactedTable<V> {
   constructor(
     readonly kafka: Kafka,
     readonly options: CompactedTableOptions<V>,
-  ) {}
+  ) {
+    this.entries = options.store ?? new MemoryTableStore<V>();
+  }
 
   get size(): number {
     return this.entries.size;
@@ -49,6 +57,10 @@ export class CompactedTable<V> {
 
   get(key: string): V | undefined {
     return this.entries.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   /** Write-through of a value this instance has just produced (so a lookup sees it before the tail delivers it). */
@@ -104,10 +116,12 @@ export class CompactedTable<V> {
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          if (message.key !== null)
-            this.apply(message.key.toString('utf8'), message.value, batch.partition, message.offset);
-        }
+        this.entries.batch(() => {
+          for (const message of batch.messages) {
+            if (message.key !== null)
+              this.apply(message.key.toString('utf8'), message.value, batch.partition, message.offset);
+          }
+        });
         const end = ends.get(batch.partition);
         if (end !== undefined && batch.messages.length > 0 && BigInt(batch.lastOffset()) + 1n >= end) {
           ends.delete(batch.partition);
@@ -135,29 +149,28 @@ export class CompactedTable<V> {
     }
   }
 
+  /** Stops tailing; the entries stay (a later {@link start} reloads the topic over them). */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     this.consumer = undefined;
     if (consumer) await consumer.disconnect();
   }
 
-  private apply(key: string, value: Buffer | null, partition: number, offset: string): void {
-    if (value === null) {
-      this.entries.delete(key);
-      this.applied++;
-      return;
-    }
-    let decoded: V;
+  /** Stops, then releases the store (its file); the table is not used afterwards. */
+  async close(): Promise<void> {
     try {
-      decoded = this.options.decode(key, value);
-    } catch (error) {
-      this.invalid++;
-      this.options.onInvalid?.({ key, offset, partition, error });
-      return;
+      await this.stop();
+    } finally {
+      this.entries.close();
     }
-    const current = this.entries.get(key);
-    if (current !== undefined && this.options.isNewer && !this.options.isNewer(current, decoded)) return;
-    this.entries.set(key, decoded);
-    this.applied++;
+  }
+
+  private apply(key: string, value: Buffer | null, partition: number, offset: string): void {
+    const { decode, isNewer, onInvalid } = this.options;
+    const outcome = applyTableRecord(this.entries, key, value, decode, isNewer, (error) =>
+      onInvalid?.({ key, offset, partition, error }),
+    );
+    if (outcome === 'invalid') this.invalid++;
+    else if (outcome !== 'older') this.applied++;
   }
 }

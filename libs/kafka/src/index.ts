@@ -8,6 +8,8 @@ export * from './partition-checkpoint';
 export * from './batch-consumer';
 export * from './consumer-lag';
 export * from './compacted-table';
+export * from './table-store';
+export * from './sqlite-table-store';
 export { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
 export {
   PartitionedStore,

@@ -24,7 +24,7 @@ import { BaselineProcessor, emptyBaselineOutput, takePendingScore } from './base
 import { ModelStore } from './model.store';
 
 const MINUTE = 60_000;
-const empty = { get: () => undefined };
+const empty = { get: () => undefined, has: () => false };
 
 function setup(scoreResolutionMs: number, sensitivity: 'low' | 'medium' | 'high' = 'medium') {
   const models = createSeriesModelFactory(sensitivity);

@@ -103,6 +103,8 @@ export class ModelStore {
     /** The compacted checkpoint table: read when a series (re)enters memory; set once an eviction's is published. */
     private readonly checkpoints: {
       get(series: string): ModelCheckpoint | undefined;
+      /** Without decoding the checkpoint (the table keeps them on disk). */
+      has(series: string): boolean;
       set?(series: string, checkpoint: ModelCheckpoint): void;
     },
     /** Least time between two checkpoints of a series; 0 checkpoints every batch that learned. */
@@ -142,8 +144,7 @@ export class ModelStore {
    * `maxActiveSeries` series and its host fewer than `maxSeriesPerHost`. Returns the cap that refuses it, counted.
    */
   admit(series: string, event: Pick<MetricEvent, 'host'>): SeriesRefusal | undefined {
-    if (this.partitions.has(series) || this.limbo.has(series) || this.checkpoints.get(series) !== undefined)
-      return undefined;
+    if (this.partitions.has(series) || this.limbo.has(series) || this.checkpoints.has(series)) return undefined;
     let refusal: SeriesRefusal | undefined;
     if (this.partitions.size >= this.maxActiveSeries) refusal = { cap: 'maxActiveSeries', limit: this.maxActiveSeries };
     else if ((this.perHost.get(event.host) ?? 0) >= this.maxSeriesPerHost)

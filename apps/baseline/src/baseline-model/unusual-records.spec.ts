@@ -25,7 +25,7 @@ const HISTORY: readonly [number, number][] = [
 const FAILING =
   '{"schema":"tideline.metric/1","metric":"cpu.load_5m","host":"vm","value":12.7,"ts":1795757603426,"tags":{},"unit":"load","source":"collector"}';
 const NOW = 1795757604043;
-const empty = { get: () => undefined };
+const empty = { get: () => undefined, has: () => false };
 
 function collectorRecord(value: number, ts: number): Buffer {
   return Buffer.from(

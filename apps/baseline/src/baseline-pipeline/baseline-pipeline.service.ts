@@ -18,6 +18,7 @@ import {
   DEAD_LETTER_HEADERS,
   DeadLetterPublisher,
   IdempotentProducer,
+  SqliteTableStore,
   ensureTopics,
   tidelineTopicSpec,
   type BatchContext,
@@ -84,11 +85,19 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     this.metrics = new BaselineMetrics(registry);
     this.producer = new IdempotentProducer(kafka, { maxInFlightRequests: 1 });
     this.deadLetter = section.deadLetter ? new DeadLetterPublisher(this.producer) : undefined;
+    const decodeCheckpoint = (_key: string, value: Buffer) => parseModelCheckpoint(JSON.parse(value.toString('utf8')));
     this.checkpoints = new CompactedTable(kafka, {
       topic: section.topics.modelCheckpoints,
       groupIdPrefix: 'tideline-baseline-checkpoints',
-      decode: (_key, value) => parseModelCheckpoint(JSON.parse(value.toString('utf8'))),
+      decode: decodeCheckpoint,
       isNewer: (current, incoming) => incoming.lastTs >= current.lastTs,
+      // on disk: a checkpoint per series ever seen, which in memory grew the service without bound
+      // (docs/operations.md, Limits)
+      store: new SqliteTableStore({
+        ...(section.checkpointTableDir !== undefined ? { parentDir: section.checkpointTableDir } : {}),
+        decode: decodeCheckpoint,
+        encode: (checkpoint) => Buffer.from(JSON.stringify(checkpoint)),
+      }),
     });
     const policies = new SeriesPolicies(config.alerting);
     this.store = new ModelStore(
@@ -177,6 +186,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   async onModuleDestroy(): Promise<void> {
     await this.lifecycle.stop();
     await this.writer.close(5000).catch(() => undefined);
+    await this.checkpoints.close().catch(() => undefined);
   }
 
   private async stopParts(): Promise<void> {
@@ -335,6 +345,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     this.metrics.seriesEvicted.set({ reason: 'idle' }, stats.evictedIdle);
     this.metrics.seriesEvicted.set({ reason: 'lru' }, stats.evictedLru);
     this.metrics.modelsRestored.set(stats.restored);
+    this.metrics.checkpointTableEntries.set(this.checkpoints.size);
     const writer = this.writer.stats();
     this.metrics.influxDropped.set(writer.dropped + writer.rejected);
   }

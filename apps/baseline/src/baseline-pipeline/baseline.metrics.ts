@@ -10,6 +10,7 @@ export class BaselineMetrics {
   readonly batchSeconds: Histogram;
   readonly series: Gauge;
   readonly modelsRestored: Gauge;
+  readonly checkpointTableEntries: Gauge;
   readonly influxDropped: Gauge;
   readonly seriesRefused: Counter<'cap'>;
   readonly seriesEvicted: Gauge<'reason'>;
@@ -53,6 +54,11 @@ export class BaselineMetrics {
     this.modelsRestored = new Gauge({
       name: 'tideline_baseline_models_restored',
       help: 'Series models restored from a checkpoint since start.',
+      registers,
+    });
+    this.checkpointTableEntries = new Gauge({
+      name: 'tideline_baseline_checkpoint_table_entries',
+      help: 'Series with a checkpoint in the checkpoint table (on disk, baseline.checkpointTableDir): every series ever checkpointed.',
       registers,
     });
     this.influxDropped = new Gauge({
