@@ -19,6 +19,13 @@ export const MEASUREMENTS = {
    * `detector`. Written by the anomaly service; read by the reporter.
    */
   alerts: 'alerts',
+  /**
+   * The closed half hours of each projected series' trend summary (libs/stats `TrendBucket`, the series whose metric
+   * has a limit in `reporter.limits`), one row per bucket at its start. Fields: `mean` (float32-exact), `count`
+   * (points, at most 255). Written by the baseline service when a later point closes the bucket; read by the reporter,
+   * which puts at most four weeks of rows into a `TrendSummary` for its projections.
+   */
+  trendBuckets: 'trend_buckets',
 } as const;
 
 /** A measurement's name in InfluxDB. */
@@ -46,6 +53,7 @@ export const MEASUREMENT_FIELDS = {
     started_at: 'integer',
     tail_probability: 'float',
   },
+  trend_buckets: { mean: 'float', count: 'integer' },
 } as const satisfies Record<MeasurementName, Readonly<Record<string, InfluxFieldType>>>;
 
 /** The tags on every row of every measurement: the series key, its host and its metric. */
@@ -60,6 +68,7 @@ export const MEASUREMENT_TAGS = {
   baseline: SERIES_TAGS,
   anomaly_scores: [...SERIES_TAGS, 'detector'],
   alerts: [...SERIES_TAGS, 'state', 'severity', 'detector'],
+  trend_buckets: SERIES_TAGS,
 } as const satisfies Record<MeasurementName, readonly string[]>;
 
 /** The default InfluxDB database name (config may override it). */

@@ -20,6 +20,11 @@ export const modelCheckpointSchema = z
     observations: z.number().int().nonnegative(),
     /** The model's snapshot bytes, base64. */
     state: z.base64(),
+    /**
+     * The open bucket of the series' trend summary (libs/stats `TrendBucket` snapshot, versioned, base64), only for a
+     * series the reporter projects to a limit; the closed buckets are in InfluxDB's `trend_buckets`.
+     */
+    trend: z.base64().optional(),
   })
   .strict();
 

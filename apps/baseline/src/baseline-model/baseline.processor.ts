@@ -1,5 +1,5 @@
 import type { BaselinePoint, MetricEvent } from '@tideline/contracts';
-import { emptyAssessment, type PointAssessment } from '@tideline/stats';
+import { emptyAssessment, type ClosedTrendBucket, type PointAssessment } from '@tideline/stats';
 import type { ModelEntry } from './model.store';
 
 /** What learning a batch produced. */
@@ -35,6 +35,7 @@ export interface BaselineProcessorOptions {
  */
 export class BaselineProcessor {
   private readonly assessment = emptyAssessment();
+  private readonly closed: ClosedTrendBucket = { startMs: 0, mean: 0, count: 0 };
 
   constructor(private readonly options: BaselineProcessorOptions) {}
 
@@ -49,6 +50,10 @@ export class BaselineProcessor {
     if (a.ready)
       out.lines.push(`${entry.baselineLinePrefix}expected=${a.expected},lower=${a.lower},upper=${a.upper} ${event.ts}`);
     if (this.options.writeScores) this.recordScore(entry, event, a, out.lines);
+    // the trend summary learns what the model learns, once per point; a half hour closed by this point is stored
+    const c = this.closed;
+    if (entry.trend !== undefined && entry.trend.update(event.ts, event.value, c))
+      out.lines.push(`${entry.trendLinePrefix}mean=${c.mean},count=${c.count}i ${c.startMs}`);
     const judged = baselinePoint(entry, event, a);
     const list = out.points.get(entry);
     if (list === undefined) out.points.set(entry, [judged]);

@@ -1,9 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { METRIC_EVENT_SCHEMA, seriesKey, type MetricEvent, type ModelCheckpoint } from '@tideline/contracts';
-import { createSeriesModelFactory } from '@tideline/stats';
+import { alertingSectionSchema } from '@tideline/config';
+import {
+  MEASUREMENTS,
+  METRIC_EVENT_SCHEMA,
+  escapeTagValue,
+  seriesKey,
+  type MetricEvent,
+  type ModelCheckpoint,
+} from '@tideline/contracts';
+import { TrendBucket, TrendSummary, createSeriesModelFactory } from '@tideline/stats';
 import { BaselineProcessor, emptyBaselineOutput } from './baseline.processor';
 import { ModelStore, type ModelStoreLimits } from './model.store';
+import { SeriesPolicies } from './series-policies';
 
 const MINUTE = 60_000;
 const models = createSeriesModelFactory('medium');
@@ -97,5 +106,82 @@ describe('ModelStore limits (memory bound and series caps)', () => {
     // an idle series leaving memory frees its place (and its host's)
     store.partitions.dropPartition(0);
     assert.equal(store.admit(seriesKey(event('h1', 'e', 0)), event('h1', 'e', 0)), undefined);
+  });
+});
+
+describe('ModelStore trend summaries (the state the reporter projects from)', () => {
+  const DISK = 'disk.used_percent';
+  const policies = new SeriesPolicies(alertingSectionSchema.parse({}), [{ metric: 'disk.*' }]);
+  const fill = (i: number): number => 40 + i / 30 + ((i * 7) % 5) / 10;
+
+  function run(table: Map<string, ModelCheckpoint>) {
+    const store = new ModelStore(
+      (e) => policies.modelsFor(e),
+      table,
+      0,
+      () => 0,
+      {},
+      (e) => policies.keepsTrend(e),
+    );
+    const processor = new BaselineProcessor({ writeScores: false, scoreResolutionMs: 0 });
+    /** Learns minutes `from..to-1` of `metric` on h; returns its trend_buckets lines and checkpoints the store. */
+    return (metric: string, from: number, to: number): string[] => {
+      const out = emptyBaselineOutput();
+      for (let i = from; i < to; i++) {
+        const e: MetricEvent = {
+          schema: METRIC_EVENT_SCHEMA,
+          metric,
+          host: 'h',
+          tags: {},
+          value: fill(i),
+          ts: i * MINUTE,
+        };
+        processor.process(store.entry(0, seriesKey(e), e, i * MINUTE), e, out);
+      }
+      for (const c of store.takeCheckpoints(store.all(), to * MINUTE)) table.set(c.series, c);
+      return out.lines.filter((l) => l.startsWith(`${MEASUREMENTS.trendBuckets},`));
+    };
+  }
+
+  it('writes each closed half hour of a series with a limit to trend_buckets, the means TrendSummary keeps for its points', () => {
+    const table = new Map<string, ModelCheckpoint>();
+    const lines = run(table)(DISK, 0, 100);
+    const oracle = new TrendSummary();
+    for (let i = 0; i < 100; i++) oracle.update(i * MINUTE, fill(i));
+    const complete = oracle.complete(90 * MINUTE); // the half hours a later point has closed
+    assert.deepEqual(
+      lines,
+      [...complete.starts].map(
+        (start, k) =>
+          `trend_buckets,series=${escapeTagValue(`${DISK}|host=h`)},host=h,metric=${DISK} mean=${complete.values[k]},count=30i ${start}`,
+      ),
+    );
+    assert.equal(lines.length, 3);
+  });
+
+  it('keeps no trend for a series without a limit: no rows, no trend in its checkpoint', () => {
+    const table = new Map<string, ModelCheckpoint>();
+    assert.deepEqual(run(table)('cpu.total', 0, 100), []);
+    const checkpoint = table.get(seriesKey({ metric: 'cpu.total', host: 'h', tags: {} }))!;
+    assert.equal(checkpoint.trend, undefined);
+  });
+
+  it('snapshots the open half hour in the model checkpoint and restores it exactly: a restart mid-bucket writes the same rows', () => {
+    const straight = run(new Map())(DISK, 0, 200);
+    const table = new Map<string, ModelCheckpoint>();
+    const before = run(table)(DISK, 0, 45); // checkpointed at minute 45, half way through a bucket
+    const after = run(table)(DISK, 45, 200); // a new store: restored from that checkpoint
+    assert.deepEqual([...before, ...after], straight);
+    assert.equal(straight.length, 6);
+  });
+
+  it("keeps a projected series' checkpoint within the 8 KiB per-series budget: the detector plus a 32-byte trend", () => {
+    const table = new Map<string, ModelCheckpoint>();
+    run(table)(DISK, 0, 3000);
+    const checkpoint = table.get(seriesKey({ metric: DISK, host: 'h', tags: {} }))!;
+    const trendBytes = Buffer.from(checkpoint.trend!, 'base64').byteLength;
+    assert.equal(trendBytes, 32);
+    assert.equal(TrendBucket.stateBytes, 24);
+    assert.ok(Buffer.from(checkpoint.state, 'base64').byteLength + trendBytes <= 8192);
   });
 });

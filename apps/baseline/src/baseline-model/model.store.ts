@@ -7,7 +7,7 @@ import {
   type ModelCheckpoint,
 } from '@tideline/contracts';
 import { PartitionedStore } from '@tideline/kafka';
-import type { SeriesModel, SeriesModelFactory } from '@tideline/stats';
+import { TrendBucket, type SeriesModel, type SeriesModelFactory } from '@tideline/stats';
 
 /** Most idle models one batch evicts (about 20 MB of checkpoints at most). */
 export const IDLE_EVICTIONS_PER_BATCH = 2000;
@@ -36,6 +36,13 @@ export interface ModelEntry {
   readonly baselineLinePrefix: string;
   /** `anomaly_scores,<tags>` escaped once per series; a line adds its detector tag and fields. */
   readonly scoreLinePrefix: string;
+  /**
+   * The open half hour of the series' trend summary, for a series the reporter projects to a limit (undefined for
+   * the others); each closed one is written to `trend_buckets`.
+   */
+  readonly trend: TrendBucket | undefined;
+  /** `trend_buckets,<tags> ` escaped once per series ('' without a trend). */
+  readonly trendLinePrefix: string;
   /** The highest-scoring point of the current score window, not yet written. */
   readonly pendingScore: PendingScore;
   /** Learned since its last checkpoint. */
@@ -111,6 +118,8 @@ export class ModelStore {
     private readonly intervalMs: number,
     private readonly random: () => number = Math.random,
     limits: ModelStoreLimits = {},
+    /** Whether a series keeps a trend summary (its metric has a limit the reporter projects to). */
+    private readonly keepsTrend: (event: MetricEvent) => boolean = () => false,
   ) {
     this.maxActiveSeries = limits.maxActiveSeries ?? Number.POSITIVE_INFINITY;
     this.maxSeriesPerHost = limits.maxSeriesPerHost ?? Number.POSITIVE_INFINITY;
@@ -205,7 +214,9 @@ export class ModelStore {
     const tags = seriesTags(series, event);
     const models = this.modelsFor(event);
     // back before its eviction checkpoint was published: that checkpoint is now this entry's to take (dirty)
-    const model = this.load(series, models);
+    const checkpoint = this.limbo.get(series)?.checkpoint ?? this.checkpoints.get(series);
+    const model = this.load(checkpoint, models);
+    const trend = this.keepsTrend(event) ? this.loadTrend(checkpoint) : undefined;
     const unpublished = this.limbo.delete(series);
     return {
       series,
@@ -217,6 +228,8 @@ export class ModelStore {
       pointLinePrefix: `${MEASUREMENTS.points},${tags}${userTags(event.tags)} `,
       baselineLinePrefix: `${MEASUREMENTS.baseline},${tags} `,
       scoreLinePrefix: `${MEASUREMENTS.anomalyScores},${tags}`,
+      trend,
+      trendLinePrefix: trend === undefined ? '' : `${MEASUREMENTS.trendBuckets},${tags} `,
       pendingScore: { windowEnd: Number.NEGATIVE_INFINITY, ts: 0, score: 0, value: 0, detector: 'none' },
       dirty: unpublished,
       checkpointedAt: nowMs - Math.floor(this.random() * this.intervalMs),
@@ -259,8 +272,7 @@ export class ModelStore {
     return this.partitions.values();
   }
 
-  private load(series: string, models: SeriesModelFactory): SeriesModel {
-    const checkpoint = this.limbo.get(series)?.checkpoint ?? this.checkpoints.get(series);
+  private load(checkpoint: ModelCheckpoint | undefined, models: SeriesModelFactory): SeriesModel {
     if (checkpoint !== undefined && checkpoint.kind === models.kind) {
       try {
         const model = models.restore(Buffer.from(checkpoint.state, 'base64'));
@@ -273,6 +285,18 @@ export class ModelStore {
     this.created++;
     return models.create();
   }
+
+  /** The checkpoint's open trend bucket (a series that had none, or an unreadable one, starts a new bucket). */
+  private loadTrend(checkpoint: ModelCheckpoint | undefined): TrendBucket {
+    if (checkpoint?.trend !== undefined) {
+      try {
+        return TrendBucket.restore(Buffer.from(checkpoint.trend, 'base64'));
+      } catch {
+        this.unreadable++;
+      }
+    }
+    return new TrendBucket();
+  }
 }
 
 function checkpointOf(entry: ModelEntry): ModelCheckpoint {
@@ -283,6 +307,7 @@ function checkpointOf(entry: ModelEntry): ModelCheckpoint {
     lastTs: entry.model.lastTs,
     observations: entry.model.observations,
     state: Buffer.from(entry.model.snapshot()).toString('base64'),
+    ...(entry.trend !== undefined ? { trend: Buffer.from(entry.trend.snapshot()).toString('base64') } : {}),
   };
 }
 

@@ -1,4 +1,10 @@
-import { compileAlertRules, type AlertRules, type AlertingSection } from '@tideline/config';
+import {
+  compileAlertRules,
+  compileGlob,
+  type AlertRules,
+  type AlertingSection,
+  type ReporterLimit,
+} from '@tideline/config';
 import type { MetricEvent } from '@tideline/contracts';
 import { createSeriesModelFactory, type SeriesModelFactory } from '@tideline/stats';
 import { FleetPriors } from './fleet-priors';
@@ -15,8 +21,25 @@ export class SeriesPolicies {
   /** Per metric name: what its series have learned is usual (in memory, per instance). */
   readonly priors = new FleetPriors();
 
-  constructor(section: AlertingSection) {
+  private readonly limits: readonly {
+    readonly metric: (s: string) => boolean;
+    readonly host: (s: string) => boolean;
+  }[];
+
+  constructor(section: AlertingSection, limits: readonly Pick<ReporterLimit, 'metric' | 'hosts'>[] = []) {
     this.rules = compileAlertRules(section);
+    this.limits = limits.map((l) => ({
+      metric: compileGlob(l.metric),
+      host: l.hosts === undefined ? () => true : compileGlob(l.hosts),
+    }));
+  }
+
+  /**
+   * Whether a series keeps a trend summary: its metric (and host) match a limit of `reporter.limits`, as the
+   * reporter's projections pick their series. Asked once per series, when its model enters memory.
+   */
+  keepsTrend(event: Pick<MetricEvent, 'metric' | 'host'>): boolean {
+    return this.limits.some((l) => l.metric(event.metric) && l.host(event.host));
   }
 
   modelsFor(event: Pick<MetricEvent, 'metric' | 'host' | 'tags'>): SeriesModelFactory {

@@ -99,13 +99,14 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
         encode: (checkpoint) => Buffer.from(JSON.stringify(checkpoint)),
       }),
     });
-    const policies = new SeriesPolicies(config.alerting);
+    const policies = new SeriesPolicies(config.alerting, config.reporter.limits);
     this.store = new ModelStore(
       (event) => policies.modelsFor(event),
       this.checkpoints,
       section.checkpointIntervalMs,
       Math.random,
       config.limits,
+      (event) => policies.keepsTrend(event),
     );
     this.processor = new BaselineProcessor({
       writeScores: section.writeScores,

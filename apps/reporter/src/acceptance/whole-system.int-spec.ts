@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { HOST_METRIC_NAMES, MEASUREMENT_FIELDS, MEASUREMENT_TAGS, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
+import { TrendSummary } from '@tideline/stats';
 import { freePort, type ServiceProcess } from '@tideline/service/testing';
 import { expectEventually, stackFromEnv } from '@tideline/testing';
 import { REPO_ROOT, caughtUp, exportGaugeHistory, runCli, startApp, systemEnv, systemNames } from './system-harness';
@@ -180,6 +181,24 @@ describe('the whole system, from its real inputs to the weekly e-mail (no fixtur
         );
       else assert.deepEqual(tags.sort(), [...MEASUREMENT_TAGS[measurement]].sort(), measurement);
     }
+
+    // The filling disk's trend summary, as the baseline service kept it: its closed half hours in trend_buckets are
+    // exactly the complete buckets of a libs/stats TrendSummary that learned the SDK's points (what `tideline bench
+    // time-to-limit` evaluates); the report's projection below reads these rows, not the raw points.
+    const oracle = new TrendSummary();
+    for (const p of disk) oracle.update(p.ts, p.value);
+    const closed = oracle.complete(disk[disk.length - 1]!.ts);
+    const trendRows = await influx.query<{ time: number; mean: number; count: number }>(
+      `SELECT "mean", "count" FROM "trend_buckets" WHERE "host" = '${SDK_HOST}' AND "metric" = '${HOST_METRIC_NAMES.diskUsedPercent}'`,
+    );
+    assert.deepEqual(
+      trendRows.map((r) => [r.time, r.mean, r.count]),
+      [...closed.starts].map((start, i) => [
+        start,
+        closed.values[i],
+        disk.filter((p) => p.ts >= start && p.ts < start + oracle.bucketMs).length,
+      ]),
+    );
 
     // 5. The report, by the CLI as a user runs it, to a real SMTP server.
     const until = Date.now();

@@ -4,11 +4,12 @@ import type { TimeToLimitInput, TimeToLimitProjector, TimeToLimitRange } from '.
 const METHOD = 'trend + daily/weekly cycles of the current fill, 80 % range (libs/stats TrendSummary.timeUntilLimit)';
 
 /**
- * The projector of libs/stats: the series' bucket means (InfluxDB's `mean("value")` per bucket of
- * `TrendSummary`'s width, the same numbers the summary keeps when it learns the points) fill a `TrendSummary`, whose
- * `timeUntilLimit` gives the p10/p50/p90 range from the report's end. This is the code path `tideline bench
- * time-to-limit` measures (there the summary learns every point); the bounded summary (6.7 KB per series) is the
- * whole input, so the report reads at most four weeks of half-hour means per series with a limit.
+ * The projector of libs/stats: the series' closed trend buckets, as the baseline service kept and wrote them
+ * (`trend_buckets`: libs/stats `TrendBucket`, the same float32 means and counts a `TrendSummary` keeps when it learns
+ * the points), fill a `TrendSummary` with `addBucket`, whose `timeUntilLimit` gives the p10/p50/p90 range from the
+ * report's end. The summary so rebuilt is byte-identical to one that learned every point, and `tideline bench
+ * time-to-limit` measures this same path (points → `TrendBucket` → `addBucket` → `timeUntilLimit`). The report reads
+ * at most four weeks of half-hour rows per series with a limit (1,344), no raw history.
  */
 export class StatsTimeToLimit implements TimeToLimitProjector {
   private readonly template = new TrendSummary();
@@ -17,7 +18,10 @@ export class StatsTimeToLimit implements TimeToLimitProjector {
 
   project(input: TimeToLimitInput): TimeToLimitRange | undefined {
     const summary = new TrendSummary();
-    for (let i = 0; i < input.values.length; i++) summary.addBucket(input.times[i]!, input.values[i]!);
+    const counts = input.counts;
+    for (let i = 0; i < input.values.length; i++) {
+      summary.addBucket(input.times[i]!, input.values[i]!, counts === undefined ? 1 : counts[i]!);
+    }
     const p = summary.timeUntilLimit(input.limit, input.nowMs);
     if (!Number.isFinite(p.current)) return undefined;
     if (p.range === null) {

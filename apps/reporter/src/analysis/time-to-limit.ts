@@ -8,6 +8,8 @@ export interface TimeToLimitInput {
   readonly times: Float64Array;
   /** Bucket means; NaN for an empty bucket. */
   readonly values: Float64Array;
+  /** Points in each bucket (default 1 each): with them the projector's summary is the one the baseline service kept. */
+  readonly counts?: Float64Array;
   readonly limit: number;
   /** The report's end: the ETA is measured from here. */
   readonly nowMs: number;

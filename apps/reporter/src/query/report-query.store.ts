@@ -23,6 +23,11 @@ export interface ChartSeriesData {
   readonly upper: Float64Array;
 }
 
+/** A series' stored trend buckets, oldest first: starts (epoch ms), means and point counts. */
+export interface TrendRows extends BucketedSeries {
+  readonly counts: Float64Array;
+}
+
 /** The part of the InfluxDB client the reporter uses (`InfluxClient` from @tideline/influx satisfies it). */
 export interface InfluxQueryable {
   queryRaw(influxql: string, options?: { readonly database?: string }): Promise<StatementResult[]>;
@@ -287,6 +292,31 @@ export class ReportQueryStore {
           upper: num(at.upper),
         });
       }
+    }
+    return out;
+  }
+
+  /**
+   * The closed trend buckets the baseline service wrote (`trend_buckets`: start, float32 mean, count) of the metrics
+   * matching `metricRegex`, as stored: no aggregation, at most `(until − from) / bucket width` rows per series.
+   */
+  async trendSummaryBuckets(metricRegex: string, from: number, until: number): Promise<Map<string, TrendRows>> {
+    const result = await this.run(
+      'projection_buckets',
+      `SELECT "mean", "count" FROM "${MEASUREMENTS.trendBuckets}" WHERE ${timeRange(from, until)} ` +
+        `AND "metric" =~ /${metricRegex.replace(/\//g, '\\/')}/ GROUP BY "series"`,
+    );
+    const out = new Map<string, TrendRows>();
+    for (const s of result.series) {
+      const key = s.tags?.['series'];
+      if (key === undefined) continue;
+      const rows = s.values.filter((row) => typeof row[1] === 'number' && typeof row[2] === 'number');
+      out.set(key, {
+        ...parseSeriesKey(key),
+        times: Float64Array.from(rows, (row) => toMs(row[0])),
+        values: Float64Array.from(rows, (row) => row[1] as number),
+        counts: Float64Array.from(rows, (row) => row[2] as number),
+      });
     }
     return out;
   }

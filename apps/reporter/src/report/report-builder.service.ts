@@ -86,7 +86,7 @@ interface QueriedData {
   readonly anomalies: Awaited<ReturnType<ReportQueryStore['anomalies']>>;
   readonly recentAlerts: Awaited<ReturnType<ReportQueryStore['alerts']>>;
   readonly trends: Awaited<ReturnType<ReportQueryStore['trendBuckets']>>;
-  readonly projectionBuckets: Awaited<ReturnType<ReportQueryStore['bucketMeans']>>;
+  readonly projectionBuckets: Awaited<ReturnType<ReportQueryStore['trendSummaryBuckets']>>;
 }
 
 type Leak = SeriesId & { evidence: LeakEvidence };
@@ -170,7 +170,8 @@ export class ReportBuilder {
     const limitRegex = this.limits.metricRegex();
     const trendRegex = `^(${leakGlob})$`;
     const trendFrom = Math.min(prevSince, until - s.trendLookbackMs);
-    // Projections read the bucket means their estimator keeps (libs/stats TrendSummary: half hours, four weeks).
+    // Projections read the trend summaries the baseline service keeps: its closed half hours (`trend_buckets`), at
+    // most four weeks of rows per series with a limit, put into libs/stats TrendSummary by the projector.
     const { bucketMs: projectionBucketMs, lookbackMs } = this.projector;
     const projectionFrom = Math.floor((until - lookbackMs) / projectionBucketMs) * projectionBucketMs;
     const trendBucketMs = Math.max(HOUR, Math.round((until - trendFrom) / 168 / HOUR) * HOUR);
@@ -181,17 +182,7 @@ export class ReportBuilder {
       this.store.anomalies(since, until, s.anomalyScore),
       this.store.alerts(prevSince, until),
       this.store.trendBuckets(trendRegex, trendFrom, until, trendBucketMs),
-      limitRegex
-        ? this.store.bucketMeans(
-            'projection_buckets',
-            MEASUREMENTS.points,
-            'value',
-            projectionFrom,
-            until,
-            projectionBucketMs,
-            `"metric" =~ /${limitRegex.replace(/\//g, '\\/')}/`,
-          )
-        : new Map<string, never>(),
+      limitRegex ? this.store.trendSummaryBuckets(limitRegex, projectionFrom, until) : new Map<string, never>(),
     ]);
     return { daily, baseline, anomalies, recentAlerts, trends, projectionBuckets };
   }
@@ -320,7 +311,13 @@ export class ReportBuilder {
     for (const t of projectionBuckets.values()) {
       const limit = this.limits.resolve(t.metric, t.host);
       if (!limit) continue;
-      const range = this.projector.project({ times: t.times, values: t.values, limit: limit.limit, nowMs: until });
+      const range = this.projector.project({
+        times: t.times,
+        values: t.values,
+        counts: t.counts,
+        limit: limit.limit,
+        nowMs: until,
+      });
       if (!range) continue;
       const breached = range.current >= limit.limit;
       if (!breached && !Number.isFinite(range.p50Ms)) continue;

@@ -9,6 +9,7 @@ import {
   kafkaSectionSchema,
   limitsSectionSchema,
   logSectionSchema,
+  reporterSectionSchema,
 } from '../sections';
 import { defineAppConfig } from './define-app-config';
 
@@ -22,6 +23,11 @@ export const baselineConfigSchema = defineAppConfig({
   alerting: alertingSectionSchema,
   limits: limitsSectionSchema,
   health: healthSectionSchema,
+  /**
+   * Only the reporter's `limits` (the rest of the section is the reporter's to validate): a series they match keeps a
+   * trend summary, the state the reporter's projections read.
+   */
+  reporter: reporterSectionSchema.pick({ limits: true }).loose(),
 });
 
 export type BaselineConfig = z.infer<typeof baselineConfigSchema>;

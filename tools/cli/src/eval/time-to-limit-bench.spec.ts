@@ -1,7 +1,7 @@
 // Oracles: the scenarios' own definitions (seeded, so a series is the same on every run; the true crossing is
 // where the noise-free signal first reaches the limit, after the last point) and the issue's floor for the range
 // estimator (≥ 80 % of true crossings inside [p10, p90]), checked on a small seeded suite for the estimator the
-// weekly report runs (the bounded TrendSummary), beside the same estimator on every point.
+// weekly report runs (the TrendBucket the baseline service keeps, its closed half hours in a TrendSummary), beside the same estimator on every point.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runTimeToLimitBench } from './time-to-limit-bench';
@@ -22,7 +22,7 @@ describe('time-to-limit scenarios', () => {
 });
 
 describe('time-to-limit benchmark', () => {
-  it('puts ≥ 80 % of true crossings inside [p10, p90] of the product path (TrendSummary), within 2 h of the p50 error from every point', () => {
+  it('puts ≥ 80 % of true crossings inside [p10, p90] of the product path (TrendBucket → TrendSummary), within 2 h of the p50 error from every point', () => {
     const [summary, raw] = runTimeToLimitBench(generateLimitScenarios(10, 1));
     assert.equal(summary!.estimator, 'summary');
     assert.equal(raw!.estimator, 'raw-points');

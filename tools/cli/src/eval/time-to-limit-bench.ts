@@ -11,7 +11,7 @@
  * - sharpness: median width of the range relative to the true time ((high − low) / truth; a series without an
  *   estimate or with an open-ended range counts as infinitely wide), and how many ranges are open-ended.
  */
-import { TrendSummary, timeUntilLimitRange } from '@tideline/stats';
+import { TrendBucket, TrendSummary, timeUntilLimitRange, type ClosedTrendBucket } from '@tideline/stats';
 import { LIMIT_SCENARIO_FAMILIES, type LimitScenario, type LimitScenarioFamily } from './time-to-limit-scenarios';
 
 export interface LimitEstimate {
@@ -38,12 +38,17 @@ export const LIMIT_ESTIMATORS: readonly LimitEstimator[] = [
   {
     name: 'summary',
     description:
-      "the product path (the weekly report's projection): every point into TrendSummary (half-hour means over 4 weeks, 6.7 KB per series), then its timeUntilLimit: timeUntilLimitRange on the complete buckets (current segment; line and accelerating parabola (AICc) + daily/weekly profiles; cluster-robust t bands widened by calibration on its own past; first crossings of the bands)",
+      "the product path (the weekly report's projection): every point into the series' TrendBucket as the baseline service keeps it (24 bytes: the open half hour), each closed half hour into a TrendSummary with addBucket as the reporter reads them from trend_buckets (half-hour means over 4 weeks), then its timeUntilLimit: timeUntilLimitRange on the complete buckets (current segment; line and accelerating parabola (AICc) + daily/weekly profiles; cluster-robust t bands widened by calibration on its own past; first crossings of the bands)",
     range: '[p10, p90]',
-    stateBytes: new TrendSummary().stateBytes,
+    stateBytes: TrendBucket.stateBytes,
     estimate: (s) => {
+      const open = new TrendBucket();
       const summary = new TrendSummary();
-      for (let i = 0; i < s.values.length; i++) summary.update(s.timestampsMs[i]!, s.values[i]!);
+      const closed: ClosedTrendBucket = { startMs: 0, mean: 0, count: 0 };
+      for (let i = 0; i < s.values.length; i++) {
+        if (open.update(s.timestampsMs[i]!, s.values[i]!, closed))
+          summary.addBucket(closed.startMs, closed.mean, closed.count);
+      }
       const r = summary.timeUntilLimit(s.limit, s.timestampsMs[s.timestampsMs.length - 1]!).range;
       return r === null ? null : { low: r.p10Ms, mid: r.p50Ms, high: r.p90Ms };
     },

@@ -33,7 +33,7 @@ describe('bench report data', () => {
   const ownTags = new Map(benchMetrics(spec.metrics).map((m) => [m.metric, m.tags]));
 
   it('writes exactly the fields and tags libs/contracts declares for every measurement the services write', () => {
-    for (const measurement of ['points', 'baseline', 'anomaly_scores', 'alerts'] as const) {
+    for (const measurement of ['points', 'baseline', 'anomaly_scores', 'alerts', 'trend_buckets'] as const) {
       const mine = lines.filter((l) => l.measurement === measurement);
       assert.ok(mine.length > 0, measurement);
       for (const line of mine) {
@@ -48,6 +48,7 @@ describe('bench report data', () => {
       'anomaly_scores',
       'baseline',
       'points',
+      'trend_buckets',
     ]);
   });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HOST_METRIC_NAMES, MEASUREMENTS, escapeTagValue, seriesKey } from '@tideline/contracts';
+import { DEFAULT_REPORTER_LIMITS, compileGlob } from '@tideline/config';
 import type { InfluxClient } from '@tideline/influx';
+import { TrendBucket } from '@tideline/stats';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -47,10 +49,10 @@ export function benchMetrics(count: number): BenchMetric[] {
 
 /**
  * v3: written since the retention policy has 7-day shard groups (libs/influx `shardDurationFor`), as the services' data
- * is. v4: alerts carry `tail_probability`.
+ * is. v4: alerts carry `tail_probability`. v5: the series with a default limit have their `trend_buckets`.
  */
 export function specKey(spec: BenchDataSpec): string {
-  return `v4 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
+  return `v5 hosts=${spec.hosts} metrics=${spec.metrics} until=${spec.until} res=${spec.resolutionMs} base=${spec.baselineResolutionMs}`;
 }
 
 /** True when the database already holds exactly this synthetic data set (written by an earlier run). */
@@ -77,6 +79,9 @@ export function benchRandom(seed = 12345): () => number {
   };
 }
 
+/** Whether a metric has a default limit: its series keep a trend summary in the baseline service. */
+const LIMITED = DEFAULT_REPORTER_LIMITS.map((l) => compileGlob(l.metric));
+
 interface SeriesCounts {
   points: number;
   baselinePoints: number;
@@ -88,7 +93,8 @@ interface SeriesCounts {
  * The line-protocol lines of one synthetic series (host `h`, metric `m`), in exactly the layout the services write
  * (`MEASUREMENT_FIELDS`, `MEASUREMENT_TAGS`): `points` with the event's own tags, `baseline`, one `anomaly_scores`
  * row per point on the detector's scale (ordinary points below 0.3, an incident's at 0.5 or more), and `alerts`
- * transitions (firing, resolved) with the deterministic id, `started_at` as an integer and the band.
+ * transitions (firing, resolved) with the deterministic id, `started_at` as an integer and the band; a series whose
+ * metric has a default limit also has its closed half hours in `trend_buckets` (libs/stats `TrendBucket`).
  */
 export function benchSeriesLines(
   spec: BenchDataSpec,
@@ -133,6 +139,8 @@ export function benchSeriesLines(
     );
     counts.alertPoints++;
   };
+  const trend = LIMITED.some((test) => test(metric)) ? new TrendBucket() : undefined;
+  const closed = { startMs: 0, mean: 0, count: 0 };
   for (let t = from; t < spec.until; t += spec.resolutionMs) {
     const cycle = amplitude * Math.sin(((t % DAY) / DAY) * 2 * Math.PI);
     const expected = growing ? 50 + ((t - from) / DAY) * 2 : base + cycle;
@@ -144,6 +152,8 @@ export function benchSeriesLines(
     }
     emit(`${MEASUREMENTS.points},${seriesTags}${ownTags} value=${v} ${t}`);
     counts.points++;
+    if (trend?.update(t, v, closed))
+      emit(`${MEASUREMENTS.trendBuckets},${seriesTags} mean=${closed.mean},count=${closed.count}i ${closed.startMs}`);
     emit(
       `${MEASUREMENTS.anomalyScores},${seriesTags},detector=${score >= 0.5 ? 'level_shift' : 'none'} score=${score},value=${v} ${t}`,
     );
