@@ -9,4 +9,5 @@ export * from './lifecycle/background-start';
 export * from './metrics/metrics.module';
 export * from './kafka/kafka-connection.module';
 export * from './influx/influx-connection.module';
+export * from './influx/points-dead-letter';
 export * from './http-auth/http-auth.middleware';

@@ -7,7 +7,7 @@ import {
   type AlertEvent,
   type BaselinePoint,
 } from '@tideline/contracts';
-import { BatchWriter, InfluxClient } from '@tideline/influx';
+import { BatchWriter, InfluxClient, type RejectedPoint } from '@tideline/influx';
 import {
   BatchConsumer,
   CompactedTable,
@@ -20,7 +20,7 @@ import {
   type ConsumedRecord,
   type OutgoingRecord,
 } from '@tideline/kafka';
-import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf, publishRejectedPoints } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
@@ -102,8 +102,14 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       config.limits,
     );
     // Alert transitions are written in the background (bounded buffer, retried, drops counted): an InfluxDB outage
-    // never holds up alerts.
-    this.writer = new BatchWriter(influx, { maxBatchPoints: 10_000, flushIntervalMs: 1000 });
+    // never holds up alerts. Rows InfluxDB refuses (its series limits) are dead-lettered from there too: holding the
+    // commit for them would recover nothing (a redelivered point does not move its persisted lifecycle again, so it
+    // never rebuilds a row) and would stall the consumer whenever InfluxDB is down.
+    this.writer = new BatchWriter(influx, {
+      maxBatchPoints: 10_000,
+      flushIntervalMs: 1000,
+      onRejectedPoints: (points) => this.deadLetterRows(points),
+    });
     this.lifecycle = new BackgroundStart(health, {
       name: 'anomaly-pipeline',
       starting: 'loading series states',
@@ -132,6 +138,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
         tidelineTopicSpec('baselines', topics.baselines, kafka),
         tidelineTopicSpec('alertState', topics.alertState, kafka),
         tidelineTopicSpec('alerts', topics.alerts, kafka),
+        tidelineTopicSpec('pointsDeadLetter', topics.pointsDeadLetter, kafka),
       ],
       { growPartitions: true },
     );
@@ -249,6 +256,12 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     this.store.published(states);
     for (const alert of alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
     this.metrics.statesPersisted.inc(states.length);
+  }
+
+  /** `alerts` rows InfluxDB refused, one record each on the points dead-letter topic, with InfluxDB's reason. */
+  private async deadLetterRows(points: readonly RejectedPoint[]): Promise<void> {
+    await publishRejectedPoints(this.producer, this.config.anomaly.topics.pointsDeadLetter, points);
+    for (const point of points) this.metrics.influxPointsRejected.inc({ reason: point.reason });
   }
 
   private reject(context: BatchContext, record: ConsumedRecord, reason: string, detail: string): void {

@@ -11,6 +11,7 @@ export class AnomalyMetrics {
   readonly openIncidents: Gauge;
   readonly alertsNotStored: Gauge;
   readonly seriesEvicted: Gauge<'reason'>;
+  readonly influxPointsRejected: Counter<'reason'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -60,6 +61,12 @@ export class AnomalyMetrics {
     this.seriesEvicted = new Gauge({
       name: 'tideline_anomaly_series_evicted',
       help: 'Series lifecycles that left memory since start, by reason (idle: limits.idleEvictionMs; lru: limits.maxSeriesInMemory); they reload from the alert-state topic.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.influxPointsRejected = new Counter({
+      name: 'tideline_anomaly_influx_points_rejected_total',
+      help: 'Alert rows InfluxDB refused one by one (partial writes), sent to the points dead-letter topic, by InfluxDB reason (the alerts themselves were published).',
       labelNames: ['reason'],
       registers,
     });

@@ -59,6 +59,7 @@ export function pipelineEnv(names: PipelineNames, stack: StackEndpoints = stackF
     TIDELINE__ANOMALY__TOPICS__BASELINES: names.baselines,
     TIDELINE__ANOMALY__TOPICS__ALERT_STATE: names.alertState,
     TIDELINE__ANOMALY__TOPICS__ALERTS: names.alerts,
+    TIDELINE__ANOMALY__TOPICS__POINTS_DEAD_LETTER: names.pointsDeadLetter,
     TIDELINE__ANOMALY__CONSUMER_GROUP: names.anomalyGroup,
     TIDELINE__BASELINE__TOPICS__METRICS: names.metrics,
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: names.modelCheckpoints,

@@ -15,7 +15,6 @@ import { BatchWriter, InfluxClient, type RejectedPoint } from '@tideline/influx'
 import {
   BatchConsumer,
   CompactedTable,
-  DEAD_LETTER_HEADERS,
   DeadLetterPublisher,
   IdempotentProducer,
   SqliteTableStore,
@@ -26,7 +25,7 @@ import {
   type ConsumedRecord,
   type OutgoingRecord,
 } from '@tideline/kafka';
-import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf } from '@tideline/service';
+import { BackgroundStart, HealthChecks, SERVICE_CONFIG, lagMonitorOf, publishRejectedPoints } from '@tideline/service';
 import { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import {
@@ -325,18 +324,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
 
   /** Points InfluxDB refused, one record each (key: the line's series, value: the line), with InfluxDB's reason. */
   private async deadLetterPoints(points: readonly RejectedPoint[]): Promise<void> {
-    const failedAt = String(Date.now());
-    const records: OutgoingRecord[] = points.map((point) => ({
-      key: /series=((?:[^,\\ ]|\\.)*)/.exec(point.line)?.[1] ?? null,
-      value: point.line,
-      headers: {
-        [DEAD_LETTER_HEADERS.reason]: point.reason,
-        [DEAD_LETTER_HEADERS.detail]: point.message.slice(0, 2000),
-        [DEAD_LETTER_HEADERS.failedAt]: failedAt,
-      },
-    }));
-    for (let i = 0; i < records.length; i += 1000)
-      await this.producer.send(this.config.baseline.topics.pointsDeadLetter, records.slice(i, i + 1000));
+    await publishRejectedPoints(this.producer, this.config.baseline.topics.pointsDeadLetter, points);
     for (const point of points) this.metrics.influxPointsRejected.inc({ reason: point.reason });
   }
 

@@ -92,6 +92,8 @@ export const anomalySectionSchema = z
         baselines: topicName.default(TOPICS.baselines),
         alertState: topicName.default(TOPICS.alertState),
         alerts: topicName.default(TOPICS.alerts),
+        /** Where the `alerts` rows InfluxDB refused go, each with InfluxDB's reason (shared with the baseline service). */
+        pointsDeadLetter: topicName.default(TOPICS.pointsDeadLetter),
       })
       .strict()
       .prefault({}),
