@@ -45,12 +45,15 @@ export class DashboardController {
       return;
     }
     const now = Date.now();
-    const window = await this.store.window(key, now - RANGES[name], now, CHART_BUCKETS[name]);
+    const [window, projection] = await Promise.all([
+      this.store.window(key, now - RANGES[name], now, CHART_BUCKETS[name]),
+      this.store.projection(key, now),
+    ]);
     const known = window.value.some(Number.isFinite) || window.alerts.length > 0;
     if (!known && !(await this.store.series()).some((s) => s.series === key)) {
       res.status(404).send(renderNotFound(`No series "${key}".`));
       return;
     }
-    res.send(renderSeriesPage(window, name, now));
+    res.send(renderSeriesPage(window, name, now, projection));
   }
 }

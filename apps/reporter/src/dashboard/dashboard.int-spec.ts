@@ -72,8 +72,8 @@ async function startApp(
   return service;
 }
 
-/** `tideline replay` as a process. */
-async function replay(file: string): Promise<{ code: number | null; stderr: string }> {
+/** `tideline replay` as a process (host `replay` unless given). */
+async function replay(file: string, host = 'replay'): Promise<{ code: number | null; stderr: string }> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv['NODE_TEST_CONTEXT'];
   const child = spawn(
@@ -87,6 +87,8 @@ async function replay(file: string): Promise<{ code: number | null; stderr: stri
       '--speed',
       'max',
       '--keep-timestamps',
+      '--host',
+      host,
     ],
     { env: childEnv, stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -111,6 +113,17 @@ function spikyCsv(name: string, startMs: number, points: number, spikes: readonl
   return file;
 }
 
+/** A disk filling at 10 points a day from 50 (with a small deterministic wiggle), 5-minute steps from `startMs`. */
+function fillingCsv(startMs: number, points: number): string {
+  const lines = Array.from({ length: points }, (_, i) => {
+    const value = 50 + (i * STEP_MS * 10) / DAY + 0.2 * (((i * 7) % 5) - 2);
+    return `${new Date(startMs + i * STEP_MS).toISOString().replace('T', ' ').slice(0, 19)},${value}`;
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'tideline-dashboard-')), `disk.used_percent.csv`);
+  writeFileSync(file, `timestamp,value\n${lines.join('\n')}\n`);
+  return file;
+}
+
 describe('dashboard against the services output after a replay', () => {
   const influx = new InfluxClient({ url: stack.influxUrl, database: names.database });
   // Three days back, so the points are inside the database's retention and the services' accepted age; the series
@@ -120,6 +133,9 @@ describe('dashboard against the services output after a replay', () => {
   // `spiky_resolved` spikes 15 h ago and recovers (an incident); `spiky_firing` spikes in its last points (firing now).
   const resolved = seriesKey({ metric: 'spiky_resolved', host: 'replay', tags: {} });
   const firing = seriesKey({ metric: 'spiky_firing', host: 'replay', tags: {} });
+  // a disk filling up on another host: the baseline service keeps its trend summary (a default limit), the series
+  // page projects it
+  const disk = seriesKey({ metric: 'disk.used_percent', host: 'db-replay', tags: {} });
   const services: ServiceProcess[] = [];
   let reporter: ServiceProcess;
   let browser: Browser;
@@ -134,6 +150,8 @@ describe('dashboard against the services output after a replay', () => {
       const run = await replay(spikyCsv(name, startMs, points, spikes));
       assert.equal(run.code, 0, run.stderr);
     }
+    const filling = await replay(fillingCsv(startMs, points), 'db-replay');
+    assert.equal(filling.code, 0, filling.stderr);
     // Both alerts stored by the anomaly service: one resolved, one still firing.
     await expectEventually(
       async () => {
@@ -221,6 +239,35 @@ describe('dashboard against the services output after a replay', () => {
     assert.ok((await page.locator('svg.chart polygon.band').count()) >= 1);
     assert.equal(await page.locator('svg.chart rect.alert-span').count(), 1);
     assert.match(await page.locator('#series-alerts').innerText(), /firing for/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("shows a filling disk's time until full on its page, projected from the trend buckets the baseline service kept", async () => {
+    // the baseline service closed every half hour of the disk but the last (3 days: about 144) into trend_buckets
+    await expectEventually(
+      async () => {
+        const rows = await influx.query<{ count: number }>(
+          `SELECT count("mean") AS "count" FROM "trend_buckets" WHERE "series" = '${disk}'`,
+        );
+        assert.ok((rows[0]?.count ?? 0) >= 140, `trend rows: ${JSON.stringify(rows)}`);
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const { page, errors } = await open(`/series?key=${encodeURIComponent(disk)}`);
+    const text = await page.locator('#projection').innerText();
+    // 80 now, 10 a day: full in about 2 days
+    const m =
+      /^db-replay disk\.used_percent: disk full \(100\) in (.+) \(80 % range p10–p90 (.+) – (.+)\); now ([\d.]+), ([\d.]+)\/day$/.exec(
+        text,
+      );
+    assert.ok(m, text);
+    assert.ok(Math.abs(Number(m[4]) - 80) < 1, `now ${m[4]}`);
+    assert.ok(Math.abs(Number(m[5]) - 10) < 2, `${m[5]}/day`);
+    assert.match(m[1]!, /^([2-4]\d h|[23] d)/, `p50 ${m[1]}`);
+    // a series without a limit has no projection
+    await page.goto(`${reporter.url}/series?key=${encodeURIComponent(resolved)}`, { waitUntil: 'load' });
+    assert.equal(await page.locator('#projection').count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });

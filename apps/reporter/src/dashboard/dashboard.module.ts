@@ -13,7 +13,7 @@ import { DashboardQueryStore } from './dashboard.store';
       provide: DASHBOARD_STORE,
       inject: [SERVICE_CONFIG],
       useFactory: (config: ReporterConfig) =>
-        new DashboardQueryStore(new InfluxClient(config.influx), config.influx.database),
+        new DashboardQueryStore(new InfluxClient(config.influx), config.influx.database, config.reporter.limits),
     },
   ],
 })

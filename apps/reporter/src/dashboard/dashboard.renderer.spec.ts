@@ -114,6 +114,28 @@ describe('dashboard pages', () => {
     assert.match(svg, /<line class="alert-mark"/);
   });
 
+  it("shows the series' time until its limit in the weekly report's words (p50 and the 80 % range), and no section without one", () => {
+    const projection = {
+      series: 'disk.used_percent|host=db-1',
+      host: 'db-1',
+      metric: 'disk.used_percent',
+      limit: { kind: 'capacity', limit: 100, label: 'disk full', source: 'reporter.limits[0]' },
+      current: 76.25,
+      slopePerDay: 1.5,
+      etaP10Ms: 12 * 86_400_000,
+      etaP50Ms: 16 * 86_400_000,
+      etaP90Ms: 21 * 86_400_000,
+      method: 'm',
+      breached: false,
+    } as const;
+    const page = renderSeriesPage(window(), '24h', NOW, projection);
+    assert.match(
+      page,
+      /<p id="projection">db-1 disk\.used_percent: disk full \(100\) in 16\.0 d \(80 % range p10–p90 12 d – 21\.0 d\); now 76\.25, 1\.50\/day<\/p>/,
+    );
+    assert.doesNotMatch(renderSeriesPage(window(), '24h', NOW), /id="projection"|Time until the limit/);
+  });
+
   it('says there are no points instead of drawing an empty chart', () => {
     const w = window([]);
     assert.match(

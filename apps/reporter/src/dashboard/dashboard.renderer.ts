@@ -1,6 +1,8 @@
 import { parseSeriesKey, type SeriesId } from '../analysis/analysis.types';
 import { formatDuration } from '../analysis/zoned-time';
 import { escapeHtml, fmtNumber, fmtScore } from '../render/format';
+import { projectionText } from '../render/text.renderer';
+import type { Projection } from '../report/report.schema';
 import type { AlertSummary, SeriesWindow } from './dashboard.store';
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:0 auto;max-width:980px;padding:0 16px;color:#222}
@@ -200,8 +202,11 @@ export function renderSeriesSvg(w: SeriesWindow): string {
 export const RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
 export type RangeName = keyof typeof RANGES;
 
-/** `/series?key=…&range=24h|7d`: the chart and the series' alerts in the window. */
-export function renderSeriesPage(w: SeriesWindow, range: RangeName, now: number): string {
+/**
+ * `/series?key=…&range=24h|7d`: the chart, the series' time until its limit (when it has one and is heading there:
+ * the weekly report's sentence, counted from now) and its alerts in the window.
+ */
+export function renderSeriesPage(w: SeriesWindow, range: RangeName, now: number, projection?: Projection): string {
   const tabs = (Object.keys(RANGES) as RangeName[])
     .map((r) => (r === range ? `<strong>${r}</strong>` : `<a href="${seriesHref(w.series, r)}">${r}</a>`))
     .join(' · ');
@@ -211,6 +216,7 @@ export function renderSeriesPage(w: SeriesWindow, range: RangeName, now: number)
     `<h2>${escapeHtml(w.series)}</h2><p>host <strong>${escapeHtml(id.host)}</strong>, metric <strong>${escapeHtml(id.metric)}</strong> · ${tabs}</p>
 ${renderSeriesSvg(w)}
 <p class="muted">Black: values; blue: expected, shaded: the baseline band (lower–upper); red: alerts (firing to resolved).</p>
+${projection ? `<h3>Time until the limit</h3><p id="projection">${escapeHtml(projectionText(projection))}</p>` : ''}
 <h3>Alerts in this window (${w.alerts.length})</h3>${alertTable('series-alerts', w.alerts, now, 'None.')}`,
   );
 }

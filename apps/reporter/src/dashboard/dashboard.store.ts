@@ -1,7 +1,12 @@
 import { MEASUREMENTS } from '@tideline/contracts';
 import { parseSeriesKey, type AlertRecord, type SeriesId } from '../analysis/analysis.types';
 import { highestSeverity } from '../analysis/incidents';
+import { projectToLimit, projectionFrom } from '../analysis/limit-projection';
+import { LimitResolver, type LimitRule } from '../analysis/limits';
+import { StatsTimeToLimit } from '../analysis/stats-time-to-limit';
+import type { TimeToLimitProjector } from '../analysis/time-to-limit';
 import { ReportQueryStore, type InfluxQueryable } from '../query/report-query.store';
+import type { Projection } from '../report/report.schema';
 
 /** One alert (one id) as it stands: its last transition, with when it started and, once resolved, when it ended. */
 export interface AlertSummary extends SeriesId {
@@ -60,15 +65,36 @@ export function summarizeAlerts(rows: readonly AlertRecord[]): AlertSummary[] {
   return out.sort((a, b) => b.startedAt - a.startedAt);
 }
 
-/** The dashboard's InfluxQL: alerts, the series list, and one series' window (through the report's query store). */
+/**
+ * The dashboard's InfluxQL: alerts, the series list, one series' window and its time until a limit (through the
+ * report's query store and projection, so the dashboard shows the range the report shows).
+ */
 export class DashboardQueryStore {
   private readonly report: ReportQueryStore;
+  private readonly limits: LimitResolver;
 
   constructor(
     private readonly influx: InfluxQueryable,
     private readonly database?: string,
+    /** `reporter.limits`: which series have a limit to project to. */
+    limits: readonly LimitRule[] = [],
+    private readonly projector: TimeToLimitProjector = new StatsTimeToLimit(),
   ) {
     this.report = new ReportQueryStore(influx, database);
+    this.limits = new LimitResolver(limits);
+  }
+
+  /**
+   * The series' time until its limit from `now`, from the trend buckets the baseline service stored (as the weekly
+   * report projects it); undefined for a series without a limit or not heading there.
+   */
+  async projection(series: string, now: number): Promise<Projection | undefined> {
+    const id = parseSeriesKey(series);
+    const limit = this.limits.resolve(id.metric, id.host);
+    if (limit === undefined) return undefined;
+    const rows = await this.report.trendSummaryBuckets(projectionFrom(this.projector, now), now, { series });
+    const found = rows.get(series);
+    return found && projectToLimit(found, limit, this.projector, now);
   }
 
   /** Every alert whose rows lie in `[from, until)`, latest state per id, newest first. */

@@ -1,5 +1,6 @@
 import { MEASUREMENTS } from '@tideline/contracts';
 import type { StatementResult } from '@tideline/influx';
+import type { TrendRows } from '../analysis/limit-projection';
 import {
   parseSeriesKey,
   type AlertRecord,
@@ -21,11 +22,6 @@ export interface ChartSeriesData {
   readonly expected: Float64Array;
   readonly lower: Float64Array;
   readonly upper: Float64Array;
-}
-
-/** A series' stored trend buckets, oldest first: starts (epoch ms), means and point counts. */
-export interface TrendRows extends BucketedSeries {
-  readonly counts: Float64Array;
 }
 
 /** The part of the InfluxDB client the reporter uses (`InfluxClient` from @tideline/influx satisfies it). */
@@ -298,13 +294,22 @@ export class ReportQueryStore {
 
   /**
    * The closed trend buckets the baseline service wrote (`trend_buckets`: start, float32 mean, count) of the metrics
-   * matching `metricRegex`, as stored: no aggregation, at most `(until − from) / bucket width` rows per series.
+   * matching `filter.metricRegex` (or of one series), as stored: no aggregation, at most `(until − from) / bucket
+   * width` rows per series.
    */
-  async trendSummaryBuckets(metricRegex: string, from: number, until: number): Promise<Map<string, TrendRows>> {
+  async trendSummaryBuckets(
+    from: number,
+    until: number,
+    filter: { readonly metricRegex: string } | { readonly series: string },
+  ): Promise<Map<string, TrendRows>> {
+    const where =
+      'series' in filter
+        ? `"series" = ${quoteString(filter.series)}`
+        : `"metric" =~ /${filter.metricRegex.replace(/\//g, '\\/')}/`;
     const result = await this.run(
       'projection_buckets',
-      `SELECT "mean", "count" FROM "${MEASUREMENTS.trendBuckets}" WHERE ${timeRange(from, until)} ` +
-        `AND "metric" =~ /${metricRegex.replace(/\//g, '\\/')}/ GROUP BY "series"`,
+      `SELECT "mean", "count" FROM "${MEASUREMENTS.trendBuckets}" WHERE ${timeRange(from, until)} AND ${where} ` +
+        `GROUP BY "series"`,
     );
     const out = new Map<string, TrendRows>();
     for (const s of result.series) {

@@ -1,6 +1,17 @@
 import { formatDuration, formatZoned } from '../analysis/zoned-time';
-import type { WeeklyReport } from '../report/report.schema';
+import type { Projection, WeeklyReport } from '../report/report.schema';
 import { fmtNumber, fmtP, fmtPercent, fmtScore } from './format';
+
+/**
+ * One projection as the report's text lists it (and the dashboard's series page shows it): the limit, the median time
+ * to it and the 80 % range, the current value and the trend.
+ */
+export function projectionText(p: Projection): string {
+  return p.breached
+    ? `${p.host} ${p.metric}: ${p.limit.label} (${fmtNumber(p.limit.limit)}) already reached, now ${fmtNumber(p.current)}`
+    : `${p.host} ${p.metric}: ${p.limit.label} (${fmtNumber(p.limit.limit)}) in ${formatDuration(p.etaP50Ms)} ` +
+        `(80 % range p10–p90 ${formatDuration(p.etaP10Ms)} – ${formatDuration(p.etaP90Ms)}); now ${fmtNumber(p.current)}, ${fmtNumber(p.slopePerDay)}/day`;
+}
 
 /** The plain-text alternative of the e-mail: the same sections as the HTML, without charts. */
 export function renderText(report: WeeklyReport): string {
@@ -38,14 +49,7 @@ export function renderText(report: WeeklyReport): string {
   }
   h('Time until a limit (soonest first)');
   if (report.projections.length === 0) out.push('No series is heading for a configured limit.');
-  for (const p of report.projections.slice(0, 25)) {
-    out.push(
-      p.breached
-        ? `- ${p.host} ${p.metric}: ${p.limit.label} (${fmtNumber(p.limit.limit)}) already reached, now ${fmtNumber(p.current)}`
-        : `- ${p.host} ${p.metric}: ${p.limit.label} (${fmtNumber(p.limit.limit)}) in ${formatDuration(p.etaP50Ms)} ` +
-            `(80 % range p10–p90 ${formatDuration(p.etaP10Ms)} – ${formatDuration(p.etaP90Ms)}); now ${fmtNumber(p.current)}, ${fmtNumber(p.slopePerDay)}/day`,
-    );
-  }
+  for (const p of report.projections.slice(0, 25)) out.push(`- ${projectionText(p)}`);
   h('Significant changes against last week (Welch t-test on daily means)');
   const notable = report.comparisons.filter((c) => c.significance?.significant).slice(0, 25);
   if (notable.length === 0) out.push('None.');

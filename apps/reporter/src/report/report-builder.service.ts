@@ -4,6 +4,7 @@ import { alertHygiene } from '../analysis/alert-hygiene';
 import type { SeriesId } from '../analysis/analysis.types';
 import { detectBaselineShift } from '../analysis/baseline-shifts';
 import { groupIncidents } from '../analysis/incidents';
+import { projectToLimit, projectionFrom } from '../analysis/limit-projection';
 import { LimitResolver, globToRegExp, type LimitRule } from '../analysis/limits';
 import { recommend } from '../analysis/recommendations';
 import { recurringAnomalyHours } from '../analysis/recurring-anomalies';
@@ -172,8 +173,6 @@ export class ReportBuilder {
     const trendFrom = Math.min(prevSince, until - s.trendLookbackMs);
     // Projections read the trend summaries the baseline service keeps: its closed half hours (`trend_buckets`), at
     // most four weeks of rows per series with a limit, put into libs/stats TrendSummary by the projector.
-    const { bucketMs: projectionBucketMs, lookbackMs } = this.projector;
-    const projectionFrom = Math.floor((until - lookbackMs) / projectionBucketMs) * projectionBucketMs;
     const trendBucketMs = Math.max(HOUR, Math.round((until - trendFrom) / 168 / HOUR) * HOUR);
     // Alerts from the previous period too: an incident that fired then and was still open this week belongs here.
     const [daily, baseline, anomalies, recentAlerts, trends, projectionBuckets] = await Promise.all([
@@ -182,7 +181,9 @@ export class ReportBuilder {
       this.store.anomalies(since, until, s.anomalyScore),
       this.store.alerts(prevSince, until),
       this.store.trendBuckets(trendRegex, trendFrom, until, trendBucketMs),
-      limitRegex ? this.store.trendSummaryBuckets(limitRegex, projectionFrom, until) : new Map<string, never>(),
+      limitRegex
+        ? this.store.trendSummaryBuckets(projectionFrom(this.projector, until), until, { metricRegex: limitRegex })
+        : new Map<string, never>(),
     ]);
     return { daily, baseline, anomalies, recentAlerts, trends, projectionBuckets };
   }
@@ -310,30 +311,8 @@ export class ReportBuilder {
     const projections: Projection[] = [];
     for (const t of projectionBuckets.values()) {
       const limit = this.limits.resolve(t.metric, t.host);
-      if (!limit) continue;
-      const range = this.projector.project({
-        times: t.times,
-        values: t.values,
-        counts: t.counts,
-        limit: limit.limit,
-        nowMs: until,
-      });
-      if (!range) continue;
-      const breached = range.current >= limit.limit;
-      if (!breached && !Number.isFinite(range.p50Ms)) continue;
-      projections.push({
-        series: t.series,
-        host: t.host,
-        metric: t.metric,
-        limit,
-        current: range.current,
-        slopePerDay: range.slopePerMs * DAY,
-        etaP10Ms: breached ? 0 : range.p10Ms,
-        etaP50Ms: breached ? 0 : range.p50Ms,
-        etaP90Ms: breached ? 0 : range.p90Ms,
-        method: range.method,
-        breached,
-      });
+      const projection = limit && projectToLimit(t, limit, this.projector, until);
+      if (projection) projections.push(projection);
     }
     projections.sort((a, b) => a.etaP50Ms - b.etaP50Ms || a.etaP90Ms - b.etaP90Ms);
     return projections;
