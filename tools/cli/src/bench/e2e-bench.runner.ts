@@ -7,7 +7,7 @@ import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, type OutgoingRecord } from '@tideline/kafka';
 import { freePort } from '@tideline/testing';
-import { Partitioners, type Kafka, type PartitionMetadata } from 'kafkajs';
+import { Partitioners, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { ReceivedAlert } from './alert-subscriber';
 import { ensureKafkaToolsJar, runProducerPerformance, type ProducerPerfResult } from './kafka-producer-perf';
 import { percentile } from './percentiles';
@@ -113,7 +113,66 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * broker for the ratio. Everything runs on its own topics and database, removed afterwards.
  */
 export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchResult> {
-  const { log } = options;
+  const run = await prepareRun(options);
+  options.log(
+    `starting the baseline and anomaly services (topics bench.${run.id}.*, ${options.partitions} partitions)`,
+  );
+  const services = {
+    baseline: await spawnService('baseline', options, run.env),
+    anomaly: await spawnService('anomaly', options, run.env),
+  };
+  const load = createLoadProducer(run.kafka, run.topics.metrics, options.partitions);
+  const alerts = spawnAlertSubscriber(options.brokers, run.topics.alerts, `bench-${run.id}-alerts`);
+  try {
+    for (const service of Object.values(services)) await waitReady(service);
+    await load.producer.connect();
+    await subscriberReady(alerts.subscriber, alerts.received);
+    const generator = new LoadGenerator(options.series, load.partitionOf);
+    await warmUp(options, generator, load.send, services.anomaly.url);
+    const phase = await runLoadPhase(options, generator, load.send, services);
+    const drainMs = await drain(options, services.anomaly.url, phase);
+    await awaitLastAlerts(generator.spikesSent, alerts.received);
+    const result = {
+      config: {
+        rate: options.rate,
+        durationSeconds: options.durationSeconds,
+        series: options.series,
+        partitions: options.partitions,
+        eventBytes: generator.averageBytes(),
+        cpus: (await import('node:os')).cpus().length,
+      },
+      ...summarize(phase, drainMs, generator.spikesSent, alerts.received),
+    };
+    await Promise.all(Object.values(services).map((service) => stopProcess(service.child)));
+    const perf = await kafkaProducerPerf(options, run, result.config.eventBytes);
+    return withRatioAndFloor(result, perf);
+  } finally {
+    for (const { child } of Object.values(services))
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    alerts.subscriber.kill('SIGTERM');
+    await load.producer.disconnect().catch(() => undefined);
+    await cleanUp(run.kafka, Object.values(run.topics), options.influxUrl, run.database, options.log);
+  }
+}
+
+interface BenchRun {
+  readonly id: string;
+  readonly topics: {
+    readonly metrics: string;
+    readonly baselines: string;
+    readonly alerts: string;
+    readonly alertState: string;
+    readonly modelCheckpoints: string;
+    readonly perf: string;
+  };
+  readonly database: string;
+  readonly kafka: Kafka;
+  /** The services' environment: the bench's topics, consumer groups and database. */
+  readonly env: Record<string, string>;
+}
+
+/** This run's own topics (created), database name and the services' environment. */
+async function prepareRun(options: E2eBenchOptions): Promise<BenchRun> {
   const id = randomBytes(4).toString('hex');
   const topics = {
     metrics: `bench.${id}.metrics`,
@@ -147,24 +206,30 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
     TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
   };
-  log(`starting the baseline and anomaly services (topics bench.${id}.*, ${p} partitions)`);
-  const services = {
-    baseline: await spawnService('baseline', options, env),
-    anomaly: await spawnService('anomaly', options, env),
-  };
-  const { url } = services.anomaly;
-  // The load generator must cost far less than what it measures: a plain producer, leader acks, no idempotence, and
-  // each series' partition computed once with Kafka's default (murmur2) partitioner instead of per message.
+  return { id, topics, database, kafka, env };
+}
+
+type Send = (records: OutgoingRecord[]) => Promise<unknown>;
+
+/**
+ * The load generator's producer. It must cost far less than what it measures: a plain producer, leader acks, no
+ * idempotence, and each series' partition computed once with Kafka's default (murmur2) partitioner instead of per
+ * message.
+ */
+function createLoadProducer(
+  kafka: Kafka,
+  topic: string,
+  partitions: number,
+): { producer: Producer; send: Send; partitionOf: (key: string) => number } {
   const keyPartitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata: PartitionMetadata[] = Array.from({ length: p }, (_, partitionId) => ({
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, partitionId) => ({
     partitionId,
     leader: 0,
     partitionErrorCode: 0,
     replicas: [0],
     isr: [0],
   }));
-  const partitionOf = (key: string) =>
-    keyPartitioner({ topic: topics.metrics, partitionMetadata, message: { key, value: null } });
+  const partitionOf = (key: string) => keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner:
@@ -173,160 +238,206 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
         message.partition ?? 0,
   });
   const send = (records: OutgoingRecord[]) =>
-    producer.send({ topic: topics.metrics, acks: 1, messages: records as { key: Buffer; value: string }[] });
-  /** Each alert as the subscriber process received it (see alert-subscriber.ts for why it is a separate process). */
-  const received: ReceivedAlert[] = [];
+    producer.send({ topic, acks: 1, messages: records as { key: Buffer; value: string }[] });
+  return { producer, send, partitionOf };
+}
+
+/** The subscriber process and each alert as it received it (see alert-subscriber.ts for why it is a separate process). */
+function spawnAlertSubscriber(
+  brokers: readonly string[],
+  topic: string,
+  group: string,
+): { subscriber: ChildProcess; received: ReceivedAlert[] } {
   const subscriber = spawn(
     process.execPath,
-    [join(__dirname, 'alert-subscriber.js'), options.brokers.join(','), topics.alerts, `bench-${id}-alerts`],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    [join(__dirname, 'alert-subscriber.js'), brokers.join(','), topic, group],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
-  try {
-    for (const service of Object.values(services)) await waitReady(service);
-    await producer.connect();
-    await subscriberReady(subscriber, received);
+  return { subscriber, received: [] };
+}
 
-    const generator = new LoadGenerator(options.series, partitionOf);
-    log(`warm-up: ${options.warmUpPoints} points for each of ${options.series} series`);
-    const warm = generator.warmUp(options.warmUpPoints, Date.now());
-    for (let i = 0; i < warm.length; i += 1000) await send(warm.slice(i, i + 1000));
-    await waitScored(url, warm.length, 120_000);
+/** Every series past its model's warm-up before the load, all of it decided on. */
+async function warmUp(options: E2eBenchOptions, generator: LoadGenerator, send: Send, url: string): Promise<void> {
+  options.log(`warm-up: ${options.warmUpPoints} points for each of ${options.series} series`);
+  const warm = generator.warmUp(options.warmUpPoints, Date.now());
+  for (let i = 0; i < warm.length; i += 1000) await send(warm.slice(i, i + 1000));
+  await waitScored(url, warm.length, 120_000);
+}
 
-    log(`load: ${options.rate} events/s for ${options.durationSeconds} s, a spike every ${options.spikeEveryMs} ms`);
-    const scoredBefore = await scoredTotal(url);
-    const before = await Promise.all(APPS.map((app) => serviceSample(services[app])));
-    const cpuBefore = process.cpuUsage();
-    const rssMax = [before[0]!.usage?.rssBytes ?? 0, before[1]!.usage?.rssBytes ?? 0];
-    const started = Date.now();
-    const durationMs = options.durationSeconds * 1000;
-    let sent = 0;
-    let spikesRequested = 0;
-    const inFlight = new Set<Promise<unknown>>();
-    let lastSample = started;
-    for (;;) {
-      const now = Date.now();
-      const elapsed = now - started;
-      if (elapsed >= durationMs) break;
-      if (now - lastSample >= 1000) {
-        lastSample = now;
-        APPS.forEach((app, i) => {
-          rssMax[i] = Math.max(rssMax[i]!, processUsage(services[app].child.pid!)?.rssBytes ?? 0);
-        });
-      }
-      const dueSpikes = Math.floor(elapsed / options.spikeEveryMs) + 1 - spikesRequested;
-      for (let i = 0; i < dueSpikes; i++) generator.requestSpike(spikesRequested++);
-      // kafkajs groups a send's messages per partition in O(n²): many small sends, not few big ones
-      const due = Math.min(SEND_CHUNK, Math.floor((elapsed / 1000) * options.rate) - sent);
-      if (due <= 0 || inFlight.size >= MAX_SENDS_IN_FLIGHT) {
-        if (inFlight.size >= MAX_SENDS_IN_FLIGHT) await Promise.race(inFlight);
-        else await sleep(2);
-        continue;
-      }
-      const records = generator.next(due, now);
-      sent += due;
-      const sending = send(records).finally(() => inFlight.delete(sending));
-      inFlight.add(sending);
+/** What the load phase sent and what the services had done and spent at its start and end. */
+interface LoadPhase {
+  readonly sent: number;
+  readonly started: number;
+  readonly loadEnded: number;
+  readonly loadSeconds: number;
+  readonly scoredBefore: number;
+  readonly scoredAtEnd: number;
+  readonly before: readonly ServiceSample[];
+  readonly atEnd: readonly ServiceSample[];
+  readonly rssMax: readonly number[];
+  readonly generatorCpu: NodeJS.CpuUsage;
+}
+
+/**
+ * The paced load: every 2 ms what the rate says is due, in sends of at most {@link SEND_CHUNK} with at most
+ * {@link MAX_SENDS_IN_FLIGHT} in flight, and the spikes due; each service's RSS sampled every second.
+ */
+async function runLoadPhase(
+  options: E2eBenchOptions,
+  generator: LoadGenerator,
+  send: Send,
+  services: Record<PipelineApp, SpawnedService>,
+): Promise<LoadPhase> {
+  options.log(
+    `load: ${options.rate} events/s for ${options.durationSeconds} s, a spike every ${options.spikeEveryMs} ms`,
+  );
+  const scoredBefore = await scoredTotal(services.anomaly.url);
+  const before = await Promise.all(APPS.map((app) => serviceSample(services[app])));
+  const cpuBefore = process.cpuUsage();
+  const rssMax = [before[0]!.usage?.rssBytes ?? 0, before[1]!.usage?.rssBytes ?? 0];
+  const started = Date.now();
+  const durationMs = options.durationSeconds * 1000;
+  let sent = 0;
+  let spikesRequested = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  let lastSample = started;
+  for (;;) {
+    const now = Date.now();
+    const elapsed = now - started;
+    if (elapsed >= durationMs) break;
+    if (now - lastSample >= 1000) {
+      lastSample = now;
+      APPS.forEach((app, i) => {
+        rssMax[i] = Math.max(rssMax[i]!, processUsage(services[app].child.pid!)?.rssBytes ?? 0);
+      });
     }
-    await Promise.all(inFlight);
-    const loadEnded = Date.now();
-    const loadSeconds = (loadEnded - started) / 1000;
-    const scoredAtEnd = await scoredTotal(url);
-    const atEnd = await Promise.all(APPS.map((app) => serviceSample(services[app])));
-    const cpu = process.cpuUsage(cpuBefore);
-    log(`sent ${sent} events in ${loadSeconds.toFixed(1)} s; waiting for the service to score them all`);
-    const target = scoredBefore + sent;
-    await waitScored(url, target, 120_000);
-    const drainMs = Math.max(0, Date.now() - loadEnded);
-    // A spike requested in the last moments of the load may not have been sent (it replaces its series' next value):
-    // only the spikes sent are expected to alert.
-    const spikes = generator.spikesSent;
-    // the alerts of the last spikes are on their way
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline && received.filter((r) => r.state === 'firing').length < spikes) await sleep(50);
-
-    const firing = received.filter((r) => r.state === 'firing' && r.host.startsWith('bench-'));
-    const latencies = firing.map((r) => r.at - r.updatedAt);
-    const toTopic = firing.map((r) => r.producedAt - r.updatedAt);
-    const sustained = sent / ((loadEnded - started + drainMs) / 1000);
-    const usage = APPS.map((_, i) => serviceUsage(before[i]!, atEnd[i]!, loadSeconds, rssMax[i]!));
-    const [baselineCpu, anomalyCpu] = APPS.map((_, i) => cpuSecondsBetween(before[i]!, atEnd[i]!));
-    const result = {
-      config: {
-        rate: options.rate,
-        durationSeconds: options.durationSeconds,
-        series: options.series,
-        partitions: p,
-        eventBytes: generator.averageBytes(),
-        cpus: (await import('node:os')).cpus().length,
-      },
-      produced: { events: sent, seconds: round(loadSeconds, 2), perSecond: Math.round(sent / loadSeconds) },
-      scored: {
-        events: scoredAtEnd - scoredBefore,
-        perSecondDuringLoad: Math.round((scoredAtEnd - scoredBefore) / loadSeconds),
-        drainMs,
-      },
-      sustainedEventsPerSecond: Math.round(sustained),
-      alerts: {
-        spikes,
-        firing: firing.length,
-        resolved: received.filter((r) => r.state === 'resolved').length,
-      },
-      latencyMs: {
-        samples: latencies.length,
-        p50: percentile(latencies, 0.5),
-        p99: percentile(latencies, 0.99),
-        max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
-        publishedP50: percentile(toTopic, 0.5),
-        publishedP99: percentile(toTopic, 0.99),
-      },
-      services: {
-        baseline: usage[0]!,
-        anomaly: usage[1]!,
-        cpuSecondsPer1000Events:
-          baselineCpu == null || anomalyCpu == null ? null : round((1000 * (baselineCpu + anomalyCpu)) / sent, 4),
-      },
-      generatorCpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1e6 / loadSeconds),
-    };
-    await Promise.all(Object.values(services).map((service) => stopProcess(service.child)));
-
-    let perf: ProducerPerfResult | { error: string } | null = null;
-    if (options.kafkaPerfRecords > 0) {
-      try {
-        log('resolving kafka-tools (ProducerPerformance)');
-        const toolsJar = ensureKafkaToolsJar(options.kafkaLibs, options.kafkaToolsDir);
-        await ensureTopics(kafka, [{ topic: topics.perf, partitions: p }]);
-        log(
-          `Kafka ProducerPerformance: ${options.kafkaPerfRecords} records of ${result.config.eventBytes} bytes, acks=all`,
-        );
-        perf = await runProducerPerformance({
-          kafkaLibs: options.kafkaLibs,
-          toolsJar,
-          brokers: options.brokers.join(','),
-          topic: topics.perf,
-          records: options.kafkaPerfRecords,
-          recordSize: result.config.eventBytes,
-          props: ['acks=all'],
-        });
-      } catch (error) {
-        perf = { error: error instanceof Error ? error.message : String(error) };
-      }
+    const dueSpikes = Math.floor(elapsed / options.spikeEveryMs) + 1 - spikesRequested;
+    for (let i = 0; i < dueSpikes; i++) generator.requestSpike(spikesRequested++);
+    // kafkajs groups a send's messages per partition in O(n²): many small sends, not few big ones
+    const due = Math.min(SEND_CHUNK, Math.floor((elapsed / 1000) * options.rate) - sent);
+    if (due <= 0 || inFlight.size >= MAX_SENDS_IN_FLIGHT) {
+      if (inFlight.size >= MAX_SENDS_IN_FLIGHT) await Promise.race(inFlight);
+      else await sleep(2);
+      continue;
     }
-    const ratio =
-      perf !== null && 'recordsPerSecond' in perf
-        ? round(result.sustainedEventsPerSecond / perf.recordsPerSecond, 3)
-        : null;
-    const passed =
-      result.sustainedEventsPerSecond >= E2E_FLOOR.eventsPerSecond &&
-      result.latencyMs.p99 <= E2E_FLOOR.p99Ms &&
-      result.alerts.firing > 0;
-    return { ...result, kafkaProducerPerf: perf, ratioToKafkaProducer: ratio, floor: { ...E2E_FLOOR, passed } };
-  } finally {
-    for (const { child } of Object.values(services))
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    subscriber.kill('SIGTERM');
-    await producer.disconnect().catch(() => undefined);
-    await cleanUp(kafka, Object.values(topics), options.influxUrl, database, log);
+    const records = generator.next(due, now);
+    sent += due;
+    const sending = send(records).finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
   }
+  await Promise.all(inFlight);
+  const loadEnded = Date.now();
+  const loadSeconds = (loadEnded - started) / 1000;
+  const scoredAtEnd = await scoredTotal(services.anomaly.url);
+  const atEnd = await Promise.all(APPS.map((app) => serviceSample(services[app])));
+  const generatorCpu = process.cpuUsage(cpuBefore);
+  return { sent, started, loadEnded, loadSeconds, scoredBefore, scoredAtEnd, before, atEnd, rssMax, generatorCpu };
+}
+
+/** Waits until every event of the load is decided on; how long that took after the load ended (ms). */
+async function drain(options: E2eBenchOptions, url: string, phase: LoadPhase): Promise<number> {
+  options.log(
+    `sent ${phase.sent} events in ${phase.loadSeconds.toFixed(1)} s; waiting for the service to score them all`,
+  );
+  await waitScored(url, phase.scoredBefore + phase.sent, 120_000);
+  return Math.max(0, Date.now() - phase.loadEnded);
+}
+
+/**
+ * The alerts of the last spikes are on their way: waits up to 5 s for one firing alert per spike sent. (A spike
+ * requested in the last moments of the load may not have been sent: it replaces its series' next value.)
+ */
+async function awaitLastAlerts(spikes: number, received: readonly ReceivedAlert[]): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && received.filter((r) => r.state === 'firing').length < spikes) await sleep(50);
+}
+
+/** Throughput, alerts, latencies and the services' usage of the load phase. */
+function summarize(
+  phase: LoadPhase,
+  drainMs: number,
+  spikes: number,
+  received: readonly ReceivedAlert[],
+): Omit<E2eBenchResult, 'config' | 'kafkaProducerPerf' | 'ratioToKafkaProducer' | 'floor'> {
+  const { sent, started, loadEnded, loadSeconds, scoredBefore, scoredAtEnd, before, atEnd, rssMax } = phase;
+  const firing = received.filter((r) => r.state === 'firing' && r.host.startsWith('bench-'));
+  const latencies = firing.map((r) => r.at - r.updatedAt);
+  const toTopic = firing.map((r) => r.producedAt - r.updatedAt);
+  const sustained = sent / ((loadEnded - started + drainMs) / 1000);
+  const usage = APPS.map((_, i) => serviceUsage(before[i]!, atEnd[i]!, loadSeconds, rssMax[i]!));
+  const [baselineCpu, anomalyCpu] = APPS.map((_, i) => cpuSecondsBetween(before[i]!, atEnd[i]!));
+  return {
+    produced: { events: sent, seconds: round(loadSeconds, 2), perSecond: Math.round(sent / loadSeconds) },
+    scored: {
+      events: scoredAtEnd - scoredBefore,
+      perSecondDuringLoad: Math.round((scoredAtEnd - scoredBefore) / loadSeconds),
+      drainMs,
+    },
+    sustainedEventsPerSecond: Math.round(sustained),
+    alerts: {
+      spikes,
+      firing: firing.length,
+      resolved: received.filter((r) => r.state === 'resolved').length,
+    },
+    latencyMs: {
+      samples: latencies.length,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
+      publishedP50: percentile(toTopic, 0.5),
+      publishedP99: percentile(toTopic, 0.99),
+    },
+    services: {
+      baseline: usage[0]!,
+      anomaly: usage[1]!,
+      cpuSecondsPer1000Events:
+        baselineCpu == null || anomalyCpu == null ? null : round((1000 * (baselineCpu + anomalyCpu)) / sent, 4),
+    },
+    generatorCpuPercent: Math.round((100 * (phase.generatorCpu.user + phase.generatorCpu.system)) / 1e6 / loadSeconds),
+  };
+}
+
+/** Kafka's ProducerPerformance against the same broker, records as large as the load's events (null when skipped). */
+async function kafkaProducerPerf(
+  options: E2eBenchOptions,
+  run: BenchRun,
+  eventBytes: number,
+): Promise<ProducerPerfResult | { error: string } | null> {
+  if (options.kafkaPerfRecords <= 0) return null;
+  try {
+    options.log('resolving kafka-tools (ProducerPerformance)');
+    const toolsJar = ensureKafkaToolsJar(options.kafkaLibs, options.kafkaToolsDir);
+    await ensureTopics(run.kafka, [{ topic: run.topics.perf, partitions: options.partitions }]);
+    options.log(`Kafka ProducerPerformance: ${options.kafkaPerfRecords} records of ${eventBytes} bytes, acks=all`);
+    return await runProducerPerformance({
+      kafkaLibs: options.kafkaLibs,
+      toolsJar,
+      brokers: options.brokers.join(','),
+      topic: run.topics.perf,
+      records: options.kafkaPerfRecords,
+      recordSize: eventBytes,
+      props: ['acks=all'],
+    });
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function withRatioAndFloor(
+  result: Omit<E2eBenchResult, 'kafkaProducerPerf' | 'ratioToKafkaProducer' | 'floor'>,
+  perf: ProducerPerfResult | { error: string } | null,
+): E2eBenchResult {
+  const ratio =
+    perf !== null && 'recordsPerSecond' in perf
+      ? round(result.sustainedEventsPerSecond / perf.recordsPerSecond, 3)
+      : null;
+  const passed =
+    result.sustainedEventsPerSecond >= E2E_FLOOR.eventsPerSecond &&
+    result.latencyMs.p99 <= E2E_FLOOR.p99Ms &&
+    result.alerts.firing > 0;
+  return { ...result, kafkaProducerPerf: perf, ratioToKafkaProducer: ratio, floor: { ...E2E_FLOOR, passed } };
 }
 
 /**
