@@ -69,7 +69,10 @@ export interface E2eBenchResult {
   readonly services: {
     readonly baseline: ServiceUsage;
     readonly anomaly: ServiceUsage;
-    /** CPU seconds of baseline + anomaly per 1,000 events of the load (null when /proc is not readable). */
+    /**
+     * CPU seconds of baseline + anomaly per 1,000 events of the load, from its start until every one of its events is
+     * decided on (the drain included: a backlog is worked off after the load ends); null when /proc is not readable.
+     */
     readonly cpuSecondsPer1000Events: number | null;
   };
   readonly generatorCpuPercent: number;
@@ -80,7 +83,10 @@ export interface E2eBenchResult {
 }
 
 export interface ServiceUsage {
+  /** Of one core, during the load. */
   readonly cpuPercent: number | null;
+  /** This service's share of `services.cpuSecondsPer1000Events` (load and drain). */
+  readonly cpuSecondsPer1000Events: number | null;
   readonly rssMaxMb: number | null;
   /** Batches handled during the load and their mean handling time. */
   readonly batches: number;
@@ -130,7 +136,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     const generator = new LoadGenerator(options.series, load.partitionOf);
     await warmUp(options, generator, load.send, services.anomaly.url);
     const phase = await runLoadPhase(options, generator, load.send, services);
-    const drainMs = await drain(options, services.anomaly.url, phase);
+    const { drainMs, drained } = await drain(options, services, phase);
     await awaitLastAlerts(generator.spikesSent, alerts.received);
     const result = {
       config: {
@@ -141,7 +147,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
         eventBytes: generator.averageBytes(),
         cpus: (await import('node:os')).cpus().length,
       },
-      ...summarize(phase, drainMs, generator.spikesSent, alerts.received),
+      ...summarize(phase, drainMs, drained, generator.spikesSent, alerts.received),
     };
     await Promise.all(Object.values(services).map((service) => stopProcess(service.child)));
     const perf = await kafkaProducerPerf(options, run, result.config.eventBytes);
@@ -336,13 +342,21 @@ async function runLoadPhase(
   return { sent, started, loadEnded, loadSeconds, scoredBefore, scoredAtEnd, before, atEnd, rssMax, generatorCpu };
 }
 
-/** Waits until every event of the load is decided on; how long that took after the load ended (ms). */
-async function drain(options: E2eBenchOptions, url: string, phase: LoadPhase): Promise<number> {
+/**
+ * Waits until every event of the load is decided on: how long that took after the load ended (ms), and the
+ * services' usage then.
+ */
+async function drain(
+  options: E2eBenchOptions,
+  services: Record<PipelineApp, SpawnedService>,
+  phase: LoadPhase,
+): Promise<{ drainMs: number; drained: ServiceSample[] }> {
   options.log(
     `sent ${phase.sent} events in ${phase.loadSeconds.toFixed(1)} s; waiting for the service to score them all`,
   );
-  await waitScored(url, phase.scoredBefore + phase.sent, 120_000);
-  return Math.max(0, Date.now() - phase.loadEnded);
+  await waitScored(services.anomaly.url, phase.scoredBefore + phase.sent, 120_000);
+  const drainMs = Math.max(0, Date.now() - phase.loadEnded);
+  return { drainMs, drained: await Promise.all(APPS.map((app) => serviceSample(services[app]))) };
 }
 
 /**
@@ -358,6 +372,7 @@ async function awaitLastAlerts(spikes: number, received: readonly ReceivedAlert[
 function summarize(
   phase: LoadPhase,
   drainMs: number,
+  drained: readonly ServiceSample[],
   spikes: number,
   received: readonly ReceivedAlert[],
 ): Omit<E2eBenchResult, 'config' | 'kafkaProducerPerf' | 'ratioToKafkaProducer' | 'floor'> {
@@ -366,8 +381,13 @@ function summarize(
   const latencies = firing.map((r) => r.at - r.updatedAt);
   const toTopic = firing.map((r) => r.producedAt - r.updatedAt);
   const sustained = sent / ((loadEnded - started + drainMs) / 1000);
-  const usage = APPS.map((_, i) => serviceUsage(before[i]!, atEnd[i]!, loadSeconds, rssMax[i]!));
-  const [baselineCpu, anomalyCpu] = APPS.map((_, i) => cpuSecondsBetween(before[i]!, atEnd[i]!));
+  const cpu = APPS.map((_, i) => cpuSecondsBetween(before[i]!, drained[i]!));
+  const per1000 = (seconds: number | null) => (seconds === null ? null : round((1000 * seconds) / sent, 4));
+  const usage = APPS.map((_, i) => ({
+    ...serviceUsage(before[i]!, atEnd[i]!, loadSeconds, rssMax[i]!),
+    cpuSecondsPer1000Events: per1000(cpu[i]!),
+  }));
+  const [baselineCpu, anomalyCpu] = cpu;
   return {
     produced: { events: sent, seconds: round(loadSeconds, 2), perSecond: Math.round(sent / loadSeconds) },
     scored: {
@@ -392,8 +412,7 @@ function summarize(
     services: {
       baseline: usage[0]!,
       anomaly: usage[1]!,
-      cpuSecondsPer1000Events:
-        baselineCpu == null || anomalyCpu == null ? null : round((1000 * (baselineCpu + anomalyCpu)) / sent, 4),
+      cpuSecondsPer1000Events: baselineCpu == null || anomalyCpu == null ? null : per1000(baselineCpu + anomalyCpu),
     },
     generatorCpuPercent: Math.round((100 * (phase.generatorCpu.user + phase.generatorCpu.system)) / 1e6 / loadSeconds),
   };
@@ -570,7 +589,12 @@ function cpuSecondsBetween(before: ServiceSample, after: ServiceSample): number 
   return before.usage && after.usage ? after.usage.cpuSeconds - before.usage.cpuSeconds : null;
 }
 
-function serviceUsage(before: ServiceSample, after: ServiceSample, seconds: number, rssMax: number): ServiceUsage {
+function serviceUsage(
+  before: ServiceSample,
+  after: ServiceSample,
+  seconds: number,
+  rssMax: number,
+): Omit<ServiceUsage, 'cpuSecondsPer1000Events'> {
   const cpuSeconds = cpuSecondsBetween(before, after);
   const batches = after.batches.count - before.batches.count;
   return {

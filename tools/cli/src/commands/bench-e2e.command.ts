@@ -99,9 +99,9 @@ export function formatE2e(r: E2eBenchResult): string {
     `              ingest->alert published p50 ${r.latencyMs.publishedP50} ms, p99 ${r.latencyMs.publishedP99} ms`,
     ...(['baseline', 'anomaly'] as const).map((app) => {
       const u = r.services[app];
-      return `  ${app.padEnd(10)}  CPU ${u.cpuPercent ?? '?'} % of one core, RSS max ${u.rssMaxMb ?? '?'} MB, ${u.batches} batches of ${u.avgBatchMs} ms on average`;
+      return `  ${app.padEnd(10)}  CPU ${u.cpuPercent ?? '?'} % of one core, RSS max ${u.rssMaxMb ?? '?'} MB, ${u.batches} batches of ${u.avgBatchMs} ms on average; ${u.cpuSecondsPer1000Events ?? '?'} CPU seconds per 1,000 events`;
     }),
-    `  both        ${r.services.cpuSecondsPer1000Events ?? '?'} CPU seconds per 1,000 events; load generator CPU ${r.generatorCpuPercent} %`,
+    `  both        ${r.services.cpuSecondsPer1000Events ?? '?'} CPU seconds per 1,000 events (load and drain); load generator CPU ${r.generatorCpuPercent} %`,
     perf === null
       ? '  kafka       ProducerPerformance skipped'
       : 'error' in perf
