@@ -49,7 +49,7 @@ export interface AlertRules {
  * before any rule so that no rule or default can mute, soften or delay it: any value above 0 (e.g. series refused by a
  * cap) breaches the static limit and fires at once, critical; it resolves once the series has been calm (value 0)
  * for `clearDurationMs` of its own points' time (the baseline service publishes calm points for a while after the
- * last refusal, see apps/baseline self-monitoring).
+ * last refusal, see apps/baseline self-monitoring), or once it has been silent for {@link SELF_MONITORING_SILENCE_MS}.
  */
 export const SELF_MONITORING_ALERT_POLICY: ResolvedAlertPolicy = Object.freeze({
   rule: 'tideline.self-monitoring',
@@ -62,6 +62,16 @@ export const SELF_MONITORING_ALERT_POLICY: ResolvedAlertPolicy = Object.freeze({
   criticalAfterMs: 0,
   mute: false,
 });
+
+/** The baseline service publishes a point of each of its self-monitoring series this often while it has one to tell. */
+export const SELF_MONITORING_INTERVAL_MS = 5000;
+
+/**
+ * A self-monitoring series with an open alert that has sent no point for this long (its instance stopped, was killed,
+ * or cannot reach Kafka) has its alert resolved by the anomaly service: five points missed, with room for 25 s of
+ * clock difference between hosts (a point carries its instance's clock).
+ */
+export const SELF_MONITORING_SILENCE_MS = 30_000;
 
 /** The alert defaults with every key set: each from `alerting.defaults`, else from {@link ALERT_POLICY_DEFAULTS}. */
 export function effectiveAlertDefaults(defaults: AlertDefaultsSection): AlertPolicyDefaults {

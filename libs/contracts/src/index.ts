@@ -9,6 +9,7 @@ export * from './baseline-record.binary';
 export * from './model-checkpoint.schema';
 export * from './influx-measurements';
 export * from './metric-names';
+export * from './self-monitoring-point';
 export * from './event-codec';
 export * from './line-protocol';
 export * from './line-protocol-format';

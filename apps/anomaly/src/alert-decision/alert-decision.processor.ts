@@ -22,8 +22,15 @@ export function emptyDecisionOutput(): DecisionOutput {
  */
 export class AlertDecisionProcessor {
   process(entry: LifecycleEntry, point: BaselinePoint, out: DecisionOutput): void {
+    const latestBefore = entry.lifecycle.lastTs;
     const step = advanceLifecycle(entry.lifecycle, point, entry.policy);
-    if (step === 'unchanged') return;
+    if (step === 'unchanged') {
+      if (entry.persistsEveryPoint && entry.lifecycle.lastTs !== latestBefore) {
+        entry.changed = true;
+        out.changed.add(entry);
+      }
+      return;
+    }
     entry.changed = true;
     out.changed.add(entry);
     if (step === 'phase_changed' || entry.policy.mute) return;

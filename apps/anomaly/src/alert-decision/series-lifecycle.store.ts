@@ -1,4 +1,4 @@
-import { MEASUREMENTS, escapeTagValue, type BaselinePoint } from '@tideline/contracts';
+import { MEASUREMENTS, SELF_METRIC_PREFIX, escapeTagValue, type BaselinePoint } from '@tideline/contracts';
 import { PartitionedStore } from '@tideline/kafka';
 import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
 import {
@@ -14,6 +14,12 @@ export interface LifecycleEntry {
   readonly policy: AlertLifecyclePolicy;
   /** `alerts,series=…,host=…,metric=…` escaped once per series; a line adds state, severity and detector. */
   readonly alertLinePrefix: string;
+  /**
+   * Persist the lifecycle with every point that moves its latest time, not only on a status change: Tideline's own
+   * series (`tideline.*`, one point every 5 s at most), whose persisted latest time tells every instance when the
+   * series went silent (see `silenceResolution`).
+   */
+  readonly persistsEveryPoint: boolean;
   /** The lifecycle changed status since it was last persisted (must be persisted before the commit). */
   changed: boolean;
 }
@@ -67,6 +73,7 @@ export class SeriesLifecycleStore {
           lifecycle: own === undefined ? initialLifecycleState(point.series) : cloneLifecycle(own),
           policy: this.policyFor(point),
           alertLinePrefix: `${MEASUREMENTS.alerts},${seriesLineTags(point)}`,
+          persistsEveryPoint: point.metric.startsWith(SELF_METRIC_PREFIX),
           changed: false,
         };
       },

@@ -1,3 +1,4 @@
+import type { ResolvedAlertPolicy } from '@tideline/config';
 import type { AlertPolicy } from '@tideline/stats';
 
 /** `auto` derives the severity from the incident; a fixed severity comes from a rule. */
@@ -29,4 +30,22 @@ export interface AlertLifecyclePolicy {
   readonly severity: SeverityPolicy;
   /** Incidents are tracked (and stored) but not published. */
   readonly mute: boolean;
+}
+
+/** The lifecycle policy of a series under its resolved `alerting` rule (libs/config's `compileAlertRules`). */
+export function lifecyclePolicyOf(rule: ResolvedAlertPolicy, criticalScore: number): AlertLifecyclePolicy {
+  return {
+    alert: {
+      sensitivity: rule.sensitivity,
+      minDurationMs: rule.minDurationMs,
+      clearDurationMs: rule.clearDurationMs,
+      ...(rule.upper !== undefined ? { upperLimit: rule.upper } : {}),
+      ...(rule.lower !== undefined ? { lowerLimit: rule.lower } : {}),
+    },
+    criticalScore,
+    criticalBeyondBand: rule.criticalBeyondBand,
+    criticalAfterMs: rule.criticalAfterMs,
+    severity: rule.severity,
+    mute: rule.mute,
+  };
 }

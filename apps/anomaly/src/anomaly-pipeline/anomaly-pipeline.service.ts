@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { compileAlertRules, type AnomalyConfig } from '@tideline/config';
+import { SELF_MONITORING_INTERVAL_MS, compileAlertRules, type AnomalyConfig } from '@tideline/config';
 import {
+  SELF_METRIC_PREFIX,
   baselinePointsOf,
+  baselineRecordOf,
   decodeBaselineRecord,
   encodeEvent,
   type AlertEvent,
@@ -29,7 +31,8 @@ import {
   type DecisionOutput,
 } from '../alert-decision/alert-decision.processor';
 import { SeriesLifecycleStore } from '../alert-decision/series-lifecycle.store';
-import type { AlertLifecyclePolicy } from '../alert-lifecycle/alert-lifecycle.policy';
+import { silenceResolution } from '../alert-decision/silent-self-series';
+import { lifecyclePolicyOf } from '../alert-lifecycle/alert-lifecycle.policy';
 import {
   decodeLifecycleRecord,
   encodeLifecycleRecord,
@@ -46,7 +49,8 @@ const MAX_STATE_BYTES_PER_SEND = 512 * 1024;
  * under its policy (`alerting` rules), publishes `firing`/`resolved` alerts and writes each to InfluxDB's `alerts`.
  * Runs no model: the band on an alert is the band the baseline service stored for that point. Each lifecycle change
  * is persisted to the compacted alert-state topic in the same produce call as its alert, before the batch's offsets
- * are committed.
+ * are committed. The one thing it publishes to its own input: calm points that close the alert of a self-monitoring
+ * series whose instance went silent ({@link AnomalyPipelineService.resolveSilentSelfSeries}).
  */
 @Injectable()
 export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -60,6 +64,11 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   private readonly processor = new AlertDecisionProcessor();
   private consumer: BatchConsumer | undefined;
   private readonly lifecycle: BackgroundStart;
+  /** Checks Tideline's own series for silence (see {@link resolveSilentSelfSeries}). */
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private silenceCheckRunning = false;
+  /** Per silent self-monitoring series, the latest point time its calm points were published for (once each). */
+  private readonly silencePublished = new Map<string, number>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
@@ -82,23 +91,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     const { criticalScore } = section.lifecycle;
     this.store = new SeriesLifecycleStore(
       this.own,
-      (point: BaselinePoint): AlertLifecyclePolicy => {
-        const rule = rules.resolve(point);
-        return {
-          alert: {
-            sensitivity: rule.sensitivity,
-            minDurationMs: rule.minDurationMs,
-            clearDurationMs: rule.clearDurationMs,
-            ...(rule.upper !== undefined ? { upperLimit: rule.upper } : {}),
-            ...(rule.lower !== undefined ? { lowerLimit: rule.lower } : {}),
-          },
-          criticalScore,
-          criticalBeyondBand: rule.criticalBeyondBand,
-          criticalAfterMs: rule.criticalAfterMs,
-          severity: rule.severity,
-          mute: rule.mute,
-        };
-      },
+      (point: BaselinePoint) => lifecyclePolicyOf(rules.resolve(point), criticalScore),
       config.limits,
     );
     // Alert transitions are written in the background (bounded buffer, retried, drops counted): an InfluxDB outage
@@ -159,6 +152,8 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     const consumer = this.createConsumer();
     this.consumer = consumer;
     await consumer.start((batch, context) => this.handle(batch, context));
+    this.silenceTimer = setInterval(() => void this.resolveSilentSelfSeries(), SELF_MONITORING_INTERVAL_MS);
+    this.silenceTimer.unref();
   }
 
   private createConsumer(): BatchConsumer {
@@ -179,6 +174,8 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   }
 
   private async stopParts(): Promise<void> {
+    clearInterval(this.silenceTimer);
+    this.silenceTimer = undefined;
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.stop().catch(() => undefined);
@@ -256,6 +253,45 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     this.store.published(states);
     for (const alert of alerts) this.metrics.alerts.inc({ state: alert.state, severity: alert.severity });
     this.metrics.statesPersisted.inc(states.length);
+  }
+
+  /**
+   * Resolves the open alerts of Tideline's own series whose instance went silent (a baseline instance stopped or
+   * killed while refusing series sends no calm points): publishes the calm points {@link silenceResolution} derives to
+   * the baselines topic, keyed by the series, so that they reach whichever instance owns the series' partition, after
+   * any point of it still on its way, and resolve the alert there like any calm points. Every instance checks every
+   * such series (the alert-state table holds them all, their latest times persisted with every point); a copy from
+   * another instance changes nothing. Never throws: what fails is tried again at the next tick.
+   */
+  private async resolveSilentSelfSeries(): Promise<void> {
+    if (this.silenceCheckRunning) return;
+    this.silenceCheckRunning = true;
+    try {
+      const nowMs = Date.now();
+      const records: OutgoingRecord[] = [];
+      const silent: { series: string; lastTs: number }[] = [];
+      for (const series of this.own.keys()) {
+        if (!series.startsWith(SELF_METRIC_PREFIX)) continue;
+        const state = this.own.get(series);
+        if (state === undefined || this.silencePublished.get(series) === state.lastTs) continue;
+        const calm = silenceResolution(state, nowMs);
+        if (calm === undefined) continue;
+        records.push({ key: series, value: encodeEvent(baselineRecordOf(calm)) });
+        silent.push({ series, lastTs: state.lastTs });
+      }
+      if (records.length === 0) return;
+      await this.producer.send(this.config.anomaly.topics.baselines, records);
+      for (const { series, lastTs } of silent) {
+        this.silencePublished.set(series, lastTs);
+        this.logger.warn(
+          `${series} has sent nothing since ${new Date(lastTs).toISOString()} (its instance stopped): resolving its alert`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(`silent self-monitoring series not resolved yet (tried again in a moment): ${String(error)}`);
+    } finally {
+      this.silenceCheckRunning = false;
+    }
   }
 
   /** `alerts` rows InfluxDB refused, one record each on the points dead-letter topic, with InfluxDB's reason. */

@@ -1,15 +1,13 @@
 import { hostname } from 'node:os';
-import { SELF_MONITORING_ALERT_POLICY } from '@tideline/config';
+import { SELF_MONITORING_ALERT_POLICY, SELF_MONITORING_INTERVAL_MS } from '@tideline/config';
 import {
   SELF_METRIC_NAMES,
   baselineRecordOf,
+  selfMonitoringPoint,
   seriesKey,
   type BaselinePoint,
   type BaselineRecord,
 } from '@tideline/contracts';
-
-/** One point of the self-monitoring series every this long while series are refused or were recently. */
-export const SELF_MONITORING_INTERVAL_MS = 5000;
 
 /**
  * Calm points (value 0) go on this long after the last refusal: four times the built-in policy's `clearDurationMs`
@@ -36,7 +34,8 @@ export interface CardinalityMonitorOptions {
  * (built-in policy `SELF_MONITORING_ALERT_POLICY`: critical, fires at the first refusal). From the first refusal, one
  * point every {@link SELF_MONITORING_INTERVAL_MS}: value = events of new series refused since the previous point, score
  * 1 and the band [0, 0] when any were, else value 0 and score 0; after {@link SELF_MONITORING_CALM_MS} without a
- * refusal the points stop until the next one.
+ * refusal the points stop until the next one. An instance that stops while its alert is open (even killed) sends no calm
+ * points: the anomaly service resolves the alert once the series has been silent for `SELF_MONITORING_SILENCE_MS`.
  */
 export class CardinalityMonitor {
   readonly host = hostname();
@@ -100,20 +99,10 @@ export class CardinalityMonitor {
 
   /** The judged point at `ts` (processing time: the series has no event time of its own). */
   point(ts: number, refused: number): BaselinePoint {
-    return {
-      series: this.series,
-      host: this.host,
-      metric: SELF_METRIC_NAMES.cardinalityExceeded,
-      tags: this.tags,
+    return selfMonitoringPoint(
+      { series: this.series, host: this.host, metric: SELF_METRIC_NAMES.cardinalityExceeded, tags: this.tags },
       ts,
-      value: refused,
-      expected: 0,
-      lower: 0,
-      upper: 0,
-      score: refused > 0 ? 1 : 0,
-      detector: refused > 0 ? 'limit' : 'none',
-      ready: true,
-      evidence: { deviation: 0, seasonality: 'none', observations: 0 },
-    };
+      refused,
+    );
   }
 }

@@ -149,7 +149,8 @@ export const TIDELINE_KAFKA_ACLS: Readonly<
     see(deadLetterTopic(TOPICS.baselines)),
   ],
   anomaly: [
-    consume(TOPICS.baselines),
+    // Write too: calm points that resolve the alert of a self-monitoring series whose instance went silent
+    { resourceType: 'topic', name: TOPICS.baselines, operations: ['READ', 'WRITE', 'DESCRIBE'] },
     group(GROUPS.anomaly),
     produce(deadLetterTopic(TOPICS.baselines)),
     { resourceType: 'topic', name: TOPICS.alertState, operations: ['READ', 'WRITE', 'DESCRIBE'] },
