@@ -108,6 +108,26 @@ describe('loadConfig', () => {
     assert.match(error.message, /^alertng \(in .*\) is not a known key/);
   });
 
+  it("gives the baseline service the reporter's limits, leaving the rest of the reporter section (mail, schedule) to the reporter", () => {
+    const shared = yamlFile(
+      'reporter-shared.yaml',
+      "reporter:\n  limits: [{ metric: 'disk.*', hosts: 'db-*', limit: 90 }]\n  smtp: { host: mail.internal }\n  schedule: { cron: '0 6 * * 1' }\n",
+    );
+    const baseline = loadConfig('baseline', { argv: [], env: {}, configPath: shared });
+    assert.deepEqual(baseline.reporter.limits, [{ metric: 'disk.*', hosts: 'db-*', limit: 90, kind: 'capacity' }]);
+    assert.equal(loadConfig('reporter', { argv: [], env: {}, configPath: shared }).reporter.limits[0]!.limit, 90);
+    const defaults = loadConfig('baseline', { argv: [], env: {} });
+    assert.deepEqual(
+      defaults.reporter.limits.map((l) => l.metric),
+      ['disk.used_percent', 'mem.used_percent'],
+    );
+    const bad = yamlFile('reporter-bad.yaml', "reporter:\n  limits: [{ metric: 'disk.*', limit: 'full' }]\n");
+    assert.match(
+      configError(() => loadConfig('baseline', { argv: [], env: {}, configPath: bad })).message,
+      /^reporter\.limits\[0\]\.limit .* is invalid/,
+    );
+  });
+
   it('never repeats a password in an error: URL credentials are masked, secret keys not shown', () => {
     const url = configError(() =>
       loadConfig('baseline', { argv: [], env: { INFLUX_URL: 'ftp://admin:hunter2@influx.internal:8086' } }),
