@@ -51,8 +51,9 @@ export class BaselineProcessor {
       out.lines.push(`${entry.baselineLinePrefix}expected=${a.expected},lower=${a.lower},upper=${a.upper} ${event.ts}`);
     if (this.options.writeScores) this.recordScore(entry, event, a, out.lines);
     // the trend summary learns what the model learns, once per point; a half hour closed by this point is stored
+    // (unless its float32 mean overflowed: a value beyond ±3.4e38 has no place in a projection or in line protocol)
     const c = this.closed;
-    if (entry.trend !== undefined && entry.trend.update(event.ts, event.value, c))
+    if (entry.trend !== undefined && entry.trend.update(event.ts, event.value, c) && Number.isFinite(c.mean))
       out.lines.push(`${entry.trendLinePrefix}mean=${c.mean},count=${c.count}i ${c.startMs}`);
     const judged = baselinePoint(entry, event, a);
     const list = out.points.get(entry);

@@ -175,6 +175,27 @@ describe('ModelStore trend summaries (the state the reporter projects from)', ()
     assert.equal(straight.length, 6);
   });
 
+  it('writes no trend row for a half hour whose mean is beyond float32 (no Infinity in line protocol)', () => {
+    const store = new ModelStore(
+      (e) => policies.modelsFor(e),
+      new Map(),
+      0,
+      () => 0,
+      {},
+      (e) => policies.keepsTrend(e),
+    );
+    const processor = new BaselineProcessor({ writeScores: false, scoreResolutionMs: 0 });
+    const out = emptyBaselineOutput();
+    for (let i = 0; i < 90; i++) {
+      const value = i < 30 ? 1e300 : 50;
+      const e: MetricEvent = { schema: METRIC_EVENT_SCHEMA, metric: DISK, host: 'h', tags: {}, value, ts: i * MINUTE };
+      processor.process(store.entry(0, seriesKey(e), e, i * MINUTE), e, out);
+    }
+    const rows = out.lines.filter((l) => l.startsWith(`${MEASUREMENTS.trendBuckets},`));
+    assert.equal(rows.length, 1, rows.join('\n'));
+    assert.match(rows[0]!, / mean=50,count=30i 1800000$/);
+  });
+
   it("keeps a projected series' checkpoint within the 8 KiB per-series budget: the detector plus a 32-byte trend", () => {
     const table = new Map<string, ModelCheckpoint>();
     run(table)(DISK, 0, 3000);
