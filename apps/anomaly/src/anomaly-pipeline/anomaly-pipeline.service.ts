@@ -1,5 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { SELF_MONITORING_INTERVAL_MS, compileAlertRules, type AnomalyConfig } from '@tideline/config';
+import {
+  SELF_MONITORING_INTERVAL_MS,
+  SELF_MONITORING_SILENCE_MS,
+  compileAlertRules,
+  type AnomalyConfig,
+} from '@tideline/config';
 import {
   SELF_METRIC_PREFIX,
   baselinePointsOf,
@@ -67,8 +72,11 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
   /** Checks Tideline's own series for silence (see {@link resolveSilentSelfSeries}). */
   private silenceTimer: NodeJS.Timeout | undefined;
   private silenceCheckRunning = false;
-  /** Per silent self-monitoring series, the latest point time its calm points were published for (once each). */
-  private readonly silencePublished = new Map<string, number>();
+  /**
+   * Per silent self-monitoring series, the latest point time its calm points were published for, and when: published
+   * again only if they have not resolved it within another `SELF_MONITORING_SILENCE_MS` (e.g. they were lost).
+   */
+  private readonly silencePublished = new Map<string, { readonly lastTs: number; readonly atMs: number }>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: AnomalyConfig,
@@ -273,7 +281,12 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       for (const series of this.own.keys()) {
         if (!series.startsWith(SELF_METRIC_PREFIX)) continue;
         const state = this.own.get(series);
-        if (state === undefined || this.silencePublished.get(series) === state.lastTs) continue;
+        const published = this.silencePublished.get(series);
+        if (
+          state === undefined ||
+          (published?.lastTs === state.lastTs && nowMs - published.atMs < SELF_MONITORING_SILENCE_MS)
+        )
+          continue;
         const calm = silenceResolution(state, nowMs);
         if (calm === undefined) continue;
         records.push({ key: series, value: encodeEvent(baselineRecordOf(calm)) });
@@ -282,9 +295,9 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
       if (records.length === 0) return;
       await this.producer.send(this.config.anomaly.topics.baselines, records);
       for (const { series, lastTs } of silent) {
-        this.silencePublished.set(series, lastTs);
+        this.silencePublished.set(series, { lastTs, atMs: nowMs });
         this.logger.warn(
-          `${series} has sent nothing since ${new Date(lastTs).toISOString()} (its instance stopped): resolving its alert`,
+          `${series} has sent nothing since ${new Date(lastTs).toISOString()} (its instance stopped or cannot reach Kafka): resolving its alert`,
         );
       }
     } catch (error) {
