@@ -105,6 +105,39 @@ describe('operations shapes (default detector, medium sensitivity)', () => {
     assert.equal(alertsOf(2500, (i, r) => (i < 2000 ? 5 : 5 + gaussian(r)))[0], 2000);
   });
 
+  it('noise that starts after a long flat stretch alerts when it starts, and not once it is a day old', () => {
+    const starts = alertsOf(4000, (i, r) => (i < 2000 ? 5 : 5 + gaussian(r)));
+    assert.equal(starts[0], 2000);
+    assert.deepEqual(
+      starts.filter((i) => i >= 2000 + 288),
+      [],
+      `alerts at ${starts.join(', ')}`,
+    );
+  });
+
+  it('a job that lifts an idle series for one point every 100 points alerts only while it is new, and then at a run four times its usual size', () => {
+    // Runs of 20–30 on a series that is 0 otherwise (before the burst memory each run alerted as a new record
+    // whenever it beat the recent ones: 38 alerts in 4,000 points).
+    const starts = alertsOf(4032, (i, r) => (i === 3500 ? 100 : i % 100 === 0 ? 20 + 10 * r() : 0));
+    const whileNew = starts.filter((i) => i <= 1000);
+    assert.ok(whileNew.length <= 10, `alerts at ${starts.join(', ')}`);
+    assert.deepEqual(
+      starts.filter((i) => i > 1000),
+      [3500],
+      'after its 10th run, only the run of 100',
+    );
+  });
+
+  it('a series that switches between two known modes alerts only the first time it reaches the second one', () => {
+    // 10 ± 1 and 50 ± 1, switching with probability 1 % per point (the first switch is at point 126).
+    let mode = 0;
+    const starts = alertsOf(4000, (_i, r) => {
+      if (r() < 0.01) mode = 1 - mode;
+      return (mode === 1 ? 50 : 10) + gaussian(r);
+    });
+    assert.deepEqual(starts, [126]);
+  });
+
   it('a value in a third, never-seen mode of a two-mode series alerts', () => {
     let mode = 0;
     const starts = alertsOf(4000, (i, r) => {

@@ -23,6 +23,18 @@ describe('RobustLevel', () => {
     r.update(s, 1e6);
     assert.ok(r.level(s) - before <= 0.1 * 3 * sigma + 1e-12);
   });
+
+  it('follows a series that steps after an exactly flat stretch: the first move sets the spread (it froze at 0)', () => {
+    const r = new RobustLevel(0.1, 0.01, 4);
+    const s = r.allocate();
+    for (let i = 0; i < 300; i++) r.update(s, 10);
+    assert.equal(r.mae(s), 0);
+    r.update(s, 20);
+    assert.equal(r.mae(s), 10, 'the first residual is the spread');
+    assert.equal(r.level(s), 10, 'the level does not jump to one point');
+    for (let i = 0; i < 100; i++) r.update(s, 20);
+    assert.ok(Math.abs(r.level(s) - 20) < 0.01, `level ${r.level(s)}`);
+  });
 });
 
 describe('SeasonalProfile', () => {

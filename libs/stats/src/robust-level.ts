@@ -76,7 +76,9 @@ export class RobustLevel {
     const sa = warm ? Math.max(this.scaleAlpha, 1 / (n - 1)) : this.scaleAlpha;
     const inside = warm || ar <= lim;
     b[o + 1] = level + a * (inside ? r : r > 0 ? lim : -lim);
-    b[o + 2] = mae + sa * ((inside ? ar : lim) - mae);
+    // A spread of exactly 0 after the warm-up (the series has not moved since) would clip every later residual to 0
+    // and freeze the level and spread for good: the first move is the only evidence of the spread, so it sets it.
+    b[o + 2] = mae === 0 && !warm ? ar : mae + sa * ((inside ? ar : lim) - mae);
     return r;
   }
 

@@ -183,7 +183,7 @@ describe('TidelineDetector', () => {
     assert.ok(d.toBytes().byteLength <= 8192);
   });
 
-  it('lays the state out from one ordered table: offsets contiguous and unique, the layout of state version 3', () => {
+  it('lays the state out from one ordered table: offsets contiguous and unique, the layout of state version 4', () => {
     const names = TIDELINE_STATE_PARTS.map(([name]) => name);
     assert.equal(new Set(names).size, names.length, 'unique part names');
     for (const dailyBins of [144, 48]) {
@@ -200,7 +200,7 @@ describe('TidelineDetector', () => {
     }
     // The byte format of snapshots and toBytes is this layout: a change to the table needs a new state version (and
     // a conversion in restore/fromBytes), then a new record here.
-    assert.equal(new TidelineDetector().snapshot().version, 3);
+    assert.equal(new TidelineDetector().snapshot().version, 4);
     const header = names.slice(0, names.indexOf('L0'));
     assert.deepEqual(
       { ...tidelineStateOffsets(144) },
@@ -224,7 +224,8 @@ describe('TidelineDetector', () => {
         DAILY: 266,
         WEEKLY: 554,
         PRIOR: 890,
-        LENGTH: 894,
+        BURST: 894,
+        LENGTH: 901,
       },
     );
     assert.deepEqual(header.slice(20, 27), [
@@ -238,18 +239,30 @@ describe('TidelineDetector', () => {
     ]);
   });
 
-  it('restores a version-3 snapshot and bytes written before the layout table and continues bit-identically', () => {
+  it('restores a version-3 snapshot and bytes written before the layout table and continues bit-identically, without the burst memory it did not have', () => {
     // The fixture was written by the detector whose offsets were numbered by hand: after a fleet prior and 3,000
     // points of this series (CUSUM and the likelihood on), its snapshot, its bytes and the scores of the next 300.
     const r = rng(77);
     const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
     const points = Array.from({ length: 3300 }, (_, i) => x(i));
     const bytes = Uint8Array.from(Buffer.from(VERSION_3_BYTES, 'base64'));
-    const fromSnapshot = TidelineDetector.restore(VERSION_3_SNAPSHOT);
+    const fromSnapshot = TidelineDetector.restore(VERSION_3_SNAPSHOT as unknown as TidelineDetectorSnapshot); // as version 3 wrote it: without the burst options
     const fromBytes = TidelineDetector.fromBytes(bytes);
-    assert.deepEqual(Buffer.from(fromSnapshot.toBytes()), Buffer.from(bytes), 'writes the bytes it read');
-    assert.deepEqual(fromSnapshot.snapshot(), VERSION_3_SNAPSHOT, 'writes the snapshot it read');
-    const fresh = new TidelineDetector(VERSION_3_OPTIONS);
+    // Restored, it is a version-4 detector with the burst memory off and that memory's slots at zero behind the state.
+    const v3State = Buffer.from(VERSION_3_SNAPSHOT.state, 'base64');
+    const written = fromSnapshot.snapshot();
+    assert.equal(written.version, 4);
+    const { burstRateAlpha, burstMin, burstSpreadFloor, ...older } = written.options;
+    assert.deepEqual([burstRateAlpha, burstMin, burstSpreadFloor], [0, 0, 0], 'burst memory off');
+    assert.deepEqual(older, VERSION_3_SNAPSHOT.options, 'the options it read');
+    const state = Buffer.from(written.state, 'base64');
+    assert.deepEqual(state.subarray(0, v3State.length), v3State, 'the version-3 state, unchanged');
+    assert.ok(
+      state.subarray(v3State.length).every((b) => b === 0),
+      'then the burst memory, empty',
+    );
+    assert.deepEqual(Buffer.from(fromBytes.toBytes()), Buffer.from(fromSnapshot.toBytes()), 'bytes and snapshot agree');
+    const fresh = new TidelineDetector({ ...VERSION_3_OPTIONS, burstRateAlpha: 0 });
     assert.ok(fresh.applyPrior(VERSION_3_PRIOR));
     for (let i = 0; i < 3000; i++) fresh.scoreAndLearn(i * MIN5, points[i]!);
     assert.deepEqual(
@@ -270,9 +283,9 @@ describe('TidelineDetector', () => {
 
   it('rejects snapshots of another version', () => {
     const snap = new TidelineDetector().snapshot();
-    assert.throws(() => TidelineDetector.restore({ ...snap, version: 4 as 3 }), /unsupported/);
+    assert.throws(() => TidelineDetector.restore({ ...snap, version: 5 as 4 }), /unsupported/);
     const bytes = new TidelineDetector().toBytes();
-    new DataView(bytes.buffer).setFloat64(0, 4, true);
+    new DataView(bytes.buffer).setFloat64(0, 5, true);
     assert.throws(() => TidelineDetector.fromBytes(bytes), /unsupported/);
   });
 
@@ -282,20 +295,41 @@ describe('TidelineDetector', () => {
     const r = rng(77);
     const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
     const points = Array.from({ length: 3300 }, (_, i) => x(i));
-    // Version 1 had neither the options of version 3 nor the prior at the end of the state; restored, it continues
-    // with those off, as it did.
-    const off = { extremeSpread: 0, extremeAfter: 0, modelTail: 0, warmUpSpan: 0, warmUpWidth: 0 };
-    const { extremeSpread, extremeAfter, modelTail, warmUpSpan, warmUpWidth, ...options } = new TidelineDetector(
-      VERSION_1_OPTIONS,
-    ).options;
+    // Version 1 had neither the options of versions 3 and 4 nor the prior and burst memory at the end of the state;
+    // restored, it continues with those off, as it did.
+    const off = {
+      extremeSpread: 0,
+      extremeAfter: 0,
+      modelTail: 0,
+      warmUpSpan: 0,
+      warmUpWidth: 0,
+      burstRateAlpha: 0,
+      burstMin: 0,
+      burstSpreadFloor: 0,
+    };
+    const {
+      extremeSpread,
+      extremeAfter,
+      modelTail,
+      warmUpSpan,
+      warmUpWidth,
+      burstRateAlpha,
+      burstMin,
+      burstSpreadFloor,
+      ...options
+    } = new TidelineDetector(VERSION_1_OPTIONS).options;
     assert.ok(
       [extremeSpread, extremeAfter, modelTail, warmUpSpan, warmUpWidth].every((v) => v > 0),
       'on by default since version 3',
     );
+    assert.ok(
+      [burstRateAlpha, burstMin, burstSpreadFloor].every((v) => v > 0),
+      'on by default since version 4',
+    );
     const snapshot = {
       kind: 'tideline-detector' as const,
       version: 1 as const,
-      options: options as TidelineDetectorSnapshot['options'], // as version 1 wrote them: without the four
+      options: options as TidelineDetectorSnapshot['options'], // as version 1 wrote them: without the eight
       state: VERSION_1_STATE,
     };
     const fromSnapshot = TidelineDetector.restore(snapshot);
@@ -359,7 +393,7 @@ describe('TidelineDetector', () => {
         same(ref, LAYOUT.L0, LAYOUT.SLOW + RobustLevel.SIZE, 'levels', i);
         daily.update(ref, t, x - slowLevel);
         weekly.update(ref, t, x - slowLevel);
-        same(ref, LAYOUT.DAILY, s.length, 'profiles', i);
+        same(ref, LAYOUT.DAILY, tidelineStateOffsets(o.dailyBins).PRIOR, 'profiles', i);
         if (before[LAYOUT.N] === o.warmUpPoints) norms.forEach((norm) => norm.reset(ref));
         const adopted = before[LAYOUT.SUPPRESS] === 1 && s[LAYOUT.DRIFT] === 0; // the drift was reset after use
         const cap = s[LAYOUT.LAST_ALERT] === 1 ? o.maxStep : Infinity;

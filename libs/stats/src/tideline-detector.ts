@@ -115,6 +115,18 @@ export interface TidelineDetectorOptions {
   warmUpSpan?: number;
   /** How wide the warm-up doubt is (see `warmUpSpan`): 8 makes a point deviate twice as far at point 30. */
   warmUpWidth?: number;
+  /**
+   * Burst memory: per-point smoothing of the rate of outliers (points beyond the model's `modelTail` quantile). A
+   * series whose outliers recur (a job every hour, sparse request bursts) is a mixture of its usual noise and its
+   * bursts, so a point is judged by its tail probability under that mixture: the outlier rate times how unusual the
+   * point's size is among the bursts seen (log-normal sizes). A burst of a usual size then does not alert; a burst far
+   * larger than the usual ones still does. 0 turns it off (as before state version 4).
+   */
+  burstRateAlpha?: number;
+  /** Outliers seen before the burst memory is used (one or two are incidents, not a habit). */
+  burstMin?: number;
+  /** Smallest spread of the bursts' log sizes (0.25: a burst 3 times the usual size is beyond 4.4 spreads). */
+  burstSpreadFloor?: number;
 }
 
 /** Which detector explains a score. */
@@ -137,8 +149,9 @@ export interface AnomalyExplanation {
   /**
    * Evidence under the model: the two-sided tail probability of the statistic behind `detector` if the series were
    * its expected value plus Gaussian noise of the robust spread (the point's z for spikes, dips, seasonal deviations
-   * and new extremes; the smoothed deviation, against its own spread, for level shifts and drifts). An alert at the
-   * default configuration has this at or below `modelTail` (1e-5).
+   * and new extremes; the smoothed deviation, against its own spread, for level shifts and drifts); for an outlier of a
+   * series with a burst memory, its tail under the mixture of the noise and the bursts. An alert of the point or drift
+   * detector at the default configuration has this at or below `modelTail` (1e-5).
    */
   tailProbability: number;
   seasonality: 'none' | 'daily' | 'weekly';
@@ -174,11 +187,12 @@ export interface TidelineBaseline {
 export interface TidelineDetectorSnapshot {
   kind: 'tideline-detector';
   /**
-   * 3 since the fleet prior's numbers were appended (and `modelTail`, `warmUpSpan`, `warmUpWidth` added); 2 since the
-   * hot numbers were packed together. Snapshots of versions 1 and 2 are still restored (see restore), with those
-   * three options off, so they continue as they would have.
+   * 4 since the burst memory's numbers were appended (and `burstRateAlpha`, `burstMin`, `burstSpreadFloor` added); 3
+   * since the fleet prior's were (and `modelTail`, `warmUpSpan`, `warmUpWidth`); 2 since the hot numbers were packed
+   * together. Snapshots of versions 1 to 3 are still restored (see restore), with the options they did not have off,
+   * so they continue as they would have.
    */
-  version: 1 | 2 | 3;
+  version: 1 | 2 | 3 | 4;
   options: Required<TidelineDetectorOptions>;
   /** The state array as base64 of little-endian float64 (exact, including NaN and −0, and JSON-safe). */
   state: string;
@@ -223,6 +237,9 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   modelTail: 1e-5,
   warmUpSpan: 300,
   warmUpWidth: 8,
+  burstRateAlpha: 0.0015,
+  burstMin: 10,
+  burstSpreadFloor: 0.25,
 };
 /** Options a snapshot or bytes of state version 1 or 2 did not have, and their values then (the feature off). */
 const BEFORE_VERSION_3: Partial<Record<keyof TidelineDetectorOptions, number>> = {
@@ -232,6 +249,12 @@ const BEFORE_VERSION_3: Partial<Record<keyof TidelineDetectorOptions, number>> =
   warmUpSpan: 0,
   warmUpWidth: 0,
 };
+/** Options state version 3 did not have, and their values then (the feature off). */
+const BEFORE_VERSION_4: Partial<Record<keyof TidelineDetectorOptions, number>> = {
+  burstRateAlpha: 0,
+  burstMin: 0,
+  burstSpreadFloor: 0,
+};
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
 
@@ -240,10 +263,23 @@ const WEEK = 7 * DAY;
 const WEEKLY_BINS = 168;
 const SQRT_HALF_PI = 1.2533141373155003;
 const SKETCH_BUCKETS = 96;
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
 
 /** The fleet prior a new series started from (at the end of the state, behind the weekly profile): points, q1–q3. */
 const PRIOR_SIZE = 4;
+/**
+ * The burst memory (behind the prior; read and written only on outlier points): the outlier rate at the last
+ * outlier and that point's number, outliers seen, mean and mean absolute deviation of their log sizes, and the
+ * mixture's z of the last point it judged and that point's number (for `explain`).
+ */
+const BURST_SIZE = 7;
+const BURST_RATE = 0;
+const BURST_AT = 1;
+const BURST_COUNT = 2;
+const BURST_LOG_MEAN = 3;
+const BURST_LOG_MAD = 4;
+const BURST_LAST_Z = 5;
+const BURST_LAST_N = 6;
 
 /**
  * The layout of {@link TidelineDetector.state}, in order: each part's name and its number of float64 slots. Offsets
@@ -298,6 +334,7 @@ export const TIDELINE_STATE_PARTS = [
   ['DAILY', 'dailyBins'], // SeasonalProfile of `dailyBins` bins: 2 · dailyBins
   ['WEEKLY', 2 * WEEKLY_BINS],
   ['PRIOR', PRIOR_SIZE],
+  ['BURST', BURST_SIZE],
 ] as const satisfies readonly (readonly [string, number | 'dailyBins'])[];
 
 type StatePart = (typeof TIDELINE_STATE_PARTS)[number][0];
@@ -431,6 +468,10 @@ interface Parts {
   extremeDecay: number;
   /** Offset of the prior. */
   prior: number;
+  /** Offset of the burst memory. */
+  burst: number;
+  /** The model's two-sided `modelTail` quantile of |z| (0: calibration off); an outlier is a point beyond it. */
+  zTail: number;
   /** Reciprocals of the model floors of the three statistics' references (0: calibration off), see `modelTail`. */
   invFloor1: number;
   invFloor2: number;
@@ -454,6 +495,8 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
     parts = {
       size: at.LENGTH,
       prior: at.PRIOR,
+      burst: at.BURST,
+      zTail,
       invFloor1: zTail > 0 ? 1 / zTail : 0,
       invFloor2: zTail > 0 && o.driftWeight > 0 ? 1 / (zTail * ewSd(o.driftAlpha) * o.driftWeight) : 0,
       invFloor3: zTail > 0 && o.slowDriftAlpha > 0 ? 1 / (zTail * ewSd(o.slowDriftAlpha)) : 0,
@@ -483,7 +526,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
 
 /**
  * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
- * *before* it, then learned. All state is one `Float64Array` (7,152 bytes with the defaults; see
+ * *before* it, then learned. All state is one `Float64Array` (7,208 bytes with the defaults; see
  * {@link stateBytes}), so snapshots are exact copies and restore continues bit-identically.
  *
  * Baseline: three robust exponentially smoothed levels (Gelper, Fried & Croux 2010) — one on the raw values, one on
@@ -506,7 +549,9 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
  * for the series (optionally it is adopted at once, `adoptDrift`).
  *
  * Calibration and warm-up: a statistic alerts only when it is also beyond its 1 − `modelTail` quantile under the
- * model (Gaussian one-step errors of the robust spread), and `explain().tailProbability` is that evidence; during the
+ * model (Gaussian one-step errors of the robust spread), and `explain().tailProbability` is that evidence; for a series
+ * whose outliers recur, an outlier's evidence is its tail probability under the mixture of the noise and the bursts
+ * seen (the burst memory, `burstRateAlpha`), so a burst of a usual size does not alert; during the
  * first `warmUpSpan` points the surprise is divided and the band widened (less so after {@link applyPrior} of a fleet
  * prior), so only extreme deviations alert while the model is still unsure.
  *
@@ -678,12 +723,17 @@ export class TidelineDetector implements PointScorer {
     const az = z < 0 ? -z : z;
     const uc = (cs / o.cusumH) * 4;
     const u1 = uc > az ? uc : az;
+    // An outlier of a series whose outliers recur is judged under the mixture of its noise and its bursts (see
+    // burstMixtureZ; rare, so out of line): zb is its evidence, az unless the burst memory knows bursts like it.
+    const zb =
+      az >= p.zTail && o.burstRateAlpha > 0 && n >= o.warmUpPoints ? burstMixtureZ(s, p.burst, n, x - pred, az, o) : az;
     // Detector 2: smoothed deviation from the slow (seasonal) baseline.
     const seasonK = k === 0 ? 0 : k === 1 ? dv : wv;
     const eSlow = x - slowLevel - seasonK;
     const maeSlow = s[MAE_SLOW]!;
     const zs = eSlow / (SQRT_HALF_PI * maeSlow + floor);
-    const drift = s[DRIFT]! + o.driftAlpha * ((zs > 4 ? 4 : zs < -4 ? -4 : zs) - s[DRIFT]!);
+    const zsc = zs > 4 ? 4 : zs < -4 ? -4 : zs;
+    const drift = s[DRIFT]! + o.driftAlpha * (zsc - s[DRIFT]!);
     s[DRIFT] = drift;
     const u2 = (drift < 0 ? -drift : drift) * o.driftWeight;
 
@@ -709,7 +759,7 @@ export class TidelineDetector implements PointScorer {
     let u3 = 0;
     let r3 = 0;
     if (o.slowDriftAlpha > 0) {
-      const d3 = s[DRIFT_SLOW]! + o.slowDriftAlpha * ((zs > 4 ? 4 : zs < -4 ? -4 : zs) - s[DRIFT_SLOW]!);
+      const d3 = s[DRIFT_SLOW]! + o.slowDriftAlpha * (zsc - s[DRIFT_SLOW]!);
       s[DRIFT_SLOW] = d3;
       u3 = d3 < 0 ? -d3 : d3;
       const ref3 = s[NORM3]! > kappa * s[NORM3 + 1]! ? s[NORM3]! : kappa * s[NORM3 + 1]!;
@@ -722,7 +772,7 @@ export class TidelineDetector implements PointScorer {
     let c1 = r1;
     let c2 = r2;
     if (p.invFloor1 > 0) {
-      const m1 = u1 * p.invFloor1;
+      const m1 = (zb < az ? (uc > zb ? uc : zb) : u1) * p.invFloor1;
       if (m1 < c1) c1 = m1;
       const m2 = u2 * p.invFloor2;
       c2 = r2own < m2 ? r2own : m2;
@@ -867,7 +917,7 @@ export class TidelineDetector implements PointScorer {
       const sa2 = early ? Math.max(o.scaleAlpha, 1 / (count - 1)) : o.scaleAlpha;
       const inside = early || ae <= lim;
       s[at + 1] = level + a * (inside ? e : e > 0 ? lim : -lim);
-      s[at + 2] = levelMae + sa2 * ((inside ? ae : lim) - levelMae);
+      s[at + 2] = levelMae === 0 && !early ? ae : levelMae + sa2 * ((inside ? ae : lim) - levelMae);
     }
     s[SLOW_TREND] = o.trendBeta * (s[SLOW + 1]! - slowLevel) + slowTrend * o.trendDamping;
     // SeasonalProfile.updateAt of both profiles: the deviation from the slow level is learned by the two bins
@@ -920,6 +970,9 @@ export class TidelineDetector implements PointScorer {
     else if (k !== 0) e.detector = 'seasonal_deviation';
     else e.detector = s[LAST_Z]! >= 0 ? 'spike' : 'dip';
     let zModel = Math.abs(s[LAST_Z]!);
+    if (s[p.burst + BURST_LAST_N]! === s[N]! - 1 && s[p.burst + BURST_LAST_Z]! < zModel) {
+      zModel = s[p.burst + BURST_LAST_Z]!; // the last point was an outlier judged under the burst mixture
+    }
     if (e.detector === 'level_shift' || e.detector === 'drift') {
       const zDrift = Math.abs(s[DRIFT]!) / p.driftSd;
       const zSlow = o.slowDriftAlpha > 0 ? Math.abs(s[DRIFT_SLOW]!) / p.slowDriftSd : 0;
@@ -1041,12 +1094,12 @@ export class TidelineDetector implements PointScorer {
 
   static restore(snapshot: TidelineDetectorSnapshot): TidelineDetector {
     const version = snapshot.version;
-    if (snapshot.kind !== 'tideline-detector' || (version !== 1 && version !== 2 && version !== STATE_VERSION)) {
+    if (snapshot.kind !== 'tideline-detector' || !isKnownVersion(version)) {
       throw new RangeError(`unsupported detector snapshot ${String(snapshot.kind)} v${String(version)}`);
     }
-    const d = new TidelineDetector(version < 3 ? { ...BEFORE_VERSION_3, ...snapshot.options } : snapshot.options);
+    const d = new TidelineDetector({ ...optionsMissingIn(version), ...snapshot.options });
     const state = decodeLe(fromBase64(snapshot.state));
-    if (state.length !== d.state.length - (version < 3 ? PRIOR_SIZE : 0)) {
+    if (state.length !== d.state.length - slotsMissingIn(version)) {
       throw new RangeError('snapshot state has the wrong length');
     }
     d.state.set(version === 1 ? stateFromVersion1(state) : state);
@@ -1099,24 +1152,92 @@ export class TidelineDetector implements PointScorer {
     if (bytes.byteLength % 8 !== 0) throw new RangeError('detector bytes must be a whole number of float64');
     const f = decodeLe(bytes);
     const version = f[0]!;
-    if (version !== 1 && version !== 2 && version !== STATE_VERSION) {
+    if (!isKnownVersion(version)) {
       throw new RangeError(`unsupported detector bytes version ${String(version)}`);
     }
-    // Versions 1 and 2 had the options before `modelTail` (the last three keys), and no prior.
-    const keys = version < 3 ? OPTION_KEYS.filter((key) => !(key in BEFORE_VERSION_3)) : OPTION_KEYS;
+    // Older versions wrote the options they had, in the order of today's keys.
+    const missing = optionsMissingIn(version);
+    const keys = OPTION_KEYS.filter((key) => !(key in missing));
     const nOpt = f[1]!;
     if (nOpt !== keys.length) throw new RangeError('detector bytes have an unknown option layout');
-    const options: TidelineDetectorOptions = version < 3 ? { ...BEFORE_VERSION_3 } : {};
+    const options: TidelineDetectorOptions = { ...missing };
     keys.forEach((key, i) => (options[key] = f[2 + i]!));
     const d = new TidelineDetector(options);
     const head = 2 + nOpt + 1;
-    const length = d.state.length - (version < 3 ? PRIOR_SIZE : 0);
+    const length = d.state.length - slotsMissingIn(version);
     if (f[head - 1] !== length || f.length !== head + length) {
       throw new RangeError('detector bytes have the wrong state length');
     }
     d.state.set(version === 1 ? stateFromVersion1(f.subarray(head)) : f.subarray(head));
     return d;
   }
+}
+
+function isKnownVersion(version: number): version is 1 | 2 | 3 | 4 {
+  return version === 1 || version === 2 || version === 3 || version === STATE_VERSION;
+}
+
+/**
+ * The options a state version did not have, at the values that keep its detectors continuing as they would have
+ * (their features off).
+ */
+function optionsMissingIn(version: number): Partial<Record<keyof TidelineDetectorOptions, number>> {
+  return version < 3 ? { ...BEFORE_VERSION_3, ...BEFORE_VERSION_4 } : version < 4 ? BEFORE_VERSION_4 : {};
+}
+
+/**
+ * Slots at the end of today's state that a state version did not have (the fleet prior came with 3, the burst
+ * memory with 4); restored, they start at zero.
+ */
+function slotsMissingIn(version: number): number {
+  return (version < 3 ? PRIOR_SIZE : 0) + (version < 4 ? BURST_SIZE : 0);
+}
+
+/** Smoothing of the bursts' log-size mean and spread, per burst (about the last 20 bursts). */
+const BURST_SIZE_ALPHA = 0.05;
+
+/**
+ * The burst memory of {@link TidelineDetector} (`burstRateAlpha`): judges the outlier at point `n` (deviation `dev`
+ * from its prediction, `az` spreads) under the mixture of the series' Gaussian noise and its bursts, then learns it.
+ * The mixture's two-sided tail is 2·Q(az) + rate · Q((ln|dev| − μ)/s), with the outlier rate and the bursts' log-size
+ * mean μ and spread s learned from the earlier outliers; returns the z whose Gaussian tail is that probability (az
+ * itself until `burstMin` outliers were seen). The rate decays between outliers by (1 − α) per point, so it is
+ * brought up to date only here.
+ */
+function burstMixtureZ(
+  s: Float64Array,
+  at: number,
+  n: number,
+  dev: number,
+  az: number,
+  o: Required<TidelineDetectorOptions>,
+): number {
+  const size = Math.log(dev < 0 ? -dev : dev);
+  const count = s[at + BURST_COUNT]!;
+  const rate = count > 0 ? s[at + BURST_RATE]! * Math.pow(1 - o.burstRateAlpha, n - s[at + BURST_AT]!) : 0;
+  const mean = s[at + BURST_LOG_MEAN]!;
+  const mad = s[at + BURST_LOG_MAD]!;
+  let z = az;
+  if (count >= o.burstMin) {
+    const spread = SQRT_HALF_PI * mad > o.burstSpreadFloor ? SQRT_HALF_PI * mad : o.burstSpreadFloor;
+    const tail = 2 * normalTail(az) + rate * normalTail((size - mean) / spread);
+    const zMix = -normalQuantile(tail / 2);
+    if (zMix < z) z = zMix;
+  }
+  s[at + BURST_LAST_Z] = z;
+  s[at + BURST_LAST_N] = n;
+  s[at + BURST_RATE] = rate + o.burstRateAlpha * (1 - rate);
+  s[at + BURST_AT] = n;
+  s[at + BURST_COUNT] = count + 1;
+  if (count === 0) {
+    s[at + BURST_LOG_MEAN] = size;
+  } else {
+    const w = 1 / (count + 1) > BURST_SIZE_ALPHA ? 1 / (count + 1) : BURST_SIZE_ALPHA;
+    const e = size - mean;
+    s[at + BURST_LOG_MEAN] = mean + w * e;
+    s[at + BURST_LOG_MAD] = mad + w * ((e < 0 ? -e : e) - mad);
+  }
+  return z;
 }
 
 /**
