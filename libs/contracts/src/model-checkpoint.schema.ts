@@ -22,7 +22,9 @@ export const modelCheckpointSchema = z
     state: z.base64(),
     /**
      * The open bucket of the series' trend summary (libs/stats `TrendBucket` snapshot, versioned, base64), only for a
-     * series the reporter projects to a limit; the closed buckets are in InfluxDB's `trend_buckets`.
+     * series the reporter projects to a limit; the closed buckets are in InfluxDB's `trend_buckets`. Optional, so
+     * checkpoints written before it still restore (with a new open bucket); a reader from before it refuses a record
+     * that carries it (strict) and relearns that series.
      */
     trend: z.base64().optional(),
   })
