@@ -171,6 +171,6 @@ export class CompactedTable<V> {
       onInvalid?.({ key, offset, partition, error }),
     );
     if (outcome === 'invalid') this.invalid++;
-    else if (outcome !== 'older') this.applied++;
+    else if (outcome !== 'older' && outcome !== 'unchanged') this.applied++;
   }
 }

@@ -8,6 +8,11 @@ export interface TableStore<V> {
   readonly size: number;
   get(key: string): V | undefined;
   has(key: string): boolean;
+  /**
+   * Whether the key's value is known to be exactly these bytes (false when not known): a record the tail delivers
+   * that only repeats what is stored (an instance's own write-through coming back) then needs no decoding or write.
+   */
+  holds?(key: string, raw: Uint8Array): boolean;
   /** `raw`: the record's bytes when they came from the topic (a store that keeps bytes need not encode `value`). */
   set(key: string, value: V, raw?: Uint8Array): void;
   delete(key: string): void;
@@ -55,11 +60,12 @@ export class MemoryTableStore<V> implements TableStore<V> {
 }
 
 /** What {@link applyTableRecord} did with a record. */
-export type TableRecordOutcome = 'applied' | 'deleted' | 'older' | 'invalid';
+export type TableRecordOutcome = 'applied' | 'unchanged' | 'deleted' | 'older' | 'invalid';
 
 /**
- * One record of a compacted topic applied to a store: a null value (tombstone) deletes the key; otherwise the value is
- * decoded (a throw: `invalid`, nothing changes) and replaces the current one unless `isNewer` says it is older.
+ * One record of a compacted topic applied to a store: a null value (tombstone) deletes the key; a record the store
+ * {@link TableStore.holds} already is `unchanged`; otherwise the value is decoded (a throw: `invalid`, nothing
+ * changes) and replaces the current one unless `isNewer` says it is older.
  */
 export function applyTableRecord<V>(
   store: TableStore<V>,
@@ -73,6 +79,7 @@ export function applyTableRecord<V>(
     store.delete(key);
     return 'deleted';
   }
+  if (store.holds?.(key, value) === true) return 'unchanged';
   let decoded: V;
   try {
     decoded = decode(key, value);

@@ -185,8 +185,9 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
 
   async onModuleDestroy(): Promise<void> {
     await this.lifecycle.stop();
-    await this.writer.close(5000).catch(() => undefined);
+    // before the writer's wait: a shutdown that runs out of its budget still removes the table's file
     await this.checkpoints.close().catch(() => undefined);
+    await this.writer.close(5000).catch(() => undefined);
   }
 
   private async stopParts(): Promise<void> {
