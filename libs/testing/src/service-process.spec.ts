@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freePorts, sumMetric } from './service-process';
+import { freePorts, startService, sumMetric } from './service-process';
 
 describe('freePorts', () => {
   it('returns different ports, each of which can be listened on', async () => {
@@ -12,6 +15,33 @@ describe('freePorts', () => {
       const server = createServer().listen(port, '127.0.0.1');
       await once(server, 'listening');
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('startService', () => {
+  it('keeps only the last outputTailChars of stdout and of stderr when asked, all of it otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'service-process-spec-'));
+    try {
+      const main = join(dir, 'chatty.js');
+      // 100 lines of 100 characters on each stream, each line numbered
+      writeFileSync(
+        main,
+        `for (let i = 0; i < 100; i++) { const line = String(i).padStart(99, '.') + '\\n';` +
+          ` process.stdout.write(line); process.stderr.write(line); }`,
+      );
+      const tail = startService({ main, env: {}, port: 1, outputTailChars: 250 });
+      const all = startService({ main, env: {}, port: 1 });
+      assert.deepEqual(await tail.exit(10_000), { code: 0, signal: null });
+      assert.deepEqual(await all.exit(10_000), { code: 0, signal: null });
+      for (const text of [tail.stdout(), tail.stderr()]) {
+        assert.equal(text.length, 250);
+        assert.ok(text.endsWith(`${'99'.padStart(99, '.')}\n`));
+      }
+      assert.equal(all.stdout().length, 10_000);
+      assert.equal(all.stderr().length, 10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

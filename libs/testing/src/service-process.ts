@@ -43,7 +43,7 @@ export interface ServiceExit {
 export interface ServiceProcess {
   readonly child: ChildProcess;
   readonly url: string;
-  /** Everything the process wrote so far. */
+  /** Everything the process wrote so far (its last `outputTailChars` with that option). */
   stdout(): string;
   stderr(): string;
   /** Resolves when the process has exited; rejects if it has not within `timeoutMs`. */
@@ -61,6 +61,11 @@ export interface StartServiceOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Where the service will listen (`HTTP_PORT`), for `url`. */
   readonly port: number;
+  /**
+   * Keep only the last this many characters of stdout and of stderr (default: all): a benchmark runs a service for
+   * long enough that all of its output would grow without bound.
+   */
+  readonly outputTailChars?: number;
 }
 
 export function startService(options: StartServiceOptions): ServiceProcess {
@@ -73,8 +78,10 @@ export function startService(options: StartServiceOptions): ServiceProcess {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const tail = options.outputTailChars;
+  const keep = tail === undefined ? (text: string) => text : (text: string) => text.slice(-tail);
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout = keep(stdout + chunk)));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr = keep(stderr + chunk)));
   const exited = new Promise<ServiceExit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });

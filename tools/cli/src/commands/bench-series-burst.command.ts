@@ -49,8 +49,8 @@ export const registerBenchSeriesBurstCommand: RegisterCommand = (program: Comman
         log: (line) => process.stderr.write(`bench series-burst: ${line}\n`),
       });
       process.stdout.write(json ? `${JSON.stringify(result)}\n` : formatSeriesBurst(result));
-      const lost = result.bursts.reduce((sum, b) => sum + b.lostSilently, 0) + result.influx.lostSilently;
-      if (lost !== 0) process.exitCode = 1;
+      if ([...result.bursts.map((b) => b.points), result.points].some((points) => points.lostSilently !== 0))
+        process.exitCode = 1;
     });
 };
 
@@ -58,18 +58,20 @@ function formatSeriesBurst(result: SeriesBurstResult): string {
   const lines = [
     `idle RSS: baseline ${result.idleRssMb.baseline} MB, anomaly ${result.idleRssMb.anomaly} MB`,
     '',
-    '| new series | handled in | learned | refused (cardinality_exceeded) | lost silently | peak RSS b/a (MB) | series in memory b/a | bytes/series b/a | known series stored+scored | settled RSS b/a (MB) | series after idle b/a |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| new series | handled in | learned | refused (cardinality_exceeded) | lost silently | peak RSS b/a (MB) | series in memory b/a | bytes/series b/a | known series stored+scored | settled RSS b/a (MB) | series after idle b/a | checkpoint table |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...result.bursts.map(
       (b) =>
-        `| ${b.newSeries} | ${b.handledSeconds} s | ${b.learned} | ${b.refusedCardinality} | ${b.lostSilently} | ` +
+        `| ${b.newSeries} | ${b.handledSeconds} s | ${b.learned} | ${b.refusedCardinality} | ${b.points.lostSilently} | ` +
         `${b.peakRssMb.baseline} / ${b.peakRssMb.anomaly} | ${b.activeSeries.baseline} / ${b.activeSeries.anomaly} | ` +
         `${b.bytesPerActiveSeries.baseline} / ${b.bytesPerActiveSeries.anomaly} | ${b.normalSeriesStoredAndScoredMs} ms | ` +
-        `${b.settledRssMb.baseline} / ${b.settledRssMb.anomaly} | ${b.settledSeries.baseline} / ${b.settledSeries.anomaly} |`,
+        `${b.settledRssMb.baseline} / ${b.settledRssMb.anomaly} | ${b.settledSeries.baseline} / ${b.settledSeries.anomaly} | ` +
+        `${b.checkpointTableEntries} series, ${b.checkpointTableMb} MB on disk |`,
     ),
     '',
-    `InfluxDB (max-series-per-database ${result.influx.limits.maxSeriesPerDatabase}, max-values-per-tag ${result.influx.limits.maxValuesPerTag}): ` +
-      `${result.influx.storedPoints} points stored, ${result.influx.refusedPoints} refused and dead-lettered, ${result.influx.lostSilently} lost silently`,
+    `points (InfluxDB max-series-per-database ${result.influxLimits.maxSeriesPerDatabase}, max-values-per-tag ${result.influxLimits.maxValuesPerTag}): ` +
+      `${result.points.sent} sent, ${result.points.stored} stored, ${result.points.refused} refused by InfluxDB and dead-lettered, ` +
+      `${result.points.deadLettered} dead-lettered by the baseline service, ${result.points.lostSilently} lost silently`,
     `shutdown (SIGTERM to exit): baseline ${result.shutdown.baseline.ms} ms (exit ${result.shutdown.baseline.code}), ` +
       `anomaly ${result.shutdown.anomaly.ms} ms (exit ${result.shutdown.anomaly.code})`,
   ];
