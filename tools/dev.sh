@@ -2,7 +2,8 @@
 # Tideline's two commands, for a fresh clone on a machine with Node.js (any recent version), Java 17+, Maven and apt:
 #   bash tools/dev.sh start   installs what is missing, builds, then `tideline up` (local stack + the four services)
 #   bash tools/dev.sh test    installs what is missing, then format check, lint, typecheck/build, unit tests,
-#                             integration tests against real Kafka + InfluxDB (started here only if not running)
+#                             integration tests against real Kafka + InfluxDB (started here only if not running);
+#                             lint, build and tests through every project's Nx targets
 #   bash tools/dev.sh stop    `tideline down`
 #   bash tools/dev.sh setup   only the checks and installs (Node.js 24 into .tideline/toolchain, npm ci)
 set -euo pipefail
@@ -155,6 +156,33 @@ json_field() {
 }
 build() { npx tsc -b tsconfig.json; }
 
+# The test command runs through the Nx targets of every project (build, lint, test, int-test: nx.json), so a second
+# run reads unchanged projects from Nx's cache. `nx_run target [output style]`: two tasks at a time (the machines this
+# runs on have two cores; nx.json never runs an int-test beside another task); by default each task's output is
+# printed whole when it ends, never interleaved.
+nx_run() {
+  npx nx run-many -t "$1" --parallel=2 --outputStyle="${2:-static}"
+}
+
+# Every project's lint target, then the workspace's own scripts, which belong to no project.
+lint() {
+  local status=0
+  nx_run lint || status=$?
+  npx eslint --max-warnings 0 eslint.config.mjs tools/*.mjs || status=$?
+  return $status
+}
+
+# `run_tests target [output style]`: a test target of every project, then the totals over all projects.
+run_tests() {
+  local log status=0
+  log="$(mktemp)"
+  nx_run "$@" | tee "$log" || status=$?
+  awk '{ gsub(/\033\[[0-9;]*m/, "") } /ℹ (tests|pass|fail) [0-9]+$/ { n[$(NF - 1)] += $NF }
+    END { printf "all projects: %d tests, %d passed, %d failed\n", n["tests"], n["pass"], n["fail"] }' "$log"
+  rm -f "$log"
+  return $status
+}
+
 # ------------------------------------------------------------------------------------------------------- commands
 cmd_start() {
   setup
@@ -216,14 +244,15 @@ cmd_test() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   step "format check (prettier)" npx prettier --check . || true
-  step "lint (eslint, module boundaries)" npm run --silent lint || true
-  if ! step "typecheck + build (tsc -b)" build; then
+  step "lint (eslint, module boundaries)" lint || true
+  if ! step "typecheck + build (tsc -b)" nx_run build; then
     print_summary
     exit 1
   fi
-  step "unit tests" node tools/test-runner.mjs unit || true
+  step "unit tests" run_tests test || true
   if step "local stack (Kafka, InfluxDB)" ensure_stack; then
-    step "integration tests" node tools/test-runner.mjs int || true
+    # streamed as they run: one project at a time, so lines do not interleave
+    step "integration tests" run_tests int-test stream || true
   fi
   stop_started
   print_summary
