@@ -83,6 +83,20 @@ describe('operations shapes (default detector, medium sensitivity)', () => {
     );
   });
 
+  it('whole numbers with small noise (a 10 that now and then reads 9 or 11) raise no alert after their first day in two weeks, and a step to 15 alerts', () => {
+    // Before the resolution was used (state version 5) the odd run of 11s or 9s read as a sustained deviation: 27
+    // alerts after the first day over 20 seeds of this series, 2 with this one.
+    const day = 288;
+    const quiet = alertsOf(TWO_WEEKS, (_i, r) => Math.round(10 + 0.3 * gaussian(r)));
+    assert.deepEqual(
+      quiet.filter((i) => i >= day),
+      [],
+      `alerts at ${quiet.join(', ')}`,
+    );
+    const step = alertsOf(3000, (i, r) => Math.round((i < 2500 ? 10 : 15) + 0.3 * gaussian(r)));
+    assert.equal(step.filter((i) => i >= day)[0], 2500, `alerts at ${step.join(', ')}`);
+  });
+
   it('a percentage pinned near its bounds (0–100, whole numbers) raises at most one alert in two weeks', () => {
     const idle = alertsOf(TWO_WEEKS, (_i, r) => clampPercent(2 + 3 * gaussian(r)));
     const full = alertsOf(TWO_WEEKS, (_i, r) => clampPercent(98 + 3 * gaussian(r)));

@@ -11,6 +11,12 @@ import {
 } from './tideline-detector';
 import { VERSION_1_NEXT_SCORES, VERSION_1_OPTIONS, VERSION_1_STATE } from './tideline-detector.v1-fixture';
 import {
+  VERSION_4_BYTES,
+  VERSION_4_NEXT_SCORES,
+  VERSION_4_OPTIONS,
+  VERSION_4_SNAPSHOT,
+} from './tideline-detector.v4-fixture';
+import {
   VERSION_3_BYTES,
   VERSION_3_NEXT_SCORES,
   VERSION_3_OPTIONS,
@@ -183,7 +189,7 @@ describe('TidelineDetector', () => {
     assert.ok(d.toBytes().byteLength <= 8192);
   });
 
-  it('lays the state out from one ordered table: offsets contiguous and unique, the layout of state version 4', () => {
+  it('lays the state out from one ordered table: offsets contiguous and unique, the layout of state version 5', () => {
     const names = TIDELINE_STATE_PARTS.map(([name]) => name);
     assert.equal(new Set(names).size, names.length, 'unique part names');
     for (const dailyBins of [144, 48]) {
@@ -200,7 +206,7 @@ describe('TidelineDetector', () => {
     }
     // The byte format of snapshots and toBytes is this layout: a change to the table needs a new state version (and
     // a conversion in restore/fromBytes), then a new record here.
-    assert.equal(new TidelineDetector().snapshot().version, 4);
+    assert.equal(new TidelineDetector().snapshot().version, 5);
     const header = names.slice(0, names.indexOf('L0'));
     assert.deepEqual(
       { ...tidelineStateOffsets(144) },
@@ -208,27 +214,29 @@ describe('TidelineDetector', () => {
         ...Object.fromEntries(header.map((name, i) => [name, i])),
         LAST_EXTREME: 23,
         LAST_R: 24,
-        L0: 27,
-        L1: 30,
-        L2: 33,
-        SLOW: 36,
-        NORM1: 39,
-        NORM2: 41,
-        NORM3: 43,
-        LIFE: 45,
-        EW: 48,
-        TREND: 51,
-        CUSUM: 61,
-        LIKE: 63,
-        SKETCH: 67,
-        DAILY: 266,
-        WEEKLY: 554,
-        PRIOR: 890,
-        BURST: 894,
-        LENGTH: 901,
+        RESOLUTION: 27,
+        RESOLUTION_SEEN: 28,
+        L0: 29,
+        L1: 32,
+        L2: 35,
+        SLOW: 38,
+        NORM1: 41,
+        NORM2: 43,
+        NORM3: 45,
+        LIFE: 47,
+        EW: 50,
+        TREND: 53,
+        CUSUM: 63,
+        LIKE: 65,
+        SKETCH: 69,
+        DAILY: 268,
+        WEEKLY: 556,
+        PRIOR: 892,
+        BURST: 896,
+        LENGTH: 903,
       },
     );
-    assert.deepEqual(header.slice(20, 27), [
+    assert.deepEqual(header.slice(20, 29), [
       'MIN_X',
       'MAX_X',
       'MAD_TOTAL',
@@ -236,10 +244,12 @@ describe('TidelineDetector', () => {
       'LAST_R',
       'DRIFT_SLOW',
       'SLOW_TREND',
+      'RESOLUTION',
+      'RESOLUTION_SEEN',
     ]);
   });
 
-  it('restores a version-3 snapshot and bytes written before the layout table and continues bit-identically, without the burst memory it did not have', () => {
+  it('restores a version-3 snapshot and bytes written before the layout table and continues bit-identically, without the burst memory and resolution it did not have', () => {
     // The fixture was written by the detector whose offsets were numbered by hand: after a fleet prior and 3,000
     // points of this series (CUSUM and the likelihood on), its snapshot, its bytes and the scores of the next 300.
     const r = rng(77);
@@ -248,21 +258,20 @@ describe('TidelineDetector', () => {
     const bytes = Uint8Array.from(Buffer.from(VERSION_3_BYTES, 'base64'));
     const fromSnapshot = TidelineDetector.restore(VERSION_3_SNAPSHOT as unknown as TidelineDetectorSnapshot); // as version 3 wrote it: without the burst options
     const fromBytes = TidelineDetector.fromBytes(bytes);
-    // Restored, it is a version-4 detector with the burst memory off and that memory's slots at zero behind the state.
-    const v3State = Buffer.from(VERSION_3_SNAPSHOT.state, 'base64');
+    // Restored, it is a version-5 detector with the burst memory and the resolution off, their slots at zero.
     const written = fromSnapshot.snapshot();
-    assert.equal(written.version, 4);
-    const { burstRateAlpha, burstMin, burstSpreadFloor, ...older } = written.options;
-    assert.deepEqual([burstRateAlpha, burstMin, burstSpreadFloor], [0, 0, 0], 'burst memory off');
+    assert.equal(written.version, 5);
+    const { burstRateAlpha, burstMin, burstSpreadFloor, quantisedBelow, ...older } = written.options;
+    assert.deepEqual([burstRateAlpha, burstMin, burstSpreadFloor, quantisedBelow], [0, 0, 0, 0], 'features off');
     assert.deepEqual(older, VERSION_3_SNAPSHOT.options, 'the options it read');
-    const state = Buffer.from(written.state, 'base64');
-    assert.deepEqual(state.subarray(0, v3State.length), v3State, 'the version-3 state, unchanged');
+    const at = tidelineStateOffsets(144);
+    assert.deepEqual([fromSnapshot.state[at.RESOLUTION], fromSnapshot.state[at.RESOLUTION_SEEN]], [0, 0]);
     assert.ok(
-      state.subarray(v3State.length).every((b) => b === 0),
-      'then the burst memory, empty',
+      fromSnapshot.state.subarray(at.BURST).every((v) => v === 0),
+      'the burst memory, empty',
     );
     assert.deepEqual(Buffer.from(fromBytes.toBytes()), Buffer.from(fromSnapshot.toBytes()), 'bytes and snapshot agree');
-    const fresh = new TidelineDetector({ ...VERSION_3_OPTIONS, burstRateAlpha: 0 });
+    const fresh = new TidelineDetector({ ...VERSION_3_OPTIONS, burstRateAlpha: 0, quantisedBelow: 0 });
     assert.ok(fresh.applyPrior(VERSION_3_PRIOR));
     for (let i = 0; i < 3000; i++) fresh.scoreAndLearn(i * MIN5, points[i]!);
     assert.deepEqual(
@@ -281,11 +290,44 @@ describe('TidelineDetector', () => {
     assert.equal(alerts, 1, 'the spike at point 3091');
   });
 
+  it('restores a version-4 snapshot and bytes (before the resolution moved into the header) and continues bit-identically', () => {
+    // The fixture was written by the version-4 detector: after a fleet prior and 3,000 points of the series of the
+    // version-3 test (CUSUM and the likelihood on), its snapshot, its bytes and the scores of the next 300.
+    const r = rng(77);
+    const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
+    const points = Array.from({ length: 3300 }, (_, i) => x(i));
+    const fromSnapshot = TidelineDetector.restore(VERSION_4_SNAPSHOT as unknown as TidelineDetectorSnapshot); // as version 4 wrote it
+    const fromBytes = TidelineDetector.fromBytes(Uint8Array.from(Buffer.from(VERSION_4_BYTES, 'base64')));
+    const { quantisedBelow, ...older } = fromSnapshot.options;
+    assert.equal(quantisedBelow, 0, 'the resolution feature off');
+    assert.deepEqual(older, VERSION_4_SNAPSHOT.options, 'the options it read');
+    assert.deepEqual(Buffer.from(fromBytes.toBytes()), Buffer.from(fromSnapshot.toBytes()), 'bytes and snapshot agree');
+    // Part by part where the table puts it now: the same state as a version-5 detector fed the same points.
+    const fresh = new TidelineDetector({ ...VERSION_4_OPTIONS, quantisedBelow: 0 });
+    assert.ok(fresh.applyPrior(VERSION_3_PRIOR));
+    for (let i = 0; i < 3000; i++) fresh.scoreAndLearn(i * MIN5, points[i]!);
+    assert.deepEqual(
+      Array.from(fromBytes.state),
+      Array.from(fresh.state),
+      'same state as a detector fed the same points',
+    );
+    assert.ok(fresh.state[tidelineStateOffsets(144).BURST + 2]! > 0, 'the burst memory has seen outliers');
+    let alerts = 0;
+    for (let i = 3000; i < 3300; i++) {
+      const expected = VERSION_4_NEXT_SCORES[i - 3000]!;
+      assert.ok(Object.is(fromSnapshot.scoreAndLearn(i * MIN5, points[i]!), expected), `point ${i}`);
+      assert.ok(Object.is(fromBytes.scoreAndLearn(i * MIN5, points[i]!), expected), `point ${i} (bytes)`);
+      assert.ok(Object.is(fresh.scoreAndLearn(i * MIN5, points[i]!), expected), `point ${i} (fresh)`);
+      if (expected >= 0.5) alerts++;
+    }
+    assert.equal(alerts, 1, 'the spike at point 3091');
+  });
+
   it('rejects snapshots of another version', () => {
     const snap = new TidelineDetector().snapshot();
-    assert.throws(() => TidelineDetector.restore({ ...snap, version: 5 as 4 }), /unsupported/);
+    assert.throws(() => TidelineDetector.restore({ ...snap, version: 6 as 5 }), /unsupported/);
     const bytes = new TidelineDetector().toBytes();
-    new DataView(bytes.buffer).setFloat64(0, 5, true);
+    new DataView(bytes.buffer).setFloat64(0, 6, true);
     assert.throws(() => TidelineDetector.fromBytes(bytes), /unsupported/);
   });
 
@@ -295,7 +337,7 @@ describe('TidelineDetector', () => {
     const r = rng(77);
     const x = (i: number) => 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * gaussian(r) + (i % 997 === 100 ? 40 : 0);
     const points = Array.from({ length: 3300 }, (_, i) => x(i));
-    // Version 1 had neither the options of versions 3 and 4 nor the prior and burst memory at the end of the state;
+    // Version 1 had neither the options of versions 3 to 5 nor the prior, burst memory and resolution of the state;
     // restored, it continues with those off, as it did.
     const off = {
       extremeSpread: 0,
@@ -306,6 +348,7 @@ describe('TidelineDetector', () => {
       burstRateAlpha: 0,
       burstMin: 0,
       burstSpreadFloor: 0,
+      quantisedBelow: 0,
     };
     const {
       extremeSpread,
@@ -316,6 +359,7 @@ describe('TidelineDetector', () => {
       burstRateAlpha,
       burstMin,
       burstSpreadFloor,
+      quantisedBelow,
       ...options
     } = new TidelineDetector(VERSION_1_OPTIONS).options;
     assert.ok(
@@ -326,10 +370,11 @@ describe('TidelineDetector', () => {
       [burstRateAlpha, burstMin, burstSpreadFloor].every((v) => v > 0),
       'on by default since version 4',
     );
+    assert.ok(quantisedBelow > 0, 'on by default since version 5');
     const snapshot = {
       kind: 'tideline-detector' as const,
       version: 1 as const,
-      options: options as TidelineDetectorSnapshot['options'], // as version 1 wrote them: without the eight
+      options: options as TidelineDetectorSnapshot['options'], // as version 1 wrote them: without the nine
       state: VERSION_1_STATE,
     };
     const fromSnapshot = TidelineDetector.restore(snapshot);

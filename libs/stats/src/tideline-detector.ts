@@ -127,6 +127,14 @@ export interface TidelineDetectorOptions {
   burstMin?: number;
   /** Smallest spread of the bursts' log sizes (0.25: a burst 3 times the usual size is beyond 4.4 spreads). */
   burstSpreadFloor?: number;
+  /**
+   * Quantised near-constant series (whole numbers that sit on one value with the odd ±1): when the slow spread (mean
+   * absolute deviation from the slow baseline) is below this fraction of the data's resolution (the smallest change
+   * between two points seen), the Gaussian reading of that spread (1.25 × MAE) is far too small — most deviations
+   * are exactly 0 — so the sustained-deviation statistics use the spread of the unrounded value that the rounding
+   * implies, q / (2 Φ⁻¹(1 − MAE/(2q))), and a deviation less half a quantum. 0 turns it off (as before state version 5).
+   */
+  quantisedBelow?: number;
 }
 
 /** Which detector explains a score. */
@@ -187,12 +195,13 @@ export interface TidelineBaseline {
 export interface TidelineDetectorSnapshot {
   kind: 'tideline-detector';
   /**
-   * 4 since the burst memory's numbers were appended (and `burstRateAlpha`, `burstMin`, `burstSpreadFloor` added); 3
+   * 5 since the data's resolution has two slots in the header (and `quantisedBelow` was added); 4 since the burst
+   * memory's numbers were appended (and `burstRateAlpha`, `burstMin`, `burstSpreadFloor` added); 3
    * since the fleet prior's were (and `modelTail`, `warmUpSpan`, `warmUpWidth`); 2 since the hot numbers were packed
-   * together. Snapshots of versions 1 to 3 are still restored (see restore), with the options they did not have off,
+   * together. Snapshots of versions 1 to 4 are still restored (see restore), with the options they did not have off,
    * so they continue as they would have.
    */
-  version: 1 | 2 | 3 | 4;
+  version: 1 | 2 | 3 | 4 | 5;
   options: Required<TidelineDetectorOptions>;
   /** The state array as base64 of little-endian float64 (exact, including NaN and −0, and JSON-safe). */
   state: string;
@@ -240,6 +249,7 @@ const DEFAULTS: Required<TidelineDetectorOptions> = {
   burstRateAlpha: 0.0015,
   burstMin: 10,
   burstSpreadFloor: 0.25,
+  quantisedBelow: 0.25,
 };
 /** Options a snapshot or bytes of state version 1 or 2 did not have, and their values then (the feature off). */
 const BEFORE_VERSION_3: Partial<Record<keyof TidelineDetectorOptions, number>> = {
@@ -255,6 +265,10 @@ const BEFORE_VERSION_4: Partial<Record<keyof TidelineDetectorOptions, number>> =
   burstMin: 0,
   burstSpreadFloor: 0,
 };
+/** Options state version 4 did not have, and their values then (the feature off). */
+const BEFORE_VERSION_5: Partial<Record<keyof TidelineDetectorOptions, number>> = {
+  quantisedBelow: 0,
+};
 const FROZEN_DEFAULTS: Required<TidelineDetectorOptions> = Object.freeze({ ...DEFAULTS });
 const OPTION_KEYS = Object.keys(DEFAULTS) as (keyof TidelineDetectorOptions)[];
 
@@ -263,7 +277,7 @@ const WEEK = 7 * DAY;
 const WEEKLY_BINS = 168;
 const SQRT_HALF_PI = 1.2533141373155003;
 const SKETCH_BUCKETS = 96;
-const STATE_VERSION = 4;
+const STATE_VERSION = 5;
 
 /** The fleet prior a new series started from (at the end of the state, behind the weekly profile): points, q1–q3. */
 const PRIOR_SIZE = 4;
@@ -285,9 +299,10 @@ const BURST_LAST_N = 6;
  * The layout of {@link TidelineDetector.state}, in order: each part's name and its number of float64 slots. Offsets
  * and the state's length are the running sums of the sizes (see {@link tidelineStateOffsets}); nothing is numbered
  * by hand. The order is the byte format of snapshots and `toBytes`: changing an entry means a new `STATE_VERSION`
- * and a conversion in `restore`/`fromBytes` (as `stateFromVersion1` does for version 1), and the layout test fails
- * until then. First the header (single numbers), then the parts every point reads and writes (up to `CUSUM`, so
- * they share few cache lines), then the rarely used ones, the profiles and the fleet prior.
+ * and the old table in `LAYOUTS` (restore moves each part by name; version 1 also needs `stateFromVersion1`), and
+ * the layout test fails until then. First the header (single numbers), then the parts every point reads and writes
+ * (up to `CUSUM`, so they share few cache lines), then the rarely used ones, the profiles, the fleet prior and the
+ * burst memory.
  * @internal
  */
 export const TIDELINE_STATE_PARTS = [
@@ -318,6 +333,8 @@ export const TIDELINE_STATE_PARTS = [
   ['LAST_R', 1],
   ['DRIFT_SLOW', 1],
   ['SLOW_TREND', 1], // per-point slope of the slow level (Holt)
+  ['RESOLUTION', 1], // smallest nonzero change between two points seen (0: none yet), see `quantisedBelow`
+  ['RESOLUTION_SEEN', 1], // changes of about that size seen since (up to 20)
   ['L0', RobustLevel.SIZE], // the first part after the header
   ['L1', RobustLevel.SIZE],
   ['L2', RobustLevel.SIZE],
@@ -338,6 +355,33 @@ export const TIDELINE_STATE_PARTS = [
 ] as const satisfies readonly (readonly [string, number | 'dailyBins'])[];
 
 type StatePart = (typeof TIDELINE_STATE_PARTS)[number][0];
+type StateParts = readonly (readonly [StatePart, number | 'dailyBins'])[];
+
+/**
+ * The layouts of earlier state versions, as tables of the same parts (restore converts them part by part): version 4
+ * had no `RESOLUTION` and `RESOLUTION_SEEN`, version 3 no burst memory either, versions 1 and 2 no fleet prior
+ * (version 1 also kept CUSUM and the likelihood elsewhere, see `stateFromVersion1`).
+ */
+const PARTS_BEFORE_VERSION_5: StateParts = TIDELINE_STATE_PARTS.filter(
+  ([name]) => name !== 'RESOLUTION' && name !== 'RESOLUTION_SEEN',
+);
+const LAYOUTS: Readonly<Record<1 | 2 | 3 | 4, StateParts>> = {
+  4: PARTS_BEFORE_VERSION_5,
+  3: PARTS_BEFORE_VERSION_5.filter(([name]) => name !== 'BURST'),
+  2: PARTS_BEFORE_VERSION_5.filter(([name]) => name !== 'BURST' && name !== 'PRIOR'),
+  1: PARTS_BEFORE_VERSION_5.filter(([name]) => name !== 'BURST' && name !== 'PRIOR'),
+};
+
+function offsetsOf(parts: StateParts, dailyBins: number): Record<StatePart | 'LENGTH', number> {
+  const at = {} as Record<StatePart | 'LENGTH', number>;
+  let next = 0;
+  for (const [name, size] of parts) {
+    at[name] = next;
+    next += size === 'dailyBins' ? 2 * dailyBins : size;
+  }
+  at.LENGTH = next;
+  return at;
+}
 
 /**
  * Offsets of every part of the state for a configuration with `dailyBins` daily bins, and the state's `LENGTH`
@@ -345,14 +389,21 @@ type StatePart = (typeof TIDELINE_STATE_PARTS)[number][0];
  * @internal
  */
 export function tidelineStateOffsets(dailyBins: number): Readonly<Record<StatePart | 'LENGTH', number>> {
-  const at = {} as Record<StatePart | 'LENGTH', number>;
-  let next = 0;
-  for (const [name, size] of TIDELINE_STATE_PARTS) {
-    at[name] = next;
-    next += size === 'dailyBins' ? 2 * dailyBins : size;
+  return offsetsOf(TIDELINE_STATE_PARTS, dailyBins);
+}
+
+/** A state written in an earlier layout, moved part by part into today's (parts it did not have start at zero). */
+function convertLayout(old: Float64Array, version: 1 | 2 | 3 | 4, dailyBins: number): Float64Array {
+  const parts = LAYOUTS[version];
+  const from = offsetsOf(parts, dailyBins);
+  const to = tidelineStateOffsets(dailyBins);
+  const state = version === 1 ? stateFromVersion1(old, from) : old;
+  const out = new Float64Array(to.LENGTH);
+  for (const [name, size] of parts) {
+    const slots = size === 'dailyBins' ? 2 * dailyBins : size;
+    out.set(state.subarray(from[name], from[name] + slots), to[name]);
   }
-  at.LENGTH = next;
-  return at;
+  return out;
 }
 
 const {
@@ -383,6 +434,8 @@ const {
   LAST_R,
   DRIFT_SLOW,
   SLOW_TREND,
+  RESOLUTION,
+  RESOLUTION_SEEN,
   L0,
   L1,
   L2,
@@ -526,7 +579,7 @@ function partsFor(o: Required<TidelineDetectorOptions>): Parts {
 
 /**
  * Tideline's streaming per-series baseline and anomaly detector. Each point is scored against what was learned
- * *before* it, then learned. All state is one `Float64Array` (7,208 bytes with the defaults; see
+ * *before* it, then learned. All state is one `Float64Array` (7,224 bytes with the defaults; see
  * {@link stateBytes}), so snapshots are exact copies and restore continues bit-identically.
  *
  * Baseline: three robust exponentially smoothed levels (Gelper, Fried & Croux 2010) — one on the raw values, one on
@@ -731,7 +784,11 @@ export class TidelineDetector implements PointScorer {
     const seasonK = k === 0 ? 0 : k === 1 ? dv : wv;
     const eSlow = x - slowLevel - seasonK;
     const maeSlow = s[MAE_SLOW]!;
-    const zs = eSlow / (SQRT_HALF_PI * maeSlow + floor);
+    let zs = eSlow / (SQRT_HALF_PI * maeSlow + floor);
+    const q = s[RESOLUTION]!;
+    if (maeSlow < o.quantisedBelow * q && s[RESOLUTION_SEEN]! >= RESOLUTION_ESTABLISHED) {
+      zs = quantisedZ(eSlow, maeSlow, q, floor);
+    }
     const zsc = zs > 4 ? 4 : zs < -4 ? -4 : zs;
     const drift = s[DRIFT]! + o.driftAlpha * (zsc - s[DRIFT]!);
     s[DRIFT] = drift;
@@ -866,6 +923,17 @@ export class TidelineDetector implements PointScorer {
       const m = s[at + 1]! * p.norm1.decay;
       const v = u < c ? u : c;
       s[at + 1] = v > m ? v : m;
+    }
+    if (o.quantisedBelow > 0) {
+      // The data's resolution: the smallest change between two points so far (whole numbers: 1).
+      const step = x - s[LAST_X]!;
+      const change = step < 0 ? -step : step;
+      if (change > 0 && (change < q || q === 0)) {
+        s[RESOLUTION] = change;
+        s[RESOLUTION_SEEN] = 1;
+      } else if (change > 0 && change < 1.5 * q && s[RESOLUTION_SEEN]! < RESOLUTION_ESTABLISHED) {
+        s[RESOLUTION_SEEN] = s[RESOLUTION_SEEN]! + 1;
+      }
     }
     s[LAST_PRED] = pred;
     s[LAST_SIGMA] = (sigma + floor) * doubt;
@@ -1099,10 +1167,10 @@ export class TidelineDetector implements PointScorer {
     }
     const d = new TidelineDetector({ ...optionsMissingIn(version), ...snapshot.options });
     const state = decodeLe(fromBase64(snapshot.state));
-    if (state.length !== d.state.length - slotsMissingIn(version)) {
+    if (state.length !== stateLengthIn(version, d.options.dailyBins)) {
       throw new RangeError('snapshot state has the wrong length');
     }
-    d.state.set(version === 1 ? stateFromVersion1(state) : state);
+    d.state.set(version === STATE_VERSION ? state : convertLayout(state, version, d.options.dailyBins));
     return d;
   }
 
@@ -1164,17 +1232,18 @@ export class TidelineDetector implements PointScorer {
     keys.forEach((key, i) => (options[key] = f[2 + i]!));
     const d = new TidelineDetector(options);
     const head = 2 + nOpt + 1;
-    const length = d.state.length - slotsMissingIn(version);
+    const length = stateLengthIn(version, d.options.dailyBins);
     if (f[head - 1] !== length || f.length !== head + length) {
       throw new RangeError('detector bytes have the wrong state length');
     }
-    d.state.set(version === 1 ? stateFromVersion1(f.subarray(head)) : f.subarray(head));
+    const state = f.subarray(head);
+    d.state.set(version === STATE_VERSION ? state : convertLayout(state, version, d.options.dailyBins));
     return d;
   }
 }
 
-function isKnownVersion(version: number): version is 1 | 2 | 3 | 4 {
-  return version === 1 || version === 2 || version === 3 || version === STATE_VERSION;
+function isKnownVersion(version: number): version is 1 | 2 | 3 | 4 | 5 {
+  return version === 1 || version === 2 || version === 3 || version === 4 || version === STATE_VERSION;
 }
 
 /**
@@ -1182,15 +1251,37 @@ function isKnownVersion(version: number): version is 1 | 2 | 3 | 4 {
  * (their features off).
  */
 function optionsMissingIn(version: number): Partial<Record<keyof TidelineDetectorOptions, number>> {
-  return version < 3 ? { ...BEFORE_VERSION_3, ...BEFORE_VERSION_4 } : version < 4 ? BEFORE_VERSION_4 : {};
+  return {
+    ...(version < 3 ? BEFORE_VERSION_3 : {}),
+    ...(version < 4 ? BEFORE_VERSION_4 : {}),
+    ...(version < 5 ? BEFORE_VERSION_5 : {}),
+  };
+}
+
+/** Length of the state a version wrote (with `dailyBins` daily bins). */
+function stateLengthIn(version: 1 | 2 | 3 | 4 | 5, dailyBins: number): number {
+  return offsetsOf(version === STATE_VERSION ? TIDELINE_STATE_PARTS : LAYOUTS[version], dailyBins).LENGTH;
 }
 
 /**
- * Slots at the end of today's state that a state version did not have (the fleet prior came with 3, the burst
- * memory with 4); restored, they start at zero.
+ * Changes of about one quantum (less than 1.5 quanta) seen before the resolution is trusted: a constant series that
+ * steps once has a "resolution" of its step, which says nothing about rounding.
  */
-function slotsMissingIn(version: number): number {
-  return (version < 3 ? PRIOR_SIZE : 0) + (version < 4 ? BURST_SIZE : 0);
+const RESOLUTION_ESTABLISHED = 20;
+
+/**
+ * The standardised deviation `e` of a quantised near-constant series (see `quantisedBelow`): its mean absolute
+ * deviation `mae` is below a fraction of its resolution `q`, so most deviations are exactly 0 and 1.25 × `mae` reads the
+ * spread far too small (round(10 + 0.3·N(0, 1)): MAE 0.095, σ 0.3). If the unrounded value were Gaussian with spread σ,
+ * it would leave its level by a quantum with probability 2Φ(−q/(2σ)), so MAE ≈ 2qΦ(−q/(2σ)), i.e.
+ * σ = q / (2 Φ⁻¹(1 − MAE/(2q))); an observed deviation `e` means at least |e| − q/2 before rounding (continuity
+ * correction). O(1); only for such series.
+ */
+function quantisedZ(e: number, mae: number, q: number, floor: number): number {
+  const spread = q / (2 * normalQuantile(1 - mae / (2 * q)));
+  const ae = e < 0 ? -e : e;
+  const beyond = ae > q / 2 ? ae - q / 2 : 0;
+  return (e < 0 ? -beyond : beyond) / (spread + floor);
 }
 
 /** Smoothing of the bursts' log-size mean and spread, per burst (about the last 20 bursts). */
@@ -1243,18 +1334,19 @@ function burstMixtureZ(
 /**
  * Version 1 of the state kept the (by default unused) CUSUM and anomaly-likelihood numbers between the levels and the
  * normalisers; version 2 moved them behind the trend so that the numbers every point reads are contiguous (fewer
- * cache lines per point). Everything else is where it was.
+ * cache lines per point). Everything else is where it was. Returns the state in the layout of version 2 (`v2`: its
+ * offsets).
  */
-function stateFromVersion1(v1: Float64Array): Float64Array {
+function stateFromVersion1(v1: Float64Array, v2: Readonly<Record<StatePart, number>>): Float64Array {
   const out = Float64Array.from(v1);
-  const V1_CUSUM = SLOW + RobustLevel.SIZE;
+  const V1_CUSUM = v2.SLOW + RobustLevel.SIZE;
   const V1_NORM1 = V1_CUSUM + Cusum.SIZE;
   const V1_LIKE = V1_NORM1 + 3 * TailNormaliser.SIZE;
   const V1_LIFE = V1_LIKE + AnomalyLikelihood.SIZE; // then EW and TREND, in the same order as now
-  out.set(v1.subarray(V1_CUSUM, V1_CUSUM + Cusum.SIZE), CUSUM);
-  out.set(v1.subarray(V1_NORM1, V1_LIKE), NORM1);
-  out.set(v1.subarray(V1_LIKE, V1_LIFE), LIKE);
-  out.set(v1.subarray(V1_LIFE, V1_LIFE + RunningMoments.SIZE + EwMoments.SIZE + SegmentTrend.SIZE), LIFE);
+  out.set(v1.subarray(V1_CUSUM, V1_CUSUM + Cusum.SIZE), v2.CUSUM);
+  out.set(v1.subarray(V1_NORM1, V1_LIKE), v2.NORM1);
+  out.set(v1.subarray(V1_LIKE, V1_LIFE), v2.LIKE);
+  out.set(v1.subarray(V1_LIFE, V1_LIFE + RunningMoments.SIZE + EwMoments.SIZE + SegmentTrend.SIZE), v2.LIFE);
   return out;
 }
 
