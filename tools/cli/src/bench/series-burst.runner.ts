@@ -3,9 +3,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { METRIC_EVENT_SCHEMA, seriesKey } from '@tideline/contracts';
+import { METRIC_EVENT_SCHEMA, escapeTagValue, seriesKey } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
-import { createKafka, DEAD_LETTER_HEADERS } from '@tideline/kafka';
+import { createKafka } from '@tideline/kafka';
 import {
   freePort,
   PrivateInfluxd,
@@ -15,7 +15,7 @@ import {
   type ServiceProcess,
 } from '@tideline/testing';
 import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
-import { INFLUX_SERIES_LIMITS } from '../stack/influx-config';
+import { INFLUX_SERIES_LIMITS } from '@tideline/devstack';
 import { processUsage } from './process-usage';
 
 export interface SeriesBurstOptions {
@@ -59,18 +59,21 @@ export interface BurstFigures {
 }
 
 /**
- * Where the events sent so far went, counted where they ended up, not by the services' counters: each event is one
- * point (its own series and time), so `sent = stored + refused + deadLettered + lostSilently` (goal: 0 lost).
+ * Where each event sent so far went, looked up where it would have ended up, not counted by the services' counters,
+ * so `sent = stored + refused + deadLettered + lostSilently` (goal: 0 lost). Each event is counted once, in the first
+ * of these places that holds it: an event refused by a series cap and then learned when its batch came again (after
+ * a rebalance, with room made by idle series) counts as stored, and in `deadLetteredThenStored`.
  */
 export interface PointAccount {
   readonly sent: number;
-  /** Rows of InfluxDB's `points` (a point written twice is one row). */
+  /** In InfluxDB's `points` (a burst series has one point: its series is there; the known series: its row count). */
   readonly stored: number;
-  /** Distinct `points` lines on the points dead-letter topic (InfluxDB refused them, with its reason). */
+  /** On the points dead-letter topic (InfluxDB refused them, with its reason). */
   readonly refused: number;
-  /** Distinct source offsets on the metrics dead-letter topic (e.g. `cardinality_exceeded`). */
+  /** On the metrics dead-letter topic (e.g. `cardinality_exceeded`). */
   readonly deadLettered: number;
   readonly lostSilently: number;
+  readonly deadLetteredThenStored: number;
 }
 
 export interface SeriesBurstResult {
@@ -162,6 +165,7 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
 
     const bursts: BurstFigures[] = [];
     let sentTotal = 100;
+    const sentBursts: number[] = [];
     // handled: both services' groups have committed to the end of what they consume; a batch is committed only once
     // its points are written to InfluxDB (or dead-lettered) and its judged points published
     const allHandled = async (timeoutMs: number) => {
@@ -169,23 +173,37 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
       await waitFor(() => caughtUp(admin, `bench-${id}-anomaly`, topics.baselines), timeoutMs);
     };
     const account = async (): Promise<PointAccount> => {
-      const [row] = await influx.query<{ count: number }>('SELECT count("value") FROM "points"');
-      const stored = Number(row?.count ?? 0);
-      const refused = await distinctRecords(kafka, admin, topics.pointsDeadLetter, (message) => {
+      const storedSeries = new Set(
+        (await influx.query<{ value: string }>('SHOW TAG VALUES FROM "points" WITH KEY = "series"')).map(
+          (r) => r.value,
+        ),
+      );
+      // the series tag of a refused `points` line, as written (escaped)
+      const refusedSeries = await distinctRecords(kafka, admin, topics.pointsDeadLetter, (message) => {
         const line = message.value?.toString('utf8') ?? '';
-        return line.startsWith('points,') ? line : undefined;
+        return line.startsWith('points,') ? /,series=((?:[^,\\ ]|\\.)*)/.exec(line)?.[1] : undefined;
       });
-      const deadLettered = await distinctRecords(kafka, admin, `${topics.metrics}.dlq`, (message) => {
-        const header = (name: string) => message.headers?.[name]?.toString();
-        return `${header(DEAD_LETTER_HEADERS.sourcePartition)}:${header(DEAD_LETTER_HEADERS.sourceOffset)}`;
-      });
-      return {
-        sent: sentTotal,
-        stored,
-        refused,
-        deadLettered,
-        lostSilently: sentTotal - stored - refused - deadLettered,
+      const deadLetteredSeries = await distinctRecords(kafka, admin, `${topics.metrics}.dlq`, (message) =>
+        message.key?.toString('utf8'),
+      );
+      const counts = {
+        stored: (await normalStored(influxd.url, database, normalKey)).points,
+        refused: 0,
+        deadLettered: 0,
+        deadLetteredThenStored: 0,
       };
+      for (const [k, size] of sentBursts.entries())
+        for (let i = 0; i < size; i++) {
+          const series = burstSeries(k, i).key;
+          const deadLettered = deadLetteredSeries.has(series);
+          if (storedSeries.has(series)) {
+            counts.stored++;
+            if (deadLettered) counts.deadLetteredThenStored++;
+          } else if (refusedSeries.has(escapeTagValue(series))) counts.refused++;
+          else if (deadLettered) counts.deadLettered++;
+        }
+      const lostSilently = sentTotal - counts.stored - counts.refused - counts.deadLettered;
+      return { sent: sentTotal, ...counts, lostSilently };
     };
     for (const [k, size] of options.bursts.entries()) {
       await allHandled(120_000);
@@ -215,16 +233,16 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
       for (let from = 0; from < size; from += SEND_CHUNK) {
         const messages = [];
         for (let i = from; i < Math.min(size, from + SEND_CHUNK); i++) {
-          const tags = { request_id: `${k}-${i}` };
-          const host = `host-${i % 1000}`;
+          const { key, host, tags } = burstSeries(k, i);
           messages.push({
-            key: seriesKey({ metric: 'http.requests', host, tags }),
+            key,
             value: JSON.stringify({ schema: METRIC_EVENT_SCHEMA, metric: 'http.requests', host, tags, value: 1, ts }),
           });
         }
         await producer.send({ topic: topics.metrics, acks: 1, messages });
       }
       sentTotal += size;
+      sentBursts.push(size);
       const sendSeconds = (performance.now() - sendStarted) / 1000;
       await allHandled(burstTimeoutMs);
       const handledSeconds = (performance.now() - sendStarted) / 1000;
@@ -330,6 +348,13 @@ async function stopService(service: Service): Promise<{ ms: number; code: number
   return { ms: Math.round(performance.now() - started), code: exit.code };
 }
 
+/** The `i`-th new series of burst `k`: one point each. */
+function burstSeries(k: number, i: number): { key: string; host: string; tags: Record<string, string> } {
+  const tags = { request_id: `${k}-${i}` };
+  const host = `host-${i % 1000}`;
+  return { key: seriesKey({ metric: 'http.requests', host, tags }), host, tags };
+}
+
 /** Whether the group has committed to the end of every partition of the topic. */
 async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<boolean> {
   const ends = await admin.fetchTopicOffsets(topic);
@@ -391,23 +416,20 @@ async function normalStored(
   }
 }
 
-/**
- * Distinct keys (`keyOf`; undefined: not counted) of a topic's records, read from its start to its current end: a
- * record written twice (a batch dead-lettered again after a restart) counts once.
- */
+/** Distinct keys (`keyOf`; undefined: left out) of a topic's records, read from its start to its current end. */
 async function distinctRecords(
   kafka: Kafka,
   admin: Admin,
   topic: string,
   keyOf: (message: KafkaMessage) => string | undefined,
-): Promise<number> {
+): Promise<Set<string>> {
   const ends = new Map(
     (await admin.fetchTopicOffsets(topic).catch(() => []))
       .filter((o) => BigInt(o.high) > BigInt(o.low))
       .map((o) => [o.partition, BigInt(o.high)] as const),
   );
-  if (ends.size === 0) return 0;
   const keys = new Set<string>();
+  if (ends.size === 0) return keys;
   const consumer = kafka.consumer({ groupId: `bench-count-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 200 });
   await consumer.connect();
   try {
@@ -427,7 +449,7 @@ async function distinctRecords(
   } finally {
     await consumer.disconnect();
   }
-  return keys.size;
+  return keys;
 }
 
 /** A private influxd with the local stack's series limits, so the burst meets the limits a user's InfluxDB has. */

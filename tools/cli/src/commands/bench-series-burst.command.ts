@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@tideline/config';
 import { runSeriesBurst, type SeriesBurstResult } from '../bench/series-burst.runner';
-import { findRepoRoot } from '../stack/repo-root';
+import { findRepoRoot } from '@tideline/devstack';
 import type { RegisterCommand } from './index';
 
 interface BenchSeriesBurstOptions {
@@ -71,7 +71,8 @@ function formatSeriesBurst(result: SeriesBurstResult): string {
     '',
     `points (InfluxDB max-series-per-database ${result.influxLimits.maxSeriesPerDatabase}, max-values-per-tag ${result.influxLimits.maxValuesPerTag}): ` +
       `${result.points.sent} sent, ${result.points.stored} stored, ${result.points.refused} refused by InfluxDB and dead-lettered, ` +
-      `${result.points.deadLettered} dead-lettered by the baseline service, ${result.points.lostSilently} lost silently`,
+      `${result.points.deadLettered} dead-lettered by the baseline service (and ${result.points.deadLetteredThenStored} ` +
+      `dead-lettered, then stored when their batch came again), ${result.points.lostSilently} lost silently`,
     `shutdown (SIGTERM to exit): baseline ${result.shutdown.baseline.ms} ms (exit ${result.shutdown.baseline.code}), ` +
       `anomaly ${result.shutdown.anomaly.ms} ms (exit ${result.shutdown.anomaly.code})`,
   ];
