@@ -183,7 +183,12 @@ describe('tideline.baseline/3 (binary baseline records)', () => {
     assert.throws(encode({ ...POINT, score: 1.5 }), /points\.score\.0/);
     assert.throws(encode({ ...POINT, ts: 1.5 }), /points\.ts\.0/);
     assert.throws(encode({ ...POINT, tags: JSON.parse('{"__proto__":"x"}') as Record<string, string> }), /reserved/);
-    assert.throws(encode({ ...POINT, host: 'web-\uD800' }), /unpaired surrogate/);
+    assert.throws(encode({ ...POINT, host: 'web-\uD800' }), /field "host" has an unpaired surrogate/);
+    assert.throws(encode({ ...POINT, tags: { core: '\uDC00x' } }), /field "tags\.core" has an unpaired surrogate/);
+    assert.throws(encode({ ...POINT, detector: 'a\uD800' }), /field "points\.detector" has an unpaired surrogate/);
+    // a surrogate pair is one code point, four bytes of UTF-8
+    const pair = decodeBaselineRecord(encodeEvent(baselineRecordOf([{ ...POINT, host: 'web-\uD83D\uDE00' }])));
+    assert.ok(pair.ok && pair.value.host === 'web-😀');
   });
 });
 
