@@ -31,6 +31,7 @@ const NODE_IO_MODULES = [
 // Which project may import which, by tag (each project.json carries its tags). Types: app (deployable), lib, testing,
 // tool. Scopes of libs: pure (no I/O) < config < io. Scopes of apps: agent (the collector, installed on every host:
 // it stays small: no model, tagged role:model, and no InfluxDB, role:store) and service (baseline, anomaly, reporter).
+// The dev stack (tools/devstack, role:devstack) is the tool other tools build on.
 const DEPENDENCY_CONSTRAINTS = [
   { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
@@ -39,7 +40,8 @@ const DEPENDENCY_CONSTRAINTS = [
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
   { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['role:model', 'role:store'] },
-  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app', 'role:devstack'] },
+  { sourceTag: 'role:devstack', onlyDependOnLibsWithTags: ['type:lib'] },
 ];
 
 export default tseslint.config(

@@ -2,8 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@tideline/config';
 import { E2E_FLOOR, runE2eBench, type E2eBenchResult } from '../bench/e2e-bench.runner';
-import { findRepoRoot } from '../stack/repo-root';
-import { resolveStackSettings } from '../stack/stack-settings';
+import { findRepoRoot, resolveStackSettings } from '@tideline/devstack';
 import type { RegisterCommand } from './index';
 
 interface BenchE2eOptions {

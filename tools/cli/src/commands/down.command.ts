@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { systemComponents } from '../services/system';
-import { formatDownResult } from '../stack/report';
-import { findRepoRoot } from '../stack/repo-root';
-import { bringDown } from '../stack/stack';
-import { resolveStackSettings } from '../stack/stack-settings';
+import { formatDownResult, findRepoRoot, bringDown, resolveStackSettings } from '@tideline/devstack';
 import type { RegisterCommand } from './index';
 
 /** `tideline down`: the apps first (they flush to the servers), then the stack; only what tideline started. */

@@ -1,9 +1,16 @@
 import type { Command } from 'commander';
-import { consoleOutput, printUpResults, timeoutSecondsOption } from '../stack/console-output';
-import { followFiles, tailFile } from '../stack/log-tail';
-import { formatDownResult, formatDuration, formatStatus, upJson, upSucceeded } from '../stack/report';
-import { findRepoRoot } from '../stack/repo-root';
 import {
+  consoleOutput,
+  printUpResults,
+  timeoutSecondsOption,
+  followFiles,
+  tailFile,
+  formatDownResult,
+  formatDuration,
+  formatStatus,
+  upJson,
+  upSucceeded,
+  findRepoRoot,
   bringDown,
   bringUp,
   checkStack,
@@ -11,8 +18,10 @@ import {
   selectComponents,
   stackComponents,
   statusOf,
-} from '../stack/stack';
-import { influxUrl, kafkaBrokers, resolveStackSettings } from '../stack/stack-settings';
+  influxUrl,
+  kafkaBrokers,
+  resolveStackSettings,
+} from '@tideline/devstack';
 import { appComponents } from '../services/app-services';
 import type { RegisterCommand } from './index';
 
@@ -51,7 +60,10 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
       const results = await bringUp(components, options.timeout, out);
       printUpResults(results, components, out);
       if (options.json) {
-        const env = { KAFKA_BROKERS: kafkaBrokers(settings), INFLUX_URL: influxUrl(settings) };
+        const env = {
+          KAFKA_BROKERS: kafkaBrokers(settings),
+          INFLUX_URL: influxUrl(settings),
+        };
         process.stdout.write(`${upJson(results, env)}\n`);
       }
       if (!upSucceeded(results)) {
@@ -91,7 +103,10 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
       const settings = settingsFromProcess();
       const all = [...stackComponents(settings, process.env), ...appComponents(settings, process.env)];
       const selected = selectComponents(all, name ? [name] : []);
-      const files = selected.map((component) => ({ label: component.name, file: component.logFile }));
+      const files = selected.map((component) => ({
+        label: component.name,
+        file: component.logFile,
+      }));
       for (const { label, file } of files) {
         const lines = tailFile(file, options.lines);
         if (files.length > 1 || lines.length === 0) {

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { systemComponents } from '../services/system';
-import { formatStatus } from '../stack/report';
-import { findRepoRoot } from '../stack/repo-root';
-import { statusOf } from '../stack/stack';
-import { resolveStackSettings } from '../stack/stack-settings';
+import { formatStatus, findRepoRoot, statusOf, resolveStackSettings } from '@tideline/devstack';
 import type { RegisterCommand } from './index';
 
 /** `tideline status`: every server and service; exits 0 only when all of them are healthy. */

@@ -2,11 +2,16 @@ import type { Command } from 'commander';
 import { appServices } from '../services/app-services';
 import { systemComponents, systemUp } from '../services/system';
 import { whereToLook } from '../services/where-to-look';
-import { consoleOutput, printUpResults, timeoutSecondsOption } from '../stack/console-output';
-import { formatDuration, upSucceeded } from '../stack/report';
-import { findRepoRoot } from '../stack/repo-root';
-import { DEFAULT_READY_TIMEOUT_MS } from '../stack/stack';
-import { resolveStackSettings } from '../stack/stack-settings';
+import {
+  consoleOutput,
+  printUpResults,
+  timeoutSecondsOption,
+  formatDuration,
+  upSucceeded,
+  findRepoRoot,
+  DEFAULT_READY_TIMEOUT_MS,
+  resolveStackSettings,
+} from '@tideline/devstack';
 import type { RegisterCommand } from './index';
 
 /** `tideline up`: the stack plus the four apps in the background; returns when every `/health` answers 200. */

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findExecutable, PrerequisiteError } from '../stack/prerequisites';
-import type { Env, StackSettings } from '../stack/stack-settings';
+import { findExecutable, PrerequisiteError, type Env, type StackSettings } from '@tideline/devstack';
 
 /** What `k8s-validate` prints for one kustomization. */
 export interface ManifestReport {

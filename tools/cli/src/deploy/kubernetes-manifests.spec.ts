@@ -4,8 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { findRepoRoot } from '../stack/repo-root';
-import { resolveStackSettings } from '../stack/stack-settings';
+import { findRepoRoot, resolveStackSettings } from '@tideline/devstack';
 import { ensureK8sValidator, validateManifests, type ManifestReport } from './k8s-validator';
 
 const repoRoot = findRepoRoot();

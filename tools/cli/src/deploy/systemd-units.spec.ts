@@ -5,8 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '@tideline/config';
-import { findExecutable } from '../stack/prerequisites';
-import { findRepoRoot } from '../stack/repo-root';
+import { findExecutable, findRepoRoot } from '@tideline/devstack';
 
 /** The units of deploy/systemd this test holds (the collector's has its own, beside its package). */
 const APPS = ['baseline', 'anomaly', 'reporter'] as const;

@@ -2,10 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppService } from './app-services';
 import { appEnvironment } from './app-services';
-import type { ManagedComponent } from '../stack/managed-component';
-import { PrerequisiteError } from '../stack/prerequisites';
-import { probeHttp } from '../stack/readiness';
-import type { Env, StackSettings } from '../stack/stack-settings';
+import { type ManagedComponent, PrerequisiteError, probeHttp, type Env, type StackSettings } from '@tideline/devstack';
 
 /** The compiled entry point of an app. */
 export function appEntry(repoRoot: string, name: string): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { appComponents, appEnvironment, appServices } from './app-services';
-import { resolveStackSettings } from '../stack/stack-settings';
+import { resolveStackSettings } from '@tideline/devstack';
 
 describe('app services', () => {
   const settings = resolveStackSettings(

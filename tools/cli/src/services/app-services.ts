@@ -1,8 +1,14 @@
 import { DEFAULT_HTTP_PORTS } from '@tideline/config';
 import { appServer } from './app-server';
 import { reporterEnvironment } from './command-config';
-import type { ManagedComponent } from '../stack/managed-component';
-import { kafkaBrokers, influxUrl, parsePort, type Env, type StackSettings } from '../stack/stack-settings';
+import {
+  type ManagedComponent,
+  kafkaBrokers,
+  influxUrl,
+  parsePort,
+  type Env,
+  type StackSettings,
+} from '@tideline/devstack';
 
 /** The four Tideline services `tideline up` runs in the background, with their HTTP ports (`/health`, `/metrics`). */
 export const APP_SERVICES = (['collector', 'baseline', 'anomaly', 'reporter'] as const).map((name) => ({

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
 import { freePorts, readTopic, stackFromEnv, uniqueDatabase, uniqueTopic } from '@tideline/testing';
-import { findRepoRoot } from '../stack/repo-root';
+import { findRepoRoot } from '@tideline/devstack';
 
 const stack = stackFromEnv();
 const kafkaPort = stack.kafkaBrokers[0]!.split(':').pop()!;

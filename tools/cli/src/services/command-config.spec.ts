@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { appEnvironment, appServices } from './app-services';
 import { reporterEnvironment, resolveCommandConfig } from './command-config';
-import { resolveStackSettings, StackSettingsError } from '../stack/stack-settings';
+import { resolveStackSettings, StackSettingsError } from '@tideline/devstack';
 
 const REPO = '/repo';
 const resolve = (env: Record<string, string>, argv: string[] = []) =>

@@ -1,7 +1,13 @@
 import * as path from 'node:path';
 import { DEFAULTS, loadConfig, reporterSectionSchema, type CliConfig } from '@tideline/config';
-import { findRepoRoot } from '../stack/repo-root';
-import { influxUrl, kafkaBrokers, resolveStackSettings, type Env, type StackSettings } from '../stack/stack-settings';
+import {
+  findRepoRoot,
+  influxUrl,
+  kafkaBrokers,
+  resolveStackSettings,
+  type Env,
+  type StackSettings,
+} from '@tideline/devstack';
 
 export interface CommandConfigOptions {
   /** Searched for `--config <path>`; default `process.argv`. */

@@ -1,8 +1,14 @@
 import { appComponents } from './app-services';
-import type { ManagedComponent, Output, UpResult } from '../stack/managed-component';
-import { upSucceeded } from '../stack/report';
-import { bringUp, stackComponents } from '../stack/stack';
-import type { Env, StackSettings } from '../stack/stack-settings';
+import {
+  type ManagedComponent,
+  type Output,
+  type UpResult,
+  upSucceeded,
+  bringUp,
+  stackComponents,
+  type Env,
+  type StackSettings,
+} from '@tideline/devstack';
 
 /** Everything `tideline up` runs: the stack's servers, then the four apps. */
 export function systemComponents(

@@ -1,7 +1,7 @@
 import { DEFAULT_INFLUX_DATABASE, MEASUREMENTS } from '@tideline/contracts';
 import * as path from 'node:path';
 import type { AppService } from './app-services';
-import { influxUrl, kafkaBrokers, type StackSettings } from '../stack/stack-settings';
+import { influxUrl, kafkaBrokers, type StackSettings } from '@tideline/devstack';
 
 /** What `tideline up` prints once everything answers: where to look next. */
 export function whereToLook(settings: StackSettings, apps: readonly AppService[]): string[] {

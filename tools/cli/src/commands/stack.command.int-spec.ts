@@ -5,8 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { procState } from './pid-file';
-import { findRepoRoot } from './repo-root';
+import { procState, findRepoRoot } from '@tideline/devstack';
 
 /**
  * The stack lifecycle through the real `tideline` command: up → status healthy → up again → down → status stopped.

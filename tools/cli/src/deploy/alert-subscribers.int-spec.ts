@@ -17,10 +17,14 @@ import {
   uniqueTopic,
 } from '@tideline/testing';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { ensureKafkaClasspath } from './kafka-classpath';
-import { DEBIAN_TOOLS, ensureDebianTool, requireJava17 } from './prerequisites';
-import { findRepoRoot } from './repo-root';
-import { resolveStackSettings } from './stack-settings';
+import {
+  ensureKafkaClasspath,
+  DEBIAN_TOOLS,
+  ensureDebianTool,
+  requireJava17,
+  findRepoRoot,
+  resolveStackSettings,
+} from '@tideline/devstack';
 
 /**
  * Subscribing to the alerts topic without Node.js, the ways the README shows: Debian's `kcat`, Kafka's own console

@@ -20,7 +20,7 @@ export const INFLUX_SERIES_LIMITS = Object.freeze({
 export function renderInfluxConfig(settings: StackSettings): string {
   const { host, ports, paths } = settings;
   return [
-    '# Written by `tideline stack up` on every start; edit tools/cli/src/stack/influx-config.ts instead.',
+    '# Written by `tideline stack up` on every start; edit tools/devstack/src/influx-config.ts instead.',
     'reporting-disabled = true',
     `bind-address = ${toml(`${host}:${ports.influxRpc}`)}`,
     '',

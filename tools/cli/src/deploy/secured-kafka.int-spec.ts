@@ -19,9 +19,7 @@ import {
   logLevel,
   ResourcePatternTypes,
 } from 'kafkajs';
-import { findRepoRoot } from './repo-root';
-import { startSecuredKafka, type SecuredKafka } from './secured-kafka';
-import { TIDELINE_KAFKA_ACLS } from './secured-kafka-config';
+import { findRepoRoot, startSecuredKafka, type SecuredKafka, TIDELINE_KAFKA_ACLS } from '@tideline/devstack';
 
 /**
  * Tideline against a broker that authenticates and authorises: a private single-node Kafka started by this test on

@@ -104,7 +104,7 @@ describe('serverPropertiesIsOurs', () => {
 
   it('replaces the file earlier versions wrote, whose header said it is rewritten on every start', () => {
     const legacy = [
-      '# Written by `tideline stack up` on every start; edit tools/cli/src/stack/kafka-config.ts instead.',
+      '# Written by `tideline stack up` on every start; edit tools/devstack/src/kafka-config.ts instead.',
       'process.roles=broker,controller',
       '',
     ].join('\n');

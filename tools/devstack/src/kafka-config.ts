@@ -4,7 +4,7 @@ import { hostPort, type StackSettings } from './stack-settings';
 
 /** The first line of the files earlier versions wrote, which said that the file is rewritten on every start. */
 const LEGACY_HEADER =
-  '# Written by `tideline stack up` on every start; edit tools/cli/src/stack/kafka-config.ts instead.';
+  '# Written by `tideline stack up` on every start; edit tools/devstack/src/kafka-config.ts instead.';
 
 /** The line of `server.properties` that records the SHA-256 of everything below it, as `tideline stack up` wrote it. */
 const DIGEST_PREFIX = '# tideline-sha256: ';
