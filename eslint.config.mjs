@@ -31,13 +31,13 @@ const NODE_IO_MODULES = [
 // Which project may import which, by tag (each project.json carries its tags). Types: app (deployable), lib, testing,
 // tool. Scopes of libs: pure (no I/O) < config < io. Scopes of apps: agent (the collector, installed on every host:
 // it stays small: no model, tagged role:model, and no InfluxDB, role:store) and service (baseline, anomaly, reporter).
-// The dev stack (tools/devstack, role:devstack) is the tool other tools build on.
+// The dev stack (tools/devstack, role:devstack) is the one tool the test utilities may use: they start the stack.
 const DEPENDENCY_CONSTRAINTS = [
   { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
   { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
   { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'role:devstack'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
   { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['role:model', 'role:store'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app', 'role:devstack'] },

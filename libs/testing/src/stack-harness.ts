@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { formatDownResult, printUpResults, startStack, stopStack } from '@tideline/devstack';
 import type { StartedTestContainer } from 'testcontainers';
 import { freePort } from './service-process';
 
@@ -29,7 +27,7 @@ export const INFLUX_IMAGE = 'influxdb:1.8';
  * Finds or starts real servers for the integration tests, in this order, and never skips:
  * 1. `KAFKA_BROKERS` and `INFLUX_URL` are both set: use them;
  * 2. testcontainers finds a container runtime: start `apache/kafka` and `influxdb:1.8` containers;
- * 3. otherwise the native local stack, through the same command as `tideline stack up` (already running → reused).
+ * 3. otherwise the native local stack, started by the same code as `tideline stack up` (already running → reused).
  */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const env = options.env ?? process.env;
@@ -115,30 +113,19 @@ async function startContainers(tc: Testcontainers, log: (line: string) => void):
   }
 }
 
-interface StackUpJson {
-  readonly ok: boolean;
-  readonly started: string[];
-  readonly env: { readonly KAFKA_BROKERS: string; readonly INFLUX_URL: string };
-}
-
-/** Runs `tideline stack up --json` (the very command users run) and stops only what that call started. */
+/** Starts the native stack exactly as `tideline stack up` does (the same code) and stops only what that call started. */
 async function startNativeStack(
   env: Readonly<Record<string, string | undefined>>,
   log: (line: string) => void,
 ): Promise<TestStack> {
-  const cli = tidelineBin();
-  const up = await runCli(cli, ['stack', 'up', '--json'], env);
-  let result: StackUpJson | undefined;
-  try {
-    result = JSON.parse(up.stdout.trim().split('\n').at(-1) ?? '') as StackUpJson;
-  } catch {
-    result = undefined;
+  const output = { info: log, error: log };
+  const up = await startStack({ env, output });
+  printUpResults(up.results, up.components, output);
+  if (!up.ok) {
+    if (up.started.length > 0) await stopStack(up.started, { env });
+    throw new Error('the local stack did not start (`tideline stack up`); its output is above');
   }
-  if (up.code !== 0 || result === undefined || !result.ok) {
-    if (result !== undefined && result.started.length > 0) await runCli(cli, ['stack', 'down', ...result.started], env);
-    throw new Error(`\`tideline stack up\` failed (exit code ${up.code}); its output is above`);
-  }
-  const { started, env: endpoints } = result;
+  const { started, env: endpoints } = up;
   log(
     `test stack: KAFKA_BROKERS=${endpoints.KAFKA_BROKERS} INFLUX_URL=${endpoints.INFLUX_URL} ` +
       `(native; started: ${started.join(', ') || 'nothing, already running'})`,
@@ -149,31 +136,7 @@ async function startNativeStack(
     source: 'native',
     stop: async () => {
       if (started.length === 0) return;
-      const down = await runCli(cli, ['stack', 'down', ...started], env);
-      process.stderr.write(down.stdout);
+      for (const result of await stopStack(started, { env })) log(formatDownResult(result));
     },
   };
-}
-
-/** `tools/cli/bin/tideline.js` of this repository. */
-function tidelineBin(from: string = __dirname): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'tools', 'cli', 'bin', 'tideline.js');
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`tools/cli/bin/tideline.js not found above ${from}`);
-  }
-}
-
-function runCli(
-  cli: string,
-  args: string[],
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? 1, stdout }));
-  });
 }

@@ -1,6 +1,8 @@
-// The local development stack: Kafka and InfluxDB under .tideline/ (or $TIDELINE_HOME), and what the tideline
-// command builds its other commands from (settings, managed processes, reports).
+// The local development stack: Kafka and InfluxDB under .tideline/ (or $TIDELINE_HOME). `startStack`, `stopStack`
+// and `stackStatus` are what `tideline stack up|down|status` and the integration tests' harness call; the rest is
+// what the tideline command builds its other commands from (settings, managed processes, reports).
 export * from './console-output';
+export * from './dev-stack';
 export * from './influx-config';
 export * from './kafka-classpath';
 export * from './log-tail';

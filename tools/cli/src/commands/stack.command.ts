@@ -1,26 +1,23 @@
 import type { Command } from 'commander';
 import {
+  checkStack,
   consoleOutput,
-  printUpResults,
-  timeoutSecondsOption,
+  DEFAULT_READY_TIMEOUT_MS,
+  findRepoRoot,
   followFiles,
-  tailFile,
   formatDownResult,
   formatDuration,
   formatStatus,
-  upJson,
-  upSucceeded,
-  findRepoRoot,
-  bringDown,
-  bringUp,
-  checkStack,
-  DEFAULT_READY_TIMEOUT_MS,
+  printUpResults,
+  resolveStackSettings,
   selectComponents,
   stackComponents,
-  statusOf,
-  influxUrl,
-  kafkaBrokers,
-  resolveStackSettings,
+  stackStatus,
+  startStack,
+  stopStack,
+  tailFile,
+  timeoutSecondsOption,
+  upJson,
 } from '@tideline/devstack';
 import { appComponents } from '../services/app-services';
 import type { RegisterCommand } from './index';
@@ -45,10 +42,8 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
     .option('--check', 'only check what starting needs (Java, Maven, influxd or apt-get, free ports); start nothing')
     .action(async (options: { timeout: number; json?: boolean; check?: boolean }) => {
       const out = consoleOutput(options.json === true);
-      const settings = settingsFromProcess();
-      const components = stackComponents(settings, process.env);
       if (options.check) {
-        const failures = await checkStack(components);
+        const failures = await checkStack(stackComponents(settingsFromProcess(), process.env));
         for (const failure of failures)
           if (failure.outcome === 'failed') out.error(`${failure.name}: ${failure.reason}`);
         if (failures.length === 0) out.info('stack: everything needed to start it is there (or it is running)');
@@ -56,17 +51,10 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
         return;
       }
       const started = Date.now();
-      out.info(`stack home: ${settings.paths.home}`);
-      const results = await bringUp(components, options.timeout, out);
-      printUpResults(results, components, out);
-      if (options.json) {
-        const env = {
-          KAFKA_BROKERS: kafkaBrokers(settings),
-          INFLUX_URL: influxUrl(settings),
-        };
-        process.stdout.write(`${upJson(results, env)}\n`);
-      }
-      if (!upSucceeded(results)) {
+      const up = await startStack({ timeoutMs: options.timeout, output: out });
+      printUpResults(up.results, up.components, out);
+      if (options.json) process.stdout.write(`${upJson(up.results, up.env)}\n`);
+      if (!up.ok) {
         process.exitCode = 1;
         return;
       }
@@ -78,8 +66,7 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
     .description('stop the servers `stack up` started (SIGTERM, SIGKILL after 15 s); others are left alone')
     .argument('[components...]', 'only these: kafka, influxdb')
     .action(async (names: string[]) => {
-      const components = selectComponents(stackComponents(settingsFromProcess(), process.env), names);
-      for (const result of await bringDown(components)) process.stdout.write(`${formatDownResult(result)}\n`);
+      for (const result of await stopStack(names)) process.stdout.write(`${formatDownResult(result)}\n`);
     });
 
   stack
@@ -87,7 +74,7 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
     .description('show each server; exits 0 only when all answer')
     .option('--json', 'print the statuses as JSON')
     .action(async (options: { json?: boolean }) => {
-      const statuses = await statusOf(stackComponents(settingsFromProcess(), process.env));
+      const statuses = await stackStatus();
       if (options.json) process.stdout.write(`${JSON.stringify(statuses)}\n`);
       else for (const status of statuses) formatStatus(status).forEach((line) => process.stdout.write(`${line}\n`));
       if (!statuses.every((status) => status.healthy)) process.exitCode = 1;
@@ -103,10 +90,7 @@ export const registerStackCommand: RegisterCommand = (program: Command) => {
       const settings = settingsFromProcess();
       const all = [...stackComponents(settings, process.env), ...appComponents(settings, process.env)];
       const selected = selectComponents(all, name ? [name] : []);
-      const files = selected.map((component) => ({
-        label: component.name,
-        file: component.logFile,
-      }));
+      const files = selected.map((component) => ({ label: component.name, file: component.logFile }));
       for (const { label, file } of files) {
         const lines = tailFile(file, options.lines);
         if (files.length > 1 || lines.length === 0) {
