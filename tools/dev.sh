@@ -157,11 +157,11 @@ json_field() {
 build() { npx tsc -b tsconfig.json; }
 
 # The test command runs through the Nx targets of every project (build, lint, test, int-test: nx.json), so a second
-# run reads unchanged projects from Nx's cache. `nx_run target [output style]`: two tasks at a time (the machines this
-# runs on have two cores; nx.json never runs an int-test beside another task); by default each task's output is
-# printed whole when it ends, never interleaved.
+# run with nothing changed reads them from Nx's cache. `nx_run target [output style] [tasks at a time]`: by default two
+# tasks at a time (the machines this runs on have two cores; nx.json never runs an int-test beside another task), each
+# task's output printed whole when it ends, never interleaved.
 nx_run() {
-  npx nx run-many -t "$1" --parallel=2 --outputStyle="${2:-static}"
+  npx nx run-many -t "$1" --outputStyle="${2:-static}" --parallel="${3:-2}"
 }
 
 # Every project's lint target, then the workspace's own scripts, which belong to no project.
@@ -245,7 +245,8 @@ cmd_test() {
   trap 'exit 143' TERM
   step "format check (prettier)" npx prettier --check . || true
   step "lint (eslint, module boundaries)" lint || true
-  if ! step "typecheck + build (tsc -b)" nx_run build; then
+  # one at a time: each project's `tsc -b` also builds the projects it references, which two at once could both write
+  if ! step "typecheck + build (tsc -b)" nx_run build static 1; then
     print_summary
     exit 1
   fi
