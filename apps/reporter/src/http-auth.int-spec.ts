@@ -6,8 +6,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CONFIG_ERROR_EXIT_CODE } from '@tideline/config';
 import { InfluxClient } from '@tideline/influx';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv, uniqueDatabase } from '@tideline/testing';
+import {
+  freePort,
+  startService,
+  type ServiceProcess,
+  expectEventually,
+  stackFromEnv,
+  uniqueDatabase,
+} from '@tideline/testing';
 
 /**
  * HTTP credentials when a service listens beyond loopback, on the reporter (the service with the most to protect:

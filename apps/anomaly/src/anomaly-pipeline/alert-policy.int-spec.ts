@@ -9,8 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { seriesKey, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, stackFromEnv } from '@tideline/testing';
 import {
   REPO_ROOT,
   collectTopic,

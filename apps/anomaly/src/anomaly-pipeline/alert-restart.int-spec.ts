@@ -10,8 +10,7 @@ import {
 } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   collectTopic,

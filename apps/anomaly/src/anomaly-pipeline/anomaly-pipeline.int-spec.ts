@@ -3,8 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { LIMITS, METRIC_EVENT_SCHEMA, seriesKey, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, parseDeadLetter } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   collectTopic,

@@ -7,8 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { MEASUREMENTS, METRIC_EVENT_SCHEMA, deadLetterTopic } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { DEAD_LETTER_HEADERS, createKafka } from '@tideline/kafka';
-import { freePorts, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
+import { freePorts, type ServiceProcess, expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { REPO_ROOT, metricValue, pipelineEnv, pipelineNames, startPipelineService } from '../testing/pipeline-harness';
 

@@ -7,8 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { baselineRecordOf, encodeEvent, seriesKey, type AlertEvent, type BaselinePoint } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { DEAD_LETTER_HEADERS, createKafka } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
 import type { Kafka } from 'kafkajs';
 import {
   collectTopic,

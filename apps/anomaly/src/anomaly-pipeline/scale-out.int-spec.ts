@@ -6,8 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { METRIC_EVENT_SCHEMA, seriesKey, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   collectTopic,

@@ -14,8 +14,7 @@ import {
   type BaselinePoint,
 } from '@tideline/contracts';
 import { createKafka } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   collectTopic,

@@ -15,8 +15,7 @@ import {
 } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { DEAD_LETTER_HEADERS, createKafka, parseDeadLetter } from '@tideline/kafka';
-import type { ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
+import { type ServiceProcess, expectEventually, readTopic, stackFromEnv } from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import {
   collectTopic,

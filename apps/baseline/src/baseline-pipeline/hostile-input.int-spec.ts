@@ -6,8 +6,15 @@ import { decodeBaselineRecord } from '@tideline/contracts';
 import { hostileRecordBytes, hostileRecordHost, parseHostileCorpus, serviceOutcome } from '@tideline/contracts/testing';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, parseDeadLetter } from '@tideline/kafka';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, randomSuffix, readTopic, stackFromEnv } from '@tideline/testing';
+import {
+  freePort,
+  startService,
+  type ServiceProcess,
+  expectEventually,
+  randomSuffix,
+  readTopic,
+  stackFromEnv,
+} from '@tideline/testing';
 import type { Kafka } from 'kafkajs';
 
 /** The repository root, from this file's compiled place (apps/baseline/dist/baseline-pipeline). */

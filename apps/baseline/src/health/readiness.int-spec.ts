@@ -5,8 +5,14 @@ import { after, before, describe, it } from 'node:test';
 import { METRIC_EVENT_SCHEMA, type MetricEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka } from '@tideline/kafka';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, randomSuffix, stackFromEnv } from '@tideline/testing';
+import {
+  freePort,
+  startService,
+  type ServiceProcess,
+  expectEventually,
+  randomSuffix,
+  stackFromEnv,
+} from '@tideline/testing';
 import type { Kafka, Producer } from 'kafkajs';
 
 const stack = stackFromEnv();

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeBaselineRecord, decodeMetricEvent } from '@tideline/contracts';
 import { createKafka } from '@tideline/kafka';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
 import {
+  freePort,
+  startService,
+  type ServiceProcess,
   ensureNodeExporter,
   expectEventually,
   npmEnv,

@@ -10,8 +10,7 @@ import { PNG } from 'pngjs';
 import { HOST_METRIC_NAMES, MEASUREMENT_FIELDS, MEASUREMENT_TAGS, type AlertEvent } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { TrendSummary } from '@tideline/stats';
-import { freePort, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, stackFromEnv } from '@tideline/testing';
+import { freePort, type ServiceProcess, expectEventually, stackFromEnv } from '@tideline/testing';
 import { REPO_ROOT, caughtUp, exportGaugeHistory, runCli, startApp, systemEnv, systemNames } from './system-harness';
 import { CHROMIUM, CHROMIUM_ARGS, TestSmtp } from '../testing/test-servers';
 

@@ -11,8 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { seriesKey } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
-import { freePort, startService, type ServiceProcess } from '@tideline/service/testing';
-import { expectEventually, randomSuffix, stackFromEnv } from '@tideline/testing';
+import {
+  freePort,
+  startService,
+  type ServiceProcess,
+  expectEventually,
+  randomSuffix,
+  stackFromEnv,
+} from '@tideline/testing';
 import { CHROMIUM, CHROMIUM_ARGS } from '../testing/test-servers';
 import { chronografQueries, grafanaQueries, type DashboardQuery } from './dashboard-queries';
 

@@ -1,7 +1,4 @@
-// Test helpers for the services, imported as `@tideline/service/testing`: kept out of the main entry point so that
-// production code never loads them.
-// Free ports and spawned services live in @tideline/testing (one implementation for tests, harnesses and benches);
-// re-exported here for the services' tests that import them with the shell suite.
-export { freePort, freePorts, startService, waitUntilHealthy, metricValue } from '@tideline/testing';
-export type { ServiceExit, ServiceProcess, StartServiceOptions } from '@tideline/testing';
+// The services' shell contract as a test suite, imported as `@tideline/service/testing`: kept out of the main entry
+// point so that production code never loads it. Free ports, spawned services and the other test helpers are
+// imported from @tideline/testing, their one home.
 export * from './service-shell.suite';
