@@ -229,10 +229,14 @@ describe('alert policy per series, end to end (alerting rules read by both servi
         assert.deepEqual(states, ['firing/warning', 'resolved/warning'], `${id}: a short small blip is a warning`);
       }
     }
-    // the failure itself: the replay's most surprising point (score above the critical score) is critical
+    // The incident of the replay's most surprising point becomes critical: at once when its score reaches the critical
+    // score or its value lies far beyond the band, else by escalation while it lasts. (Its score sits below the
+    // critical score since the detector's burst memory: the restart after the failure looks like the restarts after the
+    // earlier shutdowns.)
     const firing = alertsOf('machine_temperature').filter((a) => a.state === 'firing');
     const worst = firing.reduce((a, b) => (b.score > a.score ? b : a));
-    assert.ok(worst.score >= 0.6 && worst.severity === 'critical', `${worst.severity} ${worst.score}`);
+    const worstIncident = byIncident.get(worst.id)!.map((a) => `${a.state}/${a.severity}`);
+    assert.ok(worstIncident.includes('firing/critical'), `${worst.id} (${worst.score}): ${worstIncident.join(', ')}`);
     assert.ok(blips > 0, 'the replay has short small blips');
     assert.ok(escalations > 0, 'a sustained warning escalates');
   });
