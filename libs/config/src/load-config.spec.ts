@@ -108,6 +108,15 @@ describe('loadConfig', () => {
     assert.match(error.message, /^alertng \(in .*\) is not a known key/);
   });
 
+  it('names what took the place of a key an earlier version read (baseline.topics.alerts), instead of "not a known key"', () => {
+    const older = yamlFile('older.yaml', 'baseline:\n  topics:\n    alerts: tideline.alerts.v1\n');
+    const error = configError(() => loadConfig('baseline', { argv: [], env: {}, configPath: older }));
+    assert.match(
+      error.message,
+      /^baseline\.topics\.alerts \(in .*\) was removed: the baseline service no longer writes/,
+    );
+  });
+
   it("gives the baseline service the reporter's limits, leaving the rest of the reporter section (mail, schedule) to the reporter", () => {
     const shared = yamlFile(
       'reporter-shared.yaml',

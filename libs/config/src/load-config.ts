@@ -5,6 +5,7 @@ import { APP_CONFIG_SCHEMAS, type AppConfig } from './apps';
 import { ConfigError, type ConfigSource } from './config-error';
 import { DEFAULTS, type AppName } from './defaults';
 import { ENV_MAPPING, genericEnvKeyPath, genericEnvVariable } from './env-mapping';
+import { REMOVED_KEYS } from './removed-keys';
 import { maskUrlCredentials, SECRET_KEY } from './secrets';
 import { allowedValues, arrayElement, baseType, objectKeys, schemaAt, unionOptions } from './schema-introspection';
 
@@ -225,7 +226,8 @@ function toConfigError(
   if (issue.code === 'unrecognized_keys') {
     const parentKeys = objectKeys(schemaAt(schema, path) ?? schema);
     path = [...path, issue.keys[0] as string];
-    problem = 'is not a known key';
+    const removed = REMOVED_KEYS[path.join('.')];
+    problem = removed === undefined ? 'is not a known key' : `was removed: ${removed}`;
     allowed = parentKeys.length > 0 ? `keys ${parentKeys.join(', ')}` : undefined;
   } else {
     const input = (issue as { input?: unknown }).input;

@@ -132,7 +132,7 @@ describe('the alerting section', () => {
     const error = configError(() => loadConfig('anomaly', { argv: [], env: {}, configPath: path }));
     assert.match(
       error.message,
-      /^anomaly\.lifecycle\.sensitivity \(in .*\) is not a known key; allowed: keys criticalScore/,
+      /^anomaly\.lifecycle\.sensitivity \(in .*\) was removed: sensitivity is set once for both services in alerting\.defaults\.sensitivity .*; allowed: keys criticalScore/,
     );
   });
 
