@@ -281,6 +281,7 @@ export class BatchConsumer {
   private readonly deferredCommits = new Map<string, Promise<void>>();
   /** Partitions the group assigned to this member, per topic (kept through a crash: a dead consumer still lags). */
   private assignment: Readonly<Record<string, readonly number[]>> = {};
+  private generation = 0;
   private lagTimer: NodeJS.Timeout | undefined;
   private lagAdmin: Admin | undefined;
   private lagInFlight = false;
@@ -377,6 +378,7 @@ export class BatchConsumer {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
+      this.generation++;
       this.assignment = Object.fromEntries(options.topics.map((topic) => [topic, assignment[topic] ?? []]));
       if (options.topics.some((topic) => (assignment[topic]?.length ?? 0) > 0)) this.assigned.resolve();
     });
@@ -456,6 +458,14 @@ export class BatchConsumer {
     ]);
     clearTimeout(timer);
     await consumer.disconnect();
+  }
+
+  /**
+   * Counts the assignments this member has received (each group join): a handler that keeps per-key state elsewhere
+   * sees from a change of this number that it may have taken over another member's keys.
+   */
+  get assignmentGeneration(): number {
+    return this.generation;
   }
 
   /** Resolves once the group has assigned partitions of the subscribed topics to this member. */

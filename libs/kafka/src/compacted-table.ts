@@ -43,6 +43,8 @@ export class CompactedTable<V> {
   private applied = 0;
   private invalid = 0;
   private caughtUp = false;
+  /** Per partition, the offset after the last record the tail applied. */
+  private readonly positions = new Map<number, bigint>();
 
   constructor(
     readonly kafka: Kafka,
@@ -86,20 +88,7 @@ export class CompactedTable<V> {
    */
   async start(timeoutMs = 60_000): Promise<void> {
     this.caughtUp = false;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    let ends: Map<number, bigint>;
-    try {
-      // right after the topic is created its partitions may not have a leader yet (a retriable error)
-      const offsets = await retry(() => admin.fetchTopicOffsets(this.options.topic), {
-        policy: { maxRetries: 10, initialDelayMs: 200, maxDelayMs: 2000 },
-      });
-      ends = new Map(
-        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    const ends = await this.fetchEnds();
     const groupId = `${this.options.groupIdPrefix ?? 'tideline-table'}-${this.options.topic}-${randomBytes(4).toString('hex')}`;
     const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 250, allowAutoTopicCreation: false });
     this.consumer = consumer;
@@ -122,6 +111,7 @@ export class CompactedTable<V> {
               this.apply(message.key.toString('utf8'), message.value, batch.partition, message.offset);
           }
         });
+        if (batch.messages.length > 0) this.positions.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
         const end = ends.get(batch.partition);
         if (end !== undefined && batch.messages.length > 0 && BigInt(batch.lastOffset()) + 1n >= end) {
           ends.delete(batch.partition);
@@ -146,6 +136,40 @@ export class CompactedTable<V> {
       await Promise.race([caughtUp, timeout]);
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Waits until the tail has applied everything written to the topic before this call (its end offsets now), so a
+   * lookup sees the records another instance wrote up to now: call it when this instance takes over keys (a consumer
+   * group rebalance), or it may miss the last checkpoints of the instance it replaces and start those keys afresh.
+   * Resolves `false`, instead of throwing, if the tail has not got there within `timeoutMs`.
+   */
+  async catchUp(timeoutMs = 30_000): Promise<boolean> {
+    const ends = await this.fetchEnds();
+    const deadline = Date.now() + timeoutMs;
+    const behind = (): boolean => [...ends].some(([partition, end]) => (this.positions.get(partition) ?? 0n) < end);
+    while (behind()) {
+      if (Date.now() >= deadline || this.consumer === undefined) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  }
+
+  /** Per partition with records, the offset after its last record (right after creation a partition may have no
+   * leader yet: a retriable error, retried). */
+  private async fetchEnds(): Promise<Map<number, bigint>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await retry(() => admin.fetchTopicOffsets(this.options.topic), {
+        policy: { maxRetries: 10, initialDelayMs: 200, maxDelayMs: 2000 },
+      });
+      return new Map(
+        offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
+      );
+    } finally {
+      await admin.disconnect();
     }
   }
 

@@ -12,6 +12,7 @@ import {
 } from '@tideline/testing';
 import { TidelineError } from '@tideline/errors';
 import { BatchConsumer, type BatchHandler } from './batch-consumer';
+import { CompactedTable } from './compacted-table';
 import { DeadLetterPublisher, parseDeadLetter } from './dead-letter';
 import { ensureTopics } from './ensure-topics';
 import { IdempotentProducer, MAX_MESSAGES_PER_TOPIC_PER_SEND } from './idempotent-producer';
@@ -203,6 +204,8 @@ describe('BatchConsumer', () => {
     await expectEventually(async () => assert.deepEqual(await committedOffsets(groupId, topic), end));
     assert.equal(consumer.stats().records, count);
     assert.equal(consumer.stats().crashed, false);
+    // each join counts, so a handler can tell it may have taken over another member's keys
+    assert.equal(consumer.assignmentGeneration, 1);
   });
 
   it('a consumer restarted after its commit does not see the committed records again', async () => {
@@ -409,5 +412,30 @@ describe('BatchConsumer', () => {
     await producer.send(topic, [{ key: 'k', value: 'x' }]);
     await expectEventually(() => assert.deepEqual(seen, ['x', 'x']), { timeoutMs: 60_000 });
     await expectEventually(async () => assert.equal((await committedOffsets(groupId, topic)).get(0), '1'));
+  });
+});
+
+describe('CompactedTable', () => {
+  it('catchUp: a lookup right after it sees every record another producer wrote before the call', async () => {
+    const topic = uniqueTopic('table');
+    await ensureTopics(kafka, [{ topic, partitions: 3, compact: true }]);
+    const table = new CompactedTable(kafka, {
+      topic,
+      decode: (_key, value) => JSON.parse(value.toString('utf8')) as number,
+    });
+    await table.start();
+    try {
+      assert.equal(table.size, 0);
+      const count = 500;
+      await producer.send(
+        topic,
+        Array.from({ length: count }, (_, i) => ({ key: `series-${i}`, value: JSON.stringify(i) })),
+      );
+      assert.equal(await table.catchUp(), true);
+      assert.equal(table.size, count, 'every record applied by the time catchUp resolves');
+      assert.equal(table.get(`series-${count - 1}`), count - 1);
+    } finally {
+      await table.close();
+    }
   });
 });

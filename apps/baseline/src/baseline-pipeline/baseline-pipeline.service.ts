@@ -72,6 +72,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   /** The self-monitoring series of the series caps' refusals (judged points on the baselines topic). */
   private readonly cardinality: CardinalityMonitor;
   private refusedSeries = 0;
+  private catchUp: { readonly generation: number; readonly done: Promise<void> } | undefined;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -241,8 +242,35 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     );
   }
 
+  /**
+   * After each group join, the first batches wait until the checkpoint table has read every checkpoint written so far:
+   * an instance that takes over partitions then resumes their series from the last checkpoints of the instance it
+   * replaces (killed or gone), instead of starting some afresh because their records were still on their way.
+   */
+  private tableCaughtUp(): Promise<void> {
+    const generation = this.consumer?.assignmentGeneration ?? 0;
+    if (this.catchUp?.generation !== generation) {
+      const started = Date.now();
+      const done = this.checkpoints.catchUp().then(
+        (caughtUp) => {
+          if (!caughtUp)
+            this.logger.warn(
+              `the checkpoint table did not catch up within ${Date.now() - started} ms after a rebalance: series taken over meanwhile may start from an older checkpoint`,
+            );
+        },
+        (error: unknown) => {
+          this.catchUp = undefined; // the batch fails and is retried, and with it the catch-up
+          throw error;
+        },
+      );
+      this.catchUp = { generation, done };
+    }
+    return this.catchUp.done;
+  }
+
   private handle(batch: ConsumedBatch, context: BatchContext): Promise<void> {
     return this.store.partitions.runBatch(batch, async () => {
+      await this.tableCaughtUp();
       const started = performance.now();
       const nowMs = Date.now();
       const out = emptyBaselineOutput();
