@@ -186,6 +186,7 @@ async function prepareRun(options: E2eBenchOptions): Promise<BenchRun> {
     alerts: `bench.${id}.alerts`,
     alertState: `bench.${id}.alert-state`,
     modelCheckpoints: `bench.${id}.model-checkpoints`,
+    pointsDeadLetter: `bench.${id}.points.dlq`,
     perf: `bench.${id}.kafka-producer-perf`,
   };
   const database = `bench_${id}`;
@@ -206,10 +207,12 @@ async function prepareRun(options: E2eBenchOptions): Promise<BenchRun> {
     TIDELINE__BASELINE__TOPICS__METRICS: topics.metrics,
     TIDELINE__BASELINE__TOPICS__BASELINES: topics.baselines,
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: topics.modelCheckpoints,
+    TIDELINE__BASELINE__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
     TIDELINE__BASELINE__CONSUMER_GROUP: `bench-${id}-baseline`,
     TIDELINE__ANOMALY__TOPICS__BASELINES: topics.baselines,
     TIDELINE__ANOMALY__TOPICS__ALERTS: topics.alerts,
     TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
+    TIDELINE__ANOMALY__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
     TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
   };
   return { id, topics, database, kafka, env };

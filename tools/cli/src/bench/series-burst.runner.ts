@@ -123,6 +123,7 @@ export async function runSeriesBurst(options: SeriesBurstOptions): Promise<Serie
     TIDELINE__ANOMALY__TOPICS__BASELINES: topics.baselines,
     TIDELINE__ANOMALY__TOPICS__ALERTS: topics.alerts,
     TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
+    TIDELINE__ANOMALY__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
     TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
     TIDELINE__LIMITS__IDLE_EVICTION_MS: String(options.idleSeconds * 1000),
   };
