@@ -30,16 +30,18 @@ const NODE_IO_MODULES = [
 
 // Which project may import which, by tag (each project.json carries its tags). Types: app (deployable), lib, testing,
 // tool. Scopes of libs: pure (no I/O) < config < io. Scopes of apps: agent (the collector, installed on every host:
-// it stays small: no model, tagged role:model, and no InfluxDB, role:store) and service (baseline, anomaly, reporter).
-// The dev stack (tools/devstack, role:devstack) is the one tool the test utilities may use: they start the stack.
+// it stays small: no model, tagged role:model, and no InfluxDB, role:store), service (baseline, anomaly, reporter) and
+// cli (the `tideline` command). The dev stack (tools/devstack, role:devstack) is the one tool the test utilities and the
+// command may use: they start the stack; a deployed service never does.
 const DEPENDENCY_CONSTRAINTS = [
   { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
   { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
   { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'role:devstack'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
-  { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['role:model', 'role:store'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'role:devstack'] },
+  { sourceTag: 'scope:service', notDependOnLibsWithTags: ['role:devstack'] },
+  { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['role:model', 'role:store', 'role:devstack'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app', 'role:devstack'] },
   { sourceTag: 'role:devstack', onlyDependOnLibsWithTags: ['type:lib'] },
 ];

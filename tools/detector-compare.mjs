@@ -31,7 +31,7 @@ if (positionals.length !== 2) {
   process.exit(2);
 }
 const [Before, After] = positionals.map((dir) => require(resolve(dir, 'index.js')).TidelineDetector);
-const { generateBenchSeries } = require('../tools/cli/dist/eval/bench-series.js');
+const { generateBenchSeries } = require('../apps/cli/dist/eval/bench-series.js');
 
 // --- scores -----------------------------------------------------------------------------------------------------
 let points = 0;

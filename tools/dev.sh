@@ -131,6 +131,23 @@ setup_dependencies() {
   else
     echo "node_modules is up to date with package-lock.json"
   fi
+  forget_stale_npx_link
+}
+
+# `npx tideline` runs this checkout's own bin through a copy npx keeps in its cache (one per checkout) and never
+# refreshes: once the bin moves (it did, from tools/cli to apps/cli), that copy's link dangles and `npx tideline` says
+# "not found". Removing the copy makes npx lay it out afresh on its next run.
+forget_stale_npx_link() {
+  local cache entry
+  cache="$(npm config get cache 2>/dev/null)/_npx"
+  [[ -d "$cache" ]] || return 0
+  for entry in "$cache"/*/; do
+    if [[ -L "$entry/node_modules/.bin/tideline" && ! -e "$entry/node_modules/.bin/tideline" ]] &&
+      grep -qF "\"$ROOT\"" "$entry/package.json" 2>/dev/null; then
+      echo "npx's copy of an older tideline bin link removed ($entry)"
+      rm -rf "$entry"
+    fi
+  done
 }
 
 setup() {
@@ -146,7 +163,7 @@ setup() {
   printf '%s<== setup: ok (%s)%s\n' "$GREEN" "$(since "$start")" "$RESET"
 }
 
-tideline() { node tools/cli/bin/tideline.js "$@"; }
+tideline() { node apps/cli/bin/tideline.js "$@"; }
 # `json_field "$json" a.b`: a field of the last line of JSON text (arrays joined with spaces; empty when absent).
 json_field() {
   node -e '

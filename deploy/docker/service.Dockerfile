@@ -23,7 +23,6 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 # npm ci needs every workspace's package.json to lay out the workspace links in node_modules/@tideline.
 COPY --from=build /app/apps /app/apps
 COPY --from=build /app/libs /app/libs
-COPY --from=build /app/tools/cli/package.json /app/tools/cli/package.json
 COPY --from=build /app/tools/devstack/package.json /app/tools/devstack/package.json
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 

@@ -85,7 +85,7 @@ async function replay(file: string, host = 'replay'): Promise<{ code: number | n
   const child = spawn(
     process.execPath,
     [
-      join(REPO_ROOT, 'tools/cli/bin/tideline.js'),
+      join(REPO_ROOT, 'apps/cli/bin/tideline.js'),
       'replay',
       file,
       '--topic',

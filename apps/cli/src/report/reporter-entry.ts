@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 
 /** The reporter's one-shot entry point (`apps/reporter/dist/report-now.js`): the CLI runs it, it may not import it. */
 export function reportNowMain(): string {
-  // tools/cli/dist/report -> the repository root
+  // apps/cli/dist/report -> the repository root
   const main = join(resolve(__dirname, '../../../..'), 'apps', 'reporter', 'dist', 'report-now.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: build first (npx tsc -b apps/reporter)`);
   return main;

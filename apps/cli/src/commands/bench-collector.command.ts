@@ -93,7 +93,7 @@ export async function benchCollector(options: {
 }): Promise<CollectorBenchResult> {
   if (process.platform !== 'linux') throw new Error('needs Linux (/proc) to measure a process');
   if (options.ticks < CPU_BLOCK_INTERVALS) throw new Error(`--ticks must be at least ${CPU_BLOCK_INTERVALS}`);
-  // tools/cli/dist/commands -> the repository root
+  // apps/cli/dist/commands -> the repository root
   const root = resolve(__dirname, '../../../..');
   const main = options.bundle
     ? join(root, 'dist', 'packages', 'tideline-collector-stage', 'bin', 'tideline-collector.js')

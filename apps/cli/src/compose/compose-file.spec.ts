@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_HTTP_PORTS, type ServiceName } from '@tideline/config';
 import { parse, stringify } from 'yaml';
 
-// Compiled to tools/cli/dist/compose/: the repository root is four levels up.
+// Compiled to apps/cli/dist-spec/compose/: the repository root is four levels up.
 const ROOT = resolve(__dirname, '../../../..');
 const REPO: RepositoryFiles = {
   exists: (path) => existsSync(join(ROOT, path)),

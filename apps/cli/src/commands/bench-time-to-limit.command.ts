@@ -32,7 +32,7 @@ function row(name: string, m: LimitMetrics): string[] {
 
 /**
  * `tideline bench time-to-limit`: the time-until-limit estimators on synthetic filling disks and leaking memory
- * whose true crossing time is known (tools/cli/src/eval/time-to-limit-scenarios.ts, seeded): the p50 estimate's
+ * whose true crossing time is known (apps/cli/src/eval/time-to-limit-scenarios.ts, seeded): the p50 estimate's
  * median absolute error and the share of true crossings inside each estimator's range.
  */
 export const registerBenchTimeToLimitCommand: RegisterCommand = (program: Command) => {

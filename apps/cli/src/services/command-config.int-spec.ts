@@ -1,5 +1,5 @@
 // The commands that talk to Kafka or InfluxDB follow the local stack's settings as `tideline up` does: run as a user
-// runs them (node tools/cli/bin/tideline.js) with the real servers' ports given only as TIDELINE_KAFKA_PORT /
+// runs them (node apps/cli/bin/tideline.js) with the real servers' ports given only as TIDELINE_KAFKA_PORT /
 // TIDELINE_INFLUX_PORT, and again with those pointing at ports nothing listens on. A command that ignored the
 // variables would reach the servers in the second run too (on this stack's default ports) or miss them in the first.
 import assert from 'node:assert/strict';
