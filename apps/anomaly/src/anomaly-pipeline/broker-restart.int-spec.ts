@@ -36,7 +36,7 @@ async function choosePrivatePorts(): Promise<number> {
 
 function stack(...args: string[]): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), 'stack', ...args], {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'apps', 'cli', 'bin', 'tideline.js'), 'stack', ...args], {
       env: stackEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

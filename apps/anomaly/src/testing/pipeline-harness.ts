@@ -99,7 +99,7 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runScript(join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), args, env);
+  return runScript(join(REPO_ROOT, 'apps', 'cli', 'bin', 'tideline.js'), args, env);
 }
 
 export interface SpikeSeriesOptions {

@@ -24,7 +24,7 @@ const env: NodeJS.ProcessEnv = {
   TIDELINE_KAFKA_BIND: '127.0.0.1',
   TIDELINE_KAFKA_ADVERTISED_HOST: 'localhost',
 };
-const cli = path.join(findRepoRoot(), 'tools', 'cli', 'bin', 'tideline.js');
+const cli = path.join(findRepoRoot(), 'apps', 'cli', 'bin', 'tideline.js');
 
 interface Run {
   code: number;

@@ -31,7 +31,7 @@ function tideline(args: readonly string[], env: Record<string, string>): Promise
     delete base[key];
   }
   for (const key of Object.keys(base)) if (key.startsWith('TIDELINE')) delete base[key];
-  const child = spawn(process.execPath, [join(REPO, 'tools', 'cli', 'bin', 'tideline.js'), ...args], {
+  const child = spawn(process.execPath, [join(REPO, 'apps', 'cli', 'bin', 'tideline.js'), ...args], {
     cwd: REPO,
     env: { ...base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

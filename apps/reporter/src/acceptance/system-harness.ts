@@ -85,7 +85,7 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return runScript(join(REPO_ROOT, 'tools', 'cli', 'bin', 'tideline.js'), args, env);
+  return runScript(join(REPO_ROOT, 'apps', 'cli', 'bin', 'tideline.js'), args, env);
 }
 
 /** True when `groupId` has committed every partition of `topic` up to its end (nothing left to consume). */
