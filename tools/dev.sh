@@ -135,15 +135,16 @@ setup_dependencies() {
 }
 
 # `npx tideline` runs this checkout's own bin through a copy npx keeps in its cache (one per checkout) and never
-# refreshes: once the bin moves (it did, from tools/cli to apps/cli), that copy's link dangles and `npx tideline` says
-# "not found". Removing the copy makes npx lay it out afresh on its next run.
+# refreshes: once package.json's bin moves (it did: tools/cli/bin, apps/cli/bin, tools/tideline.js), that copy still
+# runs the old file or none. Removing the copy makes npx lay it out afresh on its next run.
 forget_stale_npx_link() {
-  local cache entry
+  local cache entry bin
   cache="$(npm config get cache 2>/dev/null)/_npx"
   [[ -d "$cache" ]] || return 0
+  bin="$(readlink -f "$ROOT/$(node -p 'require("./package.json").bin.tideline')")"
   for entry in "$cache"/*/; do
-    if [[ -L "$entry/node_modules/.bin/tideline" && ! -e "$entry/node_modules/.bin/tideline" ]] &&
-      grep -qF "\"$ROOT\"" "$entry/package.json" 2>/dev/null; then
+    if [[ -L "$entry/node_modules/.bin/tideline" ]] && grep -qF "\"$ROOT\"" "$entry/package.json" 2>/dev/null &&
+      [[ "$(readlink -f "$entry/node_modules/.bin/tideline")" != "$bin" ]]; then
       echo "npx's copy of an older tideline bin link removed ($entry)"
       rm -rf "$entry"
     fi
@@ -163,7 +164,7 @@ setup() {
   printf '%s<== setup: ok (%s)%s\n' "$GREEN" "$(since "$start")" "$RESET"
 }
 
-tideline() { node apps/cli/bin/tideline.js "$@"; }
+tideline() { node tools/tideline.js "$@"; }
 # `json_field "$json" a.b`: a field of the last line of JSON text (arrays joined with spaces; empty when absent).
 json_field() {
   node -e '

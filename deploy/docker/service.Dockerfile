@@ -24,6 +24,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/apps /app/apps
 COPY --from=build /app/libs /app/libs
 COPY --from=build /app/tools/devstack/package.json /app/tools/devstack/package.json
+COPY --from=build /app/tools/bench/package.json /app/tools/bench/package.json
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- runtime ---------------------------------------------------------------------------------------------------

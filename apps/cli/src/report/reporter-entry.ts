@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The reporter's one-shot entry point (`apps/reporter/dist/report-now.js`): the CLI runs it, it may not import it. */
 export function reportNowMain(): string {
-  // apps/cli/dist/report -> the repository root
-  const main = join(resolve(__dirname, '../../../..'), 'apps', 'reporter', 'dist', 'report-now.js');
+  const main = join(dirname(require.resolve('@tideline/reporter/package.json')), 'dist', 'report-now.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: build first (npx tsc -b apps/reporter)`);
   return main;
 }

@@ -21,7 +21,7 @@ import { loadNabDataset, writeResultFile, type NabDataset } from '../eval/nab-da
 import { nabDatasetDir } from '../eval/nab-dataset-dir';
 import { createProgress } from '../eval/progress';
 import { nabSummary } from './nab-score.command';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface EvalOptions {
   detector: string;

@@ -2,12 +2,12 @@
 // Micro-benchmark of metric event decoding (the anomaly service's hot path): zod alone vs the hand-written fast path,
 // side by side in one process, alternating, median of 5 runs each. Needs a build: `npx tsc -b libs/contracts`.
 //
-//   node tools/decode-bench.mjs [--events 200000] [--runs 5] [--json]
+//   node tools/bench/scripts/decode-bench.mjs [--events 200000] [--runs 5] [--json]
 import { createRequire } from 'node:module';
 import { parseArgs, TextEncoder } from 'node:util';
 
 const require = createRequire(import.meta.url);
-const { decodeMetricEvent, decodeMetricEventWithZod } = require('../libs/contracts/dist/index.js');
+const { decodeMetricEvent, decodeMetricEventWithZod } = require('@tideline/contracts');
 
 const { values } = parseArgs({
   options: {

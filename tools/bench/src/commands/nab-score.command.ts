@@ -6,7 +6,7 @@ import { nabDatasetDir } from '../eval/nab-dataset-dir';
 import { fmt, int, table } from '../eval/format';
 import { profileShortName } from '../eval/nab-profiles';
 import type { ScoredFile } from '../eval/nab-scorer';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface NabScoreOptions {
   dataset?: string;

@@ -5,8 +5,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@tideline/config';
 import { InfluxClient } from '@tideline/influx';
 import { benchDataPresent, writeBenchData, type BenchDataSpec } from '../report/bench-report-data';
-import { runReportNow } from '../report/reporter-entry';
-import type { RegisterCommand } from './index';
+import { runReportNow } from '@tideline/cli';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface BenchReportOptions {
   hosts: number;

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { fmt, int, table } from '../eval/format';
 import { LIMIT_ESTIMATORS, runTimeToLimitBench, type LimitMetrics } from '../eval/time-to-limit-bench';
 import { generateLimitScenarios, LIMIT_SCENARIO_FAMILIES } from '../eval/time-to-limit-scenarios';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface BenchTimeToLimitOptions {
   perFamily: number;

@@ -3,7 +3,7 @@
 // decodes it): JSON tideline.baseline/2 vs binary tideline.baseline/3, side by side in one process, alternating,
 // median of 5 runs each, for records of 10 and 200 points. Needs a build: `npx tsc -b libs/contracts`.
 //
-//   node tools/baseline-codec-bench.mjs [--points 2000000] [--runs 5] [--json]
+//   node tools/bench/scripts/baseline-codec-bench.mjs [--points 2000000] [--runs 5] [--json]
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
@@ -14,7 +14,7 @@ const {
   baselineRecordOf,
   decodeBaselineRecord,
   encodeEvent,
-} = require('../libs/contracts/dist/index.js');
+} = require('@tideline/contracts');
 
 const { values } = parseArgs({
   options: {

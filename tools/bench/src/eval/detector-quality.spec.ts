@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { nabDatasetDir } from './nab-dataset-dir';
 
-const BIN = resolve(__dirname, '../../bin/tideline.js');
+// The checkout's `tideline` (tools/tideline.js): the product command with these development commands.
+const BIN = resolve(__dirname, '../../../tideline.js');
 
 interface NabJson {
   nab: { standard: number; reward_low_FP: number; reward_low_FN: number };

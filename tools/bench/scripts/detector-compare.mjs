@@ -4,7 +4,7 @@
 // computes. Build the other version in a worktree first, e.g.
 //
 //   git worktree add /tmp/tideline-before <commit> && (cd /tmp/tideline-before && npm ci)
-//   node tools/detector-compare.mjs /tmp/tideline-before/libs/stats/dist libs/stats/dist [--nab <nab-dir>] [--json]
+//   node tools/bench/scripts/detector-compare.mjs /tmp/tideline-before/libs/stats/dist libs/stats/dist [--nab <nab-dir>] [--json]
 //
 // scores: every point of every NAB file (when --nab is given) and of 300 synthetic series × 3,000 points, with the
 //   default options: score, explanation (every 97th point and every alert), baseline() and expected() at the end.
@@ -27,11 +27,13 @@ const { values, positionals } = parseArgs({
   },
 });
 if (positionals.length !== 2) {
-  process.stderr.write('usage: node tools/detector-compare.mjs <before-stats-dist> <after-stats-dist> [--nab DIR]\n');
+  process.stderr.write(
+    'usage: node tools/bench/scripts/detector-compare.mjs <before-stats-dist> <after-stats-dist> [--nab DIR]\n',
+  );
   process.exit(2);
 }
 const [Before, After] = positionals.map((dir) => require(resolve(dir, 'index.js')).TidelineDetector);
-const { generateBenchSeries } = require('../apps/cli/dist/eval/bench-series.js');
+const { generateBenchSeries } = require('../dist/eval/bench-series.js');
 
 // --- scores -----------------------------------------------------------------------------------------------------
 let points = 0;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-/** The repository root, from this file's compiled place (apps/cli/dist/eval). */
+/** The repository root, from this file's compiled place (tools/bench/dist/eval). */
 const REPO_ROOT = resolve(__dirname, '../../../..');
 
 /**

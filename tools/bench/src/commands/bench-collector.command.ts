@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ensureNodeExporter, freePort, startNodeExporter } from '@tideline/testing';
 import type { Command } from 'commander';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface BenchCollectorOptions {
   ticks: string;
@@ -93,7 +93,7 @@ export async function benchCollector(options: {
 }): Promise<CollectorBenchResult> {
   if (process.platform !== 'linux') throw new Error('needs Linux (/proc) to measure a process');
   if (options.ticks < CPU_BLOCK_INTERVALS) throw new Error(`--ticks must be at least ${CPU_BLOCK_INTERVALS}`);
-  // apps/cli/dist/commands -> the repository root
+  // tools/bench/dist/commands -> the repository root
   const root = resolve(__dirname, '../../../..');
   const main = options.bundle
     ? join(root, 'dist', 'packages', 'tideline-collector-stage', 'bin', 'tideline-collector.js')

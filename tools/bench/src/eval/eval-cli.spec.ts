@@ -6,7 +6,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const BIN = resolve(__dirname, '../../bin/tideline.js');
+// The checkout's `tideline` (tools/tideline.js): the product command with these development commands.
+const BIN = resolve(__dirname, '../../../tideline.js');
 
 interface CrossValidatedJson {
   folds: number;

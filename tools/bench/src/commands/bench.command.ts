@@ -5,7 +5,7 @@ import { benchOnce, median, type BenchRun } from '../eval/bench-runner';
 import { generateBenchSeries } from '../eval/bench-series';
 import { DEFAULT_DETECTOR, DETECTORS, findDetector } from '../eval/detector-registry';
 import { fmt, int, table } from '../eval/format';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface BenchOptions {
   detector: string;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig } from '@tideline/config';
 import { E2E_FLOOR, runE2eBench, type E2eBenchResult } from '../bench/e2e-bench.runner';
 import { findRepoRoot, resolveStackSettings } from '@tideline/devstack';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface BenchE2eOptions {
   rate: number;

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '@tideline/config';
 import { runSeriesBurst, type SeriesBurstResult } from '../bench/series-burst.runner';
 import { findRepoRoot } from '@tideline/devstack';
-import type { RegisterCommand } from './index';
+import type { RegisterCommand } from '@tideline/cli';
 
 interface BenchSeriesBurstOptions {
   bursts: number[];
