@@ -25,6 +25,7 @@ COPY --from=build /app/apps /app/apps
 COPY --from=build /app/libs /app/libs
 COPY --from=build /app/tools/devstack/package.json /app/tools/devstack/package.json
 COPY --from=build /app/tools/bench/package.json /app/tools/bench/package.json
+COPY --from=build /app/tools/deploy-checks/package.json /app/tools/deploy-checks/package.json
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- runtime ---------------------------------------------------------------------------------------------------

@@ -35,13 +35,13 @@ export function validatorDigest(sourceDir: string): string {
 }
 
 /**
- * `<home>/bin/k8s-validate`, built from `tools/k8s-validate` with `go build` when missing or built from other
- * sources (the digest beside it says which). The modules come from Go's default module proxy into Go's own cache
+ * `<home>/bin/k8s-validate`, built from `tools/deploy-checks/k8s-validate` with `go build` when missing or built from
+ * other sources (the digest beside it says which). The modules come from Go's default module proxy into Go's own cache
  * (~/go/pkg/mod, ~/.cache/go-build), outside the repository, as Maven keeps the Kafka jars in ~/.m2: the first build
  * downloads and compiles for a few minutes, a fresh clone then relinks in seconds.
  */
 export function ensureK8sValidator(settings: StackSettings, env: Env, log: (line: string) => void): string {
-  const sourceDir = path.join(settings.repoRoot, 'tools', 'k8s-validate');
+  const sourceDir = path.join(settings.repoRoot, 'tools', 'deploy-checks', 'k8s-validate');
   const binDir = path.join(settings.paths.home, 'bin');
   const binary = path.join(binDir, 'k8s-validate');
   const digestFile = `${binary}.sha256`;

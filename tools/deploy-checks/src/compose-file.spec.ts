@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import { DEFAULT_HTTP_PORTS, type ServiceName } from '@tideline/config';
 import { parse, stringify } from 'yaml';
 
-// Compiled to apps/cli/dist-spec/compose/: the repository root is four levels up.
-const ROOT = resolve(__dirname, '../../../..');
+// Compiled to tools/deploy-checks/dist-spec/: the repository root is three levels up.
+const ROOT = resolve(__dirname, '../../..');
 const REPO: RepositoryFiles = {
   exists: (path) => existsSync(join(ROOT, path)),
   read: (path) => readFileSync(join(ROOT, path), 'utf8'),
