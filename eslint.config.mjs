@@ -29,19 +29,20 @@ const NODE_IO_MODULES = [
 ];
 
 // Which project may import which, by tag (each project.json carries its tags). Types: app (deployable), lib, testing,
-// tool. Scopes of libs: pure (no I/O) < config < io. Scopes of apps: agent (the collector, installed on every host:
-// it stays small: no model, tagged role:model, and no InfluxDB, role:store), service (baseline, anomaly, reporter) and
-// cli (the `tideline` command). The dev stack (tools/devstack, role:devstack) is the one tool the test utilities and the
-// command may use: they start the stack; a deployed service never does.
+// tool. Scopes of libs: pure (no I/O) < config < io. Scopes of apps: agent (the collector, installed on every host),
+// service (baseline, anomaly, reporter) and cli (the `tideline` command). The dev stack (tools/devstack, role:devstack)
+// is the one tool the test utilities and the command may use: they start the stack; a deployed service never does.
+// Every rule looks at a project's direct imports (onlyDependOnLibsWithTags): Nx's project graph also holds the imports
+// of test files, so a transitive rule would forbid every lib whose tests use libs/testing, which uses the dev stack.
 const DEPENDENCY_CONSTRAINTS = [
   { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
   { sourceTag: 'scope:config', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config'] },
   { sourceTag: 'scope:io', onlyDependOnLibsWithTags: ['scope:pure', 'scope:config', 'scope:io'] },
-  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:testing'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib', 'role:devstack'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'role:devstack'] },
-  { sourceTag: 'scope:service', notDependOnLibsWithTags: ['role:devstack'] },
-  { sourceTag: 'scope:agent', notDependOnLibsWithTags: ['role:model', 'role:store', 'role:devstack'] },
+  { sourceTag: 'scope:service', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+  { sourceTag: 'scope:agent', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'role:devstack'] },
   { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testing', 'type:app', 'role:devstack'] },
   { sourceTag: 'role:devstack', onlyDependOnLibsWithTags: ['type:lib'] },
 ];
@@ -99,6 +100,23 @@ export default tseslint.config(
         {
           allow: ['@tideline/cli', '@tideline/testing'],
           depConstraints: DEPENDENCY_CONSTRAINTS,
+        },
+      ],
+    },
+  },
+  {
+    // The collector is installed on every host and stays small: it never loads the model (libs/stats, role:model) or
+    // the InfluxDB client (libs/influx, role:store).
+    files: ['apps/collector/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@tideline/stats', message: 'the collector stays small: no model (role:model)' },
+            { name: '@tideline/influx', message: 'the collector stays small: no InfluxDB client (role:store)' },
+          ],
         },
       ],
     },
