@@ -31,7 +31,7 @@ export function classpathNeedsResolving(settings: StackSettings): boolean {
 
 /**
  * Makes `<home>/kafka-libs` hold Kafka's runtime classpath, resolved by `mvn dependency:copy-dependencies` from
- * `tools/stack/pom.xml` (the first run downloads about 45 MB from Maven Central into ~/.m2). The jars are resolved
+ * `tools/devstack/kafka/pom.xml` (the first run downloads about 45 MB from Maven Central into ~/.m2). The jars are resolved
  * into a temporary folder and swapped in whole, so a failed or interrupted run never leaves a half-filled cache and a
  * broker running from the old jars keeps its open files.
  */

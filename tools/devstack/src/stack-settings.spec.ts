@@ -15,7 +15,7 @@ describe('resolveStackSettings', () => {
     assert.equal(settings.paths.home, '/repo/.tideline');
     assert.equal(settings.paths.runDir, '/repo/.tideline/run');
     assert.equal(settings.paths.kafkaLibs, '/repo/.tideline/kafka-libs');
-    assert.equal(settings.paths.pom, '/repo/tools/stack/pom.xml');
+    assert.equal(settings.paths.pom, '/repo/tools/devstack/kafka/pom.xml');
     assert.deepEqual(settings.ports, { kafka: 19092, kafkaController: 19093, influx: 18086, influxRpc: 18088 });
     assert.equal(kafkaBrokers(settings), '127.0.0.1:19092');
     assert.equal(influxUrl(settings), 'http://127.0.0.1:18086');

@@ -15,7 +15,7 @@ export interface StackPaths {
   readonly home: string;
   /** pid and log files of every process `tideline` starts. */
   readonly runDir: string;
-  /** Kafka's runtime classpath, resolved by Maven from `tools/stack/pom.xml`. */
+  /** Kafka's runtime classpath, resolved by Maven from `tools/devstack/kafka/pom.xml`. */
   readonly kafkaLibs: string;
   readonly kafkaDir: string;
   readonly kafkaData: string;
@@ -171,7 +171,7 @@ export function resolveStackSettings(env: Env, repoRoot: string, cwd: string = r
       kafkaLog4j2: path.join(kafkaDir, 'log4j2.properties'),
       influxDir,
       influxConfig: path.join(influxDir, 'influxdb.conf'),
-      pom: path.join(repoRoot, 'tools', 'stack', 'pom.xml'),
+      pom: path.join(repoRoot, 'tools', 'devstack', 'kafka', 'pom.xml'),
     },
   };
 }
