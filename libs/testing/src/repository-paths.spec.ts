@@ -21,7 +21,10 @@ const SIBLING = ['..', 'shared'].join('/');
 
 describe('repository paths', () => {
   it('finds a relative path that climbs above the root, a sibling "shared" folder and a machine path', () => {
-    assert.deepEqual(findOutsidePaths('tools/bench/src/eval/a.ts', "const d = resolve(__dirname, '../../../../x');"), []);
+    assert.deepEqual(
+      findOutsidePaths('tools/bench/src/eval/a.ts', "const d = resolve(__dirname, '../../../../x');"),
+      [],
+    );
     assert.equal(findOutsidePaths('tools/bench/src/a.ts', `resolve(__dirname, '../../../../${SIBLING}/x')`).length, 1);
     assert.equal(findOutsidePaths('libs/stats/src/a.ts', "resolve(__dirname, '..', '..', '..', '..')").length, 1);
     assert.equal(findOutsidePaths('tools/dev.sh', `cd "$ROOT/${SIBLING}/datasets"`).length, 1);
