@@ -30,6 +30,8 @@ export interface E2eBenchOptions {
   readonly repoRoot: string;
   /** Where `apps/<app>/dist/main.js` of the services is taken from (another build, for a side-by-side run); default repoRoot. */
   readonly servicesRoot?: string;
+  /** The design of the services run (default `one-stream`, this build's). */
+  readonly servicesDesign?: ServicesDesign;
   /** Write a V8 CPU profile of each service (`node --cpu-prof`) into this directory when it exits. */
   readonly cpuProfDir?: string;
   readonly kafkaLibs: string;
@@ -110,6 +112,24 @@ const MAX_SENDS_IN_FLIGHT = 16;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The pipeline design of the services a run starts. `one-stream`, this build's: the baseline service scores and
+ * publishes judged points, the anomaly service decides on them, so an event is handled once the anomaly service has
+ * decided on it. `two-model`, builds before it (for side-by-side runs against them): each service ran its own model,
+ * the anomaly service consumed the metrics topic itself and the baseline service worked off the alert path, so an
+ * event is handled once both have taken it (else a baseline service that falls behind would not be counted).
+ */
+export type ServicesDesign = 'one-stream' | 'two-model';
+
+/** The counters (`/metrics`) that count the events a service has handled; an event is handled when all have. */
+const HANDLED_COUNTERS: Record<ServicesDesign, readonly { app: PipelineApp; counter: string }[]> = {
+  'one-stream': [{ app: 'anomaly', counter: 'tideline_anomaly_points_decided_total' }],
+  'two-model': [
+    { app: 'anomaly', counter: 'tideline_anomaly_events_scored_total' },
+    { app: 'baseline', counter: 'tideline_baseline_events_learned_total' },
+  ],
+};
+
+/**
  * `tideline bench e2e`: real Kafka → the baseline service (the model) → baselines topic → the anomaly service (the
  * decisions) → alerts, both compiled apps as processes with their default config. Sends a warm-up, then a paced load
  * of metric events over many series with a spike on one series every `spikeEveryMs`; measures what the whole path
@@ -134,7 +154,7 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     await load.producer.connect();
     await subscriberReady(alerts.subscriber, alerts.received);
     const generator = new LoadGenerator(options.series, load.partitionOf);
-    await warmUp(options, generator, load.send, services.anomaly.url);
+    await warmUp(options, generator, load.send, services);
     const phase = await runLoadPhase(options, generator, load.send, services);
     const { drainMs, drained } = await drain(options, services, phase);
     await awaitLastAlerts(generator.spikesSent, alerts.received);
@@ -199,7 +219,7 @@ async function prepareRun(options: E2eBenchOptions): Promise<BenchRun> {
     { topic: topics.alertState, partitions: p, compact: true },
     { topic: topics.modelCheckpoints, partitions: p, compact: true },
   ]);
-  const env = {
+  const common = {
     KAFKA_BROKERS: options.brokers.join(','),
     INFLUX_URL: options.influxUrl,
     INFLUX_DATABASE: database,
@@ -207,14 +227,21 @@ async function prepareRun(options: E2eBenchOptions): Promise<BenchRun> {
     TIDELINE__BASELINE__TOPICS__METRICS: topics.metrics,
     TIDELINE__BASELINE__TOPICS__BASELINES: topics.baselines,
     TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: topics.modelCheckpoints,
-    TIDELINE__BASELINE__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
     TIDELINE__BASELINE__CONSUMER_GROUP: `bench-${id}-baseline`,
-    TIDELINE__ANOMALY__TOPICS__BASELINES: topics.baselines,
     TIDELINE__ANOMALY__TOPICS__ALERTS: topics.alerts,
     TIDELINE__ANOMALY__TOPICS__ALERT_STATE: topics.alertState,
-    TIDELINE__ANOMALY__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
     TIDELINE__ANOMALY__CONSUMER_GROUP: `bench-${id}-anomaly`,
   };
+  // A two-model build's configuration refuses the keys it did not have, and its anomaly service reads the metrics.
+  const env =
+    (options.servicesDesign ?? 'one-stream') === 'one-stream'
+      ? {
+          ...common,
+          TIDELINE__BASELINE__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
+          TIDELINE__ANOMALY__TOPICS__BASELINES: topics.baselines,
+          TIDELINE__ANOMALY__TOPICS__POINTS_DEAD_LETTER: topics.pointsDeadLetter,
+        }
+      : { ...common, TIDELINE__ANOMALY__TOPICS__METRICS: topics.metrics };
   return { id, topics, database, kafka, env };
 }
 
@@ -267,12 +294,17 @@ function spawnAlertSubscriber(
   return { subscriber, received: [] };
 }
 
-/** Every series past its model's warm-up before the load, all of it decided on. */
-async function warmUp(options: E2eBenchOptions, generator: LoadGenerator, send: Send, url: string): Promise<void> {
+/** Every series past its model's warm-up before the load, all of it handled. */
+async function warmUp(
+  options: E2eBenchOptions,
+  generator: LoadGenerator,
+  send: Send,
+  services: Record<PipelineApp, SpawnedService>,
+): Promise<void> {
   options.log(`warm-up: ${options.warmUpPoints} points for each of ${options.series} series`);
   const warm = generator.warmUp(options.warmUpPoints, Date.now());
   for (let i = 0; i < warm.length; i += 1000) await send(warm.slice(i, i + 1000));
-  await waitScored(url, warm.length, 120_000);
+  await waitHandled(options, services, warm.length, 120_000);
 }
 
 /** What the load phase sent and what the services had done and spent at its start and end. */
@@ -302,7 +334,7 @@ async function runLoadPhase(
   options.log(
     `load: ${options.rate} events/s for ${options.durationSeconds} s, a spike every ${options.spikeEveryMs} ms`,
   );
-  const scoredBefore = await scoredTotal(services.anomaly.url);
+  const scoredBefore = await handledTotal(options, services);
   const before = await Promise.all(APPS.map((app) => serviceSample(services[app])));
   const cpuBefore = process.cpuUsage();
   const rssMax = [before[0]!.usage?.rssBytes ?? 0, before[1]!.usage?.rssBytes ?? 0];
@@ -339,7 +371,7 @@ async function runLoadPhase(
   await Promise.all(inFlight);
   const loadEnded = Date.now();
   const loadSeconds = (loadEnded - started) / 1000;
-  const scoredAtEnd = await scoredTotal(services.anomaly.url);
+  const scoredAtEnd = await handledTotal(options, services);
   const atEnd = await Promise.all(APPS.map((app) => serviceSample(services[app])));
   const generatorCpu = process.cpuUsage(cpuBefore);
   return { sent, started, loadEnded, loadSeconds, scoredBefore, scoredAtEnd, before, atEnd, rssMax, generatorCpu };
@@ -357,7 +389,7 @@ async function drain(
   options.log(
     `sent ${phase.sent} events in ${phase.loadSeconds.toFixed(1)} s; waiting for the service to score them all`,
   );
-  await waitScored(services.anomaly.url, phase.scoredBefore + phase.sent, 120_000);
+  await waitHandled(options, services, phase.scoredBefore + phase.sent, 120_000);
   const drainMs = Math.max(0, Date.now() - phase.loadEnded);
   return { drainMs, drained: await Promise.all(APPS.map((app) => serviceSample(services[app]))) };
 }
@@ -608,10 +640,16 @@ function serviceUsage(
   };
 }
 
-async function scoredTotal(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('tideline_anomaly_points_decided_total'));
-  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+/** The events every service that must take an event has handled: the least of the design's counters. */
+async function handledTotal(options: E2eBenchOptions, services: Record<PipelineApp, SpawnedService>): Promise<number> {
+  const counts = await Promise.all(
+    HANDLED_COUNTERS[options.servicesDesign ?? 'one-stream'].map(async ({ app, counter }) => {
+      const text = await (await fetch(`${services[app].url}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(counter));
+      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+    }),
+  );
+  return Math.min(...counts);
 }
 
 async function batchStats(url: string, app: PipelineApp): Promise<{ count: number; sum: number }> {
@@ -623,13 +661,18 @@ async function batchStats(url: string, app: PipelineApp): Promise<{ count: numbe
   return { count: value(`tideline_${app}_batch_seconds_count`), sum: value(`tideline_${app}_batch_seconds_sum`) };
 }
 
-async function waitScored(url: string, target: number, timeoutMs: number): Promise<void> {
+async function waitHandled(
+  options: E2eBenchOptions,
+  services: Record<PipelineApp, SpawnedService>,
+  target: number,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const scored = await scoredTotal(url);
-    if (scored >= target) return;
+    const handled = await handledTotal(options, services);
+    if (handled >= target) return;
     if (Date.now() > deadline)
-      throw new Error(`the anomaly service decided on ${scored} of ${target} events within ${timeoutMs} ms`);
+      throw new Error(`the services handled ${handled} of ${target} events within ${timeoutMs} ms`);
     await sleep(20);
   }
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '@tideline/config';
-import { E2E_FLOOR, runE2eBench, type E2eBenchResult } from '../bench/e2e-bench.runner';
+import { E2E_FLOOR, runE2eBench, type E2eBenchResult, type ServicesDesign } from '../bench/e2e-bench.runner';
 import { findRepoRoot, resolveStackSettings } from '@tideline/devstack';
 import type { RegisterCommand } from '@tideline/cli';
 
@@ -14,6 +14,7 @@ interface BenchE2eOptions {
   spikeEvery: number;
   kafkaPerfRecords: number;
   servicesFrom?: string;
+  servicesDesign: ServicesDesign;
   cpuProf?: string;
   json?: boolean;
 }
@@ -22,6 +23,12 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
+}
+
+function servicesDesign(value: string): ServicesDesign {
+  if (value !== 'one-stream' && value !== 'two-model')
+    throw new InvalidArgumentError('must be one-stream or two-model');
+  return value;
 }
 
 function nonNegativeInt(value: string): number {
@@ -50,6 +57,12 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
     .option('--spike-every <ms>', 'one series spikes this often; the latency samples', positiveInt, 100)
     .option('--kafka-perf-records <n>', 'records for Kafka ProducerPerformance (0 skips it)', nonNegativeInt, 2_000_000)
     .option('--services-from <dir>', 'run apps/<app>/dist of another build (a copy of the old one) instead of this one')
+    .option(
+      '--services-design <design>',
+      'the design of the --services-from build: one-stream, or two-model (each service ran its own model; the anomaly service consumed the metrics)',
+      servicesDesign,
+      'one-stream',
+    )
     .option('--cpu-prof <dir>', 'write a V8 CPU profile of each service into <dir> (node --cpu-prof)')
     .option('--json', 'print one JSON object')
     .action(async (local: BenchE2eOptions, command: Command) => {
@@ -59,6 +72,8 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
       if (parent?.getOptionValueSource('series') === 'cli')
         options.series = positiveInt(String(parent.opts()['series']));
       if (parent?.getOptionValueSource('json') === 'cli') options.json = true;
+      if (options.servicesDesign !== 'one-stream' && options.servicesFrom === undefined)
+        throw new InvalidArgumentError(`--services-design ${options.servicesDesign} needs --services-from <dir>`);
       const config = loadConfig('cli');
       const repoRoot = findRepoRoot();
       const settings = resolveStackSettings(process.env, repoRoot, process.cwd());
@@ -75,6 +90,7 @@ export const registerBenchE2eCommand: RegisterCommand = (program: Command) => {
         kafkaPerfRecords: options.kafkaPerfRecords,
         repoRoot,
         ...(options.servicesFrom === undefined ? {} : { servicesRoot: resolve(options.servicesFrom) }),
+        servicesDesign: options.servicesDesign,
         ...(options.cpuProf === undefined ? {} : { cpuProfDir: resolve(options.cpuProf) }),
         kafkaLibs: settings.paths.kafkaLibs,
         kafkaToolsDir: join(settings.paths.home, 'kafka-tools'),
