@@ -3,6 +3,7 @@ import type { KafkaSection } from '@tideline/config';
 import { applyKafkajsCrc32cFix } from './kafkajs-crc32c.fix';
 import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
 import { applyKafkajsRecordDecoderFix } from './kafkajs-record-decoder.fix';
+import { applyKafkajsRecordEncoderFix } from './kafkajs-record-encoder.fix';
 import { kafkajsSecurity, redactingLogCreator } from './kafka-security';
 
 export interface CreateKafkaOptions {
@@ -37,5 +38,6 @@ export function createKafka(
   applyKafkajsIdleLoopFix();
   applyKafkajsCrc32cFix();
   applyKafkajsRecordDecoderFix();
+  applyKafkajsRecordEncoderFix();
   return new Kafka(config);
 }
