@@ -7,7 +7,7 @@ import {
   isBaselineBinary,
 } from './baseline-record.binary';
 import { LIMITS } from './limits';
-import { fastParseMetricEvent } from './metric-event.fast-path';
+import { fastParseFreshMetricEvent } from './metric-event.fast-path';
 import { METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from './metric-event.schema';
 import { ContractValidationError } from './validation-error';
 
@@ -118,7 +118,7 @@ export function decodeMetricEventWithZod(
 
 // a value fresh from JSON.parse: plain data, which is what the fast path is written for; zod has the last word
 function parseMetricEventFast(json: unknown): MetricEvent {
-  return fastParseMetricEvent(json) ?? parseMetricEvent(json);
+  return fastParseFreshMetricEvent(json) ?? parseMetricEvent(json);
 }
 
 function withTimestampCheck(decoded: DecodeResult<MetricEvent>, options: DecodeOptions): DecodeResult<MetricEvent> {
