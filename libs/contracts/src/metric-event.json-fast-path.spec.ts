@@ -138,11 +138,14 @@ describe('fastDecodeMetricEventJson', () => {
     fc.assert(
       fc.property(wire, fc.boolean(), (text, withClock) => {
         const options = withClock ? { nowMs: NOW } : {};
-        const bytes = Buffer.from(text, 'utf8');
-        const actual = decodeMetricEvent(bytes, options);
-        const expected = decodeMetricEventWithZod(bytes, options);
-        assert.deepStrictEqual(actual, expected);
-        assert.equal(JSON.stringify(actual), JSON.stringify(expected));
+        // a Buffer, as consumed from Kafka, and a plain Uint8Array (TextEncoder) over part of a larger buffer
+        const padded = new TextEncoder().encode(` ${text} `);
+        for (const bytes of [Buffer.from(text, 'utf8'), padded.subarray(1, padded.length - 1)]) {
+          const actual = decodeMetricEvent(bytes, options);
+          const expected = decodeMetricEventWithZod(bytes, options);
+          assert.deepStrictEqual(actual, expected);
+          assert.equal(JSON.stringify(actual), JSON.stringify(expected));
+        }
       }),
       { numRuns: 3000 },
     );

@@ -40,8 +40,10 @@ const NINE = 0x39;
  * Complexity: O(bytes), allocating the event, its tags and its strings.
  */
 export function fastDecodeMetricEventJson(bytes: Uint8Array): MetricEvent | undefined {
-  if (!Buffer.isBuffer(bytes) || bytes.length > LIMITS.maxEventBytes) return undefined;
-  const reader = new Reader(bytes);
+  if (bytes.length > LIMITS.maxEventBytes) return undefined;
+  const reader = new Reader(
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
   if (!reader.literal(START)) return undefined;
   const metric = reader.name();
   if (metric === undefined || !reader.literal(HOST)) return undefined;
