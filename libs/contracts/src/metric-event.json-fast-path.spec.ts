@@ -151,7 +151,7 @@ describe('fastDecodeMetricEventJson', () => {
     );
   });
 
-  it('decodes the compact form with tags, unit and source, and leaves whitespace, escapes and duplicates to JSON.parse', () => {
+  it('decodes the compact form with tags, unit and source in any field order, and leaves whitespace, escapes, duplicates and missing fields to JSON.parse', () => {
     const text = `{"schema":"tideline.metric/1","metric":"cpu.total","host":"web-1","value":-0.25,"ts":${NOW},"tags":{"core":"0","b":"x"},"unit":"percent","source":"collector"}`;
     const decoded = fastDecodeMetricEventJson(Buffer.from(text));
     assert.equal(JSON.stringify(decoded), text);
@@ -162,6 +162,14 @@ describe('fastDecodeMetricEventJson', () => {
       text.replace(',"unit":"percent"', ',"unit":"percent","unit":"ms"'),
     ])
       assert.equal(fastDecodeMetricEventJson(Buffer.from(other)), undefined, other);
+    // fields in another order (the e2e bench writes tags before value): the same event, keys in schema order
+    const reordered = `{"source":"sdk","tags":{"b":"x"},"ts":${NOW},"value":2.5,"host":"h","metric":"m","schema":"tideline.metric/1"}`;
+    assert.equal(
+      JSON.stringify(fastDecodeMetricEventJson(Buffer.from(reordered))),
+      JSON.stringify(metricEventSchema.parse(JSON.parse(reordered))),
+    );
+    for (const missing of ['"host":"h",', ',"schema":"tideline.metric/1"'])
+      assert.equal(fastDecodeMetricEventJson(Buffer.from(reordered.replace(missing, ''))), undefined, missing);
     assert.deepStrictEqual(
       fastDecodeMetricEventJson(Buffer.from(`{"schema":"tideline.metric/1","metric":"m","host":"h","value":1,"ts":5}`)),
       { schema: 'tideline.metric/1', metric: 'm', host: 'h', value: 1, ts: 5, tags: {} },
