@@ -7,7 +7,8 @@ import {
   isBaselineBinary,
 } from './baseline-record.binary';
 import { LIMITS } from './limits';
-import { fastParseMetricEvent } from './metric-event.fast-path';
+import { fastParseFreshMetricEvent } from './metric-event.fast-path';
+import { fastDecodeMetricEventJson } from './metric-event.json-fast-path';
 import { METRIC_EVENT_SCHEMA, parseMetricEvent, type MetricEvent } from './metric-event.schema';
 import { ContractValidationError } from './validation-error';
 
@@ -102,6 +103,9 @@ export function encodeEvent(event: MetricEvent | AlertEvent | BaselineRecord): U
  * fields, and (when `nowMs` is given) the timestamp window. The failure's `reason` is what the dead-letter record carries.
  */
 export function decodeMetricEvent(bytes: Uint8Array | string, options: DecodeOptions = {}): DecodeResult<MetricEvent> {
+  // the compact form our producers write, straight from the bytes; anything else through JSON.parse and the schema
+  const fast = typeof bytes === 'string' ? undefined : fastDecodeMetricEventJson(bytes);
+  if (fast !== undefined) return withTimestampCheck({ ok: true, value: fast }, options);
   return withTimestampCheck(decodeWith(bytes, METRIC_EVENT_SCHEMA, parseMetricEventFast), options);
 }
 
@@ -118,7 +122,7 @@ export function decodeMetricEventWithZod(
 
 // a value fresh from JSON.parse: plain data, which is what the fast path is written for; zod has the last word
 function parseMetricEventFast(json: unknown): MetricEvent {
-  return fastParseMetricEvent(json) ?? parseMetricEvent(json);
+  return fastParseFreshMetricEvent(json) ?? parseMetricEvent(json);
 }
 
 function withTimestampCheck(decoded: DecodeResult<MetricEvent>, options: DecodeOptions): DecodeResult<MetricEvent> {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { decodeMetricEvent, decodeMetricEventWithZod } from './event-codec';
 import { LIMITS } from './limits';
 import { decodeMetricRecord } from './metric-record.decoder';
-import { fastParseMetricEvent } from './metric-event.fast-path';
+import { fastParseFreshMetricEvent, fastParseMetricEvent } from './metric-event.fast-path';
 import { metricEventSchema } from './metric-event.schema';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -155,6 +155,51 @@ describe('fastParseMetricEvent', () => {
     const parsed = fastParseMetricEvent(input);
     assert.deepStrictEqual(parsed, { ...input, tags: {} });
     assert.notEqual(parsed, input);
+  });
+
+  it('returns a fresh JSON value itself when its fields come in schema order, and the same event as zod either way', () => {
+    let adopted = 0;
+    fc.assert(
+      fc.property(anyValue, fc.boolean(), (value, shuffle) => {
+        const wire = toWire(value);
+        if (wire === undefined) return;
+        let json: unknown;
+        try {
+          json = JSON.parse(wire);
+        } catch {
+          return;
+        }
+        if (shuffle && typeof json === 'object' && json !== null && !Array.isArray(json))
+          json = Object.fromEntries(Object.entries(json).reverse());
+        const zod = metricEventSchema.safeParse(json);
+        const fast = fastParseFreshMetricEvent(json);
+        if (fast === undefined) return;
+        assert.ok(zod.success, 'fast path accepted what zod rejects');
+        assert.deepStrictEqual(fast, zod.data);
+        assert.equal(JSON.stringify(fast), JSON.stringify(zod.data), 'same fields in the same order');
+        if (fast === json) adopted++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(adopted > 150, `the value itself returned in ${adopted} of 3000 runs`);
+  });
+
+  it('copies a fresh JSON value whose fields are out of schema order, or that lacks tags before a unit', () => {
+    const inOrder = JSON.parse(
+      `{"schema":"tideline.metric/1","metric":"cpu","host":"a","value":1,"ts":${NOW}}`,
+    ) as object;
+    const parsed = fastParseFreshMetricEvent(inOrder);
+    assert.equal(parsed, inOrder);
+    assert.deepStrictEqual(Object.keys(parsed!), ['schema', 'metric', 'host', 'value', 'ts', 'tags']);
+    for (const wire of [
+      `{"metric":"cpu","schema":"tideline.metric/1","host":"a","value":1,"ts":${NOW},"tags":{}}`,
+      `{"schema":"tideline.metric/1","metric":"cpu","host":"a","value":1,"ts":${NOW},"unit":"ms"}`,
+    ]) {
+      const json = JSON.parse(wire) as object;
+      const fresh = fastParseFreshMetricEvent(json);
+      assert.notEqual(fresh, json);
+      assert.equal(JSON.stringify(fresh), JSON.stringify(metricEventSchema.parse(json)));
+    }
   });
 
   it('leaves a "__proto__" tag key, an explicit undefined field and a class instance to zod', () => {

@@ -2,6 +2,8 @@ import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions a
 import type { KafkaSection } from '@tideline/config';
 import { applyKafkajsCrc32cFix } from './kafkajs-crc32c.fix';
 import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
+import { applyKafkajsRecordDecoderFix } from './kafkajs-record-decoder.fix';
+import { applyKafkajsRecordEncoderFix } from './kafkajs-record-encoder.fix';
 import { kafkajsSecurity, redactingLogCreator } from './kafka-security';
 
 export interface CreateKafkaOptions {
@@ -35,5 +37,7 @@ export function createKafka(
   };
   applyKafkajsIdleLoopFix();
   applyKafkajsCrc32cFix();
+  applyKafkajsRecordDecoderFix();
+  applyKafkajsRecordEncoderFix();
   return new Kafka(config);
 }

@@ -146,4 +146,64 @@ describe('PartitionedStore', () => {
       ),
     );
   });
+
+  it('keeps entries in order of last use under any sequence of uses (entry, use), evictions and dropped partitions (checked against a list model)', () => {
+    type Op =
+      | { kind: 'use'; partition: number; key: number }
+      | { kind: 'useIfHeld'; partition: number; key: number }
+      | { kind: 'idle'; max: number }
+      | { kind: 'drop'; partition: number };
+    const op = fc.oneof(
+      { weight: 8, arbitrary: fc.record({ kind: fc.constant('use' as const), partition: fc.nat(2), key: fc.nat(12) }) },
+      {
+        weight: 4,
+        arbitrary: fc.record({ kind: fc.constant('useIfHeld' as const), partition: fc.nat(2), key: fc.nat(12) }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('idle' as const), max: fc.nat(4) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('drop' as const), partition: fc.nat(2) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), fc.integer({ min: 1, max: 10 }), (ops: Op[], max) => {
+        const evicted: string[] = [];
+        const store = new PartitionedStore<string>({
+          maxEntries: max,
+          idleMs: 5,
+          onEvict: (_entry, key, reason) => evicted.push(`${key}:${reason}`),
+        });
+        // the model: [key, partition, lastUsedMs], least recently used first
+        let model: [string, number, number][] = [];
+        const expectedEvicted: string[] = [];
+        for (const [t, o] of ops.entries()) {
+          if (o.kind === 'use') {
+            const key = `k${o.key}`;
+            store.entry(o.partition, key, () => key, t);
+            model = [...model.filter(([k]) => k !== key), [key, o.partition, t]];
+            while (model.length > max) expectedEvicted.push(`${model.shift()![0]}:lru`);
+          } else if (o.kind === 'useIfHeld') {
+            const key = `k${o.key}`;
+            const held = model.some(([k, partition]) => k === key && partition === o.partition);
+            assert.equal(store.use(o.partition, key, t), held ? key : undefined);
+            if (held) model = [...model.filter(([k]) => k !== key), [key, o.partition, t]];
+          } else if (o.kind === 'idle') {
+            store.evictIdle(t, o.max);
+            let n = 0;
+            while (model.length > 0 && t - model[0]![2] >= 5 && n < o.max) {
+              expectedEvicted.push(`${model.shift()![0]}:idle`);
+              n++;
+            }
+          } else {
+            store.dropPartition(o.partition);
+            model = model.filter(([, partition]) => partition !== o.partition);
+          }
+          assert.deepEqual(
+            [...store.values()],
+            model.map(([key]) => key),
+          );
+          assert.equal(store.size, model.length);
+        }
+        assert.deepEqual(evicted, expectedEvicted);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -12,8 +12,10 @@ import { PartitionContinuity } from './partition-continuity';
  * Memory is bounded two ways ({@link PartitionedStoreOptions}): an entry not used for `idleMs` leaves with
  * {@link evictIdle}, and beyond `maxEntries` the least recently used entry leaves as a new one comes in. Either way
  * `onEvict` sees it first and persists what it learned, so the same reload path brings it back on its key's next use.
- * Entries are kept in a `Map` in order of last use (a use moves an entry to the end), so both evictions take the
- * oldest entries from the front: O(1) per use and per eviction.
+ * Entries are kept in a list in order of last use (a use moves an entry to the end), so both evictions take the
+ * oldest entries from the front: O(1) per use and per eviction. The list is linked through the entries' slots beside
+ * the `Map` that finds them, rather than being the `Map`'s own order: moving a key to the end of a `Map` (delete,
+ * then set) cost ~0.6 µs per use, ~3 % of the baseline service's CPU at one use per event.
  */
 export interface PartitionedStoreOptions<E> {
   /** Most entries held; a new entry beyond it evicts the least recently used one. Default: no limit. */
@@ -45,14 +47,20 @@ export interface PartitionedStoreStats {
 }
 
 interface Slot<E> {
+  readonly key: string;
   readonly partition: number;
   readonly entry: E;
   lastUsedMs: number;
+  /** The slot used just before this one (undefined for the oldest) and just after it (undefined for the newest). */
+  older: Slot<E> | undefined;
+  newer: Slot<E> | undefined;
 }
 
 export class PartitionedStore<E> {
-  /** In order of last use, oldest first. */
   private readonly entries = new Map<string, Slot<E>>();
+  /** The ends of the list of slots in order of last use. */
+  private oldest: Slot<E> | undefined;
+  private newest: Slot<E> | undefined;
   private readonly byPartition = new Map<number, Set<string>>();
   private readonly continuity = new PartitionContinuity();
   private readonly maxEntries: number;
@@ -109,25 +117,29 @@ export class PartitionedStore<E> {
    */
   entry(partition: number, key: string, create: () => E, nowMs = 0): E {
     const found = this.entries.get(key);
-    if (found !== undefined && found.partition === partition) {
-      found.lastUsedMs = nowMs;
-      // most recently used last: re-inserting moves it to the end of the map's order
-      this.entries.delete(key);
-      this.entries.set(key, found);
-      return found.entry;
-    }
+    if (found !== undefined && found.partition === partition) return this.touch(found, nowMs);
     if (found !== undefined) this.remove(key, found);
     const entry = create();
-    this.entries.set(key, { partition, entry, lastUsedMs: nowMs });
+    const slot: Slot<E> = { key, partition, entry, lastUsedMs: nowMs, older: undefined, newer: undefined };
+    this.entries.set(key, slot);
+    this.append(slot);
     let keys = this.byPartition.get(partition);
     if (keys === undefined) this.byPartition.set(partition, (keys = new Set()));
     keys.add(key);
     while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value!;
-      this.evict(oldest, 'lru');
+      this.evict(this.oldest!.key, 'lru');
       this.evictedLru++;
     }
     return entry;
+  }
+
+  /**
+   * The key's entry on this partition, marked used at `nowMs` as by {@link entry}, or undefined when it has none
+   * there (then {@link entry} creates it): lets a hot path skip making its `create` closure for every use.
+   */
+  use(partition: number, key: string, nowMs = 0): E | undefined {
+    const found = this.entries.get(key);
+    return found !== undefined && found.partition === partition ? this.touch(found, nowMs) : undefined;
   }
 
   /** Whether the key has an entry (on any partition); does not mark it used. */
@@ -147,9 +159,10 @@ export class PartitionedStore<E> {
   evictIdle(nowMs: number, max = Number.POSITIVE_INFINITY): number {
     if (this.idleMs <= 0) return 0;
     let evicted = 0;
-    for (const [key, slot] of this.entries) {
-      if (nowMs - slot.lastUsedMs < this.idleMs || evicted >= max) break;
-      this.evict(key, 'idle');
+    while (evicted < max) {
+      const slot = this.oldest;
+      if (slot === undefined || nowMs - slot.lastUsedMs < this.idleMs) break;
+      this.evict(slot.key, 'idle');
       evicted++;
     }
     this.evictedIdle += evicted;
@@ -164,13 +177,16 @@ export class PartitionedStore<E> {
     for (const key of keys) {
       const slot = this.entries.get(key);
       this.entries.delete(key);
-      if (slot !== undefined) this.options.onRemove?.(slot.entry, key);
+      if (slot === undefined) continue;
+      this.unlink(slot);
+      this.options.onRemove?.(slot.entry, key);
     }
     this.byPartition.delete(partition);
   }
 
+  /** Every entry, least recently used first. The store must not change until the iteration ends. */
   *values(): IterableIterator<E> {
-    for (const { entry } of this.entries.values()) yield entry;
+    for (let slot = this.oldest; slot !== undefined; slot = slot.newer) yield slot.entry;
   }
 
   get size(): number {
@@ -190,9 +206,37 @@ export class PartitionedStore<E> {
 
   private remove(key: string, slot: Slot<E>): void {
     this.entries.delete(key);
+    this.unlink(slot);
     const keys = this.byPartition.get(slot.partition);
     keys?.delete(key);
     if (keys !== undefined && keys.size === 0) this.byPartition.delete(slot.partition);
     this.options.onRemove?.(slot.entry, key);
+  }
+
+  private touch(slot: Slot<E>, nowMs: number): E {
+    slot.lastUsedMs = nowMs;
+    if (slot !== this.newest) {
+      this.unlink(slot);
+      this.append(slot);
+    }
+    return slot.entry;
+  }
+
+  private append(slot: Slot<E>): void {
+    slot.older = this.newest;
+    slot.newer = undefined;
+    if (this.newest === undefined) this.oldest = slot;
+    else this.newest.newer = slot;
+    this.newest = slot;
+  }
+
+  private unlink(slot: Slot<E>): void {
+    if (slot.older === undefined && this.oldest !== slot) return; // not in the list
+    if (slot.older === undefined) this.oldest = slot.newer;
+    else slot.older.newer = slot.newer;
+    if (slot.newer === undefined) this.newest = slot.older;
+    else slot.newer.older = slot.older;
+    slot.older = undefined;
+    slot.newer = undefined;
   }
 }

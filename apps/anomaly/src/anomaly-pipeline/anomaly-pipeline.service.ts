@@ -86,7 +86,7 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     health: HealthChecks,
   ) {
     const section = config.anomaly;
-    this.metrics = new AnomalyMetrics(registry);
+    this.metrics = new AnomalyMetrics(registry, () => this.store.openIncidents());
     this.producer = new IdempotentProducer(kafka, { maxInFlightRequests: 1 });
     this.deadLetter = new DeadLetterPublisher(this.producer);
     this.own = new CompactedTable(kafka, {
@@ -323,7 +323,6 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
     const evicted = this.store.partitions.stats();
     this.metrics.seriesEvicted.set({ reason: 'idle' }, evicted.evictedIdle);
     this.metrics.seriesEvicted.set({ reason: 'lru' }, evicted.evictedLru);
-    this.metrics.openIncidents.set(this.store.openIncidents());
     const writer = this.writer.stats();
     this.metrics.alertsNotStored.set(writer.dropped + writer.rejected);
   }

@@ -13,7 +13,11 @@ export class AnomalyMetrics {
   readonly seriesEvicted: Gauge<'reason'>;
   readonly influxPointsRejected: Counter<'reason'>;
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    /** Series firing or recovering now: counted when `/metrics` is read, not after every batch (a walk of every series). */
+    openIncidents: () => number = () => 0,
+  ) {
     const registers = [registry];
     this.events = new Counter({
       name: 'tideline_anomaly_points_decided_total',
@@ -52,6 +56,9 @@ export class AnomalyMetrics {
       name: 'tideline_anomaly_open_incidents',
       help: 'Series firing or recovering.',
       registers,
+      collect() {
+        this.set(openIncidents());
+      },
     });
     this.alertsNotStored = new Gauge({
       name: 'tideline_anomaly_alerts_not_stored',

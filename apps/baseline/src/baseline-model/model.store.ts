@@ -135,6 +135,9 @@ export class ModelStore {
   }
 
   entry(partition: number, series: string, event: MetricEvent, nowMs: number): ModelEntry {
+    // a series in memory (nearly every event): no closure to make
+    const found = this.partitions.use(partition, series, nowMs);
+    if (found !== undefined) return found;
     return this.partitions.entry(
       partition,
       series,

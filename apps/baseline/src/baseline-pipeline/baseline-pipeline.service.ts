@@ -402,7 +402,11 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     const flush = async () => {
       if (chunk.length === 0) return;
       const byTopic = new Map<string, OutgoingRecord[]>();
-      for (const { topic, record } of chunk) byTopic.set(topic, [...(byTopic.get(topic) ?? []), record]);
+      for (const { topic, record } of chunk) {
+        const list = byTopic.get(topic);
+        if (list === undefined) byTopic.set(topic, [record]);
+        else list.push(record);
+      }
       await this.producer.sendBatch([...byTopic].map(([topic, list]) => ({ topic, records: list })));
       chunk = [];
       bytes = 0;
