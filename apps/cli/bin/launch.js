@@ -13,18 +13,17 @@ module.exports = function launch(extraPackages = []) {
     );
     process.exit(1);
   }
-  let cli;
-  const extraCommands = [];
-  try {
-    cli = require('../dist/main.js');
-    for (const name of extraPackages) extraCommands.push(...require(name).COMMANDS);
-  } catch (error) {
-    if (error && error.code === 'MODULE_NOT_FOUND') {
+  // Only a missing build is "not built yet"; any other missing module is a real error, reported as it is.
+  const built = (specifier) => {
+    try {
+      return require.resolve(specifier);
+    } catch {
       process.stderr.write('tideline is not built yet: run "npm ci" (or "npm run build") at the repository root.\n');
       process.exit(1);
     }
-    throw error;
-  }
+  };
+  const cli = require(built('../dist/main.js'));
+  const extraCommands = extraPackages.flatMap((name) => require(built(name)).COMMANDS);
   cli.main(process.argv, [...cli.PRODUCT_COMMANDS, ...extraCommands]).then(
     (code) => process.exit(code ?? 0),
     (error) => {
