@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, ensureTopics, type OutgoingRecord } from '@tideline/kafka';
-import { freePort } from '@tideline/testing';
+import { freePort, metricValue, sumMetric } from '@tideline/testing';
 import { Partitioners, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
 import type { ReceivedAlert } from './alert-subscriber';
 import { ensureKafkaToolsJar, runProducerPerformance, type ProducerPerfResult } from './kafka-producer-perf';
@@ -643,22 +643,19 @@ function serviceUsage(
 /** The events every service that must take an event has handled: the least of the design's counters. */
 async function handledTotal(options: E2eBenchOptions, services: Record<PipelineApp, SpawnedService>): Promise<number> {
   const counts = await Promise.all(
-    HANDLED_COUNTERS[options.servicesDesign ?? 'one-stream'].map(async ({ app, counter }) => {
-      const text = await (await fetch(`${services[app].url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(counter));
-      return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-    }),
+    HANDLED_COUNTERS[options.servicesDesign ?? 'one-stream'].map(({ app, counter }) =>
+      metricValue(services[app].url, counter),
+    ),
   );
   return Math.min(...counts);
 }
 
 async function batchStats(url: string, app: PipelineApp): Promise<{ count: number; sum: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(name));
-    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  return {
+    count: sumMetric(text, `tideline_${app}_batch_seconds_count`),
+    sum: sumMetric(text, `tideline_${app}_batch_seconds_sum`),
   };
-  return { count: value(`tideline_${app}_batch_seconds_count`), sum: value(`tideline_${app}_batch_seconds_sum`) };
 }
 
 async function waitHandled(
