@@ -1,5 +1,6 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { toBuffer, type OutgoingRecord } from './kafka-record';
+import { keyPartitioner } from './key-partitioner';
 
 export interface IdempotentProducerOptions {
   /** kafkajs `maxInFlightRequests`; default 1 (strict order even across retries). */
@@ -17,9 +18,9 @@ export interface ProducerStats {
 }
 
 /**
- * kafkajs 2.2.4 groups a send's messages per partition by copying the partition's array for each message
- * (`groupMessagesPerPartition`), quadratic in the send size: 2,000 records to 3 partitions copy ~0.7 M references and make as much garbage.
- * Larger sends are split into requests of at most this many records per topic.
+ * Larger sends are split into requests of at most this many records per topic, in order: a partition's records go in
+ * one record batch, which the broker refuses above its `message.max.bytes` (1 MiB by default). (kafkajs' own grouping
+ * of a send per partition was also quadratic in its size; `applyKafkajsPartitionGroupingFix` made it linear.)
  */
 export const MAX_MESSAGES_PER_TOPIC_PER_SEND = 500;
 
@@ -52,7 +53,7 @@ export class IdempotentProducer {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: options.maxInFlightRequests ?? 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: keyPartitioner,
       allowAutoTopicCreation: false,
     });
   }

@@ -3,6 +3,7 @@ export * from './kafka-security';
 export * from './ensure-topics';
 export * from './kafka-record';
 export * from './idempotent-producer';
+export * from './key-partitioner';
 export * from './dead-letter';
 export * from './partition-checkpoint';
 export * from './batch-consumer';

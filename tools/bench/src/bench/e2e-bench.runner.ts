@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { METRIC_EVENT_SCHEMA, TOPICS } from '@tideline/contracts';
 import { InfluxClient } from '@tideline/influx';
-import { createKafka, ensureTopics, type OutgoingRecord } from '@tideline/kafka';
+import { createKafka, ensureTopics, partitionOfKey, type OutgoingRecord } from '@tideline/kafka';
 import { freePort, metricValue, sumMetric } from '@tideline/testing';
-import { Partitioners, type Kafka, type PartitionMetadata, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { ReceivedAlert } from './alert-subscriber';
 import { ensureKafkaToolsJar, runProducerPerformance, type ProducerPerfResult } from './kafka-producer-perf';
 import { percentile } from './percentiles';
@@ -249,7 +249,7 @@ type Send = (records: OutgoingRecord[]) => Promise<unknown>;
 
 /**
  * The load generator's producer. It must cost far less than what it measures: a plain producer, leader acks, no
- * idempotence, and each series' partition computed once with Kafka's default (murmur2) partitioner instead of per
+ * idempotence, and each series' partition computed once (Kafka's default murmur2 partitioning) instead of per
  * message.
  */
 function createLoadProducer(
@@ -257,15 +257,7 @@ function createLoadProducer(
   topic: string,
   partitions: number,
 ): { producer: Producer; send: Send; partitionOf: (key: string) => number } {
-  const keyPartitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata: PartitionMetadata[] = Array.from({ length: partitions }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  const partitionOf = (key: string) => keyPartitioner({ topic, partitionMetadata, message: { key, value: null } });
+  const partitionOf = (key: string) => partitionOfKey(key, partitions);
   const producer = kafka.producer({
     allowAutoTopicCreation: false,
     createPartitioner:
