@@ -98,6 +98,11 @@ export interface BatchConsumerOptions {
   /** Fetch size per partition; bounds a batch. Default 1 MiB. */
   readonly maxBytesPerPartition?: number;
   readonly maxWaitTimeMs?: number;
+  /**
+   * The broker answers a fetch once it has this many bytes for the member (or `maxWaitTimeMs` passed). Default 1: at
+   * once, so a steady stream is handled in many small batches, each with its fixed costs (fetch, commit, publish).
+   */
+  readonly minBytes?: number;
   readonly hooks?: BatchConsumerHooks;
   /**
    * Measures, every `intervalMs`, the lag of the partitions assigned to this member (log end offset − the group's
@@ -374,6 +379,7 @@ export class BatchConsumer {
       ...(options.heartbeatIntervalMs !== undefined ? { heartbeatInterval: options.heartbeatIntervalMs } : {}),
       maxBytesPerPartition: options.maxBytesPerPartition ?? 1024 * 1024,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
+      minBytes: options.minBytes ?? 1,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {

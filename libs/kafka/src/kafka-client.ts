@@ -2,7 +2,6 @@ import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type RetryOptions a
 import type { KafkaSection } from '@tideline/config';
 import { applyKafkajsCrc32cFix } from './kafkajs-crc32c.fix';
 import { applyKafkajsIdleLoopFix } from './kafkajs-idle-loop.fix';
-import { applyKafkajsPartitionGroupingFix } from './kafkajs-partition-grouping.fix';
 import { applyKafkajsRecordDecoderFix } from './kafkajs-record-decoder.fix';
 import { applyKafkajsRecordEncoderFix } from './kafkajs-record-encoder.fix';
 import { kafkajsSecurity, redactingLogCreator } from './kafka-security';
@@ -40,6 +39,5 @@ export function createKafka(
   applyKafkajsCrc32cFix();
   applyKafkajsRecordDecoderFix();
   applyKafkajsRecordEncoderFix();
-  applyKafkajsPartitionGroupingFix();
   return new Kafka(config);
 }
