@@ -175,9 +175,12 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       fromBeginning: true,
       partitionsConsumedConcurrently: section.partitionsConsumedConcurrently,
       // on the alert path now: a batch's judged points go out when the whole batch is scored, so batches of ~9,000
-      // events (1 MiB) keep ingest-to-alert short while still amortising the commit round trip
+      // events (1 MiB) keep ingest-to-alert short while still amortising the commit round trip. The broker holds a
+      // fetch until it has 256 KiB (~2,000 events) or 50 ms passed: answered at once, a steady stream came in batches
+      // of ~300 events at 20,000 events/s, each with its fetch, publish and commit (bench e2e: 0.76x the CPU per event)
       maxBytesPerPartition: 1024 * 1024,
       maxWaitTimeMs: 50,
+      minBytes: 256 * 1024,
       ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
       hooks: this.lifecycle.consumerHooks('the metrics consumer'),
       lagMonitor: lagMonitorOf(this.config.health),
