@@ -114,10 +114,14 @@ describe('tideline.baseline/3 (binary baseline records)', () => {
 
   it('dead-letters a binary record of another layout version or with unknown flags as "unsupported_schema", saying which', () => {
     const newer = valid();
-    newer[1] = BASELINE_BINARY_VERSION + 1;
+    newer[1] = BASELINE_BINARY_VERSION + 2;
     const error = failureOf(newer);
     assert.equal(error.reason, 'unsupported_schema');
-    assert.match(error.message, /layout version 4; this build reads version 3 and JSON tideline\.baseline\/2/);
+    assert.match(
+      error.message,
+      /layout version 5; this build reads version 3, bundles of them \(version 4\) and JSON tideline\.baseline\/2/,
+    );
+    assert.equal(failureOf(Object.assign(valid(), { 1: BASELINE_BINARY_VERSION + 2 })).field, 'version');
     const flagged = valid();
     flagged[2] = 0x81;
     assert.equal(failureOf(flagged).reason, 'unsupported_schema');

@@ -3,6 +3,7 @@ import { BASELINE_JSON_SCHEMA, parseBaselineRecord, type BaselineRecord } from '
 import {
   BASELINE_BINARY_SCHEMA,
   decodeBaselineBinary,
+  decodeBaselineBinaryRecords,
   encodeBaselineBinary,
   isBaselineBinary,
 } from './baseline-record.binary';
@@ -149,6 +150,22 @@ export function decodeBaselineRecord(
     return oversized === undefined ? decodeBaselineBinary(bytes) : { ok: false, error: oversized };
   }
   return decodeWith(bytes, BASELINE_JSON_SCHEMA, parseBaselineRecord);
+}
+
+/**
+ * Decodes a baselines-topic record into the baseline records it carries, in order: a bundle of binary records (what
+ * the baseline service publishes for the series of a batch that share a partition), a single binary record, or a
+ * JSON one (see {@link decodeBaselineRecord}); never throws. A bundle that fails, fails whole.
+ */
+export function decodeBaselineRecords(
+  bytes: Uint8Array | string,
+): DecodeResult<BaselineRecord[], BaselineDecodeFailureReason> {
+  if (typeof bytes !== 'string' && isBaselineBinary(bytes)) {
+    const oversized = sizeFailure(bytes);
+    return oversized === undefined ? decodeBaselineBinaryRecords(bytes) : { ok: false, error: oversized };
+  }
+  const single = decodeWith(bytes, BASELINE_JSON_SCHEMA, parseBaselineRecord);
+  return single.ok ? { ok: true, value: [single.value] } : single;
 }
 
 /**

@@ -119,6 +119,20 @@ export async function ensureTopics(
   }
 }
 
+/** The topic's partition count, from the broker's metadata (the topic must exist). */
+export async function topicPartitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const count = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+    if (count === 0) throw new TidelineError(`topic ${topic} has no partitions yet`, { retriable: true });
+    return count;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Gives each existing topic at least its spec's partitions; returns those it grew. */
 async function growPartitions(
   admin: Admin,

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   METRIC_EVENT_SCHEMA,
   baselinePointsOf,
-  decodeBaselineRecord,
+  decodeBaselineRecords,
   seriesKey,
   type AlertEvent,
   type BaselinePoint,
@@ -166,8 +166,8 @@ async function collectLatestBaseline(kafka: Kafka, topic: string, series: string
     return await expectEventually(
       () => {
         const mine = collector.messages
-          .map((m) => decodeBaselineRecord(m.value!))
-          .flatMap((r) => (r.ok ? baselinePointsOf(r.value) : []))
+          .map((m) => decodeBaselineRecords(m.value!))
+          .flatMap((r) => (r.ok ? r.value.flatMap(baselinePointsOf) : []))
           .filter((u) => u.series === series);
         assert.ok(mine.length > 0);
         return mine.reduce((a, b) => (b.ts > a.ts ? b : a));

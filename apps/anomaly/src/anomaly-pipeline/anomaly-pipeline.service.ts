@@ -9,7 +9,7 @@ import {
   SELF_METRIC_PREFIX,
   baselinePointsOf,
   baselineRecordOf,
-  decodeBaselineRecord,
+  decodeBaselineRecords,
   encodeEvent,
   type AlertEvent,
   type BaselinePoint,
@@ -218,16 +218,19 @@ export class AnomalyPipelineService implements OnApplicationBootstrap, OnModuleD
         this.reject(context, record, 'schema_violation', 'the record has no value');
         continue;
       }
-      const decoded = decodeBaselineRecord(record.value);
+      // one series' judged points, or a bundle of several series' records (each in its own order)
+      const decoded = decodeBaselineRecords(record.value);
       if (!decoded.ok) {
         this.reject(context, record, decoded.error.reason, decoded.error.message);
         continue;
       }
       try {
-        const judged = baselinePointsOf(decoded.value);
-        const entry = this.store.entry(batch.partition, judged[0]!, nowMs);
-        for (const point of judged) this.processor.process(entry, point, out);
-        points += judged.length;
+        for (const baselineRecord of decoded.value) {
+          const judged = baselinePointsOf(baselineRecord);
+          const entry = this.store.entry(batch.partition, judged[0]!, nowMs);
+          for (const point of judged) this.processor.process(entry, point, out);
+          points += judged.length;
+        }
       } catch (error) {
         // One record this service cannot handle must not stop the consumer (and every series behind it).
         const detail = error instanceof Error ? error.message : String(error);

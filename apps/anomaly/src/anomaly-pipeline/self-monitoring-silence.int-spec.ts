@@ -8,7 +8,7 @@ import {
   METRIC_EVENT_SCHEMA,
   SELF_METRIC_NAMES,
   baselinePointsOf,
-  decodeBaselineRecord,
+  decodeBaselineRecords,
   seriesKey,
   type AlertEvent,
   type BaselinePoint,
@@ -104,10 +104,11 @@ describe('self-monitoring alert of a baseline instance killed while refusing (se
 
     const selfPoints = (): BaselinePoint[] =>
       baselines.messages
-        .map((m) => decodeBaselineRecord(m.value!))
-        .flatMap((r) =>
-          r.ok && r.value.metric === SELF_METRIC_NAMES.cardinalityExceeded ? baselinePointsOf(r.value) : [],
-        )
+        .flatMap((m) => {
+          const decoded = decodeBaselineRecords(m.value!);
+          return decoded.ok ? decoded.value : [];
+        })
+        .flatMap((r) => (r.metric === SELF_METRIC_NAMES.cardinalityExceeded ? baselinePointsOf(r) : []))
         .sort((a, b) => a.ts - b.ts);
     // the last two: the anomaly service's calm points, after the killed instance's last point
     const points = await expectEventually(() => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   METRIC_EVENT_SCHEMA,
   SELF_METRIC_NAMES,
-  decodeBaselineRecord,
+  decodeBaselineRecords,
   seriesKey,
   type AlertEvent,
   type BaselineRecord,
@@ -140,8 +140,11 @@ describe('series caps and InfluxDB series limits (baseline and anomaly services 
     // series): the refusals, then calm points; the anomaly service alone decides and publishes the alert
     const selfSeries = (): BaselineRecord[] =>
       baselines.messages
-        .map((m) => decodeBaselineRecord(m.value!))
-        .flatMap((r) => (r.ok && r.value.metric === SELF_METRIC_NAMES.cardinalityExceeded ? [r.value] : []));
+        .flatMap((m) => {
+          const decoded = decodeBaselineRecords(m.value!);
+          return decoded.ok ? decoded.value : [];
+        })
+        .filter((r) => r.metric === SELF_METRIC_NAMES.cardinalityExceeded);
     await expectEventually(() => assert.ok(selfSeries().length >= 1), { timeoutMs: 30_000 });
     const refusal = selfSeries()[0]!;
     assert.match(refusal.series, /^tideline\.cardinality_exceeded\|host=.+\|service=baseline$/);

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { BaselineConfig } from '@tideline/config';
 import {
+  LIMITS,
   SELF_METRIC_PREFIX,
   decodeMetricRecord,
   encodeEvent,
   parseModelCheckpoint,
+  packBaselineRecords,
   seriesKey,
   baselineRecordsOf,
   type BaselinePoint,
@@ -19,7 +21,9 @@ import {
   IdempotentProducer,
   SqliteTableStore,
   ensureTopics,
+  partitionOfKey,
   tidelineTopicSpec,
+  topicPartitionCount,
   type BatchContext,
   type ConsumedBatch,
   type ConsumedRecord,
@@ -73,6 +77,11 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly cardinality: CardinalityMonitor;
   private refusedSeries = 0;
   private catchUp: { readonly generation: number; readonly done: Promise<void> } | undefined;
+  /**
+   * Partitions of the baselines topic, read at start and after each group join (another instance that grew the topic
+   * at its start joined the group): a bundle goes to the partition its series' keys give.
+   */
+  private baselinesPartitions = 0;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: BaselineConfig,
@@ -156,6 +165,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     );
     for (const { topic, from, to } of ensured.grown)
       this.logger.warn(`grew ${topic} from ${from} to ${to} partitions (kafka.scaleOutPartitions)`);
+    this.baselinesPartitions = await topicPartitionCount(this.kafka, topics.baselines);
     await this.writer.client.ensureDatabase();
     await this.producer.connect();
     await this.checkpoints.start();
@@ -248,14 +258,18 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   /**
    * After each group join, the first batches wait until the checkpoint table has read every checkpoint written so far:
    * an instance that takes over partitions then resumes their series from the last checkpoints of the instance it
-   * replaces (killed or gone), instead of starting some afresh because their records were still on their way.
+   * replaces (killed or gone), instead of starting some afresh because their records were still on their way. They
+   * also wait for the baselines topic's partition count, read again.
    */
   private tableCaughtUp(): Promise<void> {
     const generation = this.consumer?.assignmentGeneration ?? 0;
     if (this.catchUp?.generation !== generation) {
       const started = Date.now();
-      const done = this.checkpoints.catchUp().then(
-        (caughtUp) => {
+      const partitions = topicPartitionCount(this.kafka, this.config.baseline.topics.baselines).then(
+        (count) => void (this.baselinesPartitions = count),
+      );
+      const done = Promise.all([this.checkpoints.catchUp(), partitions]).then(
+        ([caughtUp]) => {
           if (!caughtUp)
             this.logger.warn(
               `the checkpoint table did not catch up within ${Date.now() - started} ms after a rebalance: series taken over meanwhile may start from an older checkpoint`,
@@ -381,25 +395,27 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     checkpoints: readonly ModelCheckpoint[],
   ): Promise<void> {
     const { topics } = this.config.baseline;
-    const records = [
-      // one record per series (a long run in several): its points of this batch, in order
-      ...[...points.values()].flatMap(baselineRecordsOf).map((record) => {
-        const value = encodeEvent(record);
-        return {
-          topic: topics.baselines,
-          record: { key: record.series, value } as OutgoingRecord,
-          size: value.byteLength,
-        };
-      }),
-      ...checkpoints.map((c) => {
-        const value = JSON.stringify(c);
-        return {
-          topic: topics.modelCheckpoints,
-          record: { key: c.series, value } as OutgoingRecord,
-          size: value.length,
-        };
-      }),
-    ];
+    const partitions = this.baselinesPartitions;
+    // one record per series (a long run in several): its points of this batch, in order; the records of the series
+    // that share a partition of the baselines topic (the one their key gives, as for any other producer of the topic)
+    // go out bundled, so the Kafka clients on both sides handle a few records per batch instead of one per series
+    const byPartition = new Map<number, { key: string; bytes: Uint8Array }[]>();
+    for (const series of points.values())
+      for (const record of baselineRecordsOf(series)) {
+        const partition = partitionOfKey(record.series, partitions);
+        const encoded = { key: record.series, bytes: encodeEvent(record) };
+        const list = byPartition.get(partition);
+        if (list === undefined) byPartition.set(partition, [encoded]);
+        else list.push(encoded);
+      }
+    const records: { topic: string; record: OutgoingRecord; size: number }[] = [];
+    for (const [partition, encoded] of byPartition)
+      for (const { key, value } of packBaselineRecords(encoded, LIMITS.maxEventBytes))
+        records.push({ topic: topics.baselines, record: { key, value, partition }, size: value.byteLength });
+    for (const c of checkpoints) {
+      const value = JSON.stringify(c);
+      records.push({ topic: topics.modelCheckpoints, record: { key: c.series, value }, size: value.length });
+    }
     let chunk: typeof records = [];
     let bytes = 0;
     const flush = async () => {

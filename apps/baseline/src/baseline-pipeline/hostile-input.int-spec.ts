@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeBaselineRecord } from '@tideline/contracts';
+import { decodeBaselineRecords } from '@tideline/contracts';
 import { hostileRecordBytes, hostileRecordHost, parseHostileCorpus, serviceOutcome } from '@tideline/contracts/testing';
 import { InfluxClient } from '@tideline/influx';
 import { createKafka, parseDeadLetter } from '@tideline/kafka';
@@ -136,15 +136,22 @@ describe('the hostile-input corpus through the real broker to the baseline servi
     }
 
     // the judged output: every accepted event's point on the baselines topic, on the host of its record (every event
-    // of the corpus is a series of its own, so one baselines record each)
-    const judged = await readTopic(kafka, topics.baselines, { count: expectedEvents, timeoutMs: 30_000 });
+    // of the corpus is a series of its own, so one baselines record each, some of them bundled)
+    const recordsIn = (messages: readonly { value: Buffer | null }[]) =>
+      messages.flatMap((message) => {
+        const decoded = decodeBaselineRecords(message.value ?? new Uint8Array());
+        assert.ok(decoded.ok, 'the baselines topic carries only valid records');
+        return decoded.value;
+      });
+    const judged = await readTopic(kafka, topics.baselines, {
+      count: expectedEvents,
+      until: (messages) => recordsIn(messages).length >= expectedEvents,
+      timeoutMs: 30_000,
+    });
     const points = new Map<string, number>();
     const seriesByHost = new Map<string, Set<string>>();
-    for (const message of judged) {
-      const decoded = decodeBaselineRecord(message.value ?? new Uint8Array());
-      assert.ok(decoded.ok, 'the baselines topic carries only valid records');
-      const { host, series } = decoded.value;
-      points.set(host, (points.get(host) ?? 0) + decoded.value.points.ts.length);
+    for (const { host, series, points: columns } of recordsIn(judged)) {
+      points.set(host, (points.get(host) ?? 0) + columns.ts.length);
       seriesByHost.set(host, (seriesByHost.get(host) ?? new Set()).add(series));
     }
     const groups = new Map<string, number>();

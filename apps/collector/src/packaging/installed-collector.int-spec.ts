@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeBaselineRecord, decodeMetricEvent } from '@tideline/contracts';
+import { decodeBaselineRecords, decodeMetricEvent } from '@tideline/contracts';
 import { createKafka } from '@tideline/kafka';
 import {
   freePort,
@@ -175,11 +175,10 @@ describe(
         });
         await consumer.run({
           eachMessage: async ({ message }) => {
-            const decoded = decodeBaselineRecord(message.value ?? new Uint8Array());
+            const decoded = decodeBaselineRecords(message.value ?? new Uint8Array());
             assert.ok(decoded.ok, JSON.stringify(decoded));
-            if (decoded.value.host !== host) return;
-            const { metric, points } = decoded.value;
-            judged.set(metric, (judged.get(metric) ?? 0) + points.ts.length);
+            for (const { host: recordHost, metric, points } of decoded.value)
+              if (recordHost === host) judged.set(metric, (judged.get(metric) ?? 0) + points.ts.length);
           },
         });
         await expectEventually(
