@@ -10,6 +10,7 @@ import {
 } from './baseline-record.binary';
 import { BASELINE_DECODE_FAILURE_REASONS, decodeBaselineRecord, encodeEvent } from './event-codec';
 import { ContractValidationError } from './validation-error';
+import { JUDGED_POINT } from './testing/judged-point';
 
 const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
@@ -53,21 +54,7 @@ const points: fc.Arbitrary<BaselinePoint[]> = fc
     })),
   );
 
-const POINT: BaselinePoint = {
-  series: 'cpu.usage_percent|host=web-1|core=0',
-  host: 'web-1',
-  metric: 'cpu.usage_percent',
-  tags: { core: '0' },
-  ts: 1_764_000_000_000,
-  value: 81.4,
-  expected: 79.25,
-  lower: 72.3,
-  upper: 86,
-  score: 0.61,
-  detector: 'new_high',
-  ready: true,
-  evidence: { deviation: 1.7, seasonality: 'daily', observations: 20_160, tailProbability: 0.0021 },
-};
+const POINT = JUDGED_POINT;
 
 const valid = () => encodeEvent(baselineRecordOf([POINT, { ...POINT, ts: POINT.ts + 1, detector: 'none' }]));
 

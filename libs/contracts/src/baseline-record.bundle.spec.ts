@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { baselineRecordOf, type BaselinePoint } from './baseline-point.schema';
+import { baselineRecordOf } from './baseline-point.schema';
 import {
   BASELINE_BUNDLE_VERSION,
   baselineBundleBytes,
@@ -10,22 +10,9 @@ import {
   packBaselineRecords,
 } from './baseline-record.binary';
 import { decodeBaselineRecord, decodeBaselineRecords, encodeEvent } from './event-codec';
+import { JUDGED_POINT } from './testing/judged-point';
 
-const POINT: BaselinePoint = {
-  series: 'cpu.usage_percent|host=web-1|core=0',
-  host: 'web-1',
-  metric: 'cpu.usage_percent',
-  tags: { core: '0' },
-  ts: 1_764_000_000_000,
-  value: 81.4,
-  expected: 79.25,
-  lower: 72.3,
-  upper: 86,
-  score: 0.61,
-  detector: 'new_high',
-  ready: true,
-  evidence: { deviation: 1.7, seasonality: 'daily', observations: 20_160, tailProbability: 0.0021 },
-};
+const POINT = JUDGED_POINT;
 
 /** The binary record of `points` points of host `web-<n>` (names of varying length, so paddings vary). */
 function recordOf(n: number, points = 1): Uint8Array {

@@ -4,23 +4,14 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { decodeBaselineRecords } from '@tideline/contracts';
 import { hostileRecordBytes, hostileRecordHost, parseHostileCorpus, serviceOutcome } from '@tideline/contracts/testing';
-import { InfluxClient } from '@tideline/influx';
-import { createKafka, parseDeadLetter } from '@tideline/kafka';
-import {
-  freePort,
-  startService,
-  type ServiceProcess,
-  expectEventually,
-  randomSuffix,
-  readTopic,
-  stackFromEnv,
-} from '@tideline/testing';
+import { parseDeadLetter } from '@tideline/kafka';
+import { type ServiceProcess, expectEventually, randomSuffix, readTopic } from '@tideline/testing';
 import type { Kafka } from 'kafkajs';
+import { startBaselineService, type BaselineServiceRun } from '../testing/baseline-service';
 
 /** The repository root, from this file's compiled place (apps/baseline/dist/baseline-pipeline). */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
 const CORPUS = join(REPO_ROOT, 'datasets', 'hostile-input', 'metric-records.json');
-const stack = stackFromEnv();
 
 /** Sum of a Prometheus counter on `/metrics` over its label sets. */
 async function metricSum(url: string, name: string): Promise<number> {
@@ -36,45 +27,18 @@ async function metricSum(url: string, name: string): Promise<number> {
 describe('the hostile-input corpus through the real broker to the baseline service', () => {
   const corpus = parseHostileCorpus(JSON.parse(readFileSync(CORPUS, 'utf8')));
   const run = `hostile-${randomSuffix()}`;
-  const topics = {
-    metrics: `test.${run}.metrics`,
-    baselines: `test.${run}.baselines`,
-    checkpoints: `test.${run}.model-checkpoints`,
-  };
-  const database = `test_${run.replace(/-/g, '_')}`;
+  let baseline: BaselineServiceRun;
   let kafka: Kafka;
   let service: ServiceProcess;
+  let topics: BaselineServiceRun['topics'];
 
   before(async () => {
-    kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `test-${run}` });
-    const port = await freePort();
-    service = startService({
-      main: join(REPO_ROOT, 'apps', 'baseline', 'dist', 'main.js'),
-      port,
-      env: {
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        INFLUX_URL: stack.influxUrl,
-        INFLUX_DATABASE: database,
-        TIDELINE__BASELINE__TOPICS__METRICS: topics.metrics,
-        TIDELINE__BASELINE__TOPICS__BASELINES: topics.baselines,
-        TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: topics.checkpoints,
-        TIDELINE__BASELINE__CONSUMER_GROUP: `test-${run}-baseline`,
-        HTTP_PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-    });
-    await expectEventually(
-      async () => {
-        assert.equal(service.child.exitCode, null, `baseline exited; stderr:\n${service.stderr()}`);
-        assert.equal((await fetch(`${service.url}/health`)).status, 200);
-      },
-      { timeoutMs: 60_000, intervalMs: 250, message: 'the baseline service did not become ready' },
-    );
+    baseline = await startBaselineService(run);
+    ({ kafka, service, topics } = baseline);
   });
 
   after(async () => {
-    await service?.stop(10_000).catch(() => service.kill());
-    await new InfluxClient({ url: stack.influxUrl, database }).dropDatabase(database).catch(() => undefined);
+    await baseline?.stop();
   });
 
   it('dead-letters every bad record with its expected reason, scores every good event, and never crashes', async (t) => {

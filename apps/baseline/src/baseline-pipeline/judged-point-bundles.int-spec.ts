@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   BASELINE_BUNDLE_VERSION,
@@ -10,70 +9,26 @@ import {
   seriesKey,
   type MetricEvent,
 } from '@tideline/contracts';
-import { InfluxClient } from '@tideline/influx';
-import { createKafka, partitionOfKey, topicPartitionCount } from '@tideline/kafka';
-import {
-  expectEventually,
-  freePort,
-  randomSuffix,
-  readTopic,
-  stackFromEnv,
-  startService,
-  type ServiceProcess,
-} from '@tideline/testing';
-import type { Kafka } from 'kafkajs';
-
-/** The repository root, from this file's compiled place (apps/baseline/dist/baseline-pipeline). */
-const REPO_ROOT = resolve(__dirname, '..', '..', '..', '..');
-const stack = stackFromEnv();
+import { partitionOfKey, topicPartitionCount } from '@tideline/kafka';
+import { randomSuffix, readTopic } from '@tideline/testing';
+import { startBaselineService, type BaselineServiceRun } from '../testing/baseline-service';
 
 const SERIES = 60;
 const POINTS = 4;
 
 describe('the judged points of a batch on the baselines topic (real broker, the compiled baseline service)', () => {
-  const run = `bundles-${randomSuffix()}`;
-  const topics = {
-    metrics: `test.${run}.metrics`,
-    baselines: `test.${run}.baselines`,
-    checkpoints: `test.${run}.model-checkpoints`,
-  };
-  const database = `test_${run.replace(/-/g, '_')}`;
-  let kafka: Kafka;
-  let service: ServiceProcess;
+  let baseline: BaselineServiceRun;
 
   before(async () => {
-    kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: `test-${run}` });
-    const port = await freePort();
-    service = startService({
-      main: join(REPO_ROOT, 'apps', 'baseline', 'dist', 'main.js'),
-      port,
-      env: {
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        INFLUX_URL: stack.influxUrl,
-        INFLUX_DATABASE: database,
-        TIDELINE__BASELINE__TOPICS__METRICS: topics.metrics,
-        TIDELINE__BASELINE__TOPICS__BASELINES: topics.baselines,
-        TIDELINE__BASELINE__TOPICS__MODEL_CHECKPOINTS: topics.checkpoints,
-        TIDELINE__BASELINE__CONSUMER_GROUP: `test-${run}-baseline`,
-        HTTP_PORT: String(port),
-        LOG_LEVEL: 'warn',
-      },
-    });
-    await expectEventually(
-      async () => {
-        assert.equal(service.child.exitCode, null, `baseline exited; stderr:\n${service.stderr()}`);
-        assert.equal((await fetch(`${service.url}/health`)).status, 200);
-      },
-      { timeoutMs: 60_000, intervalMs: 250, message: 'the baseline service did not become ready' },
-    );
+    baseline = await startBaselineService(`bundles-${randomSuffix()}`);
   });
 
   after(async () => {
-    await service?.stop(10_000).catch(() => service.kill());
-    await new InfluxClient({ url: stack.influxUrl, database }).dropDatabase(database).catch(() => undefined);
+    await baseline?.stop();
   });
 
   it('go out bundled per partition, each series whole, in order, on the partition its key gives', async () => {
+    const { kafka, topics } = baseline;
     const nowMs = Date.now();
     const events: MetricEvent[] = [];
     for (let p = 0; p < POINTS; p++)

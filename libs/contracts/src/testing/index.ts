@@ -1,1 +1,2 @@
 export * from './hostile-records';
+export * from './judged-point';
