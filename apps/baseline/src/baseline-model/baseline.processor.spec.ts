@@ -129,9 +129,10 @@ describe('BaselineProcessor (the model stage)', () => {
 
   it('does not judge a redelivered point again (nothing published), but writes its raw point again (idempotent)', () => {
     const { run } = setup(0);
-    run(normal(10));
+    assert.equal(run(normal(10)).notLearned, 0);
     const again = run([normal(10)[9]!], MINUTE, 9);
     assert.equal(again.points.length, 0);
+    assert.equal(again.notLearned, 1, 'counted, for tideline_baseline_events_not_learned_total');
     assert.deepEqual(
       again.lines.map((l) => l.split(',')[0]),
       ['points'],

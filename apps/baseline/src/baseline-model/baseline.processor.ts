@@ -10,10 +10,12 @@ export interface BaselineOutput {
   readonly points: Map<ModelEntry, BaselinePoint[]>;
   /** Entries that learned in this batch (to checkpoint). */
   readonly learned: Set<ModelEntry>;
+  /** Events whose time was not after their series' latest learned point (a redelivery, or out of order): not judged. */
+  notLearned: number;
 }
 
 export function emptyBaselineOutput(): BaselineOutput {
-  return { lines: [], points: new Map(), learned: new Set() };
+  return { lines: [], points: new Map(), learned: new Set(), notLearned: 0 };
 }
 
 export interface BaselineProcessorOptions {
@@ -43,7 +45,10 @@ export class BaselineProcessor {
     const a = this.assessment;
     entry.model.assess(event.ts, event.value, a);
     out.lines.push(`${entry.pointLinePrefix}value=${event.value} ${event.ts}`);
-    if (!a.learned) return;
+    if (!a.learned) {
+      out.notLearned++;
+      return;
+    }
     makeFinite(a, event.value);
     entry.dirty = true;
     out.learned.add(entry);

@@ -311,6 +311,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
       this.store.evictedPublished(evicted.checkpoints);
       this.metrics.events.inc(events);
+      this.metrics.notLearned.inc(out.notLearned);
       this.metrics.checkpoints.inc(checkpoints.length);
       let published = 0;
       for (const points of out.points.values()) published += points.length;

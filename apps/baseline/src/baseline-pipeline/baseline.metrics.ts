@@ -7,6 +7,7 @@ export class BaselineMetrics {
   readonly stringFieldsSkipped: Counter;
   readonly checkpoints: Counter;
   readonly pointsPublished: Counter;
+  readonly notLearned: Counter;
   readonly batchSeconds: Histogram;
   readonly series: Gauge;
   readonly modelsRestored: Gauge;
@@ -42,6 +43,11 @@ export class BaselineMetrics {
     this.pointsPublished = new Counter({
       name: 'tideline_baseline_points_published_total',
       help: 'Judged points published to the baselines topic (one per point a model learned).',
+      registers,
+    });
+    this.notLearned = new Counter({
+      name: 'tideline_baseline_events_not_learned_total',
+      help: "Metric events whose time was not after their series' latest learned point (a redelivery, or events of a series out of order): stored in points, not judged or published again.",
       registers,
     });
     this.batchSeconds = new Histogram({

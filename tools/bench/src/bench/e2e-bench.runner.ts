@@ -50,8 +50,17 @@ export interface E2eBenchResult {
     readonly cpus: number;
   };
   readonly produced: { readonly events: number; readonly seconds: number; readonly perSecond: number };
-  /** Events scored by the anomaly service during the load window, and the time it needed after the load to finish. */
-  readonly scored: { readonly events: number; readonly perSecondDuringLoad: number; readonly drainMs: number };
+  /**
+   * Events scored by the anomaly service during the load window, and the time it needed after the load to finish;
+   * `notLearned`: events of the run the baseline service took as not after their series' latest point (reordered on
+   * their way, see `NOT_LEARNED_COUNTER`), handled without a decision.
+   */
+  readonly scored: {
+    readonly events: number;
+    readonly perSecondDuringLoad: number;
+    readonly drainMs: number;
+    readonly notLearned?: number;
+  };
   /** Load-phase events ÷ (load duration + drain): what the whole path sustained. */
   readonly sustainedEventsPerSecond: number;
   readonly alerts: { readonly spikes: number; readonly firing: number; readonly resolved: number };
@@ -120,12 +129,27 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export type ServicesDesign = 'one-stream' | 'two-model';
 
-/** The counters (`/metrics`) that count the events a service has handled; an event is handled when all have. */
-const HANDLED_COUNTERS: Record<ServicesDesign, readonly { app: PipelineApp; counter: string }[]> = {
-  'one-stream': [{ app: 'anomaly', counter: 'tideline_anomaly_points_decided_total' }],
+/**
+ * The baseline service's count of events not after their series' latest learned point: it stores their raw point and
+ * publishes nothing for them (a redelivery, or a series' events out of order, which the load generator's concurrent
+ * sends can cause now and then), so the anomaly service never decides on them.
+ */
+const NOT_LEARNED_COUNTER = 'tideline_baseline_events_not_learned_total';
+
+/**
+ * The counters (`/metrics`) that count the events a service has handled, in groups whose counters add up; an event
+ * is handled when every group has counted it.
+ */
+const HANDLED_COUNTERS: Record<ServicesDesign, readonly (readonly { app: PipelineApp; counter: string }[])[]> = {
+  'one-stream': [
+    [
+      { app: 'anomaly', counter: 'tideline_anomaly_points_decided_total' },
+      { app: 'baseline', counter: NOT_LEARNED_COUNTER },
+    ],
+  ],
   'two-model': [
-    { app: 'anomaly', counter: 'tideline_anomaly_events_scored_total' },
-    { app: 'baseline', counter: 'tideline_baseline_events_learned_total' },
+    [{ app: 'anomaly', counter: 'tideline_anomaly_events_scored_total' }],
+    [{ app: 'baseline', counter: 'tideline_baseline_events_learned_total' }],
   ],
 };
 
@@ -158,6 +182,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
     const phase = await runLoadPhase(options, generator, load.send, services);
     const { drainMs, drained } = await drain(options, services, phase);
     await awaitLastAlerts(generator.spikesSent, alerts.received);
+    const notLearned = await metricValue(services.baseline.url, NOT_LEARNED_COUNTER);
+    const summary = summarize(phase, drainMs, drained, generator.spikesSent, alerts.received);
     const result = {
       config: {
         rate: options.rate,
@@ -167,7 +193,8 @@ export async function runE2eBench(options: E2eBenchOptions): Promise<E2eBenchRes
         eventBytes: generator.averageBytes(),
         cpus: (await import('node:os')).cpus().length,
       },
-      ...summarize(phase, drainMs, drained, generator.spikesSent, alerts.received),
+      ...summary,
+      scored: { ...summary.scored, notLearned },
     };
     await Promise.all(Object.values(services).map((service) => stopProcess(service.child)));
     const perf = await kafkaProducerPerf(options, run, result.config.eventBytes);
@@ -635,9 +662,10 @@ function serviceUsage(
 /** The events every service that must take an event has handled: the least of the design's counters. */
 async function handledTotal(options: E2eBenchOptions, services: Record<PipelineApp, SpawnedService>): Promise<number> {
   const counts = await Promise.all(
-    HANDLED_COUNTERS[options.servicesDesign ?? 'one-stream'].map(({ app, counter }) =>
-      metricValue(services[app].url, counter),
-    ),
+    HANDLED_COUNTERS[options.servicesDesign ?? 'one-stream'].map(async (group) => {
+      const values = await Promise.all(group.map(({ app, counter }) => metricValue(services[app].url, counter)));
+      return values.reduce((sum, value) => sum + value, 0);
+    }),
   );
   return Math.min(...counts);
 }
@@ -661,9 +689,30 @@ async function waitHandled(
     const handled = await handledTotal(options, services);
     if (handled >= target) return;
     if (Date.now() > deadline)
-      throw new Error(`the services handled ${handled} of ${target} events within ${timeoutMs} ms`);
+      throw new Error(
+        `the services handled ${handled} of ${target} events within ${timeoutMs} ms; their counters: ${await countersOf(services)}`,
+      );
     await sleep(20);
   }
+}
+
+/**
+ * Every `tideline_*_total` counter of each service, summed over its labels: where the missing events stopped (not
+ * learned, not published, dead-lettered, refused) when a run falls short.
+ */
+async function countersOf(services: Record<PipelineApp, SpawnedService>): Promise<string> {
+  const parts = await Promise.all(
+    APPS.map(async (app) => {
+      const text = await (await fetch(`${services[app].url}/metrics`)).text().catch(() => '');
+      const totals = new Map<string, number>();
+      for (const line of text.split('\n')) {
+        const name = /^(tideline_[a-z0-9_]*_total)[{ ]/.exec(line)?.[1];
+        if (name !== undefined && !totals.has(name)) totals.set(name, sumMetric(text, name));
+      }
+      return `${app}: ${[...totals].map(([name, value]) => `${name}=${value}`).join(', ')}`;
+    }),
+  );
+  return parts.join('; ');
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {

@@ -107,7 +107,10 @@ export function formatE2e(r: E2eBenchResult): string {
   const lines = [
     `tideline bench e2e: ${r.config.series} series, ${r.config.partitions} partitions, ${r.config.eventBytes}-byte JSON events, ${r.config.cpus} CPUs`,
     `  load        ${n(r.produced.events)} events in ${r.produced.seconds} s = ${n(r.produced.perSecond)} events/s (target ${n(r.config.rate)})`,
-    `  scored      ${n(r.scored.perSecondDuringLoad)} events/s during the load; all scored ${r.scored.drainMs} ms after it ended`,
+    `  scored      ${n(r.scored.perSecondDuringLoad)} events/s during the load; all scored ${r.scored.drainMs} ms after it ended` +
+      (r.scored.notLearned
+        ? ` (${n(r.scored.notLearned)} arrived after a later event of their series: stored, not judged)`
+        : ''),
     `  sustained   ${n(r.sustainedEventsPerSecond)} events/s  (Kafka -> anomaly service, load / (load + drain))`,
     `  alerts      ${r.alerts.firing} firing of ${r.alerts.spikes} spikes, ${r.alerts.resolved} resolved`,
     `  latency     ingest->alert received p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms (${r.latencyMs.samples} alerts)`,
