@@ -13,18 +13,18 @@ export interface ReadMessage {
 
 /**
  * Reads a topic from the beginning with a throwaway group until at least `count` messages arrived, or `until` says the
- * messages so far are enough (e.g. the records inside them: a bundle carries several), or the timeout; then returns
+ * messages so far are enough (e.g. by the records inside them: a bundle carries several), or the timeout; then returns
  * them. For assertions in integration tests (e.g. what landed in a dead-letter topic).
  */
 export async function readTopic(
   kafka: Kafka,
   topic: string,
-  options: {
-    readonly count: number;
-    readonly until?: (messages: readonly ReadMessage[]) => boolean;
-    readonly timeoutMs?: number;
-  },
+  options: (
+    | { readonly count: number; readonly until?: never }
+    | { readonly until: (messages: readonly ReadMessage[]) => boolean; readonly count?: never }
+  ) & { readonly timeoutMs?: number },
 ): Promise<ReadMessage[]> {
+  const enough = options.until ?? ((messages: readonly ReadMessage[]) => messages.length >= options.count!);
   const consumer = kafka.consumer({ groupId: uniqueGroup('read-topic'), maxWaitTimeInMs: 200 });
   const messages: ReadMessage[] = [];
   await consumer.connect();
@@ -44,9 +44,7 @@ export async function readTopic(
     });
     await expectEventually(
       () => {
-        if (options.until !== undefined ? !options.until(messages) : messages.length < options.count) {
-          throw new Error(`read ${messages.length} messages from ${topic}, not yet enough`);
-        }
+        if (!enough(messages)) throw new Error(`read ${messages.length} messages from ${topic}, not yet enough`);
       },
       { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: 50 },
     );

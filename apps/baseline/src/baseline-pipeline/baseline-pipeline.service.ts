@@ -78,8 +78,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private refusedSeries = 0;
   private catchUp: { readonly generation: number; readonly done: Promise<void> } | undefined;
   /**
-   * Partitions of the baselines topic, read at start and after each group join (another instance that grew the topic
-   * at its start joined the group): a bundle goes to the partition its series' keys give.
+   * Partitions of the baselines topic, read before the first batch after each group join (another instance that grew
+   * the topic at its start has joined the group by then): a bundle goes to the partition its series' keys give.
    */
   private baselinesPartitions = 0;
 
@@ -165,7 +165,6 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     );
     for (const { topic, from, to } of ensured.grown)
       this.logger.warn(`grew ${topic} from ${from} to ${to} partitions (kafka.scaleOutPartitions)`);
-    this.baselinesPartitions = await topicPartitionCount(this.kafka, topics.baselines);
     await this.writer.client.ensureDatabase();
     await this.producer.connect();
     await this.checkpoints.start();

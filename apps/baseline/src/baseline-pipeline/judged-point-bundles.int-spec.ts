@@ -60,7 +60,6 @@ describe('the judged points of a batch on the baselines topic (real broker, the 
         return decoded.value.flatMap(baselinePointsOf);
       });
     const messages = await readTopic(kafka, topics.baselines, {
-      count: 1,
       until: (read) => pointsIn(read).length >= SERIES * POINTS,
       timeoutMs: 60_000,
     });
