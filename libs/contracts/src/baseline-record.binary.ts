@@ -1,66 +1,26 @@
 import type { BaselineRecord } from './baseline-point.schema';
-import { ContractValidationError, type FieldIssue, type FieldIssueCode } from './validation-error';
 import type { BaselineDecodeFailureReason, DecodeFailure, DecodeResult } from './event-codec';
+import {
+  BASELINE_BINARY_MARKER,
+  BASELINE_BINARY_SCHEMA,
+  BASELINE_BINARY_VERSION,
+  FLAG_TAIL_PROBABILITY,
+  FLOAT_COLUMNS,
+  FLOAT_COLUMNS_WITH_TAIL,
+  HEADER_BYTES,
+  SEASONALITY_CODES,
+  alignUp,
+  invalid,
+  problemOf,
+  utf8Length,
+  writeUtf8,
+  type Check,
+  type FloatColumn,
+} from './baseline-record.layout';
 
-/** The binary form of a baseline record: what the baseline service publishes (JSON `tideline.baseline/2` is still read). */
-export const BASELINE_BINARY_SCHEMA = 'tideline.baseline/3' as const;
+export { BASELINE_BINARY_MARKER, BASELINE_BINARY_SCHEMA, BASELINE_BINARY_VERSION } from './baseline-record.layout';
 
-/**
- * First byte of a binary record. A JSON record starts with `{`, whitespace or a byte order mark, never 0, so one byte
- * tells the two forms apart.
- */
-export const BASELINE_BINARY_MARKER = 0x00;
-/** Second byte: the layout version. A record of any other version is dead-lettered `unsupported_schema`. */
-export const BASELINE_BINARY_VERSION = 3;
-/** Bit 0 of the flags byte: the optional `tailProbability` column is present. */
-const FLAG_TAIL_PROBABILITY = 0x01;
-/** marker, version, flags, detector dictionary size (u8 each), points (u32), tags (u32). */
-const HEADER_BYTES = 12;
-/** The float64 columns start at a multiple of 8 from the record's start, so they can be mapped as a Float64Array. */
-const COLUMN_ALIGNMENT = 8;
-
-type Check = 'integer' | 'finite' | 'unit' | 'count';
-
-/**
- * The float64 columns in wire order, each with the check its values must pass (the checks of the JSON schema):
- * `integer` a safe integer (epoch ms), `finite`, `unit` finite in [0, 1], `count` a non-negative safe integer.
- * Timestamps and counts travel as float64 too: exact for every safe integer, and read without BigInt.
- */
-const FLOAT_COLUMNS = [
-  { name: 'ts', check: 'integer' },
-  { name: 'value', check: 'finite' },
-  { name: 'expected', check: 'finite' },
-  { name: 'lower', check: 'finite' },
-  { name: 'upper', check: 'finite' },
-  { name: 'score', check: 'unit' },
-  { name: 'deviation', check: 'finite' },
-  { name: 'observations', check: 'count' },
-] as const satisfies readonly { name: keyof BaselineRecord['points']; check: Check }[];
-
-/** After the float64 columns, when the flags say so. */
-const TAIL_COLUMN = { name: 'tailProbability', check: 'unit' } as const;
-const FLOAT_COLUMNS_WITH_TAIL = [...FLOAT_COLUMNS, TAIL_COLUMN] as const;
-
-/** Codes of the seasonality column (one byte per point). */
-const SEASONALITY_CODES = ['none', 'daily', 'weekly'] as const;
-
-type FloatColumn = (typeof FLOAT_COLUMNS)[number]['name'] | typeof TAIL_COLUMN.name;
-
-const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-
-function problemOf(check: Check, x: number): [FieldIssueCode, string] | undefined {
-  if (!Number.isFinite(x)) return ['not_finite', `is ${x}, not a finite number`];
-  if ((check === 'integer' || check === 'count') && !Number.isSafeInteger(x))
-    return ['not_integer', `is ${x}, not an integer`];
-  if (check === 'count' && x < 0) return ['out_of_range', `is ${x}, below 0`];
-  if (check === 'unit' && (x < 0 || x > 1)) return ['out_of_range', `is ${x}, not in [0, 1]`];
-  return undefined;
-}
-
-function invalid(field: string, code: FieldIssueCode, reason: string): never {
-  throw new ContractValidationError(BASELINE_BINARY_SCHEMA, [{ field, code, reason } satisfies FieldIssue]);
-}
 
 /**
  * Encodes a baseline record as `tideline.baseline/3` (layout in the package README and docs/metrics-to-alerts.md):
@@ -152,43 +112,11 @@ function writeFloats(
   return at + 8 * n;
 }
 
-/**
- * Bytes of `s` in UTF-8, or -1 when it holds an unpaired surrogate (which UTF-8 cannot carry). Counted by hand: the
- * names are short, and measuring then writing in place spares an array per name (TextEncoder.encode was a third of
- * the encoder's time for records of 10 points).
- */
-function utf8Length(s: string): number {
-  let length = 0;
-  for (let i = 0; i < s.length; i++) {
-    const u = s.charCodeAt(i);
-    if (u < 0x80) length += 1;
-    else if (u < 0x800) length += 2;
-    else if (u >= 0xd800 && u <= 0xdbff) {
-      const low = s.charCodeAt(i + 1);
-      if (!(low >= 0xdc00 && low <= 0xdfff)) return -1;
-      length += 4;
-      i++;
-    } else if (u >= 0xdc00 && u <= 0xdfff) return -1;
-    else length += 3;
-  }
-  return length;
-}
-
-/** Writes `s` (of `length` UTF-8 bytes, see {@link utf8Length}) at `at`: byte by byte when it is ASCII. */
-function writeUtf8(bytes: Uint8Array, at: number, s: string, length: number): void {
-  if (length === s.length) for (let i = 0; i < length; i++) bytes[at + i] = s.charCodeAt(i);
-  else utf8.encodeInto(s, bytes.subarray(at, at + length));
-}
-
 /** The field the k-th string of the record's string table belongs to, for an error message. */
 function stringField(k: number, tags: readonly [string, string][]): string {
   if (k < 3) return ['series', 'host', 'metric'][k]!;
   const tag = tags[Math.floor((k - 3) / 2)];
   return tag === undefined ? 'points.detector' : `tags.${tag[0]}`;
-}
-
-function alignUp(offset: number): number {
-  return Math.ceil(offset / COLUMN_ALIGNMENT) * COLUMN_ALIGNMENT;
 }
 
 /** True when the bytes are a binary baseline record (of any version) rather than JSON. */
@@ -376,12 +304,34 @@ export function baselineBundleBytes(recordBytes: readonly number[]): number {
 }
 
 /**
+ * A binary record (version 3) on its way into a Kafka record value: its series (the value's key when it goes alone),
+ * its size, and how to write it, so that a bundle is written in one buffer without a copy of each record first.
+ */
+export interface BaselineRecordSource {
+  readonly key: string;
+  readonly byteLength: number;
+  /** Writes the record at `at` of `bytes` (zeroed there); `view` spans all of `bytes`. */
+  writeTo(bytes: Uint8Array, view: DataView, at: number): void;
+}
+
+/** An encoded binary record (from {@link encodeBaselineBinary}) as a {@link BaselineRecordSource}. */
+export function encodedBaselineRecord(key: string, record: Uint8Array): BaselineRecordSource {
+  if (record[0] !== BASELINE_BINARY_MARKER || record[1] !== BASELINE_BINARY_VERSION)
+    throw new RangeError(`a bundle holds binary records of version ${BASELINE_BINARY_VERSION} only`);
+  return { key, byteLength: record.byteLength, writeTo: (bytes, _view, at) => bytes.set(record, at) };
+}
+
+/**
  * Encodes binary baseline records (each from {@link encodeBaselineBinary}) as one bundle: an 8-byte header (marker 0,
  * version 4, two zero bytes, the record count as u32 little-endian), then per record its length (u32 LE), four zero
  * bytes and its bytes, zero-padded to a multiple of 8. The records must be version 3 (a bundle holds no bundles).
  */
 export function encodeBaselineBundle(records: readonly Uint8Array[]): Uint8Array {
   if (records.length === 0) throw new RangeError('a bundle holds at least one record');
+  return writeBundle(records.map((record) => encodedBaselineRecord('', record)));
+}
+
+function writeBundle(records: readonly BaselineRecordSource[]): Uint8Array {
   const bytes = new Uint8Array(baselineBundleBytes(records.map((record) => record.byteLength)));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   bytes[0] = BASELINE_BINARY_MARKER;
@@ -389,10 +339,8 @@ export function encodeBaselineBundle(records: readonly Uint8Array[]): Uint8Array
   view.setUint32(4, records.length, true);
   let at = BUNDLE_HEADER_BYTES;
   for (const record of records) {
-    if (record[0] !== BASELINE_BINARY_MARKER || record[1] !== BASELINE_BINARY_VERSION)
-      throw new RangeError(`a bundle holds binary records of version ${BASELINE_BINARY_VERSION} only`);
     view.setUint32(at, record.byteLength, true);
-    bytes.set(record, at + BUNDLE_ENTRY_BYTES);
+    record.writeTo(bytes, view, at + BUNDLE_ENTRY_BYTES);
     at += BUNDLE_ENTRY_BYTES + alignUp(record.byteLength);
   }
   return bytes;
@@ -454,23 +402,27 @@ function readBundle(bytes: Uint8Array): BaselineRecord[] {
 /**
  * Packs binary records (each with its Kafka key, the series), in order, into as few Kafka record values as fit
  * `maxBytes` each (the decoders' limit, `LIMITS.maxEventBytes`): bundles of several records, without a key, and a
- * record on its own, with its key, where it would fill a bundle alone.
+ * record on its own, with its key, where it would fill a bundle alone. Each value is one buffer, written once.
  */
 export function packBaselineRecords(
-  records: readonly { readonly key: string; readonly bytes: Uint8Array }[],
+  records: readonly BaselineRecordSource[],
   maxBytes: number,
 ): { key: string | null; value: Uint8Array }[] {
   const values: { key: string | null; value: Uint8Array }[] = [];
-  let group: (typeof records)[number][] = [];
+  let group: BaselineRecordSource[] = [];
   let groupBytes = BUNDLE_HEADER_BYTES;
   const flush = () => {
-    if (group.length === 1) values.push({ key: group[0]!.key, value: group[0]!.bytes });
-    else if (group.length > 1) values.push({ key: null, value: encodeBaselineBundle(group.map((r) => r.bytes)) });
+    const [first] = group;
+    if (group.length === 1 && first !== undefined) {
+      const value = new Uint8Array(first.byteLength);
+      first.writeTo(value, new DataView(value.buffer), 0);
+      values.push({ key: first.key, value });
+    } else if (group.length > 1) values.push({ key: null, value: writeBundle(group) });
     group = [];
     groupBytes = BUNDLE_HEADER_BYTES;
   };
   for (const record of records) {
-    const entryBytes = BUNDLE_ENTRY_BYTES + alignUp(record.bytes.byteLength);
+    const entryBytes = BUNDLE_ENTRY_BYTES + alignUp(record.byteLength);
     if (group.length > 0 && groupBytes + entryBytes > maxBytes) flush();
     group.push(record);
     groupBytes += entryBytes;

@@ -7,6 +7,7 @@ import {
   baselineBundleBytes,
   encodeBaselineBinary,
   encodeBaselineBundle,
+  encodedBaselineRecord,
   packBaselineRecords,
 } from './baseline-record.binary';
 import { decodeBaselineRecord, decodeBaselineRecords, encodeEvent } from './event-codec';
@@ -73,7 +74,7 @@ describe('bundles of binary baseline records (layout version 4)', () => {
   });
 
   it('pack records in order into values within the size limit: bundles without a key, a lone record with its own', () => {
-    const records = Array.from({ length: 300 }, (_, n) => ({ key: `s${n}`, bytes: recordOf(n, 1 + (n % 3)) }));
+    const records = Array.from({ length: 300 }, (_, n) => encodedBaselineRecord(`s${n}`, recordOf(n, 1 + (n % 3))));
     const limit = 4096;
     const values = packBaselineRecords(records, limit);
     const seen: string[] = [];
@@ -92,8 +93,10 @@ describe('bundles of binary baseline records (layout version 4)', () => {
       seen,
       records.map((_, n) => `web-${'x'.repeat(n % 9)}${n}`),
     );
-    const big = { key: 'big', bytes: recordOf(1, 60) };
-    assert.deepStrictEqual(packBaselineRecords([big], 4096), [{ key: 'big', value: big.bytes }]);
+    const big = recordOf(1, 60);
+    assert.deepStrictEqual(packBaselineRecords([encodedBaselineRecord('big', big)], 4096), [
+      { key: 'big', value: big },
+    ]);
     assert.deepStrictEqual(packBaselineRecords([], limit), []);
   });
 

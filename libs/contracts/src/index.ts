@@ -6,6 +6,7 @@ export * from './metric-event.schema';
 export * from './alert-event.schema';
 export * from './baseline-point.schema';
 export * from './baseline-record.binary';
+export * from './baseline-record.columns';
 export * from './model-checkpoint.schema';
 export * from './influx-measurements';
 export * from './metric-names';

@@ -1,4 +1,4 @@
-import type { BaselinePoint, MetricEvent } from '@tideline/contracts';
+import { BaselineColumns, type MetricEvent } from '@tideline/contracts';
 import { emptyAssessment, type ClosedTrendBucket, type PointAssessment } from '@tideline/stats';
 import type { ModelEntry } from './model.store';
 
@@ -6,8 +6,11 @@ import type { ModelEntry } from './model.store';
 export interface BaselineOutput {
   /** InfluxDB lines: every raw point, the band of every point scored by a warmed-up model, and the scores. */
   readonly lines: string[];
-  /** Every point a model learned, as judged before learning it, per series in stream order (the baselines topic). */
-  readonly points: Map<ModelEntry, BaselinePoint[]>;
+  /**
+   * Every point a model learned, as judged before learning it, per series in stream order (the baselines topic),
+   * gathered as columns: no object per point. Give them back with {@link BaselineProcessor.release} once published.
+   */
+  readonly judged: Map<ModelEntry, BaselineColumns>;
   /** Entries that learned in this batch (to checkpoint). */
   readonly learned: Set<ModelEntry>;
   /** Events whose time was not after their series' latest learned point (a redelivery, or out of order): not judged. */
@@ -15,7 +18,7 @@ export interface BaselineOutput {
 }
 
 export function emptyBaselineOutput(): BaselineOutput {
-  return { lines: [], points: new Map(), learned: new Set(), notLearned: 0 };
+  return { lines: [], judged: new Map(), learned: new Set(), notLearned: 0 };
 }
 
 export interface BaselineProcessorOptions {
@@ -28,6 +31,8 @@ export interface BaselineProcessorOptions {
   readonly scoreResolutionMs: number;
 }
 
+const MAX_SPARE_COLUMNS = 4096;
+
 /**
  * The model stage: scores one event against its series' model *before* learning it, then learns it, and appends the
  * raw point, the band and score it was judged with (InfluxDB lines), and the judged point (baselines topic) to
@@ -38,6 +43,11 @@ export interface BaselineProcessorOptions {
 export class BaselineProcessor {
   private readonly assessment = emptyAssessment();
   private readonly closed: ClosedTrendBucket = { startMs: 0, mean: 0, count: 0 };
+  /**
+   * Columns of earlier batches, published and given back: reused, so a batch allocates none once warm. At most
+   * {@link MAX_SPARE_COLUMNS} are kept (a batch of many series with a point or two each leaves the rest to the GC).
+   */
+  private readonly spare: BaselineColumns[] = [];
 
   constructor(private readonly options: BaselineProcessorOptions) {}
 
@@ -60,10 +70,21 @@ export class BaselineProcessor {
     const c = this.closed;
     if (entry.trend !== undefined && entry.trend.update(event.ts, event.value, c) && Number.isFinite(c.mean))
       out.lines.push(`${entry.trendLinePrefix}mean=${c.mean},count=${c.count}i ${c.startMs}`);
-    const judged = baselinePoint(entry, event, a);
-    const list = out.points.get(entry);
-    if (list === undefined) out.points.set(entry, [judged]);
-    else list.push(judged);
+    let columns = out.judged.get(entry);
+    if (columns === undefined) {
+      columns = this.spare.pop() ?? new BaselineColumns();
+      out.judged.set(entry, columns);
+    }
+    columns.push(event.ts, event.value, entry.model.observations - 1, a);
+  }
+
+  /** Takes back the judged points' columns of a batch once published (or dropped), for later batches. */
+  release(out: BaselineOutput): void {
+    for (const columns of out.judged.values()) {
+      columns.clear();
+      if (this.spare.length < MAX_SPARE_COLUMNS) this.spare.push(columns);
+    }
+    out.judged.clear();
   }
 
   /**
@@ -103,32 +124,6 @@ function makeFinite(a: PointAssessment, value: number): void {
 function finite(x: number, ifNaN: number): number {
   if (Number.isFinite(x)) return x;
   return Number.isNaN(x) ? ifNaN : x > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
-}
-
-function baselinePoint(entry: ModelEntry, event: MetricEvent, a: PointAssessment): BaselinePoint {
-  return {
-    series: entry.series,
-    host: entry.host,
-    metric: entry.metric,
-    tags: entry.tags,
-    ts: event.ts,
-    value: event.value,
-    expected: a.expected,
-    lower: a.lower,
-    upper: a.upper,
-    score: a.score,
-    detector: a.detector,
-    ready: a.ready,
-    evidence: evidenceOf(a, entry.model.observations - 1),
-  };
-}
-
-/** The evidence the model gave for its score; a tail probability outside [0, 1] (a model's bug) is left out. */
-function evidenceOf(a: PointAssessment, observations: number): BaselinePoint['evidence'] {
-  const tail = a.tailProbability;
-  return tail >= 0 && tail <= 1
-    ? { deviation: a.deviation, seasonality: a.seasonality, observations, tailProbability: tail }
-    : { deviation: a.deviation, seasonality: a.seasonality, observations };
 }
 
 function setPending(pending: ModelEntry['pendingScore'], event: MetricEvent, a: PointAssessment): void {

@@ -3,6 +3,7 @@ import {
   MODEL_CHECKPOINT_SCHEMA,
   escapeTagKey,
   escapeTagValue,
+  type EncodedSeriesNames,
   type MetricEvent,
   type ModelCheckpoint,
 } from '@tideline/contracts';
@@ -45,6 +46,8 @@ export interface ModelEntry {
   readonly trendLinePrefix: string;
   /** The highest-scoring point of the current score window, not yet written. */
   readonly pendingScore: PendingScore;
+  /** The series' names as its judged-point records carry them, encoded at its first publication. */
+  encodedNames: EncodedSeriesNames | undefined;
   /** Learned since its last checkpoint. */
   dirty: boolean;
   /**
@@ -234,6 +237,7 @@ export class ModelStore {
       trend,
       trendLinePrefix: trend === undefined ? '' : `${MEASUREMENTS.trendBuckets},${tags} `,
       pendingScore: { windowEnd: Number.NEGATIVE_INFINITY, ts: 0, score: 0, value: 0, detector: 'none' },
+      encodedNames: undefined,
       dirty: unpublished,
       checkpointedAt: nowMs - Math.floor(this.random() * this.intervalMs),
     };

@@ -6,10 +6,11 @@ import {
   decodeMetricRecord,
   encodeEvent,
   parseModelCheckpoint,
+  encodeSeriesNames,
   packBaselineRecords,
   seriesKey,
-  baselineRecordsOf,
-  type BaselinePoint,
+  type BaselineColumns,
+  type BaselineRecordSource,
   type MetricEvent,
   type ModelCheckpoint,
 } from '@tideline/contracts';
@@ -38,7 +39,7 @@ import {
   takePendingScore,
   type BaselineOutput,
 } from '../baseline-model/baseline.processor';
-import { ModelStore, type SeriesRefusal } from '../baseline-model/model.store';
+import { ModelStore, type ModelEntry, type SeriesRefusal } from '../baseline-model/model.store';
 import { CardinalityMonitor } from '../baseline-model/self-monitoring';
 import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
@@ -303,7 +304,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
       // (Publishing while the next batch is judged, in a chain per partition, was measured: no gain, see
       // docs/metrics-to-alerts.md.)
-      await this.publish(out.points, checkpoints);
+      await this.publish(out.judged, checkpoints);
       this.cardinality.observe(this.refusedSeries);
       if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
       else context.commitAfter(written);
@@ -313,8 +314,9 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       this.metrics.notLearned.inc(out.notLearned);
       this.metrics.checkpoints.inc(checkpoints.length);
       let published = 0;
-      for (const points of out.points.values()) published += points.length;
+      for (const columns of out.judged.values()) published += columns.length;
       this.metrics.pointsPublished.inc(published);
+      this.processor.release(out);
       this.metrics.batchSeconds.observe((performance.now() - started) / 1000);
       this.updateGauges();
     });
@@ -391,7 +393,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
    * checkpoint with its model is ~10 KB).
    */
   private async publish(
-    points: ReadonlyMap<unknown, readonly BaselinePoint[]>,
+    judged: ReadonlyMap<ModelEntry, BaselineColumns>,
     checkpoints: readonly ModelCheckpoint[],
   ): Promise<void> {
     const { topics } = this.config.baseline;
@@ -399,18 +401,17 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     // one record per series (a long run in several): its points of this batch, in order; the records of the series
     // that share a partition of the baselines topic (the one their key gives, as for any other producer of the topic)
     // go out bundled, so the Kafka clients on both sides handle a few records per batch instead of one per series
-    const byPartition = new Map<number, { key: string; bytes: Uint8Array }[]>();
-    for (const series of points.values())
-      for (const record of baselineRecordsOf(series)) {
-        const partition = partitionOfKey(record.series, partitions);
-        const encoded = { key: record.series, bytes: encodeEvent(record) };
-        const list = byPartition.get(partition);
-        if (list === undefined) byPartition.set(partition, [encoded]);
-        else list.push(encoded);
-      }
+    const byPartition = new Map<number, BaselineRecordSource[]>();
+    for (const [entry, columns] of judged) {
+      const partition = partitionOfKey(entry.series, partitions);
+      entry.encodedNames ??= encodeSeriesNames(entry);
+      let list = byPartition.get(partition);
+      if (list === undefined) byPartition.set(partition, (list = []));
+      for (const record of columns.records(entry.series, entry.encodedNames)) list.push(record);
+    }
     const records: { topic: string; record: OutgoingRecord; size: number }[] = [];
-    for (const [partition, encoded] of byPartition)
-      for (const { key, value } of packBaselineRecords(encoded, LIMITS.maxEventBytes))
+    for (const [partition, sources] of byPartition)
+      for (const { key, value } of packBaselineRecords(sources, LIMITS.maxEventBytes))
         records.push({ topic: topics.baselines, record: { key, value, partition }, size: value.byteLength });
     for (const c of checkpoints) {
       const value = JSON.stringify(c);
