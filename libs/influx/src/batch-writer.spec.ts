@@ -59,6 +59,33 @@ describe('BatchWriter', () => {
     await writer.close();
   });
 
+  it('written() resolves once the lines are stored, written with a full batch or at the interval, not on their own', async () => {
+    const client = new FakeClient();
+    const writer = new BatchWriter(client, { maxBatchPoints: 4, flushIntervalMs: 60_000 });
+    const settled = (promise: Promise<void>) =>
+      Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30))]);
+    writer.writeLines(lines(0, 2));
+    const first = writer.written();
+    writer.writeLines(lines(2, 3));
+    assert.equal(await settled(first), false, 'waits: no request of their own');
+    assert.equal(client.attempts, 0);
+    writer.writeLines(lines(3, 4)); // the batch is full: written at once, and with it the lines written() waits for
+    assert.equal(await settled(first), true);
+    assert.deepEqual(client.batches, [lines(0, 4)]);
+    writer.writeLines(lines(4, 5));
+    const second = writer.written();
+    assert.equal(await settled(second), false);
+    await writer.flush();
+    assert.equal(await settled(second), true, 'a flush writes them for both');
+    assert.deepEqual(client.batches, [lines(0, 4), lines(4, 5)]);
+    await writer.close();
+    const timed = new BatchWriter(client, { maxBatchPoints: 100, flushIntervalMs: 20 });
+    timed.writeLines(lines(5, 6));
+    await timed.written(); // at the interval
+    assert.deepEqual(client.written(), lines(0, 6));
+    await timed.close();
+  });
+
   it('retries while the server is down and loses nothing once it is back', async () => {
     const client = new FakeClient();
     let retries = 0;

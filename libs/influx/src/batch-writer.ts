@@ -93,7 +93,8 @@ export class BatchWriter {
   private inFlight: { lines: string[]; firstSeq: number } | undefined;
   private running = false;
   private closed = false;
-  private waiters: { seq: number; resolve: () => void }[] = [];
+  /** Promises of `flush` (urgent: the loop keeps writing for them) and `written` (patient: at the writer's pace). */
+  private waiters: { seq: number; urgent: boolean; resolve: () => void }[] = [];
   private counters = { accepted: 0, written: 0, dropped: 0, rejected: 0, flushes: 0, retries: 0 };
   private lastError: string | undefined;
 
@@ -150,13 +151,26 @@ export class BatchWriter {
     if (this.pending.length >= this.maxBatchPoints) this.kick();
   }
 
-  /** Resolves once everything buffered before the call is written (or dropped/rejected and counted). */
+  /** Resolves once everything buffered before the call is written (or dropped/rejected and counted): writes now. */
   flush(): Promise<void> {
-    const target = this.nextSeq;
-    if (this.firstUnfinishedSeq() >= target) return Promise.resolve();
-    const done = new Promise<void>((resolve) => this.waiters.push({ seq: target, resolve }));
+    const done = this.whenFinished(true);
     this.kick();
     return done;
+  }
+
+  /**
+   * Like {@link flush}, but at the writer's own pace: the lines go out with a full batch (`maxBatchPoints`) or at the
+   * next `flushIntervalMs`, not in a request of their own. For a caller that writes a little often and only needs to
+   * know when it is stored (e.g. before committing what produced it).
+   */
+  written(): Promise<void> {
+    return this.whenFinished(false);
+  }
+
+  private whenFinished(urgent: boolean): Promise<void> {
+    const target = this.nextSeq;
+    if (this.firstUnfinishedSeq() >= target) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push({ seq: target, urgent, resolve }));
   }
 
   /**
@@ -212,8 +226,8 @@ export class BatchWriter {
     this.running = true;
     void this.loop().finally(() => {
       this.running = false;
-      // lines that arrived while the last batch was in flight wait for the timer unless a batch is full
-      if (this.pending.length >= this.maxBatchPoints || this.waiters.length > 0) this.kick();
+      // lines that arrived while the last batch was in flight wait for the timer unless a batch is full or flushed
+      if (this.pending.length >= this.maxBatchPoints || this.waiters.some((waiter) => waiter.urgent)) this.kick();
     });
   }
 

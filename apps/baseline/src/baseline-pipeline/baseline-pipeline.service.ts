@@ -186,10 +186,11 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       partitionsConsumedConcurrently: section.partitionsConsumedConcurrently,
       // on the alert path now: a batch's judged points go out when the whole batch is scored, so batches of ~9,000
       // events (1 MiB) keep ingest-to-alert short while still amortising the commit round trip. The broker holds a
-      // fetch until it has 256 KiB (~2,000 events) or 50 ms passed: answered at once, a steady stream came in batches
-      // of ~300 events at 20,000 events/s, each with its fetch, publish and commit (bench e2e: 0.76x the CPU per event)
+      // fetch until it has 256 KiB (~2,000 events) or 200 ms passed: answered at once, a steady stream came in batches
+      // of ~300 events at 20,000 events/s, each with its fetch, publish and commit (bench e2e: 0.76x the CPU per event);
+      // and with 50 ms, a service at 2,000 events/s spent 40 % more CPU on its 3 batches every 50 ms than with 200 ms
       maxBytesPerPartition: 1024 * 1024,
-      maxWaitTimeMs: 50,
+      maxWaitTimeMs: 200,
       minBytes: 256 * 1024,
       ...(this.deadLetter ? { deadLetter: this.deadLetter } : {}),
       hooks: this.lifecycle.consumerHooks('the metrics consumer'),
@@ -298,16 +299,16 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       const checkpoints = [...evicted.checkpoints, ...this.store.takeCheckpoints(out.learned, nowMs)];
       for (const line of evicted.scoreLines) out.lines.push(line);
       if (out.lines.length > 0) this.writer.writeLines(out.lines);
-      const written = this.writer.flush();
       // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
       // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
       // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
-      // (Publishing while the next batch is judged, in a chain per partition, was measured: no gain, see
-      // docs/metrics-to-alerts.md.)
+      // The lines go out with the writer's next full batch or its next interval (1 s), not in a request per batch:
+      // at low rates a request per batch was a sixth of the service's CPU. (Publishing while the next batch is
+      // judged, in a chain per partition, was measured: no gain, see docs/metrics-to-alerts.md.)
       await this.publish(out.judged, checkpoints);
       this.cardinality.observe(this.refusedSeries);
-      if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await written;
-      else context.commitAfter(written);
+      if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await this.writer.flush();
+      else context.commitAfter(this.writer.written());
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
       this.store.evictedPublished(evicted.checkpoints);
       this.metrics.events.inc(events);
