@@ -11,48 +11,10 @@ import {
 import { BASELINE_DECODE_FAILURE_REASONS, decodeBaselineRecord, encodeEvent } from './event-codec';
 import { ContractValidationError } from './validation-error';
 import { JUDGED_POINT } from './testing/judged-point';
-
-const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
-const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
-const unit = fc.double({ min: 0, max: 1, noNaN: true });
+import { judgedSeriesPoints } from './testing/judged-points.arbitrary';
 
 /** One series' points as the baseline service judges them: any finite numbers (-0 too), unicode names and tags. */
-const points: fc.Arbitrary<BaselinePoint[]> = fc
-  .record({
-    series: name,
-    host: fc.string({ unit: 'grapheme', maxLength: 8 }),
-    metric: name,
-    tags: fc.dictionary(name, fc.string({ unit: 'grapheme', maxLength: 8 }), { maxKeys: 4, noNullPrototype: true }),
-    withTail: fc.boolean(),
-    rows: fc.array(
-      fc.record({
-        ts: fc.maxSafeInteger(),
-        value: finite,
-        expected: finite,
-        lower: finite,
-        upper: finite,
-        score: unit,
-        detector: fc.oneof(fc.constantFrom('none', 'spike', 'dip', 'level_shift', 'new_high'), name),
-        ready: fc.boolean(),
-        deviation: finite,
-        seasonality: fc.constantFrom('none', 'daily', 'weekly'),
-        observations: fc.maxSafeNat(),
-        tailProbability: unit,
-      }),
-      { minLength: 1, maxLength: 30 },
-    ),
-  })
-  .filter((r) => !Object.hasOwn(r.tags, '__proto__'))
-  .map(({ series, host, metric, tags, withTail, rows }) =>
-    rows.map(({ deviation, seasonality, observations, tailProbability, ...row }) => ({
-      series,
-      host,
-      metric,
-      tags,
-      ...row,
-      evidence: { deviation, seasonality, observations, ...(withTail ? { tailProbability } : {}) },
-    })),
-  );
+const points = judgedSeriesPoints({ maxLength: 30, tail: 'per-series' });
 
 const POINT = JUDGED_POINT;
 

@@ -7,55 +7,14 @@ import { BaselineColumns, encodeSeriesNames } from './baseline-record.columns';
 import { decodeBaselineRecord } from './event-codec';
 import { ContractValidationError } from './validation-error';
 import { JUDGED_POINT } from './testing/judged-point';
+import { judgedSeriesPoints } from './testing/judged-points.arbitrary';
 
-const name = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
-const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
-const unit = fc.double({ min: 0, max: 1, noNaN: true });
-
-/**
- * One series' judged points, any finite numbers (-0 too), unicode names and tags, some without a tail probability,
- * sometimes more than a record holds.
- */
-const seriesPoints: fc.Arbitrary<BaselinePoint[]> = fc
-  .record({
-    series: name,
-    host: fc.string({ unit: 'grapheme', maxLength: 8 }),
-    metric: name,
-    tags: fc.dictionary(name, fc.string({ unit: 'grapheme', maxLength: 8 }), { maxKeys: 4, noNullPrototype: true }),
-    rows: fc.array(
-      fc.record({
-        ts: fc.maxSafeInteger(),
-        value: finite,
-        expected: finite,
-        lower: finite,
-        upper: finite,
-        score: unit,
-        detector: fc.oneof(fc.constantFrom('none', 'spike', 'dip', 'level_shift', 'new_high'), name),
-        ready: fc.boolean(),
-        deviation: finite,
-        seasonality: fc.constantFrom('none', 'daily', 'weekly'),
-        observations: fc.maxSafeNat(),
-        tailProbability: fc.option(unit, { freq: 20, nil: undefined }),
-      }),
-      { minLength: 1, maxLength: 2 * MAX_POINTS_PER_BASELINE_RECORD + 30, size: 'max' },
-    ),
-  })
-  .filter((r) => !Object.hasOwn(r.tags, '__proto__'))
-  .map(({ series, host, metric, tags, rows }) =>
-    rows.map(({ deviation, seasonality, observations, tailProbability, ...row }) => ({
-      series,
-      host,
-      metric,
-      tags,
-      ...row,
-      evidence: {
-        deviation,
-        seasonality,
-        observations,
-        ...(tailProbability === undefined ? {} : { tailProbability }),
-      },
-    })),
-  );
+/** One series' judged points, some without a tail probability, sometimes more than a record holds. */
+const seriesPoints = judgedSeriesPoints({
+  maxLength: 2 * MAX_POINTS_PER_BASELINE_RECORD + 30,
+  tail: 'per-point',
+  size: 'max',
+});
 
 function pushAll(columns: BaselineColumns, points: readonly BaselinePoint[]): BaselineColumns {
   for (const p of points)

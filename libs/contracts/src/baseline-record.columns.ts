@@ -1,4 +1,4 @@
-import { MAX_POINTS_PER_BASELINE_RECORD } from './baseline-point.schema';
+import { MAX_POINTS_PER_BASELINE_RECORD, type BaselinePoint } from './baseline-point.schema';
 import type { BaselineRecordSource } from './baseline-record.binary';
 import {
   BASELINE_BINARY_MARKER,
@@ -60,18 +60,11 @@ export function encodeSeriesNames(identity: {
 }
 
 /** What a judged point carries besides its time, value and observation count (a model's assessment has these). */
-export interface JudgedEvidence {
-  readonly expected: number;
-  readonly lower: number;
-  readonly upper: number;
-  readonly score: number;
-  readonly detector: string;
-  readonly ready: boolean;
-  readonly deviation: number;
-  readonly seasonality: string;
-  /** Left out of the record when outside [0, 1] (or NaN): the schema allows no other value. */
-  readonly tailProbability: number;
-}
+export type JudgedEvidence = Pick<BaselinePoint, 'expected' | 'lower' | 'upper' | 'score' | 'detector' | 'ready'> &
+  Pick<BaselinePoint['evidence'], 'deviation' | 'seasonality'> & {
+    /** Left out of the record when outside [0, 1] (or NaN): the schema allows no other value. */
+    readonly tailProbability: number;
+  };
 
 const INITIAL_CAPACITY = 8;
 
