@@ -109,14 +109,17 @@ describe('alert policy per series, end to end (alerting rules read by both servi
       });
       const series = seriesKey({ metric, host: 'replay', tags: {} });
       for (const alert of found) {
-        const stored = await influx.query<{ expected: number; lower: number; upper: number }>(
-          `SELECT "expected", "lower", "upper" FROM "baseline" WHERE "series" = '${series}' AND time = ${alert.updatedAt}ms`,
-        );
-        assert.deepEqual(
-          stored.map((row) => [row.expected, row.lower, row.upper]),
-          [[alert.expected, alert.lower, alert.upper]],
-          `${metric} ${alert.state}: stored band = alert band`,
-        );
+        // the baseline service writes the band at its writer's pace: within a second or so of the alert
+        await expectEventually(async () => {
+          const stored = await influx.query<{ expected: number; lower: number; upper: number }>(
+            `SELECT "expected", "lower", "upper" FROM "baseline" WHERE "series" = '${series}' AND time = ${alert.updatedAt}ms`,
+          );
+          assert.deepEqual(
+            stored.map((row) => [row.expected, row.lower, row.upper]),
+            [[alert.expected, alert.lower, alert.upper]],
+            `${metric} ${alert.state}: stored band = alert band`,
+          );
+        });
       }
       width[metric] = found[0]!.upper - found[0]!.lower;
     }

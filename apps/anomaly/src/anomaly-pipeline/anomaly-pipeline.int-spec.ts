@@ -110,11 +110,14 @@ describe('metrics to alerts, end to end (baseline and anomaly services as proces
       `resolved ${(resolvedAt - firing.startedAt) / MINUTE} min after the start of a 25-min spike`,
     );
 
-    // the band, with plain InfluxQL
-    const band = await influx.query<{ expected: number; lower: number; upper: number }>(
-      `SELECT "expected", "lower", "upper" FROM "baseline" WHERE "series" = '${series}'`,
-    );
-    assert.ok(band.length >= 1900, `${band.length} band points`);
+    // the band, with plain InfluxQL (the baseline service writes it at its writer's pace: within a second or so)
+    const band = await expectEventually(async () => {
+      const rows = await influx.query<{ expected: number; lower: number; upper: number }>(
+        `SELECT "expected", "lower", "upper" FROM "baseline" WHERE "series" = '${series}'`,
+      );
+      assert.ok(rows.length >= 1900, `${rows.length} band points`);
+      return rows;
+    });
     assert.ok(band.every((row) => row.lower <= row.expected && row.expected <= row.upper));
     // and the alert's own query shows the spike with its band and score (scores are written in the background)
     await expectEventually(async () => {
