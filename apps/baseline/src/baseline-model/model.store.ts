@@ -137,6 +137,11 @@ export class ModelStore {
     });
   }
 
+  /** The series' entry when it is in memory on this partition (marked used at `nowMs`), else undefined. */
+  held(partition: number, series: string, nowMs: number): ModelEntry | undefined {
+    return this.partitions.use(partition, series, nowMs);
+  }
+
   entry(partition: number, series: string, event: MetricEvent, nowMs: number): ModelEntry {
     // a series in memory (nearly every event): no closure to make
     const found = this.partitions.use(partition, series, nowMs);
