@@ -1,4 +1,5 @@
 import type { InfluxSection } from '@tideline/config';
+import { HttpPostFailure, HttpPoster } from './http-post';
 import { InfluxError } from './influx-errors';
 import { toLineProtocol, type Point } from './line-protocol';
 
@@ -78,6 +79,14 @@ export interface WriteOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How a write ended, for a caller that watches them (readiness): stored, or not and why. Not for an aborted one. */
+export type WriteOutcome = { readonly ok: true } | { readonly ok: false; readonly why: string };
+
+export interface InfluxClientOptions {
+  /** Told the outcome of every write request (not of one its caller aborted). */
+  readonly onWriteOutcome?: (outcome: WriteOutcome) => void;
+}
+
 export interface RetentionPolicySpec {
   readonly name: string;
   /** InfluxDB duration, e.g. `30d`, `INF`. */
@@ -101,18 +110,19 @@ interface RawResponse {
 }
 
 /**
- * A thin client of the InfluxDB v1 HTTP API (`/ping`, `/write`, `/query`), with `fetch`. Throws {@link InfluxError}
+ * A thin client of the InfluxDB v1 HTTP API (`/ping`, `/write`, `/query`): writes with node:http keep-alive
+ * connections of their own (the hot path: {@link HttpPoster}), the rest with `fetch`. Throws {@link InfluxError}
  * (retriable when the server is unreachable, times out or answers 5xx/429; otherwise not, with InfluxDB's own
  * message in `influxMessage`). It does not retry: {@link BatchWriter} does. Precision is always ms.
  */
 export class InfluxClient {
   private readonly baseUrl: string;
   private readonly headers: Record<string, string>;
-  private readonly fetchImpl: typeof fetch;
+  private readonly poster = new HttpPoster();
 
   constructor(
     readonly connection: InfluxConnection,
-    readonly options: { readonly fetch?: typeof fetch } = {},
+    readonly options: InfluxClientOptions = {},
   ) {
     // fetch refuses a URL with credentials, and messages name the base URL: credentials in `influx.url`
     // (http://user:pass@host) become the basic-auth header (`influx.username`/`password` win), the URL keeps none
@@ -132,7 +142,6 @@ export class InfluxClient {
       const credentials = Buffer.from(`${username}:${password ?? ''}`).toString('base64');
       this.headers['authorization'] = `Basic ${credentials}`;
     }
-    this.fetchImpl = options.fetch ?? fetch;
   }
 
   get database(): string {
@@ -156,12 +165,26 @@ export class InfluxClient {
     if (lines.length === 0) return;
     const params = new URLSearchParams({ db: options.database ?? this.database, precision: 'ms' });
     if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
-    const body = lines.join('\n');
-    const response = await this.request('POST', '/write', params, body, 'text/plain; charset=utf-8', options.signal);
-    if (response.status !== 204 && response.status !== 200) {
-      throw await this.errorFrom(response, `write of ${lines.length} points`);
+    const url = new URL(`${this.baseUrl}/write?${params}`);
+    const headers = { ...this.headers, 'content-type': 'text/plain; charset=utf-8' };
+    const observe = this.options.onWriteOutcome;
+    let answer: { status: number; text: string };
+    try {
+      answer = await this.poster.post(url, headers, lines.join('\n'), this.timeoutMs, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted === true) throw error;
+      const failure = error instanceof HttpPostFailure ? error : new HttpPostFailure(String(error), false);
+      observe?.({ ok: false, why: failure.message });
+      throw this.unreachable('POST', '/write', failure.message, failure.timedOut, error);
     }
-    await response.body?.cancel();
+    if (answer.status !== 204 && answer.status !== 200) {
+      observe?.({
+        ok: false,
+        why: `HTTP ${answer.status}${answer.text ? `: ${answer.text.trim().slice(0, 300)}` : ''}`,
+      });
+      throw this.errorFromText(answer.status, answer.text, `write of ${lines.length} points`);
+    }
+    observe?.({ ok: true });
   }
 
   /** Writes points (precision ms) in one request. */
@@ -280,9 +303,9 @@ export class InfluxClient {
   ): Promise<Response> {
     const url = `${this.baseUrl}${path}${params.size > 0 ? `?${params}` : ''}`;
     const headers = { ...this.headers, ...(contentType ? { 'content-type': contentType } : {}) };
-    const timeoutMs = this.connection.timeoutMs ?? 10_000;
+    const timeoutMs = this.timeoutMs;
     try {
-      return await this.fetchImpl(url, {
+      return await fetch(url, {
         method,
         headers,
         ...(body !== undefined ? { body } : {}),
@@ -292,16 +315,27 @@ export class InfluxClient {
       const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const detail = timedOut ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? String(error));
-      throw new InfluxError(`InfluxDB at ${this.baseUrl} is unreachable (${method} ${path}): ${detail}`, {
-        retriable: true,
-        code: timedOut ? 'influx_timeout' : 'influx_unavailable',
-        cause: error,
-      });
+      throw this.unreachable(method, path, detail, timedOut, error);
     }
   }
 
+  private get timeoutMs(): number {
+    return this.connection.timeoutMs ?? 10_000;
+  }
+
+  private unreachable(method: string, path: string, detail: string, timedOut: boolean, cause: unknown): InfluxError {
+    return new InfluxError(`InfluxDB at ${this.baseUrl} is unreachable (${method} ${path}): ${detail}`, {
+      retriable: true,
+      code: timedOut ? 'influx_timeout' : 'influx_unavailable',
+      cause,
+    });
+  }
+
   private async errorFrom(response: Response, what: string): Promise<InfluxError> {
-    const text = await response.text().catch(() => '');
+    return this.errorFromText(response.status, await response.text().catch(() => ''), what);
+  }
+
+  private errorFromText(status: number, text: string, what: string): InfluxError {
     let influxMessage = text.trim();
     try {
       const parsed = JSON.parse(text) as { error?: unknown };
@@ -309,17 +343,17 @@ export class InfluxClient {
     } catch {
       // not JSON (a proxy's page, "404 page not found"): keep the text
     }
-    const retriable = response.status >= 500 || response.status === 429;
+    const retriable = status >= 500 || status === 429;
     const code =
-      response.status === 404 && /database not found/.test(influxMessage)
+      status === 404 && /database not found/.test(influxMessage)
         ? 'influx_database_not_found'
         : retriable
           ? 'influx_unavailable'
           : 'influx_request_refused';
-    return new InfluxError(`InfluxDB refused the ${what} (HTTP ${response.status}): ${influxMessage}`, {
+    return new InfluxError(`InfluxDB refused the ${what} (HTTP ${status}): ${influxMessage}`, {
       retriable,
       code,
-      status: response.status,
+      status,
       influxMessage,
     });
   }

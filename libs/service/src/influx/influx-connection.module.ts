@@ -12,7 +12,7 @@ import { InfluxClient } from '@tideline/influx';
 import { HealthChecks } from '../health/health-checks';
 import { SERVICE_CONFIG, type ServiceConfig } from '../service.tokens';
 import { withTimeout } from '../with-timeout';
-import { InfluxWriteOutcomes, observeWrites } from './influx-write-outcomes';
+import { InfluxWriteOutcomes } from './influx-write-outcomes';
 
 /** How a service depends on InfluxDB (see {@link InfluxConnectionModule.forService}). */
 export interface InfluxDependency {
@@ -63,14 +63,15 @@ export function influxClientFor(config: Pick<ServiceConfig, 'influx'>, writes?: 
   const { url, database, username, password, token, timeoutMs, retention } = config.influx;
   return new InfluxClient(
     { url, database, username, password, token, timeoutMs, retention },
-    writes === undefined ? {} : { fetch: observeWrites(writes) },
+    writes === undefined ? {} : { onWriteOutcome: (outcome) => writes.record(outcome) },
   );
 }
 
 /**
  * InfluxDB for a service: provides an `InfluxClient` (the class is the token) for the `influx` config section and
  * registers the `influx` health check. Global: imported once in `AppModule`, injectable in every feature module.
- * The client is plain HTTP (fetch), so there is nothing to close on shutdown.
+ * The client is plain HTTP (idle keep-alive connections do not hold the process), so there is nothing to close on
+ * shutdown.
  */
 @Global()
 @Module({

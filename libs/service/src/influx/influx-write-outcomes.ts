@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { WriteOutcome } from '@tideline/influx';
 
 /**
  * Whether InfluxDB takes the service's writes: every `POST /write` of the service's client ends here (see
- * {@link observeWrites}). Readiness uses it: a service whose writes InfluxDB refuses (a dropped database, an auth
+ * {@link InfluxWriteOutcomes.record}, the client's `onWriteOutcome`). Readiness uses it: a service whose writes InfluxDB refuses (a dropped database, an auth
  * failure, a full series limit) or cannot receive is not doing its job even while `/ping` answers.
  */
 @Injectable()
@@ -20,6 +21,12 @@ export class InfluxWriteOutcomes {
   }
 
   /** Throws (for the `influx-writes` check) while the latest write failed; passes before the first write. */
+  /** One write's outcome, as the InfluxDB client reports it. */
+  record(outcome: WriteOutcome, nowMs = Date.now()): void {
+    if (outcome.ok) this.succeeded(nowMs);
+    else this.failed(nowMs, outcome.why);
+  }
+
   check(): void {
     const failing = this.failing;
     if (failing === undefined) return;
@@ -30,34 +37,4 @@ export class InfluxWriteOutcomes {
         : `last success ${new Date(this.lastSuccessAt).toISOString()}`;
     throw new Error(`${failing.count} writes failed in a row since ${since} (${ok}); the last: ${failing.last}`);
   }
-}
-
-/**
- * A `fetch` that reports the outcome of every `/write` request to `outcomes` (a 2xx is a success; another status or
- * a network error a failure, with InfluxDB's message) and passes everything through unchanged. A request aborted by
- * its caller (shutdown) is not an outcome.
- */
-export function observeWrites(outcomes: InfluxWriteOutcomes, fetchImpl: typeof fetch = fetch): typeof fetch {
-  return async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!/\/write(?:\?|$)/.test(url)) return fetchImpl(input, init);
-    let response: Response;
-    try {
-      response = await fetchImpl(input, init);
-    } catch (error) {
-      if (init?.signal?.aborted !== true)
-        outcomes.failed(Date.now(), error instanceof Error ? error.message : String(error));
-      throw error;
-    }
-    if (response.ok) {
-      outcomes.succeeded(Date.now());
-    } else {
-      const text = await response
-        .clone()
-        .text()
-        .catch(() => '');
-      outcomes.failed(Date.now(), `HTTP ${response.status}${text ? `: ${text.trim().slice(0, 300)}` : ''}`);
-    }
-    return response;
-  };
 }
