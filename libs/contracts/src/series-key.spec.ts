@@ -93,7 +93,7 @@ describe('SeriesKeyMemo', () => {
     );
   });
 
-  it('gives a known series the very same string again, and starts afresh beyond its bound', () => {
+  it('gives a known series its key again, and the right keys on past its bound', () => {
     const memo = new SeriesKeyMemo(2);
     const a = { metric: 'cpu', host: 'h1', tags: { core: '0' } };
     const first = memo.of(a);
