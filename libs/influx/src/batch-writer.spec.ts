@@ -4,6 +4,7 @@ import { expectEventually } from '@tideline/testing';
 import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer';
 import { InfluxClient, type WriteOptions } from './influx-client';
 import { InfluxError } from './influx-errors';
+import { LineBytes, type LineChunk } from './line-bytes';
 
 /** An InfluxClient double: records batches; can be "down" (retriable) or refuse (not retriable). */
 class FakeClient extends InfluxClient {
@@ -13,6 +14,9 @@ class FakeClient extends InfluxClient {
   refuseNext = 0;
   constructor() {
     super({ url: 'http://fake:8086', database: 'db' });
+  }
+  override writeChunk(chunk: LineChunk, options: WriteOptions = {}): Promise<void> {
+    return this.writeLines(chunk.toLines(), options);
   }
   override async writeLines(lines: readonly string[], _options: WriteOptions = {}): Promise<void> {
     this.attempts++;
@@ -149,6 +153,39 @@ describe('BatchWriter', () => {
     await writer.flush();
     assert.deepEqual(client.written(), [...lines(0, 4), ...lines(7, 13)]);
     assert.equal(writer.stats().dropped, 3);
+    assertBalanced(writer.stats());
+    await writer.close();
+  });
+
+  it('writes chunks of bytes by whole lines: batches across chunks, drop-oldest through several chunks and into the new one', async () => {
+    const client = new FakeClient();
+    const drops: number[] = [];
+    const writer = new BatchWriter(client, {
+      maxBatchPoints: 4,
+      maxBufferedPoints: 10,
+      retry: fast,
+      hooks: { onDrop: (info) => drops.push(info.points) },
+    });
+    const bytes = new LineBytes(64);
+    const chunk = (from: number, to: number) => {
+      for (let v = from; v < to; v++) bytes.text('m v=').integer(v).end();
+      return bytes.take();
+    };
+    client.down = true;
+    writer.writeChunk(chunk(0, 5)); // a batch of 4 goes in flight and keeps failing; v=4 waits
+    await expectEventually(() => assert.ok(client.attempts >= 1), { timeoutMs: 2000, intervalMs: 2 });
+    writer.writeChunk(chunk(5, 7));
+    writer.writeChunk(chunk(7, 9)); // 4 in flight + 5 waiting
+    writer.writeChunk(chunk(9, 20)); // 10 over: drops v=4..8 waiting and the 5 oldest new ones, v=9..13
+    assert.deepEqual(drops, [10]);
+    assertBalanced(writer.stats());
+    client.down = false;
+    await writer.flush();
+    assert.deepEqual(client.written(), [...lines(0, 4), ...lines(14, 20)]);
+    assert.deepEqual(
+      client.batches.map((batch) => batch.length),
+      [4, 4, 2],
+    );
     assertBalanced(writer.stats());
     await writer.close();
   });

@@ -1,5 +1,6 @@
 import { RetriesExhaustedError, retry, type RetryPolicy } from '@tideline/errors';
 import type { InfluxClient, WriteOptions } from './influx-client';
+import { LineChunk } from './line-bytes';
 import { toLineProtocol, type Point } from './line-protocol';
 import { isPointRejection, isolateRejectedLines, type RejectedPoint } from './partial-write';
 
@@ -85,12 +86,16 @@ export class BatchWriter {
   private readonly timer: NodeJS.Timeout;
   private readonly abort = new AbortController();
 
-  /** Lines waiting; `pendingFirstSeq` is the sequence number of `pending[0]` (sequence numbers are contiguous). */
-  private pending: string[] = [];
+  /**
+   * Lines waiting, as written (chunks of bytes, split only where a batch or a drop ends); `pendingFirstSeq` is the
+   * sequence number of the first one (sequence numbers are contiguous), `pendingLines` how many there are.
+   */
+  private pending: LineChunk[] = [];
+  private pendingLines = 0;
   private pendingFirstSeq = 0;
   private nextSeq = 0;
   /** The batch being written, and the sequence number of its first line. */
-  private inFlight: { lines: string[]; firstSeq: number } | undefined;
+  private inFlight: { lines: LineChunk; firstSeq: number } | undefined;
   private running = false;
   private closed = false;
   /** Promises of `flush` (urgent: the loop keeps writing for them) and `written` (patient: at the writer's pace). */
@@ -122,33 +127,39 @@ export class BatchWriter {
   /** Buffers pre-serialised line-protocol lines (precision ms). */
   writeLines(lines: string | readonly string[]): void {
     const list = typeof lines === 'string' ? [lines] : lines;
-    if (list.length === 0) return;
-    this.counters.accepted += list.length;
+    if (list.length > 0) this.writeChunk(LineChunk.of(list));
+  }
+
+  /** Buffers lines written as bytes (a {@link LineBytes}' `take()`, precision ms). */
+  writeChunk(chunk: LineChunk): void {
+    if (chunk.lines === 0) return;
+    this.counters.accepted += chunk.lines;
     if (this.closed) {
-      this.drop(list.length, 'closed');
+      this.drop(chunk.lines, 'closed');
       return;
     }
-    let incoming = list;
-    const room = this.maxBufferedPoints - this.pending.length - (this.inFlight?.lines.length ?? 0);
-    if (incoming.length > room) {
-      const excess = incoming.length - room;
+    let incoming = chunk;
+    const room = this.maxBufferedPoints - this.pendingLines - (this.inFlight?.lines.lines ?? 0);
+    if (incoming.lines > room) {
+      const excess = incoming.lines - room;
       if (this.dropPolicy === 'drop-newest') {
-        incoming = incoming.slice(0, Math.max(0, room));
-        this.drop(excess, 'buffer_full');
+        incoming = incoming.split(room)[0];
       } else {
         // drop the oldest waiting lines (never the batch in flight); if that is not enough, the oldest incoming ones
-        const fromPending = Math.min(excess, this.pending.length);
-        this.pending.splice(0, fromPending);
+        const fromPending = Math.min(excess, this.pendingLines);
+        this.takePending(fromPending);
         this.pendingFirstSeq += fromPending;
-        const fromIncoming = excess - fromPending;
-        if (fromIncoming > 0) incoming = incoming.slice(fromIncoming);
-        this.drop(excess, 'buffer_full');
+        incoming = incoming.split(excess - fromPending)[1];
       }
+      this.drop(excess, 'buffer_full');
     }
-    for (const line of incoming) this.pending.push(line);
-    this.nextSeq += incoming.length;
+    if (incoming.lines > 0) {
+      this.pending.push(incoming);
+      this.pendingLines += incoming.lines;
+      this.nextSeq += incoming.lines;
+    }
     this.notify();
-    if (this.pending.length >= this.maxBatchPoints) this.kick();
+    if (this.pendingLines >= this.maxBatchPoints) this.kick();
   }
 
   /** Resolves once everything buffered before the call is written (or dropped/rejected and counted): writes now. */
@@ -185,9 +196,10 @@ export class BatchWriter {
     clearTimeout(timer);
     this.closed = true;
     this.abort.abort(new Error('batch writer closed'));
-    const left = this.pending.length + (this.inFlight?.lines.length ?? 0);
-    this.pendingFirstSeq += this.pending.length;
+    const left = this.pendingLines + (this.inFlight?.lines.lines ?? 0);
+    this.pendingFirstSeq += this.pendingLines;
     this.pending = [];
+    this.pendingLines = 0;
     if (this.inFlight) this.inFlight = undefined;
     if (left > 0) this.drop(left, 'closed');
     this.notify();
@@ -196,14 +208,14 @@ export class BatchWriter {
   stats(): BatchWriterStats {
     return {
       ...this.counters,
-      pending: this.pending.length + (this.inFlight?.lines.length ?? 0),
+      pending: this.pendingLines + (this.inFlight?.lines.lines ?? 0),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
 
   private firstUnfinishedSeq(): number {
     if (this.inFlight) return this.inFlight.firstSeq;
-    if (this.pending.length > 0) return this.pendingFirstSeq;
+    if (this.pendingLines > 0) return this.pendingFirstSeq;
     return this.nextSeq;
   }
 
@@ -222,20 +234,20 @@ export class BatchWriter {
 
   /** Starts the write loop unless it runs (it writes partial batches too: timer, flush, full batch). */
   private kick(): void {
-    if (this.running || this.closed || this.pending.length === 0) return;
+    if (this.running || this.closed || this.pendingLines === 0) return;
     this.running = true;
     void this.loop().finally(() => {
       this.running = false;
       // lines that arrived while the last batch was in flight wait for the timer unless a batch is full or flushed
-      if (this.pending.length >= this.maxBatchPoints || this.waiters.some((waiter) => waiter.urgent)) this.kick();
+      if (this.pendingLines >= this.maxBatchPoints || this.waiters.some((waiter) => waiter.urgent)) this.kick();
     });
   }
 
   private async loop(): Promise<void> {
-    while (this.pending.length > 0 && !this.closed) {
-      const lines = this.pending.splice(0, this.maxBatchPoints);
+    while (this.pendingLines > 0 && !this.closed) {
+      const lines = this.takePending(this.maxBatchPoints);
       const batch = { lines, firstSeq: this.pendingFirstSeq };
-      this.pendingFirstSeq += lines.length;
+      this.pendingFirstSeq += lines.lines;
       this.inFlight = batch;
       await this.writeBatch(batch.lines);
       if (this.inFlight === batch) this.inFlight = undefined;
@@ -243,14 +255,29 @@ export class BatchWriter {
     }
   }
 
-  private async writeBatch(lines: string[]): Promise<void> {
+  /** Takes the first `count` waiting lines (or all there are) off the queue, in one chunk. */
+  private takePending(count: number): LineChunk {
+    const parts: LineChunk[] = [];
+    let taken = 0;
+    while (taken < count && this.pending.length > 0) {
+      const [part, rest] = this.pending[0]!.split(count - taken);
+      parts.push(part);
+      taken += part.lines;
+      if (rest.lines > 0) this.pending[0] = rest;
+      else this.pending.shift();
+    }
+    this.pendingLines -= taken;
+    return parts.length === 0 ? LineChunk.empty : LineChunk.concat(parts);
+  }
+
+  private async writeBatch(lines: LineChunk): Promise<void> {
     const started = performance.now();
     let attempts = 0;
     try {
       await retry(
         async () => {
           attempts++;
-          await this.client.writeLines(lines, {
+          await this.client.writeChunk(lines, {
             ...(this.options.database !== undefined ? { database: this.options.database } : {}),
             ...(this.options.retentionPolicy !== undefined ? { retentionPolicy: this.options.retentionPolicy } : {}),
             signal: this.abort.signal,
@@ -262,25 +289,25 @@ export class BatchWriter {
           onRetry: ({ retry: n, delayMs, error }) => {
             this.counters.retries++;
             this.lastError = error instanceof Error ? error.message : String(error);
-            this.options.hooks?.onRetry?.({ points: lines.length, retry: n, delayMs, error });
+            this.options.hooks?.onRetry?.({ points: lines.lines, retry: n, delayMs, error });
           },
         },
       );
       // written after close() had already counted the batch as dropped: it landed after all
-      if (this.closed) this.counters.dropped -= lines.length;
-      this.counters.written += lines.length;
+      if (this.closed) this.counters.dropped -= lines.lines;
+      this.counters.written += lines.lines;
       this.counters.flushes++;
-      this.options.hooks?.onFlush?.({ points: lines.length, durationMs: performance.now() - started, attempts });
+      this.options.hooks?.onFlush?.({ points: lines.lines, durationMs: performance.now() - started, attempts });
     } catch (error) {
       if (this.closed) return; // close() counts what was in flight as dropped
       this.lastError = error instanceof Error ? error.message : String(error);
       if (error instanceof RetriesExhaustedError) {
-        this.drop(lines.length, 'retries_exhausted');
+        this.drop(lines.lines, 'retries_exhausted');
       } else if (isPointRejection(error)) {
-        await this.separateRejected(lines, error);
+        await this.separateRejected(lines.toLines(), error);
       } else {
-        this.counters.rejected += lines.length;
-        this.options.hooks?.onRejected?.({ points: lines.length, error });
+        this.counters.rejected += lines.lines;
+        this.options.hooks?.onRejected?.({ points: lines.lines, error });
       }
     }
   }

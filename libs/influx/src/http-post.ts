@@ -20,8 +20,8 @@ export class HttpPostFailure extends Error {
 }
 
 /**
- * POSTs a text body over keep-alive connections of its own (node:http or node:https by the URL), for a body sent
- * often and large: InfluxDB's line protocol. `fetch` encodes a string body through a web stream and copies it on the
+ * POSTs a body (text, or bytes already encoded) over keep-alive connections of its own (node:http or node:https by
+ * the URL), for a body sent often and large: InfluxDB's line protocol. `fetch` encodes a string body through a web stream and copies it on the
  * way; a 10,000-line write to a local InfluxDB cost 5.0–6.1 ms of CPU with `fetch` and 3.3–4.6 ms with this (one
  * process, alternating, 20 writes each). Idle connections do not keep the process alive.
  */
@@ -36,7 +36,7 @@ export class HttpPoster {
   post(
     url: URL,
     headers: Readonly<Record<string, string>>,
-    body: string,
+    body: string | Uint8Array,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<HttpAnswer> {
@@ -56,7 +56,10 @@ export class HttpPoster {
         {
           method: 'POST',
           agent: secure ? this.httpsAgent : this.httpAgent,
-          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          headers: {
+            ...headers,
+            'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength),
+          },
         },
         (response) => {
           response.setEncoding('utf8');

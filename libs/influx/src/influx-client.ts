@@ -1,6 +1,7 @@
 import type { InfluxSection } from '@tideline/config';
 import { HttpPostFailure, HttpPoster } from './http-post';
 import { InfluxError } from './influx-errors';
+import type { LineChunk } from './line-bytes';
 import { toLineProtocol, type Point } from './line-protocol';
 
 /**
@@ -162,7 +163,15 @@ export class InfluxClient {
 
   /** Writes line-protocol lines (precision ms) in one request. */
   async writeLines(lines: readonly string[], options: WriteOptions = {}): Promise<void> {
-    if (lines.length === 0) return;
+    if (lines.length > 0) await this.writeBody(lines.join('\n'), lines.length, options);
+  }
+
+  /** Writes lines written as bytes (`LineBytes.take()`) in one request (precision ms). */
+  async writeChunk(chunk: LineChunk, options: WriteOptions = {}): Promise<void> {
+    if (chunk.lines > 0) await this.writeBody(chunk.body, chunk.lines, options);
+  }
+
+  private async writeBody(body: string | Uint8Array, points: number, options: WriteOptions): Promise<void> {
     const params = new URLSearchParams({ db: options.database ?? this.database, precision: 'ms' });
     if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
     const url = new URL(`${this.baseUrl}/write?${params}`);
@@ -170,7 +179,7 @@ export class InfluxClient {
     const observe = this.options.onWriteOutcome;
     let answer: { status: number; text: string };
     try {
-      answer = await this.poster.post(url, headers, lines.join('\n'), this.timeoutMs, options.signal);
+      answer = await this.poster.post(url, headers, body, this.timeoutMs, options.signal);
     } catch (error) {
       if (options.signal?.aborted === true) throw error;
       const failure = error instanceof HttpPostFailure ? error : new HttpPostFailure(String(error), false);
@@ -182,7 +191,7 @@ export class InfluxClient {
         ok: false,
         why: `HTTP ${answer.status}${answer.text ? `: ${answer.text.trim().slice(0, 300)}` : ''}`,
       });
-      throw this.errorFromText(answer.status, answer.text, `write of ${lines.length} points`);
+      throw this.errorFromText(answer.status, answer.text, `write of ${points} points`);
     }
     observe?.({ ok: true });
   }

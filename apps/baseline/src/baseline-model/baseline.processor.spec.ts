@@ -15,6 +15,7 @@ import {
   type SeriesModel,
   type SeriesModelFactory,
 } from '@tideline/stats';
+import { LineBytes } from '@tideline/influx';
 import { BaselineProcessor, emptyBaselineOutput, takePendingScore } from './baseline.processor';
 import { publishedPoints } from '../testing/published-points';
 import { ModelStore } from './model.store';
@@ -46,7 +47,7 @@ function setup(scoreResolutionMs: number, sensitivity: 'low' | 'medium' | 'high'
       processor.process(store.entry(0, seriesKey(e), e, 0), e, out);
     });
     // the one series' judged points, in order, as published (valid tideline.baseline/3 records)
-    return { ...out, points: publishedPoints(out) };
+    return { ...out, lines: out.lines.take().toLines(), points: publishedPoints(out) };
   };
   return { store, run };
 }
@@ -137,8 +138,9 @@ describe('BaselineProcessor (the model stage)', () => {
     // 1-second points, 10-second windows: one line per closed window
     const { store, run } = setup(10_000);
     assert.equal(scores(run(normal(100), 1000)).length, 9, 'windows 0..8 closed; window 9 is pending');
-    const lines: string[] = [];
-    for (const entry of store.all()) takePendingScore(entry, lines);
+    const pending = new LineBytes();
+    for (const entry of store.all()) takePendingScore(entry, pending);
+    const lines = pending.take().toLines();
     assert.equal(lines.length, 1);
     assert.match(
       lines[0]!,

@@ -1,11 +1,12 @@
 import { BaselineColumns, type MetricEvent } from '@tideline/contracts';
+import { LineBytes } from '@tideline/influx';
 import { emptyAssessment, type ClosedTrendBucket, type PointAssessment } from '@tideline/stats';
 import type { ModelEntry } from './model.store';
 
 /** What learning a batch produced. */
 export interface BaselineOutput {
   /** InfluxDB lines: every raw point, the band of every point scored by a warmed-up model, and the scores. */
-  readonly lines: string[];
+  readonly lines: LineBytes;
   /**
    * Every point a model learned, as judged before learning it, per series in stream order (the baselines topic),
    * gathered as columns: no object per point. Give them back with {@link BaselineProcessor.release} once published.
@@ -17,8 +18,12 @@ export interface BaselineOutput {
   notLearned: number;
 }
 
-export function emptyBaselineOutput(): BaselineOutput {
-  return { lines: [], judged: new Map(), learned: new Set(), notLearned: 0 };
+/**
+ * An output to fill; `lines` may be a writer kept from batch to batch (the baseline service's: filled and taken
+ * without an `await` between, so that batches of several partitions never share it).
+ */
+export function emptyBaselineOutput(lines: LineBytes = new LineBytes()): BaselineOutput {
+  return { lines, judged: new Map(), learned: new Set(), notLearned: 0 };
 }
 
 export interface BaselineProcessorOptions {
@@ -54,7 +59,8 @@ export class BaselineProcessor {
   process(entry: ModelEntry, event: MetricEvent, out: BaselineOutput): void {
     const a = this.assessment;
     entry.model.assess(event.ts, event.value, a);
-    out.lines.push(`${entry.pointLinePrefix}value=${event.value} ${event.ts}`);
+    const lines = out.lines;
+    lines.bytes(entry.pointLinePrefix).number(event.value).text(' ').integer(event.ts).end();
     if (!a.learned) {
       out.notLearned++;
       return;
@@ -62,14 +68,23 @@ export class BaselineProcessor {
     makeFinite(a, event.value);
     entry.dirty = true;
     out.learned.add(entry);
-    if (a.ready)
-      out.lines.push(`${entry.baselineLinePrefix}expected=${a.expected},lower=${a.lower},upper=${a.upper} ${event.ts}`);
-    if (this.options.writeScores) this.recordScore(entry, event, a, out.lines);
+    if (a.ready) {
+      lines.bytes(entry.baselineLinePrefix).number(a.expected).text(',lower=').number(a.lower);
+      lines.text(',upper=').number(a.upper).text(' ').integer(event.ts).end();
+    }
+    if (this.options.writeScores) this.recordScore(entry, event, a, lines);
     // the trend summary learns what the model learns, once per point; a half hour closed by this point is stored
     // (unless its float32 mean overflowed: a value beyond ±3.4e38 has no place in a projection or in line protocol)
     const c = this.closed;
     if (entry.trend !== undefined && entry.trend.update(event.ts, event.value, c) && Number.isFinite(c.mean))
-      out.lines.push(`${entry.trendLinePrefix}mean=${c.mean},count=${c.count}i ${c.startMs}`);
+      lines
+        .bytes(entry.trendLinePrefix)
+        .number(c.mean)
+        .text(',count=')
+        .integer(c.count)
+        .text('i ')
+        .integer(c.startMs)
+        .end();
     let columns = out.judged.get(entry);
     if (columns === undefined) {
       columns = this.spare.pop() ?? new BaselineColumns();
@@ -91,11 +106,11 @@ export class BaselineProcessor {
    * Keeps the highest score of the series' current window; writes the pending one when a point opens a new window.
    * A window of one point (or resolution 0) writes every point, one point late.
    */
-  private recordScore(entry: ModelEntry, event: MetricEvent, a: PointAssessment, lines: string[]): void {
+  private recordScore(entry: ModelEntry, event: MetricEvent, a: PointAssessment, lines: LineBytes): void {
     const pending = entry.pendingScore;
     const resolution = this.options.scoreResolutionMs;
     if (resolution <= 0) {
-      lines.push(scoreLine(entry, event.ts, a.score, event.value, a.detector));
+      writeScore(lines, entry, event.ts, a.score, event.value, a.detector);
       return;
     }
     if (event.ts < pending.windowEnd) {
@@ -134,13 +149,14 @@ function setPending(pending: ModelEntry['pendingScore'], event: MetricEvent, a: 
 }
 
 /** Appends the series' pending score (if any) to `lines` and clears it. */
-export function takePendingScore(entry: ModelEntry, lines: string[]): void {
+export function takePendingScore(entry: ModelEntry, lines: LineBytes): void {
   const pending = entry.pendingScore;
   if (pending.windowEnd === Number.NEGATIVE_INFINITY) return;
-  lines.push(scoreLine(entry, pending.ts, pending.score, pending.value, pending.detector));
+  writeScore(lines, entry, pending.ts, pending.score, pending.value, pending.detector);
   pending.windowEnd = Number.NEGATIVE_INFINITY;
 }
 
-function scoreLine(entry: ModelEntry, ts: number, score: number, value: number, detector: string): string {
-  return `${entry.scoreLinePrefix},detector=${detector} score=${score},value=${value} ${ts}`;
+function writeScore(lines: LineBytes, entry: ModelEntry, ts: number, score: number, value: number, detector: string) {
+  lines.bytes(entry.scoreLinePrefix).text(detector).text(' score=').number(score).text(',value=').number(value);
+  lines.text(' ').integer(ts).end();
 }

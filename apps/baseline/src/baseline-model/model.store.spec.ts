@@ -139,7 +139,10 @@ describe('ModelStore trend summaries (the state the reporter projects from)', ()
         processor.process(store.entry(0, seriesKey(e), e, i * MINUTE), e, out);
       }
       for (const c of store.takeCheckpoints(store.all(), to * MINUTE)) table.set(c.series, c);
-      return out.lines.filter((l) => l.startsWith(`${MEASUREMENTS.trendBuckets},`));
+      return out.lines
+        .take()
+        .toLines()
+        .filter((l) => l.startsWith(`${MEASUREMENTS.trendBuckets},`));
     };
   }
 
@@ -191,7 +194,10 @@ describe('ModelStore trend summaries (the state the reporter projects from)', ()
       const e: MetricEvent = { schema: METRIC_EVENT_SCHEMA, metric: DISK, host: 'h', tags: {}, value, ts: i * MINUTE };
       processor.process(store.entry(0, seriesKey(e), e, i * MINUTE), e, out);
     }
-    const rows = out.lines.filter((l) => l.startsWith(`${MEASUREMENTS.trendBuckets},`));
+    const rows = out.lines
+      .take()
+      .toLines()
+      .filter((l) => l.startsWith(`${MEASUREMENTS.trendBuckets},`));
     assert.equal(rows.length, 1, rows.join('\n'));
     assert.match(rows[0]!, / mean=50,count=30i 1800000$/);
   });

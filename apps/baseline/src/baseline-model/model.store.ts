@@ -7,8 +7,10 @@ import {
   type MetricEvent,
   type ModelCheckpoint,
 } from '@tideline/contracts';
+import { LineBytes, type LineChunk } from '@tideline/influx';
 import { PartitionedStore } from '@tideline/kafka';
 import { TrendBucket, type SeriesModel, type SeriesModelFactory } from '@tideline/stats';
+import { takePendingScore } from './baseline.processor';
 
 /** Most idle models one batch evicts (about 20 MB of checkpoints at most). */
 export const IDLE_EVICTIONS_PER_BATCH = 2000;
@@ -31,19 +33,19 @@ export interface ModelEntry {
   readonly model: SeriesModel;
   /** The model family (checkpoints of another kind are not restored). */
   readonly modelKind: string;
-  /** `points,<tags> ` escaped once per series (the event's own tags included). */
-  readonly pointLinePrefix: string;
-  /** `baseline,<tags> ` escaped once per series. */
-  readonly baselineLinePrefix: string;
-  /** `anomaly_scores,<tags>` escaped once per series; a line adds its detector tag and fields. */
-  readonly scoreLinePrefix: string;
+  /** `points,<tags> value=` escaped and encoded once per series (the event's own tags included). */
+  readonly pointLinePrefix: Uint8Array;
+  /** `baseline,<tags> expected=` escaped and encoded once per series. */
+  readonly baselineLinePrefix: Uint8Array;
+  /** `anomaly_scores,<tags>,detector=` escaped and encoded once per series; a line adds the detector and fields. */
+  readonly scoreLinePrefix: Uint8Array;
   /**
    * The open half hour of the series' trend summary, for a series the reporter projects to a limit (undefined for
    * the others); each closed one is written to `trend_buckets`.
    */
   readonly trend: TrendBucket | undefined;
-  /** `trend_buckets,<tags> ` escaped once per series ('' without a trend). */
-  readonly trendLinePrefix: string;
+  /** `trend_buckets,<tags> mean=` escaped and encoded once per series (empty without a trend). */
+  readonly trendLinePrefix: Uint8Array;
   /** The highest-scoring point of the current score window, not yet written. */
   readonly pendingScore: PendingScore;
   /** The series' names as its judged-point records carry them, encoded at its first publication. */
@@ -103,7 +105,7 @@ export class ModelStore {
    */
   private readonly limbo = new Map<string, { readonly partition: number; readonly checkpoint: ModelCheckpoint }>();
   /** Score lines still pending on evicted models: written with the next batch's lines. */
-  private evictedScoreLines: string[] = [];
+  private readonly evictedScoreLines = new LineBytes(1024);
   private readonly maxActiveSeries: number;
   private readonly maxSeriesPerHost: number;
 
@@ -187,10 +189,11 @@ export class ModelStore {
    * published, until {@link evictedPublished}) and the pending score lines left since the last call. The caller
    * publishes and writes them with its batch, before it commits.
    */
-  takeEvicted(): { checkpoints: ModelCheckpoint[]; scoreLines: string[] } {
-    const out = { checkpoints: [...this.limbo.values()].map((l) => l.checkpoint), scoreLines: this.evictedScoreLines };
-    this.evictedScoreLines = [];
-    return out;
+  takeEvicted(): { checkpoints: ModelCheckpoint[]; scoreLines: LineChunk } {
+    return {
+      checkpoints: [...this.limbo.values()].map((l) => l.checkpoint),
+      scoreLines: this.evictedScoreLines.take(),
+    };
   }
 
   /** These checkpoints of {@link takeEvicted} are published: they move to the table. */
@@ -203,13 +206,7 @@ export class ModelStore {
   }
 
   private leave(entry: ModelEntry, partition: number): void {
-    const pending = entry.pendingScore;
-    if (pending.windowEnd !== Number.NEGATIVE_INFINITY) {
-      this.evictedScoreLines.push(
-        `${entry.scoreLinePrefix},detector=${pending.detector} score=${pending.score},value=${pending.value} ${pending.ts}`,
-      );
-      pending.windowEnd = Number.NEGATIVE_INFINITY;
-    }
+    takePendingScore(entry, this.evictedScoreLines);
     if (!entry.dirty) return;
     entry.dirty = false;
     this.limbo.set(entry.series, { partition, checkpoint: checkpointOf(entry) });
@@ -236,11 +233,11 @@ export class ModelStore {
       tags: event.tags,
       model,
       modelKind: models.kind,
-      pointLinePrefix: `${MEASUREMENTS.points},${tags}${userTags(event.tags)} `,
-      baselineLinePrefix: `${MEASUREMENTS.baseline},${tags} `,
-      scoreLinePrefix: `${MEASUREMENTS.anomalyScores},${tags}`,
+      pointLinePrefix: LineBytes.encode(`${MEASUREMENTS.points},${tags}${userTags(event.tags)} value=`),
+      baselineLinePrefix: LineBytes.encode(`${MEASUREMENTS.baseline},${tags} expected=`),
+      scoreLinePrefix: LineBytes.encode(`${MEASUREMENTS.anomalyScores},${tags},detector=`),
       trend,
-      trendLinePrefix: trend === undefined ? '' : `${MEASUREMENTS.trendBuckets},${tags} `,
+      trendLinePrefix: LineBytes.encode(trend === undefined ? '' : `${MEASUREMENTS.trendBuckets},${tags} mean=`),
       pendingScore: { windowEnd: Number.NEGATIVE_INFINITY, ts: 0, score: 0, value: 0, detector: 'none' },
       encodedNames: undefined,
       dirty: unpublished,

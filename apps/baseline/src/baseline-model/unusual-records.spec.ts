@@ -57,7 +57,7 @@ function pipeline() {
     assert.equal(decoded.failure, undefined);
     const out = emptyBaselineOutput();
     for (const event of decoded.events) processor.process(store.entry(0, seriesKey(event), event, NOW), event, out);
-    return { ...out, points: publishedPoints(out) };
+    return { ...out, lines: out.lines.take().toLines(), points: publishedPoints(out) };
   };
   return { models, store, feed };
 }

@@ -14,7 +14,7 @@ import {
   type MetricEvent,
   type ModelCheckpoint,
 } from '@tideline/contracts';
-import { BatchWriter, InfluxClient, type RejectedPoint } from '@tideline/influx';
+import { BatchWriter, InfluxClient, LineBytes, type RejectedPoint } from '@tideline/influx';
 import {
   BatchConsumer,
   CompactedTable,
@@ -72,6 +72,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
   private readonly lifecycle: BackgroundStart;
   private readonly checkpoints: CompactedTable<ModelCheckpoint>;
   private readonly writer: BatchWriter;
+  /** The InfluxDB lines of the batch being judged (one writer for every batch: see {@link emptyBaselineOutput}). */
+  private readonly lines = new LineBytes();
   private readonly store: ModelStore;
   private readonly processor: BaselineProcessor;
   /** The self-monitoring series of the series caps' refusals (judged points on the baselines topic). */
@@ -216,9 +218,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
     await consumer?.stop().catch(() => undefined);
     // the scores still waiting for their window to close
     if (consumer !== undefined && this.lifecycle.started) {
-      const lines: string[] = [];
-      for (const entry of this.store.all()) takePendingScore(entry, lines);
-      if (lines.length > 0) this.writer.writeLines(lines);
+      for (const entry of this.store.all()) takePendingScore(entry, this.lines);
+      this.writer.writeChunk(this.lines.take());
       await this.shutdownSnapshot().catch((error: unknown) =>
         this.logger.warn(`shutdown snapshot incomplete: ${String(error)}`),
       );
@@ -295,14 +296,15 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       await this.tableCaughtUp();
       const started = performance.now();
       const nowMs = Date.now();
-      const out = emptyBaselineOutput();
+      // (cleared: an earlier attempt that threw may have left lines of points it did not finish)
+      const out = emptyBaselineOutput(this.lines.clear());
       const events = this.judge(batch, context, nowMs, out);
       this.store.evictIdle(nowMs);
       // checkpoints of models that left memory first: a series evicted and reloaded in this batch has both, in order
       const evicted = this.store.takeEvicted();
       const checkpoints = [...evicted.checkpoints, ...this.store.takeCheckpoints(out.learned, nowMs)];
-      for (const line of evicted.scoreLines) out.lines.push(line);
-      if (out.lines.length > 0) this.writer.writeLines(out.lines);
+      this.writer.writeChunk(out.lines.take());
+      this.writer.writeChunk(evicted.scoreLines);
       // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
       // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
       // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
