@@ -15,8 +15,11 @@ class FakeClient extends InfluxClient {
   constructor() {
     super({ url: 'http://fake:8086', database: 'db' });
   }
-  override writeChunk(chunk: LineChunk, options: WriteOptions = {}): Promise<void> {
-    return this.writeLines(chunk.toLines(), options);
+  override writeChunks(chunks: readonly LineChunk[], options: WriteOptions = {}): Promise<void> {
+    return this.writeLines(
+      chunks.flatMap((chunk) => chunk.toLines()),
+      options,
+    );
   }
   override async writeLines(lines: readonly string[], _options: WriteOptions = {}): Promise<void> {
     this.attempts++;

@@ -94,8 +94,8 @@ export class BatchWriter {
   private pendingLines = 0;
   private pendingFirstSeq = 0;
   private nextSeq = 0;
-  /** The batch being written, and the sequence number of its first line. */
-  private inFlight: { lines: LineChunk; firstSeq: number } | undefined;
+  /** The batch being written (its chunks, how many lines), and the sequence number of its first line. */
+  private inFlight: { chunks: LineChunk[]; lines: number; firstSeq: number } | undefined;
   private running = false;
   private closed = false;
   /** Promises of `flush` (urgent: the loop keeps writing for them) and `written` (patient: at the writer's pace). */
@@ -130,26 +130,34 @@ export class BatchWriter {
     if (list.length > 0) this.writeChunk(LineChunk.of(list));
   }
 
-  /** Buffers lines written as bytes (a {@link LineBytes}' `take()`, precision ms). */
+  /**
+   * Buffers lines written as bytes (a {@link LineBytes}' `take()`, precision ms). The writer holds the chunk from
+   * now on and releases it once written, dropped or refused.
+   */
   writeChunk(chunk: LineChunk): void {
     if (chunk.lines === 0) return;
     this.counters.accepted += chunk.lines;
     if (this.closed) {
+      chunk.release();
       this.drop(chunk.lines, 'closed');
       return;
     }
     let incoming = chunk;
-    const room = this.maxBufferedPoints - this.pendingLines - (this.inFlight?.lines.lines ?? 0);
+    const room = this.maxBufferedPoints - this.pendingLines - (this.inFlight?.lines ?? 0);
     if (incoming.lines > room) {
       const excess = incoming.lines - room;
       if (this.dropPolicy === 'drop-newest') {
-        incoming = incoming.split(room)[0];
+        const [kept, refused] = incoming.split(room);
+        refused.release();
+        incoming = kept;
       } else {
         // drop the oldest waiting lines (never the batch in flight); if that is not enough, the oldest incoming ones
         const fromPending = Math.min(excess, this.pendingLines);
-        this.takePending(fromPending);
+        for (const dropped of this.takePending(fromPending)) dropped.release();
         this.pendingFirstSeq += fromPending;
-        incoming = incoming.split(excess - fromPending)[1];
+        const [dropped, kept] = incoming.split(excess - fromPending);
+        dropped.release();
+        incoming = kept;
       }
       this.drop(excess, 'buffer_full');
     }
@@ -157,7 +165,7 @@ export class BatchWriter {
       this.pending.push(incoming);
       this.pendingLines += incoming.lines;
       this.nextSeq += incoming.lines;
-    }
+    } else incoming.release();
     this.notify();
     if (this.pendingLines >= this.maxBatchPoints) this.kick();
   }
@@ -196,8 +204,9 @@ export class BatchWriter {
     clearTimeout(timer);
     this.closed = true;
     this.abort.abort(new Error('batch writer closed'));
-    const left = this.pendingLines + (this.inFlight?.lines.lines ?? 0);
+    const left = this.pendingLines + (this.inFlight?.lines ?? 0);
     this.pendingFirstSeq += this.pendingLines;
+    for (const chunk of this.pending) chunk.release();
     this.pending = [];
     this.pendingLines = 0;
     if (this.inFlight) this.inFlight = undefined;
@@ -208,7 +217,7 @@ export class BatchWriter {
   stats(): BatchWriterStats {
     return {
       ...this.counters,
-      pending: this.pendingLines + (this.inFlight?.lines.lines ?? 0),
+      pending: this.pendingLines + (this.inFlight?.lines ?? 0),
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
@@ -245,18 +254,21 @@ export class BatchWriter {
 
   private async loop(): Promise<void> {
     while (this.pendingLines > 0 && !this.closed) {
-      const lines = this.takePending(this.maxBatchPoints);
-      const batch = { lines, firstSeq: this.pendingFirstSeq };
-      this.pendingFirstSeq += lines.lines;
+      const lines = this.pendingLines;
+      const chunks = this.takePending(this.maxBatchPoints);
+      const batch = { chunks, lines: lines - this.pendingLines, firstSeq: this.pendingFirstSeq };
+      this.pendingFirstSeq += batch.lines;
       this.inFlight = batch;
-      await this.writeBatch(batch.lines);
+      await this.writeBatch(batch.chunks, batch.lines).finally(() => {
+        for (const chunk of chunks) chunk.release();
+      });
       if (this.inFlight === batch) this.inFlight = undefined;
       this.notify();
     }
   }
 
-  /** Takes the first `count` waiting lines (or all there are) off the queue, in one chunk. */
-  private takePending(count: number): LineChunk {
+  /** Takes the first `count` waiting lines (or all there are) off the queue. */
+  private takePending(count: number): LineChunk[] {
     const parts: LineChunk[] = [];
     let taken = 0;
     while (taken < count && this.pending.length > 0) {
@@ -267,17 +279,17 @@ export class BatchWriter {
       else this.pending.shift();
     }
     this.pendingLines -= taken;
-    return parts.length === 0 ? LineChunk.empty : LineChunk.concat(parts);
+    return parts;
   }
 
-  private async writeBatch(lines: LineChunk): Promise<void> {
+  private async writeBatch(chunks: readonly LineChunk[], lines: number): Promise<void> {
     const started = performance.now();
     let attempts = 0;
     try {
       await retry(
         async () => {
           attempts++;
-          await this.client.writeChunk(lines, {
+          await this.client.writeChunks(chunks, {
             ...(this.options.database !== undefined ? { database: this.options.database } : {}),
             ...(this.options.retentionPolicy !== undefined ? { retentionPolicy: this.options.retentionPolicy } : {}),
             signal: this.abort.signal,
@@ -289,25 +301,28 @@ export class BatchWriter {
           onRetry: ({ retry: n, delayMs, error }) => {
             this.counters.retries++;
             this.lastError = error instanceof Error ? error.message : String(error);
-            this.options.hooks?.onRetry?.({ points: lines.lines, retry: n, delayMs, error });
+            this.options.hooks?.onRetry?.({ points: lines, retry: n, delayMs, error });
           },
         },
       );
       // written after close() had already counted the batch as dropped: it landed after all
-      if (this.closed) this.counters.dropped -= lines.lines;
-      this.counters.written += lines.lines;
+      if (this.closed) this.counters.dropped -= lines;
+      this.counters.written += lines;
       this.counters.flushes++;
-      this.options.hooks?.onFlush?.({ points: lines.lines, durationMs: performance.now() - started, attempts });
+      this.options.hooks?.onFlush?.({ points: lines, durationMs: performance.now() - started, attempts });
     } catch (error) {
       if (this.closed) return; // close() counts what was in flight as dropped
       this.lastError = error instanceof Error ? error.message : String(error);
       if (error instanceof RetriesExhaustedError) {
-        this.drop(lines.lines, 'retries_exhausted');
+        this.drop(lines, 'retries_exhausted');
       } else if (isPointRejection(error)) {
-        await this.separateRejected(lines.toLines(), error);
+        await this.separateRejected(
+          chunks.flatMap((chunk) => chunk.toLines()),
+          error,
+        );
       } else {
-        this.counters.rejected += lines.lines;
-        this.options.hooks?.onRejected?.({ points: lines.lines, error });
+        this.counters.rejected += lines;
+        this.options.hooks?.onRejected?.({ points: lines, error });
       }
     }
   }

@@ -166,12 +166,19 @@ export class InfluxClient {
     if (lines.length > 0) await this.writeBody(lines.join('\n'), lines.length, options);
   }
 
-  /** Writes lines written as bytes (`LineBytes.take()`) in one request (precision ms). */
-  async writeChunk(chunk: LineChunk, options: WriteOptions = {}): Promise<void> {
-    if (chunk.lines > 0) await this.writeBody(chunk.body, chunk.lines, options);
+  /** Writes lines written as bytes (`LineBytes.take()`) in one request (precision ms); releases none of them. */
+  async writeChunks(chunks: readonly LineChunk[], options: WriteOptions = {}): Promise<void> {
+    let points = 0;
+    for (const chunk of chunks) points += chunk.lines;
+    if (points > 0)
+      await this.writeBody(
+        chunks.map((chunk) => chunk.body),
+        points,
+        options,
+      );
   }
 
-  private async writeBody(body: string | Uint8Array, points: number, options: WriteOptions): Promise<void> {
+  private async writeBody(body: string | readonly Uint8Array[], points: number, options: WriteOptions): Promise<void> {
     const params = new URLSearchParams({ db: options.database ?? this.database, precision: 'ms' });
     if (options.retentionPolicy) params.set('rp', options.retentionPolicy);
     const url = new URL(`${this.baseUrl}/write?${params}`);
