@@ -254,9 +254,9 @@ export class BatchWriter {
 
   private async loop(): Promise<void> {
     while (this.pendingLines > 0 && !this.closed) {
-      const lines = this.pendingLines;
+      const waiting = this.pendingLines;
       const chunks = this.takePending(this.maxBatchPoints);
-      const batch = { chunks, lines: lines - this.pendingLines, firstSeq: this.pendingFirstSeq };
+      const batch = { chunks, lines: waiting - this.pendingLines, firstSeq: this.pendingFirstSeq };
       this.pendingFirstSeq += batch.lines;
       this.inFlight = batch;
       await this.writeBatch(batch.chunks, batch.lines).finally(() => {
