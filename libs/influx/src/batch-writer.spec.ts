@@ -43,6 +43,19 @@ function assertBalanced(stats: BatchWriterStats): void {
   assert.equal(stats.accepted, stats.written + stats.dropped + stats.rejected + stats.pending, JSON.stringify(stats));
 }
 
+/** Batches of 4, room for 10 points, the default drop-oldest; `drops` collects each drop's count. */
+function dropOldestWriter(): { client: FakeClient; drops: number[]; writer: BatchWriter } {
+  const client = new FakeClient();
+  const drops: number[] = [];
+  const writer = new BatchWriter(client, {
+    maxBatchPoints: 4,
+    maxBufferedPoints: 10,
+    retry: fast,
+    hooks: { onDrop: (info) => drops.push(info.points) },
+  });
+  return { client, drops, writer };
+}
+
 describe('BatchWriter', () => {
   it('writes full batches at once and the rest on flush, in order', async () => {
     const client = new FakeClient();
@@ -137,14 +150,7 @@ describe('BatchWriter', () => {
   });
 
   it('drop-oldest: a full buffer drops the oldest waiting points, counts them, never the batch in flight', async () => {
-    const client = new FakeClient();
-    const drops: number[] = [];
-    const writer = new BatchWriter(client, {
-      maxBatchPoints: 4,
-      maxBufferedPoints: 10,
-      retry: fast,
-      hooks: { onDrop: (info) => drops.push(info.points) },
-    });
+    const { client, drops, writer } = dropOldestWriter();
     client.down = true;
     writer.writeLines(lines(0, 4)); // a full batch: goes in flight and keeps failing
     await expectEventually(() => assert.ok(client.attempts >= 1), { timeoutMs: 2000, intervalMs: 2 });
@@ -161,14 +167,7 @@ describe('BatchWriter', () => {
   });
 
   it('writes chunks of bytes by whole lines: batches across chunks, drop-oldest through several chunks and into the new one', async () => {
-    const client = new FakeClient();
-    const drops: number[] = [];
-    const writer = new BatchWriter(client, {
-      maxBatchPoints: 4,
-      maxBufferedPoints: 10,
-      retry: fast,
-      hooks: { onDrop: (info) => drops.push(info.points) },
-    });
+    const { client, drops, writer } = dropOldestWriter();
     const bytes = new LineBytes(64);
     const chunk = (from: number, to: number) => {
       for (let v = from; v < to; v++) bytes.text('m v=').integer(v).end();
