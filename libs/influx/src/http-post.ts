@@ -22,8 +22,9 @@ export class HttpPostFailure extends Error {
 /**
  * POSTs a body (text, or parts of bytes already encoded, sent as they are) over keep-alive connections of its own
  * (node:http or node:https by the URL), for a body sent often and large: InfluxDB's line protocol. `fetch` encodes a
- * string body through a web stream and copies it on the way; a 10,000-line write to a local InfluxDB cost 5.0–6.1 ms of CPU with `fetch` and 3.3–4.6 ms with this (one
- * process, alternating, 20 writes each). Idle connections do not keep the process alive.
+ * string body through a web stream and copies it on the way; a 10,000-line write to a local InfluxDB cost 5.0–6.1 ms
+ * of CPU with `fetch` and 3.3–4.6 ms with this (one process, alternating, 20 writes each). Idle connections do not
+ * keep the process alive.
  */
 export class HttpPoster {
   private readonly httpAgent = new http.Agent({ keepAlive: true });
