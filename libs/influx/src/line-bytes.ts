@@ -168,14 +168,7 @@ export class LineBytes {
 
   /** Appends a number as JavaScript prints it (the shortest text that reads back as the same float64). */
   number(x: number): this {
-    const text = String(x);
-    const n = text.length;
-    if (this.at + n > this.page.buf.length) this.turnPage(n);
-    const buf = this.page.buf;
-    const at = this.at;
-    for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(i);
-    this.at = at + n;
-    return this;
+    return this.text(String(x));
   }
 
   /**

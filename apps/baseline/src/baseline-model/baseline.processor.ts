@@ -156,7 +156,14 @@ export function takePendingScore(entry: ModelEntry, lines: LineBytes): void {
   pending.windowEnd = Number.NEGATIVE_INFINITY;
 }
 
-function writeScore(lines: LineBytes, entry: ModelEntry, ts: number, score: number, value: number, detector: string) {
+function writeScore(
+  lines: LineBytes,
+  entry: ModelEntry,
+  ts: number,
+  score: number,
+  value: number,
+  detector: string,
+): void {
   lines.bytes(entry.scoreLinePrefix).text(detector).text(' score=').number(score).text(',value=').number(value);
   lines.text(' ').integer(ts).end();
 }
