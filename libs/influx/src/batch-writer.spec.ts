@@ -56,6 +56,34 @@ function dropOldestWriter(): { client: FakeClient; drops: number[]; writer: Batc
   return { client, drops, writer };
 }
 
+/** An InfluxClient double whose writes wait until the test lets them finish; counts the writes in flight. */
+class GatedClient extends InfluxClient {
+  readonly calls: { lines: string[]; finish: () => void }[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Finish every write at once (after a turn of the event loop), as a server would. */
+  open = false;
+  constructor() {
+    super({ url: 'http://fake:8086', database: 'db' });
+  }
+  override writeChunks(chunks: readonly LineChunk[], _options: WriteOptions = {}): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    return new Promise<void>((resolve) => {
+      const finish = () => {
+        this.inFlight--;
+        resolve();
+      };
+      this.calls.push({ lines: chunks.flatMap((chunk) => chunk.toLines()), finish });
+      if (this.open) setImmediate(finish);
+    });
+  }
+}
+
+const settled = (promise: Promise<void>) =>
+  Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30))]);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('BatchWriter', () => {
   it('writes full batches at once and the rest on flush, in order', async () => {
     const client = new FakeClient();
@@ -82,8 +110,6 @@ describe('BatchWriter', () => {
   it('written() resolves once the lines are stored, written with a full batch or at the interval, not on their own', async () => {
     const client = new FakeClient();
     const writer = new BatchWriter(client, { maxBatchPoints: 4, flushIntervalMs: 60_000 });
-    const settled = (promise: Promise<void>) =>
-      Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 30))]);
     writer.writeLines(lines(0, 2));
     const first = writer.written();
     writer.writeLines(lines(2, 3));
@@ -104,6 +130,78 @@ describe('BatchWriter', () => {
     await timed.written(); // at the interval
     assert.deepEqual(client.written(), lines(0, 6));
     await timed.close();
+  });
+
+  it('writes one batch at a time unless maxConcurrentBatches allows more', async () => {
+    for (const [maxConcurrentBatches, expected] of [
+      [undefined, 1],
+      [2, 2],
+      [3, 3],
+    ] as const) {
+      const client = new GatedClient();
+      client.open = true;
+      const writer = new BatchWriter(client, {
+        maxBatchPoints: 3,
+        flushIntervalMs: 60_000,
+        ...(maxConcurrentBatches !== undefined ? { maxConcurrentBatches } : {}),
+      });
+      writer.writeLines(lines(0, 40));
+      await writer.flush();
+      assert.equal(client.maxInFlight, expected, `maxConcurrentBatches ${maxConcurrentBatches}`);
+      assert.deepEqual(client.calls.flatMap((call) => call.lines).sort(), lines(0, 40).sort(), 'every line once');
+      assert.equal(writer.stats().written, 40);
+      await writer.close();
+    }
+  });
+
+  it('batches side by side: full ones only, and written() waits for every earlier line whatever lands first', async () => {
+    const client = new GatedClient();
+    const writer = new BatchWriter(client, { maxBatchPoints: 3, flushIntervalMs: 60_000, maxConcurrentBatches: 2 });
+    writer.writeLines(lines(0, 6));
+    const first = writer.written();
+    writer.writeLines(lines(6, 7));
+    await turn();
+    assert.deepEqual(
+      client.calls.map((call) => call.lines),
+      [lines(0, 3), lines(3, 6)],
+      'two full batches at once; the partial one waits',
+    );
+    writer.writeLines(lines(7, 8));
+    const second = writer.written();
+    client.calls[1]!.finish(); // the later batch lands first
+    assert.equal(await settled(first), false, 'lines 0-2 are not written yet');
+    assert.equal(writer.stats().pending, 5);
+    client.calls[0]!.finish();
+    assert.equal(await settled(first), true);
+    assert.equal(await settled(second), false, 'lines 6-7 are not written yet');
+    assert.deepEqual(client.calls[2]?.lines, lines(6, 8), 'the rest, one partial batch');
+    client.calls[2]!.finish();
+    assert.equal(await settled(second), true);
+    assert.equal(client.maxInFlight, 2);
+    assertBalanced(writer.stats());
+    await writer.close();
+  });
+
+  it('drainedTo(n) resolves once at most n of the lines buffered before it are unwritten, and writes at once', async () => {
+    const client = new GatedClient();
+    const writer = new BatchWriter(client, { maxBatchPoints: 3, flushIntervalMs: 60_000 });
+    writer.writeLines(lines(0, 10));
+    const toFour = writer.drainedTo(4);
+    writer.writeLines(lines(10, 20)); // later lines do not count
+    await turn();
+    client.calls[0]!.finish();
+    assert.equal(await settled(toFour), false, '7 of the first 10 are unwritten');
+    client.calls[1]!.finish();
+    assert.equal(await settled(toFour), true, '4 of the first 10 are unwritten');
+    assert.equal(writer.stats().pending, 14);
+    assert.equal(await settled(writer.drainedTo(20)), true, 'already there');
+    const empty = writer.drainedTo(0);
+    while (!(await settled(empty))) client.calls.at(-1)!.finish(); // the partial last batch too, without the timer
+    assert.deepEqual(
+      client.calls.flatMap((call) => call.lines),
+      lines(0, 20),
+    );
+    await writer.close();
   });
 
   it('retries while the server is down and loses nothing once it is back', async () => {

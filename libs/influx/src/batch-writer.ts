@@ -20,6 +20,13 @@ export interface BatchWriterOptions extends WriteOptions {
   /** Default `drop-oldest`: the newest data is the most useful for a monitor. */
   readonly dropPolicy?: DropPolicy;
   /**
+   * Batches written at once. Default 1: batches land in the order they were buffered. With more, a writer that has
+   * more than a full batch waiting sends the next one before the last is acknowledged, so InfluxDB parses them side
+   * by side (one request at a time bounds the write rate by one request's round trip); batches may then land out of
+   * order, which changes nothing unless two batches carry the same series and timestamp with other values.
+   */
+  readonly maxConcurrentBatches?: number;
+  /**
    * Backoff between attempts of a failed batch. Default: retriable failures retry without limit
    * (`maxRetries: Infinity`), 100 ms doubling to 5 s, ±20 % jitter.
    */
@@ -73,7 +80,7 @@ export const DEFAULT_WRITE_RETRY_POLICY: Partial<RetryPolicy> = Object.freeze({
 /**
  * Buffers points and writes them in batches (by size or time), retrying each batch with jittered exponential backoff
  * while InfluxDB is unreachable. Buffering is bounded: when full, points are dropped per the drop policy and counted,
- * never silently. Batches are written one at a time, in order.
+ * never silently. Batches are written one at a time, in order, unless `maxConcurrentBatches` allows more.
  *
  * Every accepted point ends in exactly one of `written`, `dropped` or `rejected`:
  * `accepted = written + dropped + rejected + pending`.
@@ -82,6 +89,7 @@ export class BatchWriter {
   private readonly maxBatchPoints: number;
   private readonly maxBufferedPoints: number;
   private readonly dropPolicy: DropPolicy;
+  private readonly maxConcurrentBatches: number;
   private readonly retryPolicy: Partial<RetryPolicy>;
   private readonly timer: NodeJS.Timeout;
   private readonly abort = new AbortController();
@@ -94,9 +102,11 @@ export class BatchWriter {
   private pendingLines = 0;
   private pendingFirstSeq = 0;
   private nextSeq = 0;
-  /** The batch being written (its chunks, how many lines), and the sequence number of its first line. */
-  private inFlight: { chunks: LineChunk[]; lines: number; firstSeq: number } | undefined;
-  private running = false;
+  /** The batches being written (how many lines, the sequence number of the first), and how many lines in all. */
+  private readonly inFlight = new Set<{ readonly lines: number; readonly firstSeq: number }>();
+  private inFlightLines = 0;
+  /** Write loops running: at most `maxConcurrentBatches`, the second and later only while a full batch waits. */
+  private loops = 0;
   private closed = false;
   /** Promises of `flush` (urgent: the loop keeps writing for them) and `written` (patient: at the writer's pace). */
   private waiters: { seq: number; urgent: boolean; resolve: () => void }[] = [];
@@ -110,6 +120,7 @@ export class BatchWriter {
     this.maxBatchPoints = options.maxBatchPoints ?? 5000;
     this.maxBufferedPoints = Math.max(options.maxBufferedPoints ?? 200_000, this.maxBatchPoints);
     this.dropPolicy = options.dropPolicy ?? 'drop-oldest';
+    this.maxConcurrentBatches = Math.max(1, Math.floor(options.maxConcurrentBatches ?? 1));
     this.retryPolicy = { ...DEFAULT_WRITE_RETRY_POLICY, ...options.retry };
     this.timer = setInterval(() => this.kick(), options.flushIntervalMs ?? 1000);
     this.timer.unref();
@@ -143,7 +154,7 @@ export class BatchWriter {
       return;
     }
     let incoming = chunk;
-    const room = this.maxBufferedPoints - this.pendingLines - (this.inFlight?.lines ?? 0);
+    const room = this.maxBufferedPoints - this.pendingLines - this.inFlightLines;
     if (incoming.lines > room) {
       const excess = incoming.lines - room;
       if (this.dropPolicy === 'drop-newest') {
@@ -151,7 +162,7 @@ export class BatchWriter {
         refused.release();
         incoming = kept;
       } else {
-        // drop the oldest waiting lines (never the batch in flight); if that is not enough, the oldest incoming ones
+        // drop the oldest waiting lines (never a batch in flight); if that is not enough, the oldest incoming ones
         const fromPending = Math.min(excess, this.pendingLines);
         for (const dropped of this.takePending(fromPending)) dropped.release();
         this.pendingFirstSeq += fromPending;
@@ -186,8 +197,19 @@ export class BatchWriter {
     return this.whenFinished(false);
   }
 
-  private whenFinished(urgent: boolean): Promise<void> {
-    const target = this.nextSeq;
+  /**
+   * Resolves once at most `lines` of those buffered before the call are still unfinished (waiting or in flight):
+   * writes now, like {@link flush}. For back-pressure that keeps InfluxDB busy: a caller that waits until the buffer
+   * is down to a level, not empty, hands over its next lines before the writer runs dry.
+   */
+  drainedTo(lines: number): Promise<void> {
+    const done = this.whenFinished(true, Math.max(0, lines));
+    this.kick();
+    return done;
+  }
+
+  private whenFinished(urgent: boolean, leaving = 0): Promise<void> {
+    const target = this.nextSeq - leaving;
     if (this.firstUnfinishedSeq() >= target) return Promise.resolve();
     return new Promise<void>((resolve) => this.waiters.push({ seq: target, urgent, resolve }));
   }
@@ -204,12 +226,13 @@ export class BatchWriter {
     clearTimeout(timer);
     this.closed = true;
     this.abort.abort(new Error('batch writer closed'));
-    const left = this.pendingLines + (this.inFlight?.lines ?? 0);
+    const left = this.pendingLines + this.inFlightLines;
     this.pendingFirstSeq += this.pendingLines;
     for (const chunk of this.pending) chunk.release();
     this.pending = [];
     this.pendingLines = 0;
-    if (this.inFlight) this.inFlight = undefined;
+    this.inFlight.clear();
+    this.inFlightLines = 0;
     if (left > 0) this.drop(left, 'closed');
     this.notify();
   }
@@ -217,15 +240,16 @@ export class BatchWriter {
   stats(): BatchWriterStats {
     return {
       ...this.counters,
-      pending: this.pendingLines + (this.inFlight?.lines ?? 0),
+      pending: this.pendingLines + this.inFlightLines,
       ...(this.lastError !== undefined ? { lastError: this.lastError } : {}),
     };
   }
 
+  /** Every line before this one is finished (written, dropped or refused); batches in flight may finish in any order. */
   private firstUnfinishedSeq(): number {
-    if (this.inFlight) return this.inFlight.firstSeq;
-    if (this.pendingLines > 0) return this.pendingFirstSeq;
-    return this.nextSeq;
+    let first = this.pendingLines > 0 ? this.pendingFirstSeq : this.nextSeq;
+    for (const batch of this.inFlight) first = Math.min(first, batch.firstSeq);
+    return first;
   }
 
   private notify(): void {
@@ -241,28 +265,37 @@ export class BatchWriter {
     this.options.hooks?.onDrop?.({ points, reason });
   }
 
-  /** Starts the write loop unless it runs (it writes partial batches too: timer, flush, full batch). */
+  /**
+   * Starts a write loop: the first whenever lines wait (it writes partial batches too: timer, flush, full batch),
+   * another (up to `maxConcurrentBatches`) only while a full batch waits.
+   */
   private kick(): void {
-    if (this.running || this.closed || this.pendingLines === 0) return;
-    this.running = true;
+    if (this.closed || this.pendingLines === 0 || this.loops >= this.maxConcurrentBatches) return;
+    if (this.loops > 0 && this.pendingLines < this.maxBatchPoints) return;
+    this.loops++;
     void this.loop().finally(() => {
-      this.running = false;
+      this.loops--;
       // lines that arrived while the last batch was in flight wait for the timer unless a batch is full or flushed
       if (this.pendingLines >= this.maxBatchPoints || this.waiters.some((waiter) => waiter.urgent)) this.kick();
     });
   }
 
   private async loop(): Promise<void> {
-    while (this.pendingLines > 0 && !this.closed) {
+    // a loop beside another writes full batches only (partial ones are the first loop's, one request at a time)
+    while (this.pendingLines >= (this.loops > 1 ? this.maxBatchPoints : 1) && !this.closed) {
       const waiting = this.pendingLines;
       const chunks = this.takePending(this.maxBatchPoints);
-      const batch = { chunks, lines: waiting - this.pendingLines, firstSeq: this.pendingFirstSeq };
+      const batch = { lines: waiting - this.pendingLines, firstSeq: this.pendingFirstSeq };
       this.pendingFirstSeq += batch.lines;
-      this.inFlight = batch;
-      await this.writeBatch(batch.chunks, batch.lines).finally(() => {
+      this.inFlight.add(batch);
+      this.inFlightLines += batch.lines;
+      const writing = this.writeBatch(chunks, batch.lines).finally(() => {
         for (const chunk of chunks) chunk.release();
       });
-      if (this.inFlight === batch) this.inFlight = undefined;
+      this.kick(); // the next full batch, if any, beside this one
+      await writing;
+      // (close() emptied the set and counted the batch as dropped)
+      if (this.inFlight.delete(batch)) this.inFlightLines -= batch.lines;
       this.notify();
     }
   }

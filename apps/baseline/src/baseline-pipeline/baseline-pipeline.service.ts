@@ -44,7 +44,10 @@ import { CardinalityMonitor } from '../baseline-model/self-monitoring';
 import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
 
-/** Lines buffered for InfluxDB above which a batch waits for them to be written (the buffer holds twice this). */
+/**
+ * Lines buffered for InfluxDB above which a batch waits until half of them are written (the buffer holds twice this:
+ * room for the batches of the other partitions judged meanwhile).
+ */
 const INFLUX_BACKPRESSURE_POINTS = 200_000;
 
 /** Longest the shutdown snapshot may take (see `shutdownSnapshot`): well within the 10 s shutdown budget. */
@@ -129,6 +132,9 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       maxBatchPoints: 10_000,
       flushIntervalMs: 1000,
       maxBufferedPoints: 2 * INFLUX_BACKPRESSURE_POINTS,
+      // one request at a time capped the writes at one round trip each: at 60,000 events/s a stream that fell behind
+      // stayed behind, waiting on InfluxDB (docs/metrics-to-alerts.md, "Two InfluxDB writes at a time")
+      maxConcurrentBatches: 2,
       // before the batch's offsets are committed: the points InfluxDB refuses (its series limits) are dead-lettered
       onRejectedPoints: (points) => this.deadLetterPoints(points),
     });
@@ -307,14 +313,16 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       this.writer.writeChunk(evicted.scoreLines);
       // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
       // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
-      // falls so far behind that its buffer would overflow (then the stream slows down instead of dropping points).
+      // falls so far behind that its buffer would overflow: then the stream slows down instead of dropping points,
+      // until the buffer is down to half that (not empty: InfluxDB has the rest to write while the next batch is judged).
       // The lines go out with the writer's next full batch or its next interval (1 s), not in a request per batch:
       // at low rates a request per batch was a sixth of the service's CPU. (Publishing while the next batch is
       // judged, in a chain per partition, was measured: no gain, see docs/metrics-to-alerts.md.)
       await this.publish(out.judged, checkpoints);
       this.cardinality.observe(this.refusedSeries);
-      if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS) await this.writer.flush();
-      else context.commitAfter(this.writer.written());
+      context.commitAfter(this.writer.written());
+      if (this.writer.stats().pending > INFLUX_BACKPRESSURE_POINTS)
+        await this.writer.drainedTo(INFLUX_BACKPRESSURE_POINTS / 2);
       for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.series, checkpoint);
       this.store.evictedPublished(evicted.checkpoints);
       this.metrics.events.inc(events);
