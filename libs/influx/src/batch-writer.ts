@@ -245,7 +245,7 @@ export class BatchWriter {
     };
   }
 
-  /** Every line before this one is finished (written, dropped or refused); batches in flight may finish in any order. */
+  /** Every line before this one is finished (written, dropped or refused); batches in flight finish in any order. */
   private firstUnfinishedSeq(): number {
     let first = this.pendingLines > 0 ? this.pendingFirstSeq : this.nextSeq;
     for (const batch of this.inFlight) first = Math.min(first, batch.firstSeq);

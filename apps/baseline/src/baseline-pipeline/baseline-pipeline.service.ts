@@ -314,7 +314,8 @@ export class BaselinePipelineService implements OnApplicationBootstrap, OnModule
       // The judged points go out at once: the decision stage never waits for InfluxDB. The batch's offsets are
       // committed only once its lines are written too, but the next batch does not wait for that, unless InfluxDB
       // falls so far behind that its buffer would overflow: then the stream slows down instead of dropping points,
-      // until the buffer is down to half that (not empty: InfluxDB has the rest to write while the next batch is judged).
+      // until the buffer is down to half the threshold (not empty: InfluxDB writes the rest while the next batch is
+      // judged).
       // The lines go out with the writer's next full batch or its next interval (1 s), not in a request per batch:
       // at low rates a request per batch was a sixth of the service's CPU. (Publishing while the next batch is
       // judged, in a chain per partition, was measured: no gain, see docs/metrics-to-alerts.md.)
