@@ -45,7 +45,7 @@ import { SeriesPolicies } from '../baseline-model/series-policies';
 import { BaselineMetrics } from './baseline.metrics';
 
 /**
- * Lines buffered for InfluxDB above which a batch waits until half of them are written (the buffer holds twice this:
+ * Lines buffered for InfluxDB above which a batch waits until the buffer is down to half this (it holds twice this:
  * room for the batches of the other partitions judged meanwhile).
  */
 const INFLUX_BACKPRESSURE_POINTS = 200_000;
